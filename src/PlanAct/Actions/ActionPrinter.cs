@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace PlanAct.Actions;
+
+/// <summary>Prints an action in canonical form: one comment per line, then the call with double-quoted literals.</summary>
+public static class ActionPrinter
+{
+    public static string Print(WebAction action)
+    {
+        var sb = new StringBuilder();
+        foreach (var comment in action.Comments)
+        {
+            sb.Append(comment.Kind switch
+            {
+                CommentKind.Element => "# Element: " + comment.Text,
+                CommentKind.Note => "# Note: " + comment.Text,
+                _ => "#" + comment.Text,
+            }).Append('\n');
+        }
+
+        return sb.Append(PrintCall(action)).ToString();
+    }
+
+    /// <summary>The call alone, without comments: <c>do(action="Click", element="15")</c>.</summary>
+    public static string PrintCall(WebAction action)
+    {
+        var sb = new StringBuilder(action.Function).Append('(');
+        for (var i = 0; i < action.Arguments.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(", ");
+            }
+
+            var argument = action.Arguments[i];
+            if (argument.Name is not null)
+            {
+                sb.Append(argument.Name).Append('=');
+            }
+
+            AppendLiteral(sb, argument.Value);
+        }
+
+        return sb.Append(')').ToString();
+    }
+
+    /// <summary>A Python string literal in double quotes; non-ASCII text stays as it is, control characters are escaped.</summary>
+    public static void AppendLiteral(StringBuilder sb, string? value)
+    {
+        if (value is null)
+        {
+            sb.Append("None");
+            return;
+        }
+
+        sb.Append('"');
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            switch (c)
+            {
+                case '\\': sb.Append(@"\\"); break;
+                case '"': sb.Append("\\\""); break;
+                case '\n': sb.Append(@"\n"); break;
+                case '\r': sb.Append(@"\r"); break;
+                case '\t': sb.Append(@"\t"); break;
+                case < ' ' or '\x7f':
+                    sb.Append(@"\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])))
+                    {
+                        sb.Append(@"\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else if (char.IsHighSurrogate(c))
+                    {
+                        sb.Append(c).Append(value[++i]);
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+}

@@ -1,0 +1,38 @@
+namespace PlanAct.IO;
+
+/// <summary>Where a piece of input came from: a file and a 1-based line, or an element of a JSON array.</summary>
+public sealed record SourceLocation(string File, int? Line = null, int? Element = null)
+{
+    public override string ToString() =>
+        (Line, Element) switch
+        {
+            ({ } line, { } element) => $"{File}:{line} (element [{element}])",
+            ({ } line, null) => $"{File}:{line}",
+            (null, { } element) => $"{File}: element [{element}]",
+            _ => File,
+        };
+}
+
+/// <summary>Bad input: carries where it is and why, so the message can be shown to the user as it is.</summary>
+public class InputException : Exception
+{
+    public InputException(SourceLocation location, string reason, Exception? inner = null)
+        : base($"{location}: {reason}", inner)
+    {
+        Location = location;
+        Reason = reason;
+    }
+
+    public SourceLocation Location { get; }
+
+    public string Reason { get; }
+}
+
+/// <summary>A problem found in the input, reported rather than thrown (with <c>--skip-invalid</c> or by <c>inspect</c>).</summary>
+public sealed record InputProblem(SourceLocation Location, string Reason, string Severity = InputProblem.Error)
+{
+    public const string Error = "error";
+    public const string Warning = "warning";
+
+    public override string ToString() => $"{Location}: {Severity}: {Reason}";
+}

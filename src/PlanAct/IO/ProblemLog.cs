@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+
+namespace PlanAct.IO;
+
+/// <summary>
+/// Collects input problems. In strict mode an error is thrown as an <see cref="InputException"/> at once;
+/// with <see cref="SkipInvalid"/> it is recorded and the reader goes on with the rest.
+/// </summary>
+public sealed class ProblemLog(bool skipInvalid = false)
+{
+    private readonly ConcurrentQueue<InputProblem> _problems = new();
+
+    public bool SkipInvalid { get; } = skipInvalid;
+
+    public IReadOnlyCollection<InputProblem> Problems => _problems;
+
+    public int ErrorCount => _problems.Count(p => p.Severity == InputProblem.Error);
+
+    public void Warn(SourceLocation location, string reason) => _problems.Enqueue(new InputProblem(location, reason, InputProblem.Warning));
+
+    /// <exception cref="InputException">When not skipping invalid input.</exception>
+    public void Error(SourceLocation location, string reason, Exception? inner = null)
+    {
+        if (!SkipInvalid)
+        {
+            throw new InputException(location, reason, inner);
+        }
+
+        _problems.Enqueue(new InputProblem(location, reason));
+    }
+}

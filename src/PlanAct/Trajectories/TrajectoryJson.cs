@@ -1,0 +1,53 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PlanAct.Trajectories;
+
+/// <summary>The JSON shape of one line of <c>planact/trajectory@1</c> JSONL (see <c>schemas/trajectory.schema.json</c>).</summary>
+internal sealed record TrajectoryLine
+{
+    [JsonPropertyName("schema")] public string? Schema { get; init; }
+
+    [JsonPropertyName("id")] public string? Id { get; init; }
+
+    [JsonPropertyName("site")] public string? Site { get; init; }
+
+    [JsonPropertyName("task")] public string? Task { get; init; }
+
+    [JsonPropertyName("steps")] public List<StepLine?>? Steps { get; init; }
+
+    [JsonPropertyName("source")] public SourceLine? Source { get; init; }
+
+    [JsonPropertyName("score")] public double? Score { get; init; }
+}
+
+internal sealed record StepLine
+{
+    [JsonPropertyName("index")] public int? Index { get; init; }
+
+    [JsonPropertyName("html")] public string? Html { get; init; }
+
+    [JsonPropertyName("action")] public string? Action { get; init; }
+}
+
+internal sealed record SourceLine
+{
+    [JsonPropertyName("file")] public string? File { get; init; }
+
+    [JsonPropertyName("line")] public int? Line { get; init; }
+
+    [JsonPropertyName("element")] public int? Element { get; init; }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TrajectoryLine))]
+internal sealed partial class TrajectoryJsonContext : JsonSerializerContext
+{
+    /// <summary>Keeps HTML readable in files (no \u003C for every tag); output is data, never embedded in a page.</summary>
+    public static TrajectoryJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
+}

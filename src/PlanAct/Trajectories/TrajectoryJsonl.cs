@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PlanAct.Actions;
+using PlanAct.IO;
+
+namespace PlanAct.Trajectories;
+
+/// <summary>Reads and writes our canonical trajectory JSONL, one trajectory per line (schema <c>planact/trajectory@1</c>).</summary>
+public static class TrajectoryJsonl
+{
+    public const string SchemaId = "planact/trajectory@1";
+
+    public static async IAsyncEnumerable<Trajectory> ReadAsync(
+        string path, TrajectoryReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        {
+            var location = new SourceLocation(path, lineNumber);
+            if (Parse(text, location, options.Problems) is not { } trajectory)
+            {
+                continue;
+            }
+
+            if (ids.TryGetValue(trajectory.Id, out var firstLine))
+            {
+                options.Problems.Error(location, $"duplicate id \"{trajectory.Id}\" (first at line {firstLine})");
+                continue;
+            }
+
+            ids[trajectory.Id] = lineNumber;
+            yield return trajectory;
+        }
+    }
+
+    /// <summary>Parses and validates one line; reports a problem and returns null when it is not a valid trajectory.</summary>
+    internal static Trajectory? Parse(string text, SourceLocation location, ProblemLog problems)
+    {
+        TrajectoryLine? line;
+        try
+        {
+            line = JsonSerializer.Deserialize(text, TrajectoryJsonContext.Default.TrajectoryLine);
+        }
+        catch (JsonException e)
+        {
+            problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
+            return null;
+        }
+
+        string? error = line switch
+        {
+            null => "expected a JSON object",
+            { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
+            { Id: null or "" } => "missing \"id\"",
+            { Task: var t } when string.IsNullOrWhiteSpace(t) => "missing or empty \"task\"",
+            { Steps: null or [] } => "no steps",
+            _ => null,
+        };
+        if (error is not null)
+        {
+            problems.Error(location, error);
+            return null;
+        }
+
+        var steps = new List<TrajectoryStep>(line!.Steps!.Count);
+        for (var i = 0; i < line.Steps!.Count; i++)
+        {
+            var step = line.Steps[i];
+            var stepError = step switch
+            {
+                null => "is null",
+                { Index: null } => "has no \"index\"",
+                { Index: var index } when index != i => index < i ? $"repeats index {index} (expected {i})" : $"has index {index}: steps {i}..{index - 1} are missing",
+                { Html: null } => "has no \"html\"",
+                { Action: var a } when string.IsNullOrWhiteSpace(a) => "has an empty action",
+                _ => null,
+            };
+            if (stepError is null)
+            {
+                try
+                {
+                    steps.Add(new TrajectoryStep(i, step!.Html!, ActionParser.Parse(step.Action!)));
+                    continue;
+                }
+                catch (ActionSyntaxException e)
+                {
+                    stepError = $"has a bad action: {e.Message}";
+                }
+            }
+
+            problems.Error(location, $"trajectory \"{line.Id}\": step {i} {stepError}");
+            return null;
+        }
+
+        return new Trajectory(line.Id!, string.IsNullOrWhiteSpace(line.Site) ? SiteDetector.Detect(steps[0].Html) : line.Site, line.Task!, steps.ToEquatableList())
+        {
+            Source = line.Source is { File: { } file } source ? new SourceLocation(file, source.Line, source.Element) : null,
+            Score = line.Score,
+        };
+    }
+
+    public static string Format(Trajectory trajectory)
+    {
+        var line = new TrajectoryLine
+        {
+            Schema = SchemaId,
+            Id = trajectory.Id,
+            Site = trajectory.Site,
+            Task = trajectory.Task,
+            Steps = [.. trajectory.Steps.Select(s => new StepLine { Index = s.Index, Html = s.Html, Action = ActionPrinter.Print(s.Action) })],
+            Source = trajectory.Source is { } source ? new SourceLine { File = source.File, Line = source.Line, Element = source.Element } : null,
+            Score = trajectory.Score,
+        };
+        return JsonSerializer.Serialize(line, TrajectoryJsonContext.Relaxed.TrajectoryLine);
+    }
+
+    /// <summary>Writes all trajectories to <paramref name="path"/> atomically: a reader never sees a half-written file.</summary>
+    public static async Task<int> WriteAsync(string path, IAsyncEnumerable<Trajectory> trajectories, CancellationToken cancellationToken = default)
+    {
+        var count = 0;
+        await AtomicFile.WriteTextAsync(path, async writer =>
+        {
+            await foreach (var trajectory in trajectories.WithCancellation(cancellationToken))
+            {
+                await writer.WriteAsync(Format(trajectory).AsMemory(), cancellationToken);
+                await writer.WriteAsync("\n".AsMemory(), cancellationToken);
+                count++;
+            }
+        }, cancellationToken);
+        return count;
+    }
+}
