@@ -1,0 +1,39 @@
+using PlanAct.IO;
+
+namespace PlanAct.Cli.Commands;
+
+/// <summary>Runs a command body and turns the library's exceptions into messages and exit codes.</summary>
+internal static class CommandRunner
+{
+    public static async Task<int> RunAsync(Func<Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (InputException e)
+        {
+            await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("planact: cancelled");
+            return 130;
+        }
+    }
+
+    /// <summary>Lists problems on stderr (at most <paramref name="limit"/>, then a count of the rest).</summary>
+    public static void ReportProblems(IReadOnlyCollection<InputProblem> problems, int limit = 50)
+    {
+        foreach (var problem in problems.Take(limit))
+        {
+            Console.Error.WriteLine($"planact: {problem}");
+        }
+
+        if (problems.Count > limit)
+        {
+            Console.Error.WriteLine($"planact: … and {problems.Count - limit} more problems");
+        }
+    }
+}

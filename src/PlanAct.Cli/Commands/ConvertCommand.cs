@@ -1,0 +1,30 @@
+using System.CommandLine;
+using PlanAct.IO;
+using PlanAct.Trajectories;
+
+namespace PlanAct.Cli.Commands;
+
+internal static class ConvertCommand
+{
+    public static Command Build()
+    {
+        var input = new Argument<string>("input") { Description = "A trajectory file (SFT .json or planact .jsonl) or a folder of them." };
+        var output = new Option<string>("--out") { Description = "The file to write (written whole or not at all).", Required = true };
+        var to = new Option<TrajectoryFormat>("--to") { Description = "Output format: jsonl (planact trajectories) or sft (WebArena-Lite SFT array).", DefaultValueFactory = _ => TrajectoryFormat.Jsonl };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid trajectories and convert the rest, instead of stopping." };
+        var command = new Command("convert", "Convert trajectories between the WebArena-Lite SFT array and planact JSONL.\n\nExample:\n  planact convert samples/webarena-lite-sft.json --to jsonl --out trajectories.jsonl")
+        {
+            input, output, to, skipInvalid,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var problems = new ProblemLog(parse.GetValue(skipInvalid));
+            var trajectories = TrajectoryFiles.ReadAsync(parse.GetValue(input)!, new TrajectoryReadOptions { Problems = problems }, ct);
+            var count = await TrajectoryFiles.WriteAsync(parse.GetValue(output)!, parse.GetValue(to), trajectories, ct);
+            CommandRunner.ReportProblems(problems.Problems);
+            Console.Error.WriteLine($"planact: convert: {count} ok, {problems.ErrorCount} skipped as invalid -> {parse.GetValue(output)}");
+            return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using PlanAct.Html;
+using PlanAct.Inspection;
+
+namespace PlanAct.Cli.Commands;
+
+internal static class InspectCommand
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Build()
+    {
+        var path = new Argument<string>("path") { Description = "A trajectory file (WebArena-Lite SFT .json or planact .jsonl) or a folder of them." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var encoding = new Option<string>("--encoding") { Description = "Tokenizer for page sizes: o200k or cl100k.", DefaultValueFactory = _ => "o200k" };
+        var command = new Command("inspect", "Count trajectories, steps, sites, actions and page tokens, and list every problem with its location.\n\nExample:\n  planact inspect samples/webarena-lite-sft.json --json")
+        {
+            path, json, encoding,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var report = await Inspector.InspectAsync(parse.GetValue(path)!, TokenCounter.ForEncoding(parse.GetValue(encoding)!), ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(ToJson(report), JsonOptions));
+            }
+            else
+            {
+                PrintText(report);
+            }
+
+            return report.Errors > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static object ToJson(InspectReport report) => new
+    {
+        files = report.Files,
+        trajectories = report.Trajectories,
+        steps = report.Steps,
+        steps_per_trajectory = report.StepsPerTrajectory,
+        sites = report.Sites,
+        action_types = report.ActionTypes,
+        page_tokens = report.PageTokens,
+        problems = report.Problems.Select(p => new
+        {
+            severity = p.Severity,
+            location = p.Location.ToString(),
+            file = p.Location.File,
+            line = p.Location.Line,
+            element = p.Location.Element,
+            reason = p.Reason,
+        }),
+    };
+
+    private static void PrintText(InspectReport report)
+    {
+        static string D(Distribution d) => string.Create(CultureInfo.InvariantCulture, $"min {d.Min}, median {d.Median}, p95 {d.P95}, max {d.Max}");
+        Console.WriteLine($"files:          {string.Join(", ", report.Files)}");
+        Console.WriteLine($"trajectories:   {report.Trajectories}");
+        Console.WriteLine($"steps:          {report.Steps} ({D(report.StepsPerTrajectory)} per trajectory)");
+        Console.WriteLine($"sites:          {string.Join(", ", report.Sites.Select(s => $"{s.Key} {s.Value}"))}");
+        Console.WriteLine($"actions:        {string.Join(", ", report.ActionTypes.OrderByDescending(a => a.Value).Select(a => $"{a.Key} {a.Value}"))}");
+        Console.WriteLine($"page tokens ({report.PageTokens.Encoding}):");
+        Console.WriteLine($"  raw           {D(report.PageTokens.Raw)}");
+        Console.WriteLine($"  planner view  {D(report.PageTokens.PlannerView)}");
+        Console.WriteLine($"  executor view {D(report.PageTokens.ExecutorView)}");
+        Console.WriteLine($"problems:       {report.Errors} errors, {report.Problems.Count - report.Errors} warnings");
+        foreach (var problem in report.Problems)
+        {
+            Console.WriteLine($"  {problem}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace PlanAct.Cli;
+
+/// <summary>Process exit codes; documented in the README.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>An unexpected failure (a bug): the message and stack trace are printed.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>The command line itself is wrong (System.CommandLine's parse errors use this too).</summary>
+    public const int Usage = 2;
+
+    /// <summary>The input cannot be read: missing file, malformed JSON, invalid trajectory without --skip-invalid.</summary>
+    public const int BadInput = 3;
+
+    /// <summary>The input was read, but some items were invalid and were skipped (listed on stderr).</summary>
+    public const int InvalidItemsSkipped = 4;
+}

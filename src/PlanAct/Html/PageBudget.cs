@@ -1,0 +1,100 @@
+using System.Text;
+
+namespace PlanAct.Html;
+
+/// <summary>A page cut to fit a token budget.</summary>
+public sealed record BudgetedPage(string Html, int Tokens, bool Truncated);
+
+/// <summary>Cuts a page to a token budget at a tag or word boundary, never inside a tag, and closes the tags left open.</summary>
+public static class PageBudget
+{
+    public static BudgetedPage Fit(string html, int maxTokens, TokenCounter counter)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
+        var total = counter.Count(html);
+        if (total <= maxTokens)
+        {
+            return new BudgetedPage(html, total, false);
+        }
+
+        var tokens = HtmlLexer.Tokenize(html);
+        var cuts = CutPoints(html, tokens);
+
+        // Binary search for the longest prefix whose closed form fits.
+        var (lo, hi) = (0, cuts.Count - 1);
+        var best = new BudgetedPage("", 0, true);
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var candidate = Close(html, tokens, cuts[mid]);
+            var count = counter.Count(candidate);
+            if (count <= maxTokens)
+            {
+                best = new BudgetedPage(candidate, count, true);
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Offsets where the page may be cut: after every tag and at every space inside text.</summary>
+    private static List<int> CutPoints(string html, List<HtmlToken> tokens)
+    {
+        var cuts = new List<int> { 0 };
+        foreach (var token in tokens)
+        {
+            if (token.Kind == HtmlTokenKind.Text)
+            {
+                for (var i = token.Start + 1; i < token.End; i++)
+                {
+                    if (html[i] == ' ' && html[i - 1] != ' ')
+                    {
+                        cuts.Add(i);
+                    }
+                }
+            }
+
+            cuts.Add(token.End);
+        }
+
+        return cuts;
+    }
+
+    private static string Close(string html, List<HtmlToken> tokens, int cut)
+    {
+        var open = new List<string>();
+        foreach (var token in tokens)
+        {
+            if (token.Start >= cut)
+            {
+                break;
+            }
+
+            if (token.Kind == HtmlTokenKind.StartTag && !token.SelfClosing && token.End <= cut)
+            {
+                open.Add(token.Name!);
+            }
+            else if (token.Kind == HtmlTokenKind.EndTag)
+            {
+                var index = open.FindLastIndex(n => n == token.Name);
+                if (index >= 0)
+                {
+                    open.RemoveRange(index, open.Count - index);
+                }
+            }
+        }
+
+        var sb = new StringBuilder(html, 0, cut, cut + (open.Count * 8));
+        for (var i = open.Count - 1; i >= 0; i--)
+        {
+            sb.Append(" </").Append(open[i]).Append('>');
+        }
+
+        return sb.ToString();
+    }
+}

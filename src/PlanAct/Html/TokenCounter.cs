@@ -1,0 +1,42 @@
+using Microsoft.ML.Tokenizers;
+
+namespace PlanAct.Html;
+
+/// <summary>Counts tokens offline with the tiktoken encodings shipped in NuGet data packages.</summary>
+public sealed class TokenCounter
+{
+    private static readonly Lazy<TokenCounter> O200kInstance = new(() => new TokenCounter("o200k_base"));
+    private static readonly Lazy<TokenCounter> Cl100kInstance = new(() => new TokenCounter("cl100k_base"));
+
+    private readonly Tokenizer _tokenizer;
+
+    private TokenCounter(string encoding)
+    {
+        Encoding = encoding;
+        _tokenizer = TiktokenTokenizer.CreateForEncoding(encoding);
+    }
+
+    /// <summary>The encoding of GPT-4o, GPT-4.1, o-series and GPT-5 models.</summary>
+    public static TokenCounter O200k => O200kInstance.Value;
+
+    /// <summary>The encoding of GPT-4 and GPT-3.5 models.</summary>
+    public static TokenCounter Cl100k => Cl100kInstance.Value;
+
+    public string Encoding { get; }
+
+    /// <summary>The encoding for a model name: cl100k for the GPT-4 / GPT-3.5 families, o200k otherwise (also for non-OpenAI models, as an estimate).</summary>
+    public static TokenCounter ForModel(string? model) =>
+        model is not null && (model.StartsWith("gpt-4-", StringComparison.OrdinalIgnoreCase) || model.Equals("gpt-4", StringComparison.OrdinalIgnoreCase)
+            || model.StartsWith("gpt-3.5", StringComparison.OrdinalIgnoreCase) || model.StartsWith("text-embedding-", StringComparison.OrdinalIgnoreCase))
+            ? Cl100k
+            : O200k;
+
+    public static TokenCounter ForEncoding(string encoding) => encoding.ToLowerInvariant() switch
+    {
+        "o200k" or "o200k_base" => O200k,
+        "cl100k" or "cl100k_base" => Cl100k,
+        _ => throw new ArgumentException($"unknown encoding \"{encoding}\" (use o200k or cl100k)", nameof(encoding)),
+    };
+
+    public int Count(string text) => _tokenizer.CountTokens(text);
+}

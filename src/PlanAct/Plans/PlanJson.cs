@@ -1,0 +1,50 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PlanAct.Plans;
+
+internal sealed record PlanLine
+{
+    [JsonPropertyName("schema")] public string? Schema { get; init; }
+
+    [JsonPropertyName("id")] public string? Id { get; init; }
+
+    [JsonPropertyName("site")] public string? Site { get; init; }
+
+    [JsonPropertyName("task")] public string? Task { get; init; }
+
+    [JsonPropertyName("initial_html")] public string? InitialHtml { get; init; }
+
+    [JsonPropertyName("steps")] public List<PlanStepLine?>? Steps { get; init; }
+
+    [JsonPropertyName("origin")] public string? Origin { get; init; }
+
+    [JsonPropertyName("trace")] public string? Trace { get; init; }
+
+    [JsonPropertyName("teacher")] public string? Teacher { get; init; }
+
+    [JsonPropertyName("requests")] public List<string>? Requests { get; init; }
+}
+
+internal sealed record PlanStepLine
+{
+    [JsonPropertyName("reasoning")] public string? Reasoning { get; init; }
+
+    [JsonPropertyName("description")] public string? Description { get; init; }
+
+    [JsonPropertyName("step")] public string? Step { get; init; }
+
+    [JsonPropertyName("actions")] public List<int>? Actions { get; init; }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(PlanLine))]
+internal sealed partial class PlanJsonContext : JsonSerializerContext
+{
+    public static PlanJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
+}

@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PlanAct.IO;
+
+namespace PlanAct.Plans;
+
+/// <summary>Reads and writes canonical plan records as JSONL (schema <c>planact/plan@1</c>).</summary>
+public static class PlanJsonl
+{
+    public const string SchemaId = "planact/plan@1";
+
+    public static async IAsyncEnumerable<PlanRecord> ReadAsync(
+        string path, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        {
+            if (Parse(text, new SourceLocation(path, lineNumber), problems) is { } record)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    internal static PlanRecord? Parse(string text, SourceLocation location, ProblemLog problems)
+    {
+        PlanLine? line;
+        try
+        {
+            line = JsonSerializer.Deserialize(text, PlanJsonContext.Default.PlanLine);
+        }
+        catch (JsonException e)
+        {
+            problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
+            return null;
+        }
+
+        var error = line switch
+        {
+            null => "expected a JSON object",
+            { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
+            { Id: var id } when string.IsNullOrWhiteSpace(id) => "missing \"id\"",
+            { Task: var task } when string.IsNullOrWhiteSpace(task) => "missing or empty \"task\"",
+            { InitialHtml: null } => "missing \"initial_html\"",
+            { Steps: null or [] } => "no steps",
+            { Origin: var origin } when string.IsNullOrWhiteSpace(origin) => "missing \"origin\"",
+            _ => null,
+        };
+        error ??= line!.Steps!.Select((s, i) => s switch
+        {
+            null => $"step {i + 1} is null",
+            { Reasoning: var r } when string.IsNullOrWhiteSpace(r) => $"step {i + 1} has no \"reasoning\"",
+            { Step: var st } when string.IsNullOrWhiteSpace(st) => $"step {i + 1} has no \"step\"",
+            _ => null,
+        }).FirstOrDefault(e => e is not null);
+        if (error is not null)
+        {
+            problems.Error(location, error);
+            return null;
+        }
+
+        var steps = line!.Steps!.Select((s, i) => new PlanStep(i + 1, s!.Reasoning!, s.Description, s.Step!, s.Actions?.ToEquatableList()));
+        return new PlanRecord(line.Id!, line.Site ?? "unknown", line.Task!, line.InitialHtml!, new Plan(steps.ToEquatableList()), line.Origin!)
+        {
+            Trace = line.Trace,
+            Teacher = line.Teacher,
+            Requests = line.Requests?.ToEquatableList(),
+        };
+    }
+
+    public static string Format(PlanRecord record) => JsonSerializer.Serialize(
+        new PlanLine
+        {
+            Schema = SchemaId,
+            Id = record.Id,
+            Site = record.Site,
+            Task = record.Task,
+            InitialHtml = record.InitialHtml,
+            Steps = [.. record.Plan.Steps.Select(s => new PlanStepLine { Reasoning = s.Reasoning, Description = s.Description, Step = s.Step, Actions = s.Actions?.ToList() })],
+            Origin = record.Origin,
+            Trace = record.Trace,
+            Teacher = record.Teacher,
+            Requests = record.Requests?.ToList(),
+        },
+        PlanJsonContext.Relaxed.PlanLine);
+}
