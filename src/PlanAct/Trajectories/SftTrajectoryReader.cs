@@ -33,7 +33,12 @@ public static class SftTrajectoryReader
             }
         }
 
-        var groups = Group(path, keys, problems);
+        var (groups, orphans) = Group(path, keys, problems);
+        if (orphans.Count > 0)
+        {
+            await InvalidateTruncatedAsync(path, groups, orphans, problems, cancellationToken);
+        }
+
         var groupOfElement = new int[elementCount];
         Array.Fill(groupOfElement, -1);
         for (var g = 0; g < groups.Count; g++)
@@ -163,13 +168,57 @@ public static class SftTrajectoryReader
             problems.Error(new SourceLocation(path, Element: index), step.ActionError);
         }
 
-        var key = Hash(default, step.Prompt.Query);
-        foreach (var round in step.Prompt.History)
+        var key = ChainKeys(step.Prompt)[^1];
+        return new StepKey(index, step.Prompt.Round, key, Hash(key, step.ActionText), step.ActionError is not null);
+    }
+
+    /// <summary>The key of the task alone, then of the task and each longer prefix of the earlier actions.</summary>
+    private static UInt128[] ChainKeys(SftPrompt prompt)
+    {
+        var keys = new UInt128[prompt.History.Count + 1];
+        keys[0] = Hash(default, prompt.Query);
+        for (var i = 0; i < prompt.History.Count; i++)
         {
-            key = Hash(key, round.Action);
+            keys[i + 1] = Hash(keys[i], prompt.History[i].Action);
         }
 
-        return new StepKey(index, step.Prompt.Round, key, Hash(key, step.ActionText), step.ActionError is not null);
+        return keys;
+    }
+
+    /// <summary>
+    /// A round with no predecessor means the trajectory it belongs to lost a round; the steps read before the gap
+    /// would otherwise pass for a whole, shorter trajectory. Rare, so it costs one more pass only when it happens.
+    /// </summary>
+    private static async Task InvalidateTruncatedAsync(
+        string path, List<StepGroup> groups, Dictionary<int, int> orphans, ProblemLog problems, CancellationToken cancellationToken)
+    {
+        var byKey = new Dictionary<UInt128, int>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            if (!groups[g].Invalid)
+            {
+                byKey.TryAdd(groups[g].Key, g);
+            }
+        }
+
+        await foreach (var (index, element) in ReadElementsAsync(path, cancellationToken))
+        {
+            if (!orphans.ContainsKey(index) || TryReadStep(path, index, element, new ProblemLog(skipInvalid: true)) is not { } step)
+            {
+                continue;
+            }
+
+            var chain = ChainKeys(step.Prompt);
+            for (var m = chain.Length - 2; m >= 1; m--)
+            {
+                if (byKey.TryGetValue(chain[m], out var g) && groups[g].Elements.Count == m && !groups[g].Invalid)
+                {
+                    groups[g].Invalid = true;
+                    problems.Error(new SourceLocation(path, Element: groups[g].Elements[0]), $"trajectory is missing Round {m}: its Round {step.Prompt.Round} is at element [{index}]");
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>Chains a hash over whitespace-normalized text, so history keys do not depend on spacing.</summary>
@@ -193,8 +242,10 @@ public static class SftTrajectoryReader
         public bool Invalid { get; set; }
     }
 
-    private static List<StepGroup> Group(string path, List<StepKey> keys, ProblemLog problems)
+    /// <returns>The groups, and the elements that start a group after a gap (element → group).</returns>
+    private static (List<StepGroup> Groups, Dictionary<int, int> Orphans) Group(string path, List<StepKey> keys, ProblemLog problems)
     {
+        var orphans = new Dictionary<int, int>();
         keys.Sort((a, b) => a.Round != b.Round ? a.Round.CompareTo(b.Round) : a.Element.CompareTo(b.Element));
         var groups = new List<StepGroup>();
         var waiting = new Dictionary<UInt128, Queue<int>>();
@@ -222,6 +273,7 @@ public static class SftTrajectoryReader
                     }
                     else
                     {
+                        orphans[key.Element] = g;
                         problems.Error(location, $"gap in rounds: Round {key.Round} has no Round {key.Round - 1} with the same task and earlier actions in the file");
                     }
                 }
@@ -242,6 +294,6 @@ public static class SftTrajectoryReader
             next.Enqueue(g);
         }
 
-        return groups;
+        return (groups, orphans);
     }
 }
