@@ -116,7 +116,7 @@ internal static class HtmlLexer
     {
         var result = new List<KeyValuePair<string, string?>>();
         var i = tag.Start + 1 + tag.Name!.Length;
-        var end = tag.End - (tag.SelfClosing ? 2 : 1);
+        var end = html[tag.End - 1] == '>' ? tag.End - (tag.SelfClosing ? 2 : 1) : tag.End;
         while (i < end)
         {
             while (i < end && (char.IsWhiteSpace(html[i]) || html[i] == '/'))

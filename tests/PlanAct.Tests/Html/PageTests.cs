@@ -1,0 +1,98 @@
+using PlanAct.Html;
+
+namespace PlanAct.Tests.Html;
+
+public class PageTests
+{
+    [Fact]
+    public void Planner_view_drops_ids_and_boxes_and_keeps_text_and_meaning()
+    {
+        var page = TestPaths.StartPages["shopping"];
+        var view = PageView.Render(page, PageView.Planner);
+        Assert.DoesNotContain("id=\"", view, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-bbox", view, StringComparison.Ordinal);
+        Assert.Contains("My Wish List", view, StringComparison.Ordinal);
+        Assert.Contains("placeholder=\"Search entire store here...\"", view, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"text\"", view, StringComparison.Ordinal);
+        Assert.True(TokenCounter.O200k.Count(view) * 2 < TokenCounter.O200k.Count(page), "the planner view should be far smaller");
+    }
+
+    [Fact]
+    public void Executor_view_keeps_every_element_id()
+    {
+        foreach (var page in TestPaths.StartPages.Values)
+        {
+            var view = PageView.Render(page, PageView.Executor);
+            var ids = System.Text.RegularExpressions.Regex.Matches(page, "id=\"(\\d+)\"").Select(m => m.Groups[1].Value).ToHashSet();
+            foreach (var id in ids)
+            {
+                Assert.Contains($"id=\"{id}\"", view, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain("data-bbox", view, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("<div data-bbox=\"1,2,3,4\"> <span> </span> <a id=\"3\" data-text=\"Go\"> Go </a> </div>", "<a> Go </a>", "<a id=\"3\"> Go </a>")]
+    [InlineData("<a data-text=\"Reviews\" id=\"1\"> 12 </a>", "<a data-text=\"Reviews\"> 12 </a>", "<a data-text=\"Reviews\" id=\"1\"> 12 </a>")]
+    [InlineData("<div title=\"x > y\"> text </div>", "<div title=\"x > y\"> text </div>", "<div title=\"x > y\"> text </div>")]
+    [InlineData("a < b and <b>bold</b> <!-- c --> end", "a < b and bold end", "a < b and bold end")]
+    [InlineData("<input id=\"2\" type=\"text\"> </input>", "<input type=\"text\"> </input>", "<input id=\"2\" type=\"text\"> </input>")]
+    [InlineData("<p> unclosed <a id=\"1\" title=\"cut", "unclosed <a title=\"cut\"> </a>", "unclosed <a id=\"1\" title=\"cut\"> </a>")]
+    [InlineData("", "", "")]
+    public void Views_on_nasty_pages(string page, string planner, string executor)
+    {
+        Assert.Equal(planner, PageView.Render(page, PageView.Planner));
+        Assert.Equal(executor, PageView.Render(page, PageView.Executor));
+    }
+
+    [Fact]
+    public void Token_counts_work_offline_in_both_encodings()
+    {
+        Assert.Equal(2, TokenCounter.O200k.Count("hello world"));
+        Assert.Equal(2, TokenCounter.Cl100k.Count("hello world"));
+        Assert.Same(TokenCounter.Cl100k, TokenCounter.ForModel("gpt-4-turbo"));
+        Assert.Same(TokenCounter.O200k, TokenCounter.ForModel("gpt-4o-mini"));
+        Assert.Same(TokenCounter.O200k, TokenCounter.ForEncoding("o200k_base"));
+        Assert.Throws<ArgumentException>(() => TokenCounter.ForEncoding("p50k"));
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(200)]
+    [InlineData(777)]
+    public void Budget_cuts_between_tags_and_closes_what_is_open(int budget)
+    {
+        var page = TestPaths.StartPages["gitlab"];
+        var fitted = PageBudget.Fit(page, budget, TokenCounter.O200k);
+        Assert.True(fitted.Truncated);
+        Assert.True(fitted.Tokens <= budget);
+        Assert.Equal(TokenCounter.O200k.Count(fitted.Html), fitted.Tokens);
+        Assert.True(fitted.Tokens > budget * 0.8, $"used only {fitted.Tokens} of {budget} tokens");
+
+        // Everything before the closing tags is a prefix of the page, cut outside any tag.
+        var body = fitted.Html;
+        while (System.Text.RegularExpressions.Regex.IsMatch(body, @" </[a-z0-9]+>$"))
+        {
+            body = System.Text.RegularExpressions.Regex.Replace(body, @" </[a-z0-9]+>$", "");
+        }
+
+        Assert.StartsWith(body, page, StringComparison.Ordinal);
+        Assert.Equal(body.Count(c => c == '<'), body.Count(c => c == '>'));
+
+        // Tags are balanced after closing.
+        var opens = System.Text.RegularExpressions.Regex.Count(fitted.Html, "<([a-z0-9]+)[ >]");
+        var closes = System.Text.RegularExpressions.Regex.Count(fitted.Html, "</[a-z0-9]+>");
+        Assert.Equal(opens, closes);
+    }
+
+    [Fact]
+    public void A_page_within_budget_is_unchanged()
+    {
+        var page = TestPaths.StartPages["reddit"];
+        var fitted = PageBudget.Fit(page, 100_000, TokenCounter.O200k);
+        Assert.False(fitted.Truncated);
+        Assert.Same(page, fitted.Html);
+    }
+}
