@@ -1,5 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace PlanAct.IO;
 
@@ -21,5 +25,33 @@ public static class JsonlFile
                 yield return (lineNumber, line);
             }
         }
+    }
+
+    /// <summary>Options for writing records: HTML stays readable (no \u003C for every tag); output is data, never embedded in a page.</summary>
+    public static JsonSerializerOptions RelaxedWriteOptions() => new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Deserializes one line; malformed JSON or a JSON null is reported as a problem and gives null.</summary>
+    public static T? Deserialize<T>(string text, JsonTypeInfo<T> type, SourceLocation location, ProblemLog problems)
+        where T : class
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize(text, type) is { } value)
+            {
+                return value;
+            }
+
+            problems.Error(location, "expected a JSON object");
+        }
+        catch (JsonException e)
+        {
+            problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
+        }
+
+        return null;
     }
 }

@@ -1,6 +1,5 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using PlanAct.IO;
 
 namespace PlanAct.Plans;
 
@@ -42,9 +41,5 @@ internal sealed record PlanStepLine
 [JsonSerializable(typeof(PlanLine))]
 internal sealed partial class PlanJsonContext : JsonSerializerContext
 {
-    public static PlanJsonContext Relaxed { get; } = new(new JsonSerializerOptions
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    });
+    public static PlanJsonContext Relaxed { get; } = new(JsonlFile.RelaxedWriteOptions());
 }

@@ -23,20 +23,13 @@ public static class PlanJsonl
 
     internal static PlanRecord? Parse(string text, SourceLocation location, ProblemLog problems)
     {
-        PlanLine? line;
-        try
+        if (JsonlFile.Deserialize(text, PlanJsonContext.Default.PlanLine, location, problems) is not { } line)
         {
-            line = JsonSerializer.Deserialize(text, PlanJsonContext.Default.PlanLine);
-        }
-        catch (JsonException e)
-        {
-            problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
             return null;
         }
 
         var error = line switch
         {
-            null => "expected a JSON object",
             { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
             { Id: var id } when string.IsNullOrWhiteSpace(id) => "missing \"id\"",
             { Task: var task } when string.IsNullOrWhiteSpace(task) => "missing or empty \"task\"",
@@ -45,7 +38,7 @@ public static class PlanJsonl
             { Origin: var origin } when string.IsNullOrWhiteSpace(origin) => "missing \"origin\"",
             _ => null,
         };
-        error ??= line!.Steps!.Select((s, i) => s switch
+        error ??= line.Steps!.Select((s, i) => s switch
         {
             null => $"step {i + 1} is null",
             { Reasoning: var r } when string.IsNullOrWhiteSpace(r) => $"step {i + 1} has no \"reasoning\"",
@@ -58,7 +51,7 @@ public static class PlanJsonl
             return null;
         }
 
-        var steps = line!.Steps!.Select((s, i) => new PlanStep(i + 1, s!.Reasoning!, s.Description, s.Step!, s.Actions?.ToEquatableList()));
+        var steps = line.Steps!.Select((s, i) => new PlanStep(i + 1, s!.Reasoning!, s.Description, s.Step!, s.Actions?.ToEquatableList()));
         return new PlanRecord(line.Id!, line.Site ?? "unknown", line.Task!, line.InitialHtml!, new Plan(steps.ToEquatableList()), line.Origin!)
         {
             Trace = line.Trace,

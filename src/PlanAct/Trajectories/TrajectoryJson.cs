@@ -1,6 +1,5 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using PlanAct.IO;
 
 namespace PlanAct.Trajectories;
 
@@ -44,10 +43,5 @@ internal sealed record SourceLine
 [JsonSerializable(typeof(TrajectoryLine))]
 internal sealed partial class TrajectoryJsonContext : JsonSerializerContext
 {
-    /// <summary>Keeps HTML readable in files (no \u003C for every tag); output is data, never embedded in a page.</summary>
-    public static TrajectoryJsonContext Relaxed { get; } = new(new JsonSerializerOptions
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    });
+    public static TrajectoryJsonContext Relaxed { get; } = new(JsonlFile.RelaxedWriteOptions());
 }

@@ -36,20 +36,13 @@ public static class TrajectoryJsonl
     /// <summary>Parses and validates one line; reports a problem and returns null when it is not a valid trajectory.</summary>
     internal static Trajectory? Parse(string text, SourceLocation location, ProblemLog problems)
     {
-        TrajectoryLine? line;
-        try
+        if (JsonlFile.Deserialize(text, TrajectoryJsonContext.Default.TrajectoryLine, location, problems) is not { } line)
         {
-            line = JsonSerializer.Deserialize(text, TrajectoryJsonContext.Default.TrajectoryLine);
-        }
-        catch (JsonException e)
-        {
-            problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
             return null;
         }
 
         string? error = line switch
         {
-            null => "expected a JSON object",
             { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
             { Id: null or "" } => "missing \"id\"",
             { Task: var t } when string.IsNullOrWhiteSpace(t) => "missing or empty \"task\"",
@@ -62,7 +55,7 @@ public static class TrajectoryJsonl
             return null;
         }
 
-        var steps = new List<TrajectoryStep>(line!.Steps!.Count);
+        var steps = new List<TrajectoryStep>(line.Steps!.Count);
         for (var i = 0; i < line.Steps!.Count; i++)
         {
             var step = line.Steps[i];

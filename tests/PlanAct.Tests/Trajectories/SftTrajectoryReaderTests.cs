@@ -15,16 +15,8 @@ public class SftTrajectoryReaderTests
     private static string[] ShopPages() =>
         [TestPaths.StartPages["shopping"], "<html> <a id=\"0\" data-text=\"Mug\"> Mug </a> </html>", "<html> <span> $5 </span> </html>"];
 
-    private static async Task<List<Trajectory>> ReadAll(string path, ProblemLog? problems = null)
-    {
-        var result = new List<Trajectory>();
-        await foreach (var t in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems ?? new ProblemLog() }))
-        {
-            result.Add(t);
-        }
-
-        return result;
-    }
+    private static Task<List<Trajectory>> ReadAll(string path, ProblemLog? problems = null) =>
+        TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems ?? new ProblemLog() }).ToListAsync().AsTask();
 
     [Theory]
     [InlineData(true)]

@@ -15,16 +15,8 @@ public class TrajectoryJsonlTests
         Source = new SourceLocation("x.json", Element: 3),
     };
 
-    private static async Task<List<Trajectory>> ReadAll(string path, ProblemLog? problems = null)
-    {
-        var result = new List<Trajectory>();
-        await foreach (var t in TrajectoryJsonl.ReadAsync(path, new TrajectoryReadOptions { Problems = problems ?? new ProblemLog() }))
-        {
-            result.Add(t);
-        }
-
-        return result;
-    }
+    private static Task<List<Trajectory>> ReadAll(string path, ProblemLog? problems = null) =>
+        TrajectoryJsonl.ReadAsync(path, new TrajectoryReadOptions { Problems = problems ?? new ProblemLog() }).ToListAsync().AsTask();
 
     [Fact]
     public async Task Write_then_read_is_identity_and_jsonl_to_sft_to_jsonl_keeps_the_data()
