@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace PlanAct.Teacher.Ledger;
+
+/// <summary>
+/// A chat-client layer that answers from the <see cref="TeacherLedger"/> when it can and otherwise sends the request
+/// on, commits the answer, and only then returns it. With <paramref name="refresh"/> it sends again and overwrites.
+/// </summary>
+public sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, string defaultModel, bool refresh = false) : DelegatingChatClient(inner)
+{
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var request = TeacherRequest.From(options);
+        var model = options?.ModelId ?? defaultModel;
+        var (key, json) = RequestKey.Compute(model, options, list, request);
+        if (!refresh && await ledger.FindAsync(key, cancellationToken) is { } saved)
+        {
+            return ToResponse(saved, model, fromLedger: true);
+        }
+
+        await ledger.RecordSendAsync(key, request, model, json, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var response = await base.GetResponseAsync(list, TeacherRequest.WithoutContext(options), cancellationToken);
+        var (answer, reasoning) = TeacherAnswer.Read(response);
+        var entry = new LedgerEntry(
+            key,
+            answer,
+            reasoning,
+            response.FinishReason?.Value,
+            response.Usage?.InputTokenCount,
+            response.Usage?.OutputTokenCount,
+            clock.ElapsedMilliseconds,
+            DateTimeOffset.UtcNow);
+        await ledger.CommitAsync(entry, cancellationToken);
+        return ToResponse(entry, response.ModelId ?? model, fromLedger: false);
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // A streamed answer is committed whole, so streaming is served from a complete response.
+        var response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (var update in response.ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    private static ChatResponse ToResponse(LedgerEntry entry, string model, bool fromLedger) => new(new ChatMessage(ChatRole.Assistant, entry.Text))
+    {
+        ModelId = model,
+        FinishReason = entry.FinishReason is { } finish ? new ChatFinishReason(finish) : null,
+        Usage = new UsageDetails { InputTokenCount = entry.InputTokens, OutputTokenCount = entry.OutputTokens, TotalTokenCount = entry.InputTokens + entry.OutputTokens },
+        CreatedAt = entry.CreatedAt,
+        AdditionalProperties = new()
+        {
+            [TeacherRequest.RequestIdProperty] = entry.Key,
+            [TeacherRequest.FromLedgerProperty] = fromLedger,
+            [TeacherRequest.ReasoningProperty] = entry.Reasoning,
+        },
+    };
+}

@@ -1,0 +1,240 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace PlanAct.Teacher.Ledger;
+
+/// <summary>
+/// An embedded SQLite record of every teacher request and answer. An answer is committed (WAL, synchronous=FULL)
+/// before anyone uses it, so a crash at any instant loses nothing that was paid for; a re-run reads it back instead
+/// of sending the request again. Only requests and answers are stored: never a key or a header.
+/// </summary>
+public sealed class TeacherLedger : IAsyncDisposable, IDisposable
+{
+    private const int SchemaVersion = 1;
+
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    private TeacherLedger(string path, SqliteConnection connection)
+    {
+        Path = path;
+        _connection = connection;
+    }
+
+    /// <summary>The default location: <c>.planact/ledger.db</c> in the working directory.</summary>
+    public static string DefaultPath => System.IO.Path.Combine(".planact", "ledger.db");
+
+    public string Path { get; }
+
+    public static async Task<TeacherLedger> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken);
+        var ledger = new TeacherLedger(full, connection);
+        await ledger.ExecuteAsync(
+            """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = FULL;
+            PRAGMA busy_timeout = 10000;
+            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS requests (
+                key TEXT PRIMARY KEY,
+                stage TEXT NOT NULL,
+                item TEXT NOT NULL,
+                attempt INTEGER NOT NULL,
+                model TEXT NOT NULL,
+                request_json TEXT NOT NULL,
+                sends INTEGER NOT NULL DEFAULT 0,
+                first_sent_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS responses (
+                key TEXT PRIMARY KEY REFERENCES requests(key),
+                text TEXT NOT NULL,
+                reasoning TEXT,
+                finish_reason TEXT,
+                input_tokens INTEGER,
+                output_tokens INTEGER,
+                latency_ms INTEGER NOT NULL,
+                created_at TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS requests_by_stage ON requests(stage, item);
+            """, cancellationToken);
+        var version = await ledger.ScalarAsync("SELECT value FROM meta WHERE name = 'schema'", cancellationToken);
+        if (version is null)
+        {
+            await ledger.ExecuteAsync($"INSERT INTO meta (name, value) VALUES ('schema', '{SchemaVersion}')", cancellationToken);
+        }
+        else if (Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
+        {
+            await ledger.DisposeAsync();
+            throw new InvalidOperationException($"{full}: ledger schema {version} is not supported (expected {SchemaVersion})");
+        }
+
+        return ledger;
+    }
+
+    public async Task<LedgerEntry?> FindAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at FROM responses WHERE key = $key";
+            command.Parameters.AddWithValue("$key", key);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            return new LedgerEntry(
+                key,
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                reader.GetInt64(5),
+                DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Records that a request is about to be sent (counting sends, so a resend after a crash is visible).</summary>
+    public Task RecordSendAsync(string key, TeacherRequest request, string model, string requestJson, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            """
+            INSERT INTO requests (key, stage, item, attempt, model, request_json, sends, first_sent_at)
+            VALUES ($key, $stage, $item, $attempt, $model, $json, 1, $now)
+            ON CONFLICT(key) DO UPDATE SET sends = sends + 1
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$key", key);
+                command.Parameters.AddWithValue("$stage", request.Stage);
+                command.Parameters.AddWithValue("$item", request.Item);
+                command.Parameters.AddWithValue("$attempt", request.Attempt);
+                command.Parameters.AddWithValue("$model", model);
+                command.Parameters.AddWithValue("$json", requestJson);
+                command.Parameters.AddWithValue("$now", Now());
+            },
+            cancellationToken);
+
+    /// <summary>Commits an answer durably; returns only once it is on disk.</summary>
+    public Task CommitAsync(LedgerEntry entry, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            """
+            INSERT OR REPLACE INTO responses (key, text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at)
+            VALUES ($key, $text, $reasoning, $finish, $input, $output, $latency, $created)
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$key", entry.Key);
+                command.Parameters.AddWithValue("$text", entry.Text);
+                command.Parameters.AddWithValue("$reasoning", (object?)entry.Reasoning ?? DBNull.Value);
+                command.Parameters.AddWithValue("$finish", (object?)entry.FinishReason ?? DBNull.Value);
+                command.Parameters.AddWithValue("$input", (object?)entry.InputTokens ?? DBNull.Value);
+                command.Parameters.AddWithValue("$output", (object?)entry.OutputTokens ?? DBNull.Value);
+                command.Parameters.AddWithValue("$latency", entry.LatencyMs);
+                command.Parameters.AddWithValue("$created", entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+            },
+            CancellationToken.None);
+
+    /// <summary>How many times the request with this key was sent to a teacher (0 if never).</summary>
+    public async Task<int> SendCountAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT sends FROM requests WHERE key = $key";
+            command.Parameters.AddWithValue("$key", key);
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken) ?? 0, CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Totals per stage and model: requests, answers, tokens, and sends beyond the first.</summary>
+    public async Task<IReadOnlyList<LedgerStageTotals>> TotalsAsync(CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText =
+                """
+                SELECT q.stage, q.model, COUNT(*), COUNT(r.key), COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0), COALESCE(SUM(q.sends), 0)
+                FROM requests q LEFT JOIN responses r ON r.key = q.key
+                GROUP BY q.stage, q.model ORDER BY q.stage, q.model
+                """;
+            var totals = new List<LedgerStageTotals>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                totals.Add(new LedgerStageTotals(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6)));
+            }
+
+            return totals;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+            await using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            bind(command);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _lock.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _lock.Dispose();
+    }
+}
+
+/// <summary>Ledger totals for one stage and model.</summary>
+public sealed record LedgerStageTotals(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends);

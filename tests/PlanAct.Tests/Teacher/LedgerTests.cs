@@ -1,0 +1,109 @@
+using Microsoft.Extensions.AI;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Ledger;
+
+namespace PlanAct.Tests.Teacher;
+
+/// <summary>The ledger layer over the real OpenAI SDK, against the loopback teacher over HTTP.</summary>
+public class LedgerTests
+{
+    private const string SecretKey = "sk-test-SECRET-0123456789";
+
+    private static TeacherOptions Options(LoopbackTeacher teacher, bool refresh = false) =>
+        new() { BaseUrl = teacher.BaseUrl, ApiKey = SecretKey, Model = "loopback-model", Refresh = refresh };
+
+    private static Task<ChatResponse> Ask(IChatClient client, string question, TeacherRequest request) =>
+        client.GetResponseAsync([new ChatMessage(ChatRole.System, "You are a test."), new ChatMessage(ChatRole.User, question)], request.ApplyTo(new ChatOptions { Temperature = 0 }));
+
+    [Fact]
+    public async Task A_rerun_sends_nothing_already_answered_and_refresh_sends_again()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, call) => new LoopbackReply.Answer($"answer {call} to {r.LastUserMessage}"));
+        var path = Path.Combine(TestPaths.TempDir(), "ledger.db");
+        var request = new TeacherRequest("annotate", "traj-1", 0);
+
+        string first;
+        await using (var ledger = await TeacherLedger.OpenAsync(path))
+        {
+            var response = await Ask(TeacherClientFactory.Create(Options(teacher), ledger), "q1", request);
+            first = response.Text;
+            Assert.Equal("answer 0 to q1", first);
+            Assert.Equal(false, response.AdditionalProperties![TeacherRequest.FromLedgerProperty]);
+            Assert.Equal(100, response.Usage!.InputTokenCount);
+        }
+
+        await using (var ledger = await TeacherLedger.OpenAsync(path))
+        {
+            var client = TeacherClientFactory.Create(Options(teacher), ledger);
+            var again = await Ask(client, "q1", request);
+            Assert.Equal(first, again.Text);
+            Assert.Equal(true, again.AdditionalProperties![TeacherRequest.FromLedgerProperty]);
+            Assert.Equal(1, teacher.Calls);
+
+            // Another attempt, item or stage is another request.
+            await Ask(client, "q1", request with { Attempt = 1 });
+            await Ask(client, "q1", request with { Item = "traj-2" });
+            Assert.Equal(3, teacher.Calls);
+
+            var refreshed = await Ask(TeacherClientFactory.Create(Options(teacher, refresh: true), ledger), "q1", request);
+            Assert.Equal("answer 3 to q1", refreshed.Text);
+            var key = (string)refreshed.AdditionalProperties![TeacherRequest.RequestIdProperty]!;
+            Assert.Equal(2, await ledger.SendCountAsync(key));
+            Assert.Equal("answer 3 to q1", (await ledger.FindAsync(key))!.Text);
+
+            var totals = Assert.Single(await ledger.TotalsAsync());
+            Assert.Equal(("annotate", "loopback-model", 3, 3), (totals.Stage, totals.Model, totals.Requests, totals.Answered));
+        }
+    }
+
+    [Fact]
+    public async Task The_provider_never_sees_our_bookkeeping_and_the_ledger_never_holds_the_key()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((_, _) => new LoopbackReply.Answer("ok"));
+        var path = Path.Combine(TestPaths.TempDir(), "ledger.db");
+        await using (var ledger = await TeacherLedger.OpenAsync(path))
+        {
+            await Ask(TeacherClientFactory.Create(Options(teacher), ledger), "q", new TeacherRequest("act", "x", 0));
+        }
+
+        var received = Assert.Single(teacher.Received);
+        Assert.Equal($"Bearer {SecretKey}", received.Authorization);
+        Assert.DoesNotContain("planact.", received.Body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("loopback-model", (string?)received.Body["model"]);
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(path)!))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.False(bytes.AsSpan().IndexOf("SECRET"u8) >= 0, $"{file} holds the API key");
+        }
+
+        Assert.DoesNotContain(SecretKey, Options(teacher).ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<think>page shows a search bar</think>## Step 1", null, "## Step 1", "page shows a search bar")]
+    [InlineData("## Step 1", "the field reasoning", "## Step 1", "the field reasoning")]
+    [InlineData("plain answer", null, "plain answer", null)]
+    [InlineData("left over</think>\nanswer", null, "answer", "left over")]
+    public async Task Reasoning_is_kept_apart_from_the_answer(string content, string? reasoningContent, string answer, string? reasoning)
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((_, _) => new LoopbackReply.Answer(content, ReasoningContent: reasoningContent));
+        await using var ledger = await TeacherLedger.OpenAsync(Path.Combine(TestPaths.TempDir(), "ledger.db"));
+        var response = await Ask(TeacherClientFactory.Create(Options(teacher), ledger), "q", new TeacherRequest("annotate", "t", 0));
+        Assert.Equal(answer, response.Text);
+        Assert.Equal(reasoning, response.AdditionalProperties![TeacherRequest.ReasoningProperty]);
+    }
+
+    [Fact]
+    public void Request_keys_depend_on_everything_that_changes_the_answer()
+    {
+        ChatMessage[] messages = [new(ChatRole.User, "q")];
+        var request = new TeacherRequest("annotate", "t", 0);
+        var key = RequestKey.Compute("m", new ChatOptions { Temperature = 0 }, messages, request).Key;
+        Assert.Equal(key, RequestKey.Compute("m", new ChatOptions { Temperature = 0 }, [new(ChatRole.User, "q")], request).Key);
+        Assert.NotEqual(key, RequestKey.Compute("m2", new ChatOptions { Temperature = 0 }, messages, request).Key);
+        Assert.NotEqual(key, RequestKey.Compute("m", new ChatOptions { Temperature = 1 }, messages, request).Key);
+        Assert.NotEqual(key, RequestKey.Compute("m", new ChatOptions { Temperature = 0 }, [new(ChatRole.User, "q2")], request).Key);
+        Assert.NotEqual(key, RequestKey.Compute("m", new ChatOptions { Temperature = 0 }, messages, request with { Stage = "act" }).Key);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace PlanAct.Tests.Teacher;
+
+/// <summary>What the loopback teacher does with one request.</summary>
+internal abstract record LoopbackReply
+{
+    public sealed record Answer(string Text, string FinishReason = "stop", string? ReasoningContent = null) : LoopbackReply;
+
+    public sealed record Status(int Code, int? RetryAfterSeconds = null) : LoopbackReply;
+
+    public sealed record Malformed(string Body) : LoopbackReply;
+}
+
+/// <summary>A request the loopback teacher received.</summary>
+internal sealed record ReceivedRequest(JsonNode Body, string? Authorization)
+{
+    public string LastUserMessage => Body["messages"]!.AsArray().Last(m => (string?)m!["role"] == "user")!["content"]!.ToString();
+}
+
+/// <summary>
+/// An OpenAI-compatible chat-completions server on 127.0.0.1 with scripted answers and faults, for driving the real
+/// OpenAI SDK over HTTP in tests.
+/// </summary>
+internal sealed class LoopbackTeacher : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Func<ReceivedRequest, int, LoopbackReply> _script;
+    private int _calls;
+
+    private LoopbackTeacher(WebApplication app, Func<ReceivedRequest, int, LoopbackReply> script)
+    {
+        _app = app;
+        _script = script;
+    }
+
+    public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public Uri BaseUrl => new(_app.Urls.First() + "/v1");
+
+    public static async Task<LoopbackTeacher> StartAsync(Func<ReceivedRequest, int, LoopbackReply> script)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var teacher = new LoopbackTeacher(app, script);
+        app.MapPost("/v1/chat/completions", teacher.HandleAsync);
+        await app.StartAsync();
+        return teacher;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body) ?? new JsonObject();
+        var request = new ReceivedRequest(body, context.Request.Headers.Authorization.FirstOrDefault());
+        Received.Enqueue(request);
+        var call = Interlocked.Increment(ref _calls) - 1;
+        switch (_script(request, call))
+        {
+            case LoopbackReply.Status status:
+                context.Response.StatusCode = status.Code;
+                if (status.RetryAfterSeconds is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                await context.Response.WriteAsJsonAsync(new { error = new { message = $"scripted {status.Code}", type = "scripted" } });
+                break;
+            case LoopbackReply.Malformed malformed:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(malformed.Body);
+                break;
+            case LoopbackReply.Answer answer:
+                var message = new JsonObject { ["role"] = "assistant", ["content"] = answer.Text };
+                if (answer.ReasoningContent is not null)
+                {
+                    message["reasoning_content"] = answer.ReasoningContent;
+                }
+
+                var completion = new JsonObject
+                {
+                    ["id"] = $"chatcmpl-{call}",
+                    ["object"] = "chat.completion",
+                    ["created"] = 1_700_000_000,
+                    ["model"] = (string?)body["model"] ?? "loopback",
+                    ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = answer.FinishReason }),
+                    ["usage"] = new JsonObject { ["prompt_tokens"] = 100 + call, ["completion_tokens"] = 20, ["total_tokens"] = 120 + call },
+                };
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(completion.ToJsonString(JsonSerializerOptions.Default));
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
