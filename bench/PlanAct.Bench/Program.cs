@@ -1,3 +1,5 @@
+using PlanAct.IO;
+
 namespace PlanAct.Bench;
 
 public static class Program
@@ -24,7 +26,7 @@ public static class Program
                 _ => UsageError(),
             };
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InputException or IOException)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 2;
