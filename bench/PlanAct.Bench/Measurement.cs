@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PlanAct.Html;
+using PlanAct.Trajectories;
+
+namespace PlanAct.Bench;
+
+public enum Workload
+{
+    /// <summary>(a) read and group into trajectories.</summary>
+    Read,
+
+    /// <summary>(b) read, group, render the planner and executor views and count o200k tokens of the page and both views.</summary>
+    Clean,
+}
+
+/// <summary>One measured run, as the child process reports it.</summary>
+public sealed record MeasurementResult(
+    string Format,
+    Workload Workload,
+    long InputBytes,
+    int Trajectories,
+    int Steps,
+    double Seconds,
+    long PeakWorkingSetBytes,
+    long PeakGcHeapBytes,
+    long AllocatedBytes,
+    long RawTokens,
+    long PlannerTokens,
+    long ExecutorTokens)
+{
+    public double MiBPerSecond => Units.ToMiB(InputBytes) / Seconds;
+
+    public double StepsPerSecond => Steps / Seconds;
+}
+
+/// <summary>Runs one workload over one file in a fresh child process, so its peak memory is its own.</summary>
+public static class Measurement
+{
+    public const string Command = "measure";
+
+    private const string ResultPrefix = "RESULT ";
+
+    public static async Task<MeasurementResult> RunInChildAsync(string file, Workload workload, CancellationToken cancellationToken)
+    {
+        var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(Measurement).Assembly.Location);
+        }
+
+        foreach (var argument in new[] { Command, workload.ToString().ToLowerInvariant(), file })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {host}");
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+        {
+            throw new InvalidOperationException($"the {workload} measurement of {file} failed (exit code {process.ExitCode}):\n{output}");
+        }
+
+        return JsonSerializer.Deserialize(line[ResultPrefix.Length..], BenchJsonContext.Default.MeasurementResult)
+            ?? throw new InvalidOperationException($"the {workload} measurement of {file} reported nothing");
+    }
+
+    /// <summary>The child side: <c>measure read|clean FILE</c>; prints one result line.</summary>
+    public static async Task<int> RunChildAsync(IReadOnlyList<string> args)
+    {
+        if (args is not [var name, var file] || !Enum.TryParse<Workload>(name, ignoreCase: true, out var workload))
+        {
+            throw new ArgumentException($"usage: {Command} read|clean FILE");
+        }
+
+        var result = await MeasureAsync(file, workload, CancellationToken.None);
+        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.MeasurementResult));
+        return 0;
+    }
+
+    private static async Task<MeasurementResult> MeasureAsync(string file, Workload workload, CancellationToken cancellationToken)
+    {
+        // Load the tokenizer's vocabulary before the clock starts: a one-off cost, not a per-page one.
+        var counter = workload == Workload.Clean ? TokenCounter.O200k : null;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        using var heap = new GcHeapSampler();
+        var clock = Stopwatch.StartNew();
+        int trajectories = 0, steps = 0;
+        long raw = 0, planner = 0, executor = 0;
+        await foreach (var trajectory in TrajectoryFiles.ReadAsync(file, new TrajectoryReadOptions(), cancellationToken))
+        {
+            trajectories++;
+            steps += trajectory.Steps.Count;
+            if (counter is null)
+            {
+                continue;
+            }
+
+            foreach (var step in trajectory.Steps)
+            {
+                raw += counter.Count(step.Html);
+                planner += counter.Count(PageView.Render(step.Html, PageView.Planner));
+                executor += counter.Count(PageView.Render(step.Html, PageView.Executor));
+            }
+        }
+
+        clock.Stop();
+        heap.Sample();
+        using var process = Process.GetCurrentProcess();
+        return new MeasurementResult(
+            TrajectoryFiles.DetectFormat(file).ToString(),
+            workload,
+            new FileInfo(file).Length,
+            trajectories,
+            steps,
+            clock.Elapsed.TotalSeconds,
+            process.PeakWorkingSet64,
+            heap.PeakHeapBytes,
+            GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore,
+            raw,
+            planner,
+            executor);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PlanAct.Actions;
+using PlanAct.IO;
+using PlanAct.Trajectories;
+
+namespace PlanAct.Bench;
+
+/// <summary>The trajectories the benchmark data is replicated from, and where they came from.</summary>
+public sealed partial record SampleTrajectories(string Source, IReadOnlyList<Trajectory> Trajectories)
+{
+    private static readonly string[] SampleFiles = ["samples/trajectories.jsonl", "samples/authoring/trajectories.jsonl"];
+
+    private const string StartPages = "../shared/fixtures/real/webrl_htmls.json";
+
+    /// <summary>WebRL's keys for the start pages, and the WebArena-Lite site each one is.</summary>
+    private static readonly Dictionary<string, string> SiteOfKey = new(StringComparer.Ordinal)
+    {
+        ["cms"] = "shopping_admin",
+        ["oss"] = "shopping",
+        ["map"] = "map",
+        ["reddit"] = "reddit",
+        ["gitlab"] = "gitlab",
+    };
+
+    /// <summary>The project's sample trajectories when they exist, else synthetic steps on the five real start pages.</summary>
+    public static async Task<SampleTrajectories> LoadAsync(string repositoryRoot, CancellationToken cancellationToken)
+    {
+        foreach (var relative in SampleFiles)
+        {
+            var path = Path.Combine(repositoryRoot, relative);
+            if (File.Exists(path))
+            {
+                var trajectories = new List<Trajectory>();
+                await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions(), cancellationToken))
+                {
+                    trajectories.Add(trajectory);
+                }
+
+                if (trajectories.Count > 0)
+                {
+                    return new SampleTrajectories(relative, trajectories);
+                }
+            }
+        }
+
+        var pages = Path.GetFullPath(Path.Combine(repositoryRoot, StartPages));
+        if (!File.Exists(pages))
+        {
+            throw new ArgumentException($"no sample trajectories: none of {string.Join(", ", SampleFiles)} exists, nor {pages}");
+        }
+
+        return new SampleTrajectories($"{StartPages} (synthetic steps on the real start pages)", await FromStartPagesAsync(pages, cancellationToken));
+    }
+
+    private static async Task<List<Trajectory>> FromStartPagesAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        var trajectories = new List<Trajectory>();
+        foreach (var page in document.RootElement.EnumerateArray().SelectMany(e => e.EnumerateObject()))
+        {
+            var site = SiteOfKey.GetValueOrDefault(page.Name, page.Name);
+            trajectories.Add(Synthesize(site, page.Value.GetString() ?? ""));
+        }
+
+        return trajectories;
+    }
+
+    /// <summary>A plausible four-step trajectory on one page: use a text box or click a link, click another, scroll, answer.</summary>
+    private static Trajectory Synthesize(string site, string html)
+    {
+        var elements = InteractiveElement().Matches(html).Select(m => (Tag: m.Groups["tag"].Value, Id: m.Groups["id"].Value, Text: m.Groups["text"].Value)).ToList();
+        var input = elements.FirstOrDefault(e => e.Tag == "input");
+        var links = elements.Where(e => e.Tag is "a" or "button" && e.Text.Length > 0).ToList();
+        if (links.Count < 2)
+        {
+            throw new ArgumentException($"the {site} start page has too few labelled links to build a sample trajectory");
+        }
+
+        WebAction[] actions =
+        [
+            input.Id is { } box
+                ? WebAction.Do("Search", "latest updates", box, new ActionComment(CommentKind.Element, "the search box"))
+                : WebAction.Do("Click", element: links[^1].Id, comments: new ActionComment(CommentKind.Element, links[^1].Text)),
+            WebAction.Do("Click", element: links[0].Id, comments: new ActionComment(CommentKind.Element, links[0].Text)),
+            WebAction.Do("Scroll Down"),
+            WebAction.Exit($"The {site} page links to {links[0].Text} and {links[1].Text}.", new ActionComment(CommentKind.Note, $"{links.Count} labelled links")),
+        ];
+        var steps = actions.Select((action, index) => new TrajectoryStep(index, html, action)).ToEquatableList();
+        return new Trajectory($"sample-{site}", site, $"Look around the {site} start page and name two of the places it links to", steps);
+    }
+
+    [GeneratedRegex("""<(?<tag>[a-z]+) id="(?<id>\d+)"(?:[^>]*?data-text="(?<text>[^"]*)")?[^>]*>""", RegexOptions.CultureInvariant)]
+    private static partial Regex InteractiveElement();
+}
