@@ -253,9 +253,15 @@ public static class SftTrajectoryReader
         foreach (var key in keys)
         {
             int g;
-            if (key.Round > 0 && waiting.TryGetValue(key.Parent, out var queue) && queue.Count > 0)
+            if (key.Round > 0 && waiting.TryGetValue(key.Parent, out var queue))
             {
                 g = queue.Dequeue();
+                if (queue.Count == 0)
+                {
+                    // Only trajectories that may still grow stay indexed.
+                    waiting.Remove(key.Parent);
+                }
+
                 groups[g].Elements.Add(key.Element);
             }
             else

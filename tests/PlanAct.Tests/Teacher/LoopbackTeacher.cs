@@ -16,10 +16,13 @@ internal abstract record LoopbackReply
     public sealed record Status(int Code, int? RetryAfterSeconds = null) : LoopbackReply;
 
     public sealed record Malformed(string Body) : LoopbackReply;
+
+    /// <summary>Holds the connection open without answering, past the client's timeout.</summary>
+    public sealed record Hang(TimeSpan Duration) : LoopbackReply;
 }
 
 /// <summary>A request the loopback teacher received.</summary>
-internal sealed record ReceivedRequest(JsonNode Body, string? Authorization)
+internal sealed record ReceivedRequest(JsonNode Body, string? Authorization, DateTimeOffset At)
 {
     public string LastUserMessage => Body["messages"]!.AsArray().Last(m => (string?)m!["role"] == "user")!["content"]!.ToString();
 }
@@ -61,7 +64,7 @@ internal sealed class LoopbackTeacher : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body) ?? new JsonObject();
-        var request = new ReceivedRequest(body, context.Request.Headers.Authorization.FirstOrDefault());
+        var request = new ReceivedRequest(body, context.Request.Headers.Authorization.FirstOrDefault(), DateTimeOffset.UtcNow);
         Received.Enqueue(request);
         var call = Interlocked.Increment(ref _calls) - 1;
         switch (_script(request, call))
@@ -74,6 +77,17 @@ internal sealed class LoopbackTeacher : IAsyncDisposable
                 }
 
                 await context.Response.WriteAsJsonAsync(new { error = new { message = $"scripted {status.Code}", type = "scripted" } });
+                break;
+            case LoopbackReply.Hang hang:
+                try
+                {
+                    await Task.Delay(hang.Duration, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up, as the test wants.
+                }
+
                 break;
             case LoopbackReply.Malformed malformed:
                 context.Response.ContentType = "application/json";
