@@ -105,8 +105,9 @@ public static class Measurement
             foreach (var step in trajectory.Steps)
             {
                 raw += counter.Count(step.Html);
-                planner += counter.Count(PageView.Render(step.Html, PageView.Planner));
-                executor += counter.Count(PageView.Render(step.Html, PageView.Executor));
+                var views = PageView.RenderViews(step.Html, PageView.Planner, PageView.Executor);
+                planner += counter.Count(views[0]);
+                executor += counter.Count(views[1]);
             }
         }
 

@@ -35,15 +35,26 @@ public static class PageView
     /// <summary>Elements that mean something even when empty (a text box, a picture).</summary>
     private static readonly HashSet<string> MeaningfulWhenEmpty = ["input", "textarea", "select", "img", "button", "iframe"];
 
-    public static string Render(string html, PageViewOptions options)
+    public static string Render(string html, PageViewOptions options) => RenderViews(html, options)[0];
+
+    /// <summary>Several views of one page from a single parse (inspect and the stages want planner and executor views).</summary>
+    public static string[] RenderViews(string html, params PageViewOptions[] views)
     {
+        var nodes = HtmlLexer.Parse(html);
         var sb = new StringBuilder(html.Length);
-        foreach (var node in HtmlLexer.Parse(html))
+        var result = new string[views.Length];
+        for (var v = 0; v < views.Length; v++)
         {
-            RenderNode(sb, node, options);
+            sb.Clear();
+            foreach (var node in nodes)
+            {
+                RenderNode(sb, node, views[v]);
+            }
+
+            result[v] = sb.ToString().Trim();
         }
 
-        return sb.ToString().Trim();
+        return result;
     }
 
     private static void RenderNode(StringBuilder sb, HtmlNode node, PageViewOptions options)
@@ -132,13 +143,28 @@ public static class PageView
 
     private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
+    /// <summary>Appends the words of <paramref name="text"/> separated by single spaces, without a collapsed copy.</summary>
     private static void AppendText(StringBuilder sb, string text)
     {
-        var collapsed = Collapse(text);
-        if (collapsed.Length > 0)
+        var i = 0;
+        while (i < text.Length)
         {
-            Space(sb);
-            sb.Append(collapsed);
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            var start = i;
+            while (i < text.Length && !char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            if (i > start)
+            {
+                Space(sb);
+                sb.Append(text, start, i - start);
+            }
         }
     }
 

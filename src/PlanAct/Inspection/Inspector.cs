@@ -52,9 +52,10 @@ public static class Inspector
                     problems.Warn(location, $"trajectory \"{trajectory.Id}\" step {step.Index}: the page is {WebRlPageLimit} characters long, probably cut");
                 }
 
+                var views = PageView.RenderViews(step.Html, PageView.Planner, PageView.Executor);
                 raw.Add(counter.Count(step.Html));
-                planner.Add(counter.Count(PageView.Render(step.Html, PageView.Planner)));
-                executor.Add(counter.Count(PageView.Render(step.Html, PageView.Executor)));
+                planner.Add(counter.Count(views[0]));
+                executor.Add(counter.Count(views[1]));
             }
         }
 

@@ -73,35 +73,27 @@ public sealed class TeacherLedger : IAsyncDisposable, IDisposable
         return ledger;
     }
 
-    public async Task<LedgerEntry?> FindAsync(string key, CancellationToken cancellationToken = default)
+    public Task<LedgerEntry?> FindAsync(string key, CancellationToken cancellationToken = default) => LockedAsync(async () =>
     {
-        await _lock.WaitAsync(cancellationToken);
-        try
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at FROM responses WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            await using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at FROM responses WHERE key = $key";
-            command.Parameters.AddWithValue("$key", key);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
+            return null;
+        }
 
-            return new LedgerEntry(
-                key,
-                reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                reader.GetInt64(5),
-                DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture));
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        return new LedgerEntry(
+            key,
+            reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetInt64(3),
+            reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            reader.GetInt64(5),
+            DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture));
+    }, cancellationToken);
 
     /// <summary>Records that a request is about to be sent (counting sends, so a resend after a crash is visible).</summary>
     public Task RecordSendAsync(string key, TeacherRequest request, string model, string requestJson, CancellationToken cancellationToken = default) =>
@@ -144,62 +136,53 @@ public sealed class TeacherLedger : IAsyncDisposable, IDisposable
             CancellationToken.None);
 
     /// <summary>How many times the request with this key was sent to a teacher (0 if never).</summary>
-    public async Task<int> SendCountAsync(string key, CancellationToken cancellationToken = default)
+    public Task<int> SendCountAsync(string key, CancellationToken cancellationToken = default) => LockedAsync(async () =>
     {
-        await _lock.WaitAsync(cancellationToken);
-        try
-        {
-            await using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT sends FROM requests WHERE key = $key";
-            command.Parameters.AddWithValue("$key", key);
-            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken) ?? 0, CultureInfo.InvariantCulture);
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT sends FROM requests WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken) ?? 0, CultureInfo.InvariantCulture);
+    }, cancellationToken);
 
     /// <summary>Totals per stage and model: requests, answers, tokens, and sends beyond the first.</summary>
-    public async Task<IReadOnlyList<LedgerStageTotals>> TotalsAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<LedgerStageTotals>> TotalsAsync(CancellationToken cancellationToken = default) => LockedAsync<IReadOnlyList<LedgerStageTotals>>(async () =>
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText =
+            """
+            SELECT q.stage, q.model, COUNT(*), COUNT(r.key), COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0), COALESCE(SUM(q.sends), 0)
+            FROM requests q LEFT JOIN responses r ON r.key = q.key
+            GROUP BY q.stage, q.model ORDER BY q.stage, q.model
+            """;
+        var totals = new List<LedgerStageTotals>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            totals.Add(new LedgerStageTotals(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6)));
+        }
+
+        return totals;
+    }, cancellationToken);
+
+    private Task WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) => LockedAsync(async () =>
+    {
+        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+        await using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        bind(command);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }, cancellationToken);
+
+    /// <summary>One connection serves all callers; operations on it take turns.</summary>
+    private async Task<T> LockedAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            await using var command = _connection.CreateCommand();
-            command.CommandText =
-                """
-                SELECT q.stage, q.model, COUNT(*), COUNT(r.key), COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0), COALESCE(SUM(q.sends), 0)
-                FROM requests q LEFT JOIN responses r ON r.key = q.key
-                GROUP BY q.stage, q.model ORDER BY q.stage, q.model
-                """;
-            var totals = new List<LedgerStageTotals>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                totals.Add(new LedgerStageTotals(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6)));
-            }
-
-            return totals;
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
-
-    private async Task WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        await _lock.WaitAsync(cancellationToken);
-        try
-        {
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-            await using var command = _connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            bind(command);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            return await operation();
         }
         finally
         {
