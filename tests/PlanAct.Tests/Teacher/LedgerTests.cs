@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using PlanAct.Loopback;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Ledger;
 

@@ -10,6 +10,13 @@ namespace PlanAct.Teacher.Ledger;
 /// </summary>
 public sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, string defaultModel, bool refresh = false) : DelegatingChatClient(inner)
 {
+    /// <summary>
+    /// When set, a request the ledger cannot answer is handed here instead of being sent, and the caller gets a
+    /// <see cref="RequestDeferredException"/> (batch mode, dry runs). The handler may throw instead, e.g. a
+    /// <see cref="Limits.TeacherFailureException"/> for a request the Batch API already failed for good.
+    /// </summary>
+    public Action<PendingRequest>? Defer { get; init; }
+
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
@@ -19,6 +26,13 @@ public sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, st
         if (!refresh && await ledger.FindAsync(key, cancellationToken) is { } saved)
         {
             return ToResponse(saved, model, fromLedger: true);
+        }
+
+        if (Defer is { } defer)
+        {
+            var pending = new PendingRequest(key, request, model, list, TeacherRequest.WithoutContext(options));
+            defer(pending);
+            throw new RequestDeferredException(pending);
         }
 
         await ledger.RecordSendAsync(key, request, model, json, cancellationToken);

@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace PlanAct.Tests.Teacher;
+namespace PlanAct.Loopback;
 
 /// <summary>What the loopback teacher does with one request.</summary>
-internal abstract record LoopbackReply
+public abstract record LoopbackReply
 {
     public sealed record Answer(string Text, string FinishReason = "stop", string? ReasoningContent = null) : LoopbackReply;
 
@@ -22,7 +22,7 @@ internal abstract record LoopbackReply
 }
 
 /// <summary>A request the loopback teacher received.</summary>
-internal sealed record ReceivedRequest(JsonNode Body, string? Authorization, DateTimeOffset At)
+public sealed record ReceivedRequest(JsonNode Body, string? Authorization, DateTimeOffset At)
 {
     public string LastUserMessage => Body["messages"]!.AsArray().Last(m => (string?)m!["role"] == "user")!["content"]!.ToString();
 }
@@ -31,7 +31,7 @@ internal sealed record ReceivedRequest(JsonNode Body, string? Authorization, Dat
 /// An OpenAI-compatible chat-completions server on 127.0.0.1 with scripted answers and faults, for driving the real
 /// OpenAI SDK over HTTP in tests.
 /// </summary>
-internal sealed class LoopbackTeacher : IAsyncDisposable
+public sealed class LoopbackTeacher : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Func<ReceivedRequest, int, LoopbackReply> _script;
