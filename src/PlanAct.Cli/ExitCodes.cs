@@ -14,6 +14,9 @@ public static class ExitCodes
     /// <summary>The input cannot be read: missing file, malformed JSON, invalid trajectory without --skip-invalid.</summary>
     public const int BadInput = 3;
 
-    /// <summary>The input was read, but some items were invalid and were skipped (listed on stderr).</summary>
+    /// <summary>The input was read, but some items were invalid, skipped or quarantined (listed on stderr / in the quarantine file).</summary>
     public const int InvalidItemsSkipped = 4;
+
+    /// <summary>The run stopped before the end (--max-cost reached, batch requests still waiting); run it again to resume.</summary>
+    public const int Stopped = 5;
 }

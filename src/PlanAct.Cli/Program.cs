@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("planact: Plan-and-Act training data from web-agent trajectories.\n\nExample:\n  planact inspect samples/webarena-lite-sft.json");
         root.Subcommands.Add(InspectCommand.Build());
         root.Subcommands.Add(ConvertCommand.Build());
+        root.Subcommands.Add(AnnotateCommand.Build());
         return root;
     }
 }

@@ -17,6 +17,9 @@ public sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, st
     /// </summary>
     public Action<PendingRequest>? Defer { get; init; }
 
+    /// <summary>Counts answers served from the ledger (they cost nothing in this run).</summary>
+    public Cost.CostMeter? Meter { get; init; }
+
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
@@ -25,6 +28,7 @@ public sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, st
         var (key, json) = RequestKey.Compute(model, options, list, request);
         if (!refresh && await ledger.FindAsync(key, cancellationToken) is { } saved)
         {
+            Meter?.RecordReused(request.Stage, model);
             return ToResponse(saved, model, fromLedger: true);
         }
 
@@ -37,7 +41,7 @@ public sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, st
 
         await ledger.RecordSendAsync(key, request, model, json, cancellationToken);
         var clock = Stopwatch.StartNew();
-        var response = await base.GetResponseAsync(list, TeacherRequest.WithoutContext(options), cancellationToken);
+        var response = await base.GetResponseAsync(list, options, cancellationToken);
         var (answer, reasoning) = TeacherAnswer.Read(response);
         var entry = new LedgerEntry(
             key,

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using PlanAct.Stages;
+using Spectre.Console;
+
+namespace PlanAct.Cli.Commands;
+
+/// <summary>
+/// Shows a stage's progress on stderr: a live Spectre.Console bar on a terminal, plain periodic lines otherwise
+/// (logs, CI), so stdout stays for results.
+/// </summary>
+internal static class ProgressView
+{
+    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
+
+    public static async Task<T> RunAsync<T>(string stage, Func<IProgress<StageProgress>, Task<T>> body)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            var last = Stopwatch.StartNew();
+            var gate = new Lock();
+            StageProgress? latest = null;
+            var plain = new SynchronousProgress(p =>
+            {
+                lock (gate)
+                {
+                    latest = p;
+                    if (last.Elapsed >= PlainInterval)
+                    {
+                        last.Restart();
+                        Console.Error.WriteLine($"planact: {Describe(p)}");
+                    }
+                }
+            });
+            var result = await body(plain);
+            if (latest is not null)
+            {
+                Console.Error.WriteLine($"planact: {Describe(latest)}");
+            }
+
+            return result;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(stage), maxValue: 1);
+                var live = new SynchronousProgress(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Finished;
+                    task.Description = Markup.Escape(Describe(p));
+                });
+                var result = await body(live);
+                task.StopTask();
+                return result;
+            });
+    }
+
+    /// <summary>done/total, rate, tokens, cost so far and ETA in one line.</summary>
+    public static string Describe(StageProgress p)
+    {
+        var text = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{p.Stage} {p.Finished}/{p.Total} (ok {p.Ok}, resumed {p.AlreadyDone}, quarantined {p.Quarantined}, skipped {p.Skipped}");
+        if (p.Waiting > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $", waiting {p.Waiting}");
+        }
+
+        text += string.Create(
+            CultureInfo.InvariantCulture,
+            $"), {p.Rate:0.0}/s, {p.Sent} sent, {p.Reused} from ledger, {p.Tokens:N0} tokens, ${p.Dollars:0.0000}");
+        if (p.Remaining is { } eta)
+        {
+            text += $", ETA {eta:hh\\:mm\\:ss}";
+        }
+
+        return p.Phase is null ? text : $"{text} · {p.Phase}";
+    }
+
+    /// <summary>Reports on the calling thread: Progress&lt;T&gt; would post to the thread pool and reorder updates.</summary>
+    private sealed class SynchronousProgress(Action<StageProgress> report) : IProgress<StageProgress>
+    {
+        public void Report(StageProgress value) => report(value);
+    }
+}

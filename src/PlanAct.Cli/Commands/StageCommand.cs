@@ -1,0 +1,96 @@
+using System.CommandLine;
+using PlanAct.Stages;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Cost;
+
+namespace PlanAct.Cli.Commands;
+
+/// <summary>What every teacher-driven command does around its stage: the teacher, the run, the report, the exit code.</summary>
+internal static class StageCommand
+{
+    public static async Task<int> RunAsync<TIn, TOut>(
+        ParseResult parse,
+        TeacherArguments teacher,
+        string outPath,
+        Func<TeacherSession, ITeacherStage<TIn, TOut>> createStage,
+        Func<IAsyncEnumerable<TIn>> input,
+        CancellationToken cancellationToken)
+    {
+        var options = teacher.Resolve(parse);
+        var mode = teacher.Mode(parse);
+        if (mode != TeacherMode.DryRun && !options.IsConfigured)
+        {
+            Console.Error.WriteLine("planact: error: no teacher is configured. Set --model (or PLANACT_MODEL) and --base-url / OPENAI_API_KEY, or AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_API_KEY / AZURE_OPENAI_DEPLOYMENT; or use --dry-run to estimate without one.");
+            return ExitCodes.Usage;
+        }
+
+        await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
+        var stage = createStage(session);
+        Console.Error.WriteLine($"planact: {stage.Name}: teacher {options}; ledger {session.Ledger.Path}");
+        var runner = new StageRunner<TIn, TOut>(stage, session);
+        IBatchExecutor? batch = null;
+        var summary = await ProgressView.RunAsync(stage.Name, progress => runner.RunAsync(input, outPath, mode, batch, progress, cancellationToken));
+        return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : Report(summary, outPath);
+    }
+
+    private static int Report(StageSummary summary, string outPath)
+    {
+        foreach (var (id, why) in summary.Skipped.Take(50))
+        {
+            Console.Error.WriteLine($"planact: skipped {id}: {why}");
+        }
+
+        foreach (var line in summary.Costs)
+        {
+            Console.Error.WriteLine($"planact: cost: {line.Stage} {line.Model}{(line.Batch ? " (batch)" : "")}: {line.Sent} sent, {line.Reused} from ledger, {line.InputTokens:N0} in + {line.OutputTokens:N0} out tokens, {TeacherArguments.Dollars(line.Dollars)}");
+        }
+
+        Console.Error.WriteLine(
+            $"planact: {summary.Stage}: {summary.Ok + summary.AlreadyDone} ok ({summary.AlreadyDone} from an earlier run), {summary.Quarantined} quarantined, {summary.Skipped.Count} skipped -> {outPath}");
+        if (summary.Quarantined > 0)
+        {
+            Console.Error.WriteLine($"planact: quarantined items with their reasons and attempts: {StageRunner<object, object>.QuarantinePath(outPath)}");
+        }
+
+        if (summary.DroppedRecords > 0)
+        {
+            Console.Error.WriteLine($"planact: warning: {summary.DroppedRecords} records in {outPath} were for items not in this input and were removed");
+        }
+
+        if (summary.StoppedBecause is { } reason)
+        {
+            Console.Error.WriteLine($"planact: {reason}");
+            return ExitCodes.Stopped;
+        }
+
+        if (!summary.Complete)
+        {
+            Console.Error.WriteLine($"planact: {summary.Pending.Count} requests are still waiting for answers; run again to continue");
+            return ExitCodes.Stopped;
+        }
+
+        return summary.Quarantined + summary.Skipped.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
+    }
+
+    private static int ReportEstimate(StageSummary summary, TeacherSession session)
+    {
+        var lines = CostEstimate.Of(summary.Pending, session.Options.Prices, session.Options.Limits.AssumedOutputTokens);
+        Console.WriteLine($"dry run: {summary.Total} items, {summary.Pending.Count} requests to send (first attempts; re-asks and follow-up calls come on top), nothing sent or written");
+        foreach (var line in lines)
+        {
+            Console.WriteLine(
+                $"  {line.Stage} {line.Model}: {line.Requests} requests, {line.InputTokens:N0} input tokens, up to {line.OutputTokens:N0} output tokens: online {TeacherArguments.Dollars(line.Online)}, batch {TeacherArguments.Dollars(line.Batch)}");
+        }
+
+        Console.WriteLine($"  total: online {TeacherArguments.Dollars(Sum(lines, l => l.Online))}, batch {TeacherArguments.Dollars(Sum(lines, l => l.Batch))}");
+        if (!session.Options.IsConfigured)
+        {
+            Console.WriteLine("  no teacher is configured: name a model (--model or PLANACT_MODEL) to price the requests, and an endpoint to send them (see README, Teacher configuration)");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static decimal? Sum(IReadOnlyList<CostEstimateLine> lines, Func<CostEstimateLine, decimal?> price) =>
+        lines.All(l => price(l) is not null) ? lines.Sum(l => price(l)!.Value) : null;
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using PlanAct.Stages;
+using PlanAct.Teacher;
+
+namespace PlanAct.Cli.Commands;
+
+/// <summary>The teacher flags every teacher-driven command takes, and how they resolve against environment and YAML.</summary>
+internal sealed class TeacherArguments
+{
+    private readonly Option<string?> _config = new("--config") { Description = "YAML configuration: teacher:, per-stage stages:, prices: (see README)." };
+    private readonly Option<string?> _provider = new("--provider") { Description = "openai (also any OpenAI-compatible server), azure or ollama." };
+    private readonly Option<string?> _baseUrl = new("--base-url") { Description = "OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (env PLANACT_BASE_URL; Azure: AZURE_OPENAI_ENDPOINT)." };
+    private readonly Option<string?> _apiKey = new("--api-key") { Description = "API key (env OPENAI_API_KEY or AZURE_OPENAI_API_KEY). Never stored or printed." };
+    private readonly Option<string?> _model = new("--model") { Description = "Teacher model, or the Azure deployment (env PLANACT_MODEL / AZURE_OPENAI_DEPLOYMENT)." };
+    private readonly Option<int?> _concurrency = new("--concurrency") { Description = "Requests in flight at once (default 8)." };
+    private readonly Option<int?> _rpm = new("--rpm") { Description = "Requests per minute at most." };
+    private readonly Option<long?> _tpm = new("--tpm") { Description = "Tokens per minute at most (prompt + output limit reserved, settled with real usage)." };
+    private readonly Option<double?> _timeout = new("--timeout") { Description = "Seconds before one request is abandoned and retried (default 120)." };
+    private readonly Option<string?> _ledger = new("--ledger") { Description = "The SQLite ledger of requests and answers (default .planact/ledger.db)." };
+    private readonly Option<bool> _refresh = new("--refresh") { Description = "Ask again even when the ledger holds an answer." };
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Build every request, count tokens, print the cost estimate; send and write nothing." };
+    private readonly Option<bool> _batch = new("--batch") { Description = "Send through the Batch API (half price, slower) and wait for the whole cycle." };
+    private readonly Option<decimal?> _maxCost = new("--max-cost") { Description = "Stop cleanly before this run's spending could pass this many dollars; run again to resume." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _config, _provider, _baseUrl, _apiKey, _model, _concurrency, _rpm, _tpm, _timeout, _ledger, _refresh, _dryRun, _batch, _maxCost })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public TeacherMode Mode(ParseResult parse) =>
+        (parse.GetValue(_dryRun), parse.GetValue(_batch)) switch
+        {
+            (true, true) => throw new CommandLineException("--dry-run and --batch exclude each other"),
+            (true, false) => TeacherMode.DryRun,
+            (false, true) => TeacherMode.Batch,
+            _ => TeacherMode.Online,
+        };
+
+    public decimal? MaxCost(ParseResult parse) => parse.GetValue(_maxCost) is { } max && max <= 0
+        ? throw new CommandLineException("--max-cost must be more than 0")
+        : parse.GetValue(_maxCost);
+
+    /// <summary>Flags over environment over the YAML file over defaults.</summary>
+    public TeacherOptions Resolve(ParseResult parse, Func<string, string?>? environment = null)
+    {
+        var options = new TeacherOptions();
+        if (parse.GetValue(_config) is { } config)
+        {
+            options = TeacherConfigFile.Apply(options, config);
+        }
+
+        var flags = options with
+        {
+            Provider = parse.GetValue(_provider) is { } provider ? TeacherConfigFile.ParseProvider(provider, "--provider") : null,
+            BaseUrl = parse.GetValue(_baseUrl) is { } url ? ParseUrl(url) : null,
+            ApiKey = parse.GetValue(_apiKey),
+            Model = parse.GetValue(_model),
+        };
+
+        // Environment fills what the flags left unset; the YAML values come last.
+        var resolved = flags.WithEnvironment(environment ?? Environment.GetEnvironmentVariable);
+        resolved = resolved with
+        {
+            Provider = resolved.Provider ?? options.Provider,
+            BaseUrl = resolved.BaseUrl ?? options.BaseUrl,
+            Model = resolved.Model ?? options.Model,
+            Timeout = parse.GetValue(_timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Timeout,
+            Limits = options.Limits with
+            {
+                Concurrency = parse.GetValue(_concurrency) ?? options.Limits.Concurrency,
+                RequestsPerMinute = parse.GetValue(_rpm) ?? options.Limits.RequestsPerMinute,
+                TokensPerMinute = parse.GetValue(_tpm) ?? options.Limits.TokensPerMinute,
+            },
+            LedgerPath = parse.GetValue(_ledger) ?? options.LedgerPath,
+            Refresh = parse.GetValue(_refresh),
+        };
+        if (resolved.Limits.Concurrency <= 0 || resolved.Limits.RequestsPerMinute <= 0 || resolved.Limits.TokensPerMinute <= 0)
+        {
+            throw new CommandLineException("--concurrency, --rpm and --tpm must be more than 0");
+        }
+
+        return resolved;
+    }
+
+    private static Uri ParseUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new CommandLineException($"--base-url \"{value}\" is not an http(s) URL");
+
+    public static string Dollars(decimal? value) => value is { } v ? "$" + v.ToString(v < 1 ? "0.0000" : "0.00", CultureInfo.InvariantCulture) : "price unknown";
+}
+
+/// <summary>The command line is inconsistent in a way the parser cannot see.</summary>
+internal sealed class CommandLineException(string message) : Exception(message);

@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+
+namespace PlanAct.IO;
+
+/// <summary>
+/// An output JSONL file that survives a crash at any instant: records are appended one whole line at a time; on
+/// reopening, a torn last line is cut off and the ids already written are known, so a re-run appends only what is
+/// missing. When a run is complete the file is rewritten atomically in input order, so an interrupted and resumed run
+/// ends byte-for-byte like an uninterrupted one.
+/// </summary>
+public sealed class ResumableJsonl : IAsyncDisposable
+{
+    private readonly FileStream _stream;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<string> _done;
+
+    private ResumableJsonl(string path, FileStream stream, HashSet<string> done)
+    {
+        Path = path;
+        _stream = stream;
+        _done = done;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Ids of the records in the file.</summary>
+    public IReadOnlySet<string> Done => _done;
+
+    public static async Task<ResumableJsonl> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        try
+        {
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            var end = 0L;
+            await foreach (var (line, start, length) in LinesAsync(stream, cancellationToken))
+            {
+                done.Add(IdOf(line, new SourceLocation(path, done.Count + 1)));
+                end = start + length + 1;
+            }
+
+            // Whatever follows the last newline is a line torn by a crash: its item is simply done again.
+            stream.SetLength(end);
+            stream.Position = end;
+            return new ResumableJsonl(full, stream, done);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Appends one record (a single JSON line) and hands it to the operating system before returning.</summary>
+    public async Task AppendAsync(string id, string json, CancellationToken cancellationToken = default)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json + "\n");
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_done.Add(id))
+            {
+                throw new InvalidOperationException($"{Path}: record {id} is already written");
+            }
+
+            await _stream.WriteAsync(bytes, CancellationToken.None);
+            await _stream.FlushAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Rewrites the file with the records of <paramref name="order"/> in that order; records of other ids are left
+    /// out and their count returned.
+    /// </summary>
+    public async Task<int> FinishAsync(IReadOnlyList<string> order, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var where = new Dictionary<string, (long Start, int Length)>(StringComparer.Ordinal);
+            _stream.Position = 0;
+            await foreach (var (line, start, length) in LinesAsync(_stream, cancellationToken))
+            {
+                where[IdOf(line, new SourceLocation(Path, where.Count + 1))] = (start, length);
+            }
+
+            var buffer = new byte[1 << 16];
+            await AtomicFile.WriteAsync(Path, async target =>
+            {
+                foreach (var id in order)
+                {
+                    if (!where.TryGetValue(id, out var range))
+                    {
+                        continue;
+                    }
+
+                    if (buffer.Length < range.Length + 1)
+                    {
+                        buffer = new byte[range.Length + 1];
+                    }
+
+                    _stream.Position = range.Start;
+                    await _stream.ReadExactlyAsync(buffer.AsMemory(0, range.Length), cancellationToken);
+                    buffer[range.Length] = (byte)'\n';
+                    await target.WriteAsync(buffer.AsMemory(0, range.Length + 1), cancellationToken);
+                }
+            }, cancellationToken);
+            _stream.Position = _stream.Length;
+            var kept = order.Count(where.ContainsKey);
+            return where.Count - kept;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The <c>id</c> of a record line, read without parsing the rest.</summary>
+    private static string IdOf(ReadOnlyMemory<byte> line, SourceLocation location)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(line.Span);
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isId = reader.ValueTextEquals("id"u8);
+                    reader.Read();
+                    if (isId && reader.TokenType == JsonTokenType.String)
+                    {
+                        return reader.GetString()!;
+                    }
+
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(location, $"not a record written by planact: {e.Message.Split(" Path:")[0]}", e);
+        }
+
+        throw new InputException(location, "not a record written by planact: no \"id\"");
+    }
+
+    /// <summary>The complete (newline-terminated) lines of the file with their byte offsets; a torn tail is not yielded.</summary>
+    private static async IAsyncEnumerable<(ReadOnlyMemory<byte> Line, long Start, int Length)> LinesAsync(
+        FileStream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pending = new MemoryStream();
+        var buffer = new byte[1 << 16];
+        var lineStart = stream.Position;
+        var offset = stream.Position;
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            var chunk = buffer.AsMemory(0, read);
+            int newline;
+            while ((newline = chunk.Span.IndexOf((byte)'\n')) >= 0)
+            {
+                pending.Write(chunk.Span[..newline]);
+                var length = (int)pending.Length;
+                if (length > 0)
+                {
+                    yield return (pending.GetBuffer().AsMemory(0, length), lineStart, length);
+                }
+
+                offset += newline + 1;
+                lineStart = offset;
+                pending.SetLength(0);
+                chunk = chunk[(newline + 1)..];
+            }
+
+            pending.Write(chunk.Span);
+            offset += chunk.Length;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PlanAct.IO;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Cost;
+using PlanAct.Teacher.Limits;
+
+namespace PlanAct.Stages;
+
+/// <summary>
+/// Drives a teacher stage over its input: skips what the output already holds, processes the rest concurrently,
+/// appends each record as it is made, writes the quarantine file, and finishes the output in input order. In batch
+/// mode it repeats: a pass collects what the ledger cannot answer, the Batch API answers it into the ledger, and the
+/// next pass goes further, until nothing is waiting. A dry run is one collecting pass that writes nothing.
+/// </summary>
+public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, TeacherSession session)
+{
+    public async Task<StageSummary> RunAsync(
+        Func<IAsyncEnumerable<TIn>> input,
+        string outPath,
+        TeacherMode mode,
+        IBatchExecutor? batch = null,
+        IProgress<StageProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (mode == TeacherMode.Batch && batch is null)
+        {
+            throw new ArgumentNullException(nameof(batch), "batch mode needs a batch executor");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var order = new List<string>();
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        var skipped = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var item in input().WithCancellation(cancellationToken))
+        {
+            var id = stage.IdOf(item);
+            if (!position.TryAdd(id, order.Count))
+            {
+                skipped.TryAdd($"{id} (again)", "the id occurs more than once; only its first item is used");
+                continue;
+            }
+
+            order.Add(id);
+        }
+
+        await using var output = mode == TeacherMode.DryRun ? null : await ResumableJsonl.OpenAsync(outPath, cancellationToken);
+        var alreadyDone = output is null ? 0 : order.Count(output.Done.Contains);
+        var quarantined = new ConcurrentDictionary<string, QuarantineRecord>(StringComparer.Ordinal);
+        var failedForGood = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var ok = 0;
+        string? stopped = null;
+        List<PendingRequest> pending;
+        while (true)
+        {
+            var collected = new ConcurrentDictionary<string, PendingRequest>(StringComparer.Ordinal);
+            Action<PendingRequest>? defer = mode == TeacherMode.Online ? null : request =>
+            {
+                if (failedForGood.TryGetValue(request.Key, out var reason))
+                {
+                    throw new TeacherFailureException(reason);
+                }
+
+                collected.TryAdd(request.Key, request);
+            };
+            var dialog = session.DialogFor(stage.Name, defer);
+            var started = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            var waiting = 0;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = session.Limiter.Limits.Concurrency, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(input(), parallel, async (item, token) =>
+            {
+                var id = stage.IdOf(item);
+                if (!started.TryAdd(id, true) || output?.Done.Contains(id) == true || quarantined.ContainsKey(id) || skipped.ContainsKey(id) || Volatile.Read(ref stopped) is not null)
+                {
+                    return;
+                }
+
+                try
+                {
+                    switch (await stage.ProcessAsync(item, dialog, token))
+                    {
+                        case ItemResult<TOut>.Done done:
+                            if (output is not null)
+                            {
+                                await output.AppendAsync(id, stage.Format(done.Output), token);
+                            }
+
+                            Interlocked.Increment(ref ok);
+                            break;
+                        case ItemResult<TOut>.Quarantined q:
+                            quarantined[id] = new QuarantineRecord(stage.Name, id, q.Reason, q.Attempts);
+                            break;
+                        case ItemResult<TOut>.Skipped s:
+                            skipped[id] = s.Reason;
+                            break;
+                    }
+                }
+                catch (RequestDeferredException)
+                {
+                    Interlocked.Increment(ref waiting);
+                }
+                catch (BudgetExceededException e)
+                {
+                    Interlocked.CompareExchange(ref stopped, e.Message, null);
+                }
+
+                progress?.Report(Progress(order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, null));
+            });
+
+            pending = [.. collected.Values.OrderBy(r => position.GetValueOrDefault(r.Request.Item.Split('/')[0], int.MaxValue)).ThenBy(r => r.Key, StringComparer.Ordinal)];
+            if (mode != TeacherMode.Batch || pending.Count == 0 || stopped is not null)
+            {
+                break;
+            }
+
+            progress?.Report(Progress(order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, $"batch of {pending.Count} requests"));
+            var phase = new Progress<string>(p => progress?.Report(Progress(order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, p)));
+            foreach (var (key, reason) in await batch!.ExecuteAsync(pending, phase, cancellationToken))
+            {
+                failedForGood[key] = reason;
+            }
+        }
+
+        var dropped = 0;
+        if (output is not null)
+        {
+            await WriteQuarantineAsync(QuarantinePath(outPath), [.. quarantined.Values.OrderBy(q => position[q.Id])], cancellationToken);
+            if (stopped is null && pending.Count == 0)
+            {
+                dropped = await output.FinishAsync(order, cancellationToken);
+            }
+        }
+
+        return new StageSummary(
+            stage.Name,
+            order.Count,
+            alreadyDone,
+            ok,
+            quarantined.Count,
+            [.. skipped.Select(s => (s.Key, s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal)],
+            pending,
+            session.Meter.Lines(),
+            stopped,
+            dropped);
+    }
+
+    /// <summary>The quarantine file beside an output: <c>plans.jsonl</c> → <c>plans.quarantine.jsonl</c>.</summary>
+    public static string QuarantinePath(string outPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".quarantine.jsonl");
+
+    private StageProgress Progress(int total, int alreadyDone, int ok, int quarantined, int skipped, int waiting, TimeSpan elapsed, string? phase)
+    {
+        var lines = session.Meter.Lines();
+        return new StageProgress(
+            stage.Name, total, alreadyDone, ok, quarantined, skipped, waiting, elapsed,
+            lines.Sum(l => l.Sent), lines.Sum(l => l.Reused), lines.Sum(l => l.InputTokens + l.OutputTokens), lines.Sum(l => l.Dollars ?? 0), phase);
+    }
+
+    private static async Task WriteQuarantineAsync(string path, IReadOnlyList<QuarantineRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        await AtomicFile.WriteTextAsync(path, async writer =>
+        {
+            foreach (var record in records)
+            {
+                await writer.WriteLineAsync(JsonSerializer.Serialize(record, QuarantineJsonContext.Relaxed.QuarantineRecord).AsMemory(), cancellationToken);
+            }
+        }, cancellationToken);
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(QuarantineRecord))]
+internal sealed partial class QuarantineJsonContext : JsonSerializerContext
+{
+    public static QuarantineJsonContext Relaxed { get; } = new(new JsonSerializerOptions(JsonlFile.RelaxedWriteOptions()) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+}

@@ -1,0 +1,37 @@
+using PlanAct.Teacher;
+
+namespace PlanAct.Stages;
+
+/// <summary>What became of one input item.</summary>
+public abstract record ItemResult<TOut>
+{
+    private ItemResult()
+    {
+    }
+
+    public sealed record Done(TOut Output) : ItemResult<TOut>;
+
+    /// <summary>The teacher never gave a valid answer: the item goes to the quarantine file with every attempt.</summary>
+    public sealed record Quarantined(string Reason, IReadOnlyList<TeacherAttempt> Attempts) : ItemResult<TOut>;
+
+    /// <summary>The item cannot be used (e.g. nothing to annotate); reported, not quarantined.</summary>
+    public sealed record Skipped(string Reason) : ItemResult<TOut>;
+}
+
+/// <summary>
+/// A teacher-driven stage as the runner drives it: items in, one output record per item. The stage builds its
+/// requests, asks through the dialog it is given and validates; the runner owns ordering, resume, quarantine,
+/// progress, batching and dry runs.
+/// </summary>
+public interface ITeacherStage<TIn, TOut>
+{
+    /// <summary>The stage name: the key of its settings, of its ledger requests and of its costs.</summary>
+    string Name { get; }
+
+    string IdOf(TIn item);
+
+    /// <summary>The output record as one JSON line; its <c>id</c> must be <see cref="IdOf"/> of the item.</summary>
+    string Format(TOut output);
+
+    Task<ItemResult<TOut>> ProcessAsync(TIn item, TeacherDialog teacher, CancellationToken cancellationToken);
+}

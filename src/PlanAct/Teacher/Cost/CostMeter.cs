@@ -1,0 +1,135 @@
+namespace PlanAct.Teacher.Cost;
+
+/// <summary>Spending of one stage on one model, online or through the Batch API.</summary>
+public sealed record CostLine(string Stage, string Model, bool Batch, int Sent, int Reused, long InputTokens, long OutputTokens, decimal? Dollars);
+
+/// <summary>A send would take spending past <c>--max-cost</c>; the run stops cleanly and can be resumed later.</summary>
+public sealed class BudgetExceededException(decimal maxCost, decimal spent)
+    : Exception($"stopping: the next request could take spending past the budget of ${maxCost:0.00} (${spent:0.0000} spent in this run); run again to resume, with a larger --max-cost")
+{
+    public decimal MaxCost { get; } = maxCost;
+
+    public decimal Spent { get; } = spent;
+}
+
+/// <summary>
+/// Tokens and dollars of this run per stage and model. With a budget, a send first reserves its worst-case cost
+/// (prompt plus output limit) and is refused if spending plus what is in flight could pass the budget.
+/// </summary>
+public sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string Stage, string Model, bool Batch), CostLine> _lines = [];
+    private decimal _reserved;
+
+    public PriceTable Prices { get; } = prices;
+
+    public decimal? MaxCost { get; } = maxCost;
+
+    /// <summary>Dollars spent in this run on models with a known price.</summary>
+    public decimal Spent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lines.Values.Sum(l => l.Dollars ?? 0);
+            }
+        }
+    }
+
+    public long InputTokens => Lines().Sum(l => l.InputTokens);
+
+    public long OutputTokens => Lines().Sum(l => l.OutputTokens);
+
+    /// <summary>True when some tokens were spent on a model without a price (their cost is unknown).</summary>
+    public bool HasUnpricedUsage => Lines().Any(l => l.Dollars is null && l.InputTokens + l.OutputTokens > 0);
+
+    /// <summary>Reserves a send's worst-case cost against the budget; dispose the result once the real usage is recorded.</summary>
+    public IDisposable Reserve(string model, long promptTokens, long maxOutputTokens)
+    {
+        if (MaxCost is not { } max)
+        {
+            return NoReservation.Instance;
+        }
+
+        var estimate = Prices.Cost(model, promptTokens, maxOutputTokens)
+            ?? throw new InvalidOperationException($"--max-cost needs a price for model \"{model}\"; add it under prices: in the configuration");
+        lock (_gate)
+        {
+            var spent = _lines.Values.Sum(l => l.Dollars ?? 0);
+            if (spent + _reserved + estimate > max)
+            {
+                throw new BudgetExceededException(max, spent);
+            }
+
+            _reserved += estimate;
+        }
+
+        return new Reservation(this, estimate);
+    }
+
+    /// <summary>Records a paid answer.</summary>
+    public void RecordSent(string stage, string model, long inputTokens, long outputTokens, bool batch = false)
+    {
+        var dollars = Prices.Cost(model, inputTokens, outputTokens, batch);
+        Update(stage, model, batch, line => line with
+        {
+            Sent = line.Sent + 1,
+            InputTokens = line.InputTokens + inputTokens,
+            OutputTokens = line.OutputTokens + outputTokens,
+            Dollars = line.Dollars is { } d && dollars is { } add ? d + add : null,
+        });
+    }
+
+    /// <summary>Records an answer read back from the ledger: no tokens, no cost.</summary>
+    public void RecordReused(string stage, string model) => Update(stage, model, false, line => line with { Reused = line.Reused + 1 });
+
+    public IReadOnlyList<CostLine> Lines()
+    {
+        lock (_gate)
+        {
+            return [.. _lines.Values.OrderBy(l => l.Stage, StringComparer.Ordinal).ThenBy(l => l.Model, StringComparer.Ordinal).ThenBy(l => l.Batch)];
+        }
+    }
+
+    private void Update(string stage, string model, bool batch, Func<CostLine, CostLine> change)
+    {
+        lock (_gate)
+        {
+            var key = (stage, model, batch);
+            var line = _lines.GetValueOrDefault(key) ?? new CostLine(stage, model, batch, 0, 0, 0, 0, Prices.Find(model) is null ? null : 0m);
+            _lines[key] = change(line);
+        }
+    }
+
+    private void Release(decimal estimate)
+    {
+        lock (_gate)
+        {
+            _reserved -= estimate;
+        }
+    }
+
+    private sealed class Reservation(CostMeter meter, decimal estimate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                meter.Release(estimate);
+            }
+        }
+    }
+
+    private sealed class NoReservation : IDisposable
+    {
+        public static NoReservation Instance { get; } = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}

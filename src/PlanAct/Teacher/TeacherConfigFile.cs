@@ -1,0 +1,106 @@
+using PlanAct.IO;
+using PlanAct.Teacher.Cost;
+
+namespace PlanAct.Teacher;
+
+/// <summary>
+/// The YAML teacher configuration: a <c>teacher:</c> section (endpoint, model, limits, defaults for every stage),
+/// <c>stages:</c> with per-stage overrides, and <c>prices:</c> over the default price table. API keys do not belong
+/// in it; they come from the environment or a flag.
+/// </summary>
+public static class TeacherConfigFile
+{
+    /// <summary>The options of the file at <paramref name="path"/> laid over <paramref name="options"/>.</summary>
+    public static TeacherOptions Apply(TeacherOptions options, string path)
+    {
+        var file = Yaml.Read<ConfigSection>(path, "teacher configuration");
+        var teacher = file.Teacher ?? new TeacherSection();
+        if (teacher.ApiKey is not null)
+        {
+            throw new InputException(new SourceLocation(path), "api_key does not belong in a configuration file; set OPENAI_API_KEY / AZURE_OPENAI_API_KEY or pass --api-key");
+        }
+
+        var stages = new Dictionary<string, StageSettings>(options.Stages, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, stage) in file.Stages ?? [])
+        {
+            stages[name] = stage?.ToSettings() ?? new StageSettings();
+        }
+
+        return options with
+        {
+            Provider = teacher.Provider is { } provider ? ParseProvider(provider, path) : options.Provider,
+            BaseUrl = teacher.BaseUrl is { } url ? ParseUrl(url, path) : options.BaseUrl,
+            Model = teacher.Model ?? options.Model,
+            Timeout = teacher.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Timeout,
+            Retry = teacher.MaxRetries is { } retries ? options.Retry with { MaxAttempts = retries + 1 } : options.Retry,
+            Limits = options.Limits with
+            {
+                Concurrency = teacher.Concurrency ?? options.Limits.Concurrency,
+                RequestsPerMinute = teacher.Rpm ?? options.Limits.RequestsPerMinute,
+                TokensPerMinute = teacher.Tpm ?? options.Limits.TokensPerMinute,
+            },
+            Defaults = (teacher.ToSettings() with { Model = null }).Over(options.Defaults),
+            Stages = stages,
+            Prices = file.Prices is { } prices ? options.Prices.With(prices, path) : options.Prices,
+            LedgerPath = teacher.Ledger ?? options.LedgerPath,
+        };
+    }
+
+    public static TeacherProvider ParseProvider(string value, string source) => value.ToLowerInvariant() switch
+    {
+        "openai" => TeacherProvider.OpenAI,
+        "azure" => TeacherProvider.Azure,
+        "ollama" => TeacherProvider.Ollama,
+        _ => throw new InputException(new SourceLocation(source), $"unknown provider \"{value}\" (use openai, azure or ollama)"),
+    };
+
+    private static Uri ParseUrl(string value, string source) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new InputException(new SourceLocation(source), $"base_url \"{value}\" is not an http(s) URL");
+
+    private sealed class ConfigSection
+    {
+        public TeacherSection? Teacher { get; set; }
+
+        public Dictionary<string, StageSection?>? Stages { get; set; }
+
+        public PriceSection? Prices { get; set; }
+    }
+
+    private class StageSection
+    {
+        public string? Model { get; set; }
+
+        public float? Temperature { get; set; }
+
+        public int? MaxOutputTokens { get; set; }
+
+        public long? Seed { get; set; }
+
+        public int? Attempts { get; set; }
+
+        public StageSettings ToSettings() => new() { Model = Model, Temperature = Temperature, MaxOutputTokens = MaxOutputTokens, Seed = Seed, Attempts = Attempts };
+    }
+
+    private sealed class TeacherSection : StageSection
+    {
+        public string? Provider { get; set; }
+
+        public string? BaseUrl { get; set; }
+
+        public string? ApiKey { get; set; }
+
+        public double? TimeoutSeconds { get; set; }
+
+        public int? MaxRetries { get; set; }
+
+        public int? Concurrency { get; set; }
+
+        public int? Rpm { get; set; }
+
+        public long? Tpm { get; set; }
+
+        public string? Ledger { get; set; }
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.AI;
+using PlanAct.Teacher.Limits;
+
+namespace PlanAct.Teacher;
+
+/// <summary>An answer as a stage sees it: the text, the trace kept apart, and where it came from.</summary>
+public sealed record TeacherReply(string Text, string? Reasoning, string? RequestId, bool FromLedger);
+
+/// <summary>The verdict of a stage's validator on one answer.</summary>
+public readonly record struct Checked<T>(T? Value, string? Error)
+{
+    public static Checked<T> Ok(T value) => new(value, null);
+
+    public static Checked<T> Fail(string error) => new(default, error);
+}
+
+/// <summary>One answer the teacher gave (or failed to give) for an item.</summary>
+public sealed record TeacherAttempt(int Attempt, string? RequestId, string? Answer, string? Reasoning, string Error);
+
+/// <summary>How asking about one item ended.</summary>
+public abstract record TeacherOutcome<T>
+{
+    private TeacherOutcome()
+    {
+    }
+
+    /// <summary>Every rejected attempt before the accepted one, oldest first.</summary>
+    public required IReadOnlyList<TeacherAttempt> Rejected { get; init; }
+
+    public sealed record Accepted(T Value, TeacherReply Reply) : TeacherOutcome<T>;
+
+    /// <summary>The attempt budget ran out: <see cref="Reason"/> is the last error.</summary>
+    public sealed record Failed(string Reason) : TeacherOutcome<T>;
+}
+
+/// <summary>
+/// The re-ask helper every stage shares: ask, validate the parsed answer, and on a rejection append the answer and
+/// the exact error to the conversation and ask again, up to the stage's attempt budget. A failed call (retries spent,
+/// answer cut by the length limit or a filter) uses up an attempt too and is asked again as it was.
+/// Deferrals (batch, dry run) and the budget stop pass through untouched.
+/// </summary>
+public sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions options, int attempts)
+{
+    public string Stage { get; } = stage;
+
+    public async Task<TeacherOutcome<T>> AskAsync<T>(
+        string item, IReadOnlyList<ChatMessage> messages, Func<TeacherReply, Checked<T>> check, CancellationToken cancellationToken)
+    {
+        var conversation = new List<ChatMessage>(messages);
+        var rejected = new List<TeacherAttempt>();
+        for (var attempt = 1; attempt <= attempts; attempt++)
+        {
+            TeacherReply reply;
+            try
+            {
+                var response = await teacher.GetResponseAsync(conversation, new TeacherRequest(Stage, item, attempt).ApplyTo(options), cancellationToken);
+                reply = ReplyOf(response);
+            }
+            catch (TeacherFailureException e)
+            {
+                rejected.Add(new TeacherAttempt(attempt, null, null, null, e.Message));
+                continue;
+            }
+
+            var result = check(reply);
+            if (result.Error is null)
+            {
+                return new TeacherOutcome<T>.Accepted(result.Value!, reply) { Rejected = rejected };
+            }
+
+            rejected.Add(new TeacherAttempt(attempt, reply.RequestId, reply.Text, reply.Reasoning, result.Error));
+            conversation.Add(new ChatMessage(ChatRole.Assistant, reply.Text));
+            conversation.Add(new ChatMessage(ChatRole.User, Reask(result.Error)));
+        }
+
+        return new TeacherOutcome<T>.Failed(rejected[^1].Error) { Rejected = rejected };
+    }
+
+    /// <summary>The follow-up message after a rejected answer: the validator's exact words.</summary>
+    public static string Reask(string error) =>
+        $"That answer cannot be used: {error}\nWrite the whole answer again, correcting this, in exactly the required format.";
+
+    private static TeacherReply ReplyOf(ChatResponse response)
+    {
+        var properties = response.AdditionalProperties;
+        var (text, reasoning) = properties?.ContainsKey(TeacherRequest.ReasoningProperty) == true
+            ? (response.Text, properties[TeacherRequest.ReasoningProperty] as string)
+            : TeacherAnswer.Read(response);
+        return new TeacherReply(
+            text,
+            reasoning,
+            properties?.TryGetValue(TeacherRequest.RequestIdProperty, out var id) == true ? id as string : null,
+            properties?.TryGetValue(TeacherRequest.FromLedgerProperty, out var saved) == true && saved is true);
+    }
+}

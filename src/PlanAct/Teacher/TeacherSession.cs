@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
+using PlanAct.Html;
+using PlanAct.Teacher.Cost;
+using PlanAct.Teacher.Ledger;
+using PlanAct.Teacher.Limits;
+
+namespace PlanAct.Teacher;
+
+/// <summary>
+/// The teacher for one run: its ledger, cost meter and shared limits, and a client per stage built as layers:
+/// ledger (answers what was paid for) → retry → limits and budget → provider. Without a configured model it can
+/// still serve everything the ledger holds and collect the rest (dry runs, batch preparation).
+/// </summary>
+public sealed class TeacherSession : IAsyncDisposable
+{
+    /// <summary>The model name requests are keyed and priced under when no teacher is configured (dry runs).</summary>
+    public const string UnconfiguredModel = "unconfigured";
+
+    private readonly ConcurrentDictionary<string, IChatClient> _providers = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    private TeacherSession(TeacherOptions options, TeacherLedger ledger, CostMeter meter, TimeProvider time)
+    {
+        Options = options;
+        Ledger = ledger;
+        Meter = meter;
+        _time = time;
+        Limiter = new TeacherLimiter(options.Limits, time);
+    }
+
+    public TeacherOptions Options { get; }
+
+    public TeacherLedger Ledger { get; }
+
+    public CostMeter Meter { get; }
+
+    public TeacherLimiter Limiter { get; }
+
+    public static async Task<TeacherSession> OpenAsync(TeacherOptions options, decimal? maxCost = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var ledger = await TeacherLedger.OpenAsync(options.LedgerPath ?? TeacherLedger.DefaultPath, cancellationToken);
+        return new TeacherSession(options, ledger, new CostMeter(options.Prices, maxCost), time ?? TimeProvider.System);
+    }
+
+    public StageSettings SettingsFor(string stage) => Options.ForStage(stage);
+
+    /// <summary>The model a stage's requests are keyed and priced under.</summary>
+    public string ModelFor(string stage) => SettingsFor(stage).Model ?? UnconfiguredModel;
+
+    /// <summary>The sampling parameters of a stage's requests.</summary>
+    public ChatOptions ChatOptionsFor(string stage)
+    {
+        var settings = SettingsFor(stage);
+        return new ChatOptions { ModelId = ModelFor(stage), Temperature = settings.Temperature, MaxOutputTokens = settings.MaxOutputTokens, Seed = settings.Seed };
+    }
+
+    /// <summary>A re-ask dialog for a stage, with its parameters and attempt budget.</summary>
+    public TeacherDialog DialogFor(string stage, Action<PendingRequest>? defer = null) =>
+        new(ClientFor(stage, defer), stage, ChatOptionsFor(stage), SettingsFor(stage).Attempts ?? 3);
+
+    /// <summary>
+    /// The client a stage asks through. With <paramref name="defer"/>, what the ledger cannot answer is handed there
+    /// instead of being sent (see <see cref="LedgerChatClient.Defer"/>).
+    /// </summary>
+    public IChatClient ClientFor(string stage, Action<PendingRequest>? defer = null)
+    {
+        var model = ModelFor(stage);
+        var provider = defer is null || Options.IsConfigured ? _providers.GetOrAdd(model, CreateStack) : new NotConfiguredChatClient();
+        return new LedgerChatClient(provider, Ledger, model, Options.Refresh) { Defer = defer, Meter = Meter };
+    }
+
+    private IChatClient CreateStack(string model)
+    {
+        if (!Options.IsConfigured)
+        {
+            return new NotConfiguredChatClient();
+        }
+
+        var limited = new RateLimitingChatClient(TeacherClientFactory.CreateProviderClient(Options, model), Limiter, Meter, model, TokenCounter.ForModel(model));
+        return new RetryingChatClient(limited, Options.Retry, _time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _providers.Values)
+        {
+            client.Dispose();
+        }
+
+        Limiter.Dispose();
+        await Ledger.DisposeAsync();
+    }
+
+    /// <summary>The teacher when none is configured: anything that reaches it is a configuration error.</summary>
+    private sealed class NotConfiguredChatClient : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("no teacher is configured: set --model (or PLANACT_MODEL) and an endpoint, or use --dry-run");
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("no teacher is configured");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}
