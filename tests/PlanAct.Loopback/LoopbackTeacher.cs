@@ -19,6 +19,9 @@ public abstract record LoopbackReply
 
     /// <summary>Holds the connection open without answering, past the client's timeout.</summary>
     public sealed record Hang(TimeSpan Duration) : LoopbackReply;
+
+    /// <summary>Another reply, given after a delay (a slow model).</summary>
+    public sealed record Delayed(TimeSpan Delay, LoopbackReply Then) : LoopbackReply;
 }
 
 /// <summary>A request the loopback teacher received.</summary>
@@ -36,6 +39,8 @@ public sealed class LoopbackTeacher : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Func<ReceivedRequest, int, LoopbackReply> _script;
     private int _calls;
+    private int _inFlight;
+    private int _maxInFlight;
 
     private LoopbackTeacher(WebApplication app, Func<ReceivedRequest, int, LoopbackReply> script)
     {
@@ -47,6 +52,9 @@ public sealed class LoopbackTeacher : IAsyncDisposable
 
     public int Calls => Volatile.Read(ref _calls);
 
+    /// <summary>The most chat requests that were being handled at the same time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
     public Uri BaseUrl => new(_app.Urls.First() + "/v1");
 
     public static async Task<LoopbackTeacher> StartAsync(Func<ReceivedRequest, int, LoopbackReply> script)
@@ -57,6 +65,9 @@ public sealed class LoopbackTeacher : IAsyncDisposable
         var app = builder.Build();
         var teacher = new LoopbackTeacher(app, script);
         app.MapPost("/v1/chat/completions", teacher.HandleAsync);
+
+        // Azure OpenAI's route: the deployment stands in for the model.
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", teacher.HandleAsync);
         await app.StartAsync();
         return teacher;
     }
@@ -67,8 +78,30 @@ public sealed class LoopbackTeacher : IAsyncDisposable
         var request = new ReceivedRequest(body, context.Request.Headers.Authorization.FirstOrDefault(), DateTimeOffset.UtcNow);
         Received.Enqueue(request);
         var call = Interlocked.Increment(ref _calls) - 1;
-        switch (_script(request, call))
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        int seen;
+        while ((seen = Volatile.Read(ref _maxInFlight)) < inFlight && Interlocked.CompareExchange(ref _maxInFlight, inFlight, seen) != seen)
         {
+        }
+
+        try
+        {
+            await ReplyAsync(context, body, call, _script(request, call));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private static async Task ReplyAsync(HttpContext context, JsonNode body, int call, LoopbackReply reply)
+    {
+        switch (reply)
+        {
+            case LoopbackReply.Delayed delayed:
+                await Task.Delay(delayed.Delay, context.RequestAborted);
+                await ReplyAsync(context, body, call, delayed.Then);
+                break;
             case LoopbackReply.Status status:
                 context.Response.StatusCode = status.Code;
                 if (status.RetryAfterSeconds is { } seconds)

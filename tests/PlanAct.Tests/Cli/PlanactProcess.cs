@@ -5,9 +5,26 @@ namespace PlanAct.Tests.Cli;
 /// <summary>Runs the real <c>planact</c> CLI as a child process (the built PlanAct.Cli.dll beside the tests).</summary>
 internal static class PlanactProcess
 {
+    /// <summary>Teacher variables of the machine running the tests must never reach a child: tests are hermetic.</summary>
+    private static readonly string[] TeacherVariables =
+        ["PLANACT_BASE_URL", "PLANACT_MODEL", "OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT"];
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(environment, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the CLI with redirected output; the caller reads, waits for or kills it.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -21,11 +38,16 @@ internal static class PlanactProcess
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
+        foreach (var name in TeacherVariables)
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start)!;
     }
 }

@@ -13,6 +13,9 @@ public class LedgerTests
     private static TeacherOptions Options(LoopbackTeacher teacher, bool refresh = false) =>
         new() { BaseUrl = teacher.BaseUrl, ApiKey = SecretKey, Model = "loopback-model", Refresh = refresh };
 
+    private static LedgerChatClient Client(TeacherOptions options, TeacherLedger ledger) =>
+        new(TeacherClientFactory.CreateProviderClient(options), ledger, options.Model!, options.Refresh);
+
     private static Task<ChatResponse> Ask(IChatClient client, string question, TeacherRequest request) =>
         client.GetResponseAsync([new ChatMessage(ChatRole.System, "You are a test."), new ChatMessage(ChatRole.User, question)], request.ApplyTo(new ChatOptions { Temperature = 0 }));
 
@@ -26,7 +29,7 @@ public class LedgerTests
         string first;
         await using (var ledger = await TeacherLedger.OpenAsync(path))
         {
-            var response = await Ask(TeacherClientFactory.Create(Options(teacher), ledger), "q1", request);
+            var response = await Ask(Client(Options(teacher), ledger), "q1", request);
             first = response.Text;
             Assert.Equal("answer 0 to q1", first);
             Assert.Equal(false, response.AdditionalProperties![TeacherRequest.FromLedgerProperty]);
@@ -35,7 +38,7 @@ public class LedgerTests
 
         await using (var ledger = await TeacherLedger.OpenAsync(path))
         {
-            var client = TeacherClientFactory.Create(Options(teacher), ledger);
+            var client = Client(Options(teacher), ledger);
             var again = await Ask(client, "q1", request);
             Assert.Equal(first, again.Text);
             Assert.Equal(true, again.AdditionalProperties![TeacherRequest.FromLedgerProperty]);
@@ -46,7 +49,7 @@ public class LedgerTests
             await Ask(client, "q1", request with { Item = "traj-2" });
             Assert.Equal(3, teacher.Calls);
 
-            var refreshed = await Ask(TeacherClientFactory.Create(Options(teacher, refresh: true), ledger), "q1", request);
+            var refreshed = await Ask(Client(Options(teacher, refresh: true), ledger), "q1", request);
             Assert.Equal("answer 3 to q1", refreshed.Text);
             var key = (string)refreshed.AdditionalProperties![TeacherRequest.RequestIdProperty]!;
             Assert.Equal(2, await ledger.SendCountAsync(key));
@@ -64,7 +67,7 @@ public class LedgerTests
         var path = Path.Combine(TestPaths.TempDir(), "ledger.db");
         await using (var ledger = await TeacherLedger.OpenAsync(path))
         {
-            await Ask(TeacherClientFactory.Create(Options(teacher), ledger), "q", new TeacherRequest("act", "x", 0));
+            await Ask(Client(Options(teacher), ledger), "q", new TeacherRequest("act", "x", 0));
         }
 
         var received = Assert.Single(teacher.Received);
@@ -90,7 +93,7 @@ public class LedgerTests
     {
         await using var teacher = await LoopbackTeacher.StartAsync((_, _) => new LoopbackReply.Answer(content, ReasoningContent: reasoningContent));
         await using var ledger = await TeacherLedger.OpenAsync(Path.Combine(TestPaths.TempDir(), "ledger.db"));
-        var response = await Ask(TeacherClientFactory.Create(Options(teacher), ledger), "q", new TeacherRequest("annotate", "t", 0));
+        var response = await Ask(Client(Options(teacher), ledger), "q", new TeacherRequest("annotate", "t", 0));
         Assert.Equal(answer, response.Text);
         Assert.Equal(reasoning, response.AdditionalProperties![TeacherRequest.ReasoningProperty]);
     }
