@@ -5,13 +5,22 @@ namespace PlanAct.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+    public static async Task<int> Main(string[] args)
+    {
+        var parse = BuildRoot().Parse(args);
+        var code = await parse.InvokeAsync();
+
+        // System.CommandLine reports parse errors (then shows help) with exit code 1; ours is ExitCodes.Usage.
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
+    }
 
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("planact: Plan-and-Act training data from web-agent trajectories.\n\nExample:\n  planact inspect samples/webarena-lite-sft.json");
         root.Subcommands.Add(InspectCommand.Build());
         root.Subcommands.Add(ConvertCommand.Build());
+        root.Subcommands.Add(ActCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
         return root;
     }
 }
