@@ -5,7 +5,14 @@ namespace PlanAct.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+    public static async Task<int> Main(string[] args)
+    {
+        var parse = BuildRoot().Parse(args);
+        var code = await parse.InvokeAsync();
+
+        // System.CommandLine reports parse errors (then shows help) with exit code 1; ours is ExitCodes.Usage.
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
+    }
 
     public static RootCommand BuildRoot()
     {
@@ -13,6 +20,8 @@ public static class Program
         root.Subcommands.Add(InspectCommand.Build());
         root.Subcommands.Add(ConvertCommand.Build());
         root.Subcommands.Add(AnnotateCommand.Build());
+        root.Subcommands.Add(ActCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
         return root;
     }
 }

@@ -10,9 +10,15 @@ namespace PlanAct.IO;
 public static class JsonlFile
 {
     /// <summary>Streams the non-blank lines of a file with their 1-based line numbers.</summary>
+    /// <exception cref="InputException">The file does not exist.</exception>
     public static async IAsyncEnumerable<(int Line, string Text)> ReadLinesAsync(
         string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (!File.Exists(path))
+        {
+            throw new InputException(new SourceLocation(path), "no such file");
+        }
+
         using var reader = new StreamReader(
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan),
             Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
@@ -25,6 +31,23 @@ public static class JsonlFile
                 yield return (lineNumber, line);
             }
         }
+    }
+
+    /// <summary>Writes one line per item to <paramref name="path"/> atomically (a reader never sees a half-written file); returns the count.</summary>
+    public static async Task<int> WriteAsync<T>(
+        string path, IAsyncEnumerable<T> items, Func<T, string> format, CancellationToken cancellationToken = default)
+    {
+        var count = 0;
+        await AtomicFile.WriteTextAsync(path, async writer =>
+        {
+            await foreach (var item in items.WithCancellation(cancellationToken))
+            {
+                await writer.WriteAsync(format(item).AsMemory(), cancellationToken);
+                await writer.WriteAsync("\n".AsMemory(), cancellationToken);
+                count++;
+            }
+        }, cancellationToken);
+        return count;
     }
 
     /// <summary>Options for writing records: HTML stays readable (no \u003C for every tag); output is data, never embedded in a page.</summary>

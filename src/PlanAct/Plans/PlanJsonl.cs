@@ -9,15 +9,30 @@ public static class PlanJsonl
 {
     public const string SchemaId = "planact/plan@1";
 
-    public static async IAsyncEnumerable<PlanRecord> ReadAsync(
+    /// <summary>Streams the valid plan records of a file; invalid lines and repeated ids go to <paramref name="problems"/>.</summary>
+    public static IAsyncEnumerable<PlanRecord> ReadAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
+        ReadLocatedAsync(path, problems, cancellationToken).Select(p => p.Record);
+
+    /// <summary>Like <see cref="ReadAsync"/>, with the line each record came from (for problems found later).</summary>
+    public static async IAsyncEnumerable<(PlanRecord Record, SourceLocation Location)> ReadLocatedAsync(
         string path, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
         {
-            if (Parse(text, new SourceLocation(path, lineNumber), problems) is { } record)
+            var location = new SourceLocation(path, lineNumber);
+            if (Parse(text, location, problems) is not { } record)
             {
-                yield return record;
+                continue;
             }
+
+            if (!ids.TryAdd(record.Id, lineNumber))
+            {
+                problems.Error(location, $"duplicate id \"{record.Id}\" (first at line {ids[record.Id]})");
+                continue;
+            }
+
+            yield return (record, location);
         }
     }
 

@@ -108,18 +108,6 @@ public static class TrajectoryJsonl
     }
 
     /// <summary>Writes all trajectories to <paramref name="path"/> atomically: a reader never sees a half-written file.</summary>
-    public static async Task<int> WriteAsync(string path, IAsyncEnumerable<Trajectory> trajectories, CancellationToken cancellationToken = default)
-    {
-        var count = 0;
-        await AtomicFile.WriteTextAsync(path, async writer =>
-        {
-            await foreach (var trajectory in trajectories.WithCancellation(cancellationToken))
-            {
-                await writer.WriteAsync(Format(trajectory).AsMemory(), cancellationToken);
-                await writer.WriteAsync("\n".AsMemory(), cancellationToken);
-                count++;
-            }
-        }, cancellationToken);
-        return count;
-    }
+    public static Task<int> WriteAsync(string path, IAsyncEnumerable<Trajectory> trajectories, CancellationToken cancellationToken = default) =>
+        JsonlFile.WriteAsync(path, trajectories, Format, cancellationToken);
 }

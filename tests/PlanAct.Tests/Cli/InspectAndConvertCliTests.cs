@@ -89,7 +89,7 @@ public class InspectAndConvertCliTests
     [Fact]
     public async Task Every_command_has_help_with_an_example()
     {
-        foreach (var command in new[] { "inspect", "convert" })
+        foreach (var command in new[] { "inspect", "convert", "act", "export" })
         {
             var result = await PlanactProcess.RunAsync(command, "--help");
             Assert.Equal(0, result.ExitCode);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.AI;
 using PlanAct.Actions;
@@ -62,15 +63,15 @@ public sealed class AnnotateStage(AnnotateOptions options, string model) : ITeac
     {
         var page = PageBudget.Fit(PageView.Render(trajectory.InitialHtml, PageView.Planner), options.MaxPageTokens, options.Counter);
         var examples = options.Examples.Render(trajectory.Site);
-        var user = Prompt("annotate.user.md")
-            .Replace("{examples}", examples.Length > 0 ? examples + "Now the trajectory to annotate.\n\n" : "", StringComparison.Ordinal)
-            .Replace("{task}", trajectory.Task, StringComparison.Ordinal)
-            .Replace("{site}", trajectory.Site, StringComparison.Ordinal)
-            .Replace("{page}", page.Html, StringComparison.Ordinal)
-            .Replace("{count}", trajectory.Steps.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{last}", (trajectory.Steps.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{actions}", NumberedActions(trajectory.Steps.Select(s => s.Action)), StringComparison.Ordinal);
-        return [new ChatMessage(ChatRole.System, Prompt("annotate.system.md")), new ChatMessage(ChatRole.User, user)];
+        var user = PromptTemplate.Load(typeof(AnnotateStage), "annotate.user.md").Fill(
+            ("examples", examples.Length > 0 ? examples + "Now the trajectory to annotate.\n\n" : ""),
+            ("task", trajectory.Task),
+            ("site", trajectory.Site),
+            ("page", page.Html),
+            ("count", trajectory.Steps.Count.ToString(CultureInfo.InvariantCulture)),
+            ("last", (trajectory.Steps.Count - 1).ToString(CultureInfo.InvariantCulture)),
+            ("actions", NumberedActions(trajectory.Steps.Select(s => s.Action))));
+        return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(AnnotateStage), "annotate.system.md")), new ChatMessage(ChatRole.User, user)];
     }
 
     /// <summary>Parses an answer and checks that it grounds all <paramref name="actionCount"/> actions.</summary>
@@ -102,6 +103,4 @@ public sealed class AnnotateStage(AnnotateOptions options, string model) : ITeac
 
         return text.ToString().TrimEnd();
     }
-
-    private static string Prompt(string name) => EmbeddedText.Read(typeof(AnnotateStage), name);
 }

@@ -26,11 +26,11 @@ public sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyList
         var text = new StringBuilder();
         foreach (var example in For(site))
         {
-            text.Append(EmbeddedText.Read(typeof(AnnotationExamples), "annotate.example.md")
-                .Replace("{task}", example.Task, StringComparison.Ordinal)
-                .Replace("{page}", example.Page, StringComparison.Ordinal)
-                .Replace("{actions}", string.Join("\n", example.Actions.Select((a, i) => $"{i}: {a}")), StringComparison.Ordinal)
-                .Replace("{plan}", example.Plan.Trim(), StringComparison.Ordinal));
+            text.Append(PromptTemplate.Load(typeof(AnnotationExamples), "annotate.example.md").Fill(
+                ("task", example.Task),
+                ("page", example.Page),
+                ("actions", string.Join("\n", example.Actions.Select((a, i) => $"{i}: {a}"))),
+                ("plan", example.Plan.Trim()))).Append("\n\n");
         }
 
         return text.ToString();

@@ -1,0 +1,110 @@
+using PlanAct.Html;
+using PlanAct.Inspection;
+using PlanAct.IO;
+using PlanAct.Training;
+
+namespace PlanAct.Export;
+
+public sealed record ExportOptions(IExampleFormatter Formatter)
+{
+    /// <summary>Examples with more tokens than this are left out and reported; nothing is ever cut.</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>Put the reasoning in front of the target as <c>&lt;think&gt;…&lt;/think&gt;</c>.</summary>
+    public bool WithReasoning { get; init; }
+
+    public TokenCounter Counter { get; init; } = TokenCounter.O200k;
+}
+
+/// <summary>An example left out because it is longer than the token limit.</summary>
+public sealed record OverlongExample(string Id, int Tokens);
+
+/// <summary>What an export wrote: the numbers the dataset card shows.</summary>
+public sealed record ExportReport(
+    int Written,
+    IReadOnlyDictionary<string, int> ByKind,
+    IReadOnlyDictionary<string, int> BySite,
+    Distribution Tokens,
+    IReadOnlyDictionary<string, int> Teachers,
+    int SourceTrajectories,
+    int SourcePlans,
+    int TeacherRequests,
+    int WithReasoning,
+    IReadOnlyList<OverlongExample> Overlong);
+
+/// <summary>
+/// Writes examples in a fine-tuning format, whole or not at all. Tokens are counted over the message contents as
+/// exported (reasoning included when asked), without a chat template's overhead.
+/// </summary>
+public static class DatasetExporter
+{
+    /// <summary>
+    /// The messages as exported: with <paramref name="withReasoning"/> and a non-blank reasoning, the target becomes
+    /// <c>&lt;think&gt;\n{reasoning}\n&lt;/think&gt;\n\n{target}</c>; otherwise the messages are unchanged.
+    /// </summary>
+    public static IReadOnlyList<ExampleMessage> Messages(TrainingExample example, bool withReasoning)
+    {
+        if (!withReasoning || string.IsNullOrWhiteSpace(example.Reasoning))
+        {
+            return example.Messages;
+        }
+
+        var target = ExampleMessage.Assistant($"<think>\n{example.Reasoning.Trim()}\n</think>\n\n{example.Target.Content}");
+        return [.. example.Prompt, target];
+    }
+
+    public static async Task<ExportReport> WriteAsync(
+        string path, IAsyncEnumerable<TrainingExample> examples, ExportOptions options, CancellationToken cancellationToken = default)
+    {
+        var byKind = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var bySite = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var teachers = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var trajectories = new HashSet<string>(StringComparer.Ordinal);
+        var plans = new HashSet<string>(StringComparer.Ordinal);
+        var requests = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = new List<int>();
+        var overlong = new List<OverlongExample>();
+        var withReasoning = 0;
+
+        async IAsyncEnumerable<string> Lines()
+        {
+            await foreach (var example in examples.WithCancellation(cancellationToken))
+            {
+                var messages = Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning);
+                var count = messages.Sum(m => options.Counter.Count(m.Content));
+                if (count > options.MaxTokens)
+                {
+                    overlong.Add(new OverlongExample(example.Id, count));
+                    continue;
+                }
+
+                tokens.Add(count);
+                Increment(byKind, ExampleNames.Of(example.Kind));
+                Increment(bySite, example.Site);
+                if (example.Teacher is { } teacher)
+                {
+                    Increment(teachers, teacher);
+                }
+
+                if (example.Source.Trajectory is { } trajectory)
+                {
+                    trajectories.Add(trajectory);
+                }
+
+                if (example.Source.Plan is { } plan)
+                {
+                    plans.Add(plan);
+                }
+
+                requests.UnionWith(example.Requests ?? EquatableList<string>.Empty);
+                withReasoning += string.IsNullOrWhiteSpace(example.Reasoning) ? 0 : 1;
+                yield return options.Formatter.FormatLine(messages);
+            }
+        }
+
+        var written = await JsonlFile.WriteAsync(path, Lines(), line => line, cancellationToken);
+        return new ExportReport(written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests.Count, withReasoning, overlong);
+    }
+
+    private static void Increment(SortedDictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+}

@@ -1,0 +1,26 @@
+using PlanAct.Training;
+
+namespace PlanAct.Export;
+
+/// <summary>
+/// torchtune's instruct datasets (<c>instruct_dataset</c>, default column map): <c>{"input", "output"}</c>. The input is
+/// the whole prompt: the system message, a blank line, then the turns (folded with <c>User:</c> / <c>Assistant:</c>
+/// headings when there is more than one). The output is the target.
+/// </summary>
+public sealed class TorchtuneFormatter : IExampleFormatter
+{
+    public string Name => "torchtune";
+
+    public string FormatLine(IReadOnlyList<ExampleMessage> messages)
+    {
+        var prompt = messages.Take(messages.Count - 1).ToList();
+        var input = prompt[0].Role == MessageRole.System
+            ? $"{prompt[0].Content}\n\n{ExampleFormatters.Fold(prompt[1..])}"
+            : ExampleFormatters.Fold(prompt);
+        return ExampleFormatters.JsonObject(json =>
+        {
+            json.WriteString("input", input);
+            json.WriteString("output", messages[^1].Content);
+        });
+    }
+}

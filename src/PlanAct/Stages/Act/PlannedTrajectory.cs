@@ -1,0 +1,7 @@
+using PlanAct.Plans;
+using PlanAct.Trajectories;
+
+namespace PlanAct.Stages.Act;
+
+/// <summary>A trajectory and the global plan that grounds it (the plan record with the trajectory's id).</summary>
+public sealed record PlannedTrajectory(Trajectory Trajectory, string PlanId, Plan Plan);

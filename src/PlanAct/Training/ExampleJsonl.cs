@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PlanAct.IO;
+
+namespace PlanAct.Training;
+
+/// <summary>Reads and writes training examples as JSONL, one example per line (schema <c>planact/example@1</c>).</summary>
+public static class ExampleJsonl
+{
+    public const string SchemaId = "planact/example@1";
+
+    /// <summary>Streams the valid examples of a file; invalid lines and duplicate ids go to <paramref name="problems"/> with their line.</summary>
+    public static async IAsyncEnumerable<TrainingExample> ReadAsync(
+        string path, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        {
+            var location = new SourceLocation(path, lineNumber);
+            if (Parse(text, location, problems) is not { } example)
+            {
+                continue;
+            }
+
+            if (!ids.TryAdd(example.Id, lineNumber))
+            {
+                problems.Error(location, $"duplicate id \"{example.Id}\" (first at line {ids[example.Id]})");
+                continue;
+            }
+
+            yield return example;
+        }
+    }
+
+    /// <summary>Parses and validates one line; reports a problem and returns null when it is not a valid example.</summary>
+    internal static TrainingExample? Parse(string text, SourceLocation location, ProblemLog problems)
+    {
+        if (JsonlFile.Deserialize(text, ExampleJsonContext.Default.ExampleLine, location, problems) is not { } line)
+        {
+            return null;
+        }
+
+        var error = line switch
+        {
+            { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
+            { Id: var id } when string.IsNullOrWhiteSpace(id) => "missing \"id\"",
+            { Kind: var kind } when ExampleNames.ParseKind(kind) is null => $"\"kind\" must be planner, executor or replanner; got {Quote(kind)}",
+            { Task: var task } when string.IsNullOrWhiteSpace(task) => "missing or empty \"task\"",
+            { Messages: null or [] } => "no messages",
+            { Source: null } => "missing \"source\"",
+            _ => null,
+        };
+        error ??= line.Messages!.Select((m, i) => m switch
+        {
+            null => $"message {i} is null",
+            { Role: var role } when ExampleNames.ParseRole(role) is null => $"message {i}: \"role\" must be system, user or assistant; got {Quote(role)}",
+            { Content: null } => $"message {i} has no \"content\"",
+            _ => null,
+        }).FirstOrDefault(e => e is not null);
+        if (error is not null)
+        {
+            problems.Error(location, error);
+            return null;
+        }
+
+        var example = new TrainingExample(
+            line.Id!,
+            ExampleNames.ParseKind(line.Kind)!.Value,
+            string.IsNullOrWhiteSpace(line.Site) ? "unknown" : line.Site,
+            line.Task!,
+            line.Messages!.Select(m => new ExampleMessage(ExampleNames.ParseRole(m!.Role)!.Value, m.Content!)).ToEquatableList(),
+            new ExampleSource(line.Source!.Trajectory, line.Source.Step, line.Source.Plan))
+        {
+            Reasoning = line.Reasoning,
+            Teacher = line.Teacher,
+            Requests = line.Requests?.ToEquatableList(),
+        };
+        var errors = ExampleValidator.Validate(example);
+        if (errors.Count > 0)
+        {
+            problems.Error(location, $"example \"{example.Id}\": {string.Join("; ", errors)}");
+            return null;
+        }
+
+        return example;
+    }
+
+    private static string Quote(string? value) => value is null ? "nothing" : $"\"{value}\"";
+
+    public static string Format(TrainingExample example) => JsonSerializer.Serialize(
+        new ExampleLine
+        {
+            Schema = SchemaId,
+            Id = example.Id,
+            Kind = ExampleNames.Of(example.Kind),
+            Site = example.Site,
+            Task = example.Task,
+            Messages = [.. example.Messages.Select(m => new MessageLine { Role = ExampleNames.Of(m.Role), Content = m.Content })],
+            Reasoning = example.Reasoning,
+            Source = new ExampleSourceLine { Trajectory = example.Source.Trajectory, Step = example.Source.Step, Plan = example.Source.Plan },
+            Teacher = example.Teacher,
+            Requests = example.Requests?.ToList(),
+        },
+        ExampleJsonContext.Relaxed.ExampleLine);
+
+    /// <summary>
+    /// Writes all examples to <paramref name="path"/> atomically. Every example must pass <see cref="ExampleValidator"/>:
+    /// a builder that makes an invalid one is a bug, so nothing is written.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An example is invalid.</exception>
+    public static Task<int> WriteAsync(string path, IAsyncEnumerable<TrainingExample> examples, CancellationToken cancellationToken = default) =>
+        JsonlFile.WriteAsync(path, examples, example => Format(EnsureValid(example)), cancellationToken);
+
+    public static TrainingExample EnsureValid(TrainingExample example)
+    {
+        var errors = ExampleValidator.Validate(example);
+        return errors.Count == 0
+            ? example
+            : throw new InvalidOperationException($"example \"{example.Id}\" is invalid: {string.Join("; ", errors)}");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using PlanAct.IO;
+using PlanAct.Plans;
+
+namespace PlanAct.Training;
+
+/// <summary>What a JSONL file of training records holds.</summary>
+public enum TrainingRecordKind
+{
+    /// <summary><c>planact/example@1</c> lines.</summary>
+    Examples,
+
+    /// <summary><c>planact/plan@1</c> lines, turned into planner examples.</summary>
+    Plans,
+}
+
+/// <summary>Reads example records or plan records as training examples, telling them apart by the first record.</summary>
+public static class TrainingRecords
+{
+    /// <summary>
+    /// The kind of the first JSON object in the file: its <c>schema</c> when present, else its fields (<c>messages</c> →
+    /// examples, <c>steps</c> → plans). Lines before it that are not JSON objects are left to the reader to report.
+    /// </summary>
+    public static async Task<TrainingRecordKind> DetectAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var any = false;
+        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        {
+            any = true;
+            if (KindOf(text, new SourceLocation(path, lineNumber)) is { } kind)
+            {
+                return kind;
+            }
+        }
+
+        return any ? TrainingRecordKind.Examples : throw new InputException(new SourceLocation(path), "the file is empty");
+    }
+
+    private static TrainingRecordKind? KindOf(string text, SourceLocation location)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        using var owner = doc;
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (root.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.String)
+        {
+            return schema.GetString() switch
+            {
+                ExampleJsonl.SchemaId => TrainingRecordKind.Examples,
+                PlanJsonl.SchemaId => TrainingRecordKind.Plans,
+                var other => throw new InputException(location, $"unsupported schema \"{other}\" (expected \"{ExampleJsonl.SchemaId}\" or \"{PlanJsonl.SchemaId}\")"),
+            };
+        }
+
+        return root.TryGetProperty("messages", out _) ? TrainingRecordKind.Examples
+            : root.TryGetProperty("steps", out _) ? TrainingRecordKind.Plans
+            : throw new InputException(location, "neither an example record (\"messages\") nor a plan record (\"steps\")");
+    }
+
+    /// <summary>Streams the examples of <paramref name="path"/>; plan records become planner examples built by <paramref name="planner"/>.</summary>
+    public static async IAsyncEnumerable<TrainingExample> ReadAsync(
+        string path, PlannerExamples planner, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var examples = await DetectAsync(path, cancellationToken) == TrainingRecordKind.Plans
+            ? PlanJsonl.ReadAsync(path, problems, cancellationToken).Select(planner.Build)
+            : ExampleJsonl.ReadAsync(path, problems, cancellationToken);
+        await foreach (var example in examples)
+        {
+            yield return example;
+        }
+    }
+}
