@@ -181,7 +181,19 @@ public sealed class BatchRunner
                 continue;
             }
 
-            var (answers, failures) = await ReadResultsAsync(batch, state, cancellationToken);
+            List<LedgerEntry> answers;
+            Dictionary<string, string> failures;
+            try
+            {
+                (answers, failures) = await ReadResultsAsync(batch, state, cancellationToken);
+            }
+            catch (Exception e) when (IsTransient(e, cancellationToken))
+            {
+                // Nothing was committed: the batch stays open and the next pass downloads its files again.
+                stillOpen++;
+                continue;
+            }
+
             await _ledger.CollectBatchAsync(batch.Id, state.Status, answers, failures, CancellationToken.None);
             answered += answers.Count;
             foreach (var (key, reason) in failures)
@@ -271,7 +283,7 @@ public sealed class BatchRunner
         {
             state = BatchState.Read((await _batches.GetBatchAsync(batch.Id, Options(cancellationToken))).GetRawResponse().Content);
         }
-        catch (Exception e) when (RetryingChatClient.IsTransient(e, cancellationToken) || e is ClientResultException { Status: 429 })
+        catch (Exception e) when (IsTransient(e, cancellationToken))
         {
             // A failed poll changes nothing: the batch is still there, the next poll asks again.
             return null;
@@ -342,4 +354,8 @@ public sealed class BatchRunner
     }
 
     private static RequestOptions Options(CancellationToken cancellationToken) => new() { CancellationToken = cancellationToken };
+
+    /// <summary>Polls and downloads wait for the next pass on any error the online path would retry, 429 included.</summary>
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
+        RetryingChatClient.IsTransient(e, cancellationToken) || e is ClientResultException { Status: 429 };
 }
