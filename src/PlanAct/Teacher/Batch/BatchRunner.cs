@@ -127,11 +127,11 @@ public sealed class BatchRunner
                 lines.Add(line);
             }
 
-            var answered = (await _ledger.UnansweredAsync(lines.Select(l => l.Key), cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var unanswered = (await _ledger.UnansweredAsync(lines.Select(l => l.Key), cancellationToken)).ToHashSet(StringComparer.Ordinal);
             foreach (var (line, key) in lines)
             {
                 var problem = !known.ContainsKey(key) ? "is not among the requests the stages are waiting for"
-                    : !answered.Contains(key) ? "is answered already"
+                    : !unanswered.Contains(key) ? "is answered already"
                     : waiting.Contains(key) ? "is waiting in an open batch already"
                     : null;
                 if (problem is not null)
