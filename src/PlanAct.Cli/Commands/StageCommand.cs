@@ -28,7 +28,7 @@ internal static class StageCommand
         var stage = createStage(session);
         Console.Error.WriteLine($"planact: {stage.Name}: teacher {options}; ledger {session.Ledger.Path}");
         var runner = new StageRunner<TIn, TOut>(stage, session);
-        IBatchExecutor? batch = null;
+        var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner() : null;
         var summary = await ProgressView.RunAsync(stage.Name, progress => runner.RunAsync(input, outPath, mode, batch, progress, cancellationToken));
         return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : Report(summary, outPath);
     }

@@ -59,10 +59,3 @@ public sealed record StageSummary(
     /// <summary>Every item has its record, its quarantine entry or its skip reason.</summary>
     public bool Complete => StoppedBecause is null && Pending.Count == 0 && AlreadyDone + Ok + Quarantined + Skipped.Count == Total;
 }
-
-/// <summary>Runs a whole Batch API cycle for requests the ledger could not answer; see the Batch folder.</summary>
-public interface IBatchExecutor
-{
-    /// <summary>Sends the requests, commits every good answer to the ledger and returns the keys that failed for good, with why.</summary>
-    Task<IReadOnlyDictionary<string, string>> ExecuteAsync(IReadOnlyList<PendingRequest> requests, IProgress<string>? progress, CancellationToken cancellationToken);
-}

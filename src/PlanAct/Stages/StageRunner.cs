@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using PlanAct.IO;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Cost;
-using PlanAct.Teacher.Limits;
+using PlanAct.Teacher.Batch;
 
 namespace PlanAct.Stages;
 
@@ -21,7 +21,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         Func<IAsyncEnumerable<TIn>> input,
         string outPath,
         TeacherMode mode,
-        IBatchExecutor? batch = null,
+        BatchRunner? batch = null,
         IProgress<StageProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -55,17 +55,8 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         List<PendingRequest> pending;
         while (true)
         {
-            var collected = new ConcurrentDictionary<string, PendingRequest>(StringComparer.Ordinal);
-            Action<PendingRequest>? defer = mode == TeacherMode.Online ? null : request =>
-            {
-                if (failedForGood.TryGetValue(request.Key, out var reason))
-                {
-                    throw new TeacherFailureException(reason);
-                }
-
-                collected.TryAdd(request.Key, request);
-            };
-            var dialog = session.DialogFor(stage.Name, defer);
+            var collector = new PendingRequestCollector(failedForGood);
+            var dialog = session.DialogFor(stage.Name, mode == TeacherMode.Online ? null : collector.Defer);
             var started = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             var waiting = 0;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = session.Limiter.Limits.Concurrency, CancellationToken = cancellationToken };
@@ -109,15 +100,16 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
                 progress?.Report(Progress(order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, null));
             });
 
-            pending = [.. collected.Values.OrderBy(r => position.GetValueOrDefault(r.Request.Item.Split('/')[0], int.MaxValue)).ThenBy(r => r.Key, StringComparer.Ordinal)];
+            pending = [.. collector.Pending.OrderBy(r => position.GetValueOrDefault(r.Request.Item.Split('/')[0], int.MaxValue)).ThenBy(r => r.Key, StringComparer.Ordinal)];
             if (mode != TeacherMode.Batch || pending.Count == 0 || stopped is not null)
             {
                 break;
             }
 
             progress?.Report(Progress(order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, $"batch of {pending.Count} requests"));
-            var phase = new Progress<string>(p => progress?.Report(Progress(order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, p)));
-            foreach (var (key, reason) in await batch!.ExecuteAsync(pending, phase, cancellationToken))
+            var phase = new Progress<BatchProgress>(p => progress?.Report(Progress(
+                order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, $"batch {p.BatchId} {p.Status}: {p.Completed}/{p.Total} done, {p.Failed} failed (round {p.Round})")));
+            foreach (var (key, reason) in (await batch!.RunAsync(pending, phase, cancellationToken)).Failed)
             {
                 failedForGood[key] = reason;
             }

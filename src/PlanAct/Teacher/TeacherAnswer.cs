@@ -28,6 +28,15 @@ public static class TeacherAnswer
         return (answer, reasoning.Length == 0 ? null : reasoning);
     }
 
+    /// <summary>
+    /// Why an answer cannot be used although the request succeeded (cut by the length limit, withheld by a content
+    /// filter), or null when it can. Online and batched answers are judged by this one rule.
+    /// </summary>
+    public static string? Unusable(ChatResponse response) =>
+        response.FinishReason == ChatFinishReason.Length ? "the answer was cut by the output token limit (finish_reason = length)"
+        : response.FinishReason == ChatFinishReason.ContentFilter ? "the answer was withheld by a content filter (finish_reason = content_filter)"
+        : null;
+
     private static string? RawReasoningContent(object? raw)
     {
         if (raw is null)

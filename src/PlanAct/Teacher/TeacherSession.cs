@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using PlanAct.Html;
+using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Teacher.Limits;
@@ -68,6 +69,27 @@ public sealed class TeacherSession : IAsyncDisposable
         var model = ModelFor(stage);
         var provider = defer is null || Options.IsConfigured ? _providers.GetOrAdd(model, CreateStack) : new NotConfiguredChatClient();
         return new LedgerChatClient(provider, Ledger, model, Options.Refresh) { Defer = defer, Meter = Meter };
+    }
+
+    /// <summary>
+    /// The Batch API on this teacher's account; collected answers are paid for in <see cref="Meter"/>. Azure takes its
+    /// own endpoint path, with the deployment as model.
+    /// </summary>
+    public BatchRunner CreateBatchRunner(BatchSettings? settings = null)
+    {
+        settings ??= new BatchSettings();
+        if (Options.EffectiveProvider == TeacherProvider.Ollama)
+        {
+            throw new InvalidOperationException("Ollama has no Batch API; run online, or use its OpenAI-compatible /v1 endpoint with a server that has one");
+        }
+
+        if (Options.EffectiveProvider == TeacherProvider.Azure)
+        {
+            settings = settings with { Endpoint = BatchSettings.AzureEndpoint };
+        }
+
+        var client = TeacherClientFactory.CreateOpenAIClient(Options);
+        return new BatchRunner(client.GetBatchClient(), client.GetOpenAIFileClient(), Ledger, settings, _time) { Meter = Meter };
     }
 
     private IChatClient CreateStack(string model)

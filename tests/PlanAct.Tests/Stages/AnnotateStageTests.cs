@@ -4,6 +4,7 @@ using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Annotate;
 using PlanAct.Teacher;
+using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Limits;
 using PlanAct.Trajectories;
@@ -14,6 +15,8 @@ namespace PlanAct.Tests.Stages;
 public class AnnotateStageTests
 {
     private static readonly string SamplesFile = Path.Combine(TestPaths.Samples, "trajectories.jsonl");
+
+    internal static readonly BatchSettings FastBatches = new() { PollInterval = TimeSpan.FromMilliseconds(10), MaxPollInterval = TimeSpan.FromMilliseconds(50) };
 
     internal static TeacherOptions Options(LoopbackTeacher teacher, string dir, int concurrency = 4) => new()
     {
@@ -26,12 +29,15 @@ public class AnnotateStageTests
         Prices = PriceTable.Default.With("models:\n  loopback-model: { input: 1.0, output: 2.0 }\n", "test"),
     };
 
-    internal static async Task<StageSummary> AnnotateAsync(TeacherOptions options, string outPath, TeacherMode mode = TeacherMode.Online, decimal? maxCost = null, IBatchExecutor? batch = null)
+    internal static async Task<StageSummary> AnnotateAsync(TeacherOptions options, string outPath, TeacherMode mode = TeacherMode.Online, decimal? maxCost = null)
     {
         await using var session = await TeacherSession.OpenAsync(options, maxCost);
         var stage = new AnnotateStage(new AnnotateOptions(), session.ModelFor(AnnotateStage.StageName));
         return await new StageRunner<Trajectory, PlanRecord>(stage, session).RunAsync(
-            () => TrajectoryFiles.ReadAsync(SamplesFile, new TrajectoryReadOptions()), outPath, mode, batch);
+            () => TrajectoryFiles.ReadAsync(SamplesFile, new TrajectoryReadOptions()),
+            outPath,
+            mode,
+            mode == TeacherMode.Batch ? session.CreateBatchRunner(FastBatches) : null);
     }
 
     internal static async Task<List<PlanRecord>> ReadPlansAsync(string path)
@@ -200,5 +206,41 @@ public class AnnotateStageTests
         {
             Assert.DoesNotContain("SECRET", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Batched_mode_gives_the_same_plans_as_online_mode_with_reasks_in_later_rounds()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) =>
+            ScriptedPlans.IsReask(r) ? ScriptedPlans.Valid(r) : new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(ScriptedPlans.ActionCount(r))));
+        var dir = TestPaths.TempDir();
+        var online = Path.Combine(dir, "online.jsonl");
+        await AnnotateAsync(Options(teacher, Path.Combine(dir, "a")), online);
+        var onlineCalls = teacher.Calls;
+
+        var batched = Path.Combine(dir, "batched.jsonl");
+        var summary = await AnnotateAsync(Options(teacher, Path.Combine(dir, "b")), batched, TeacherMode.Batch);
+
+        Assert.True(summary.Complete);
+        Assert.Equal(17, summary.Ok);
+        Assert.Equal(onlineCalls, teacher.Calls - onlineCalls);
+        Assert.Equal(2, teacher.Batches.Count);
+        Assert.Equal(await File.ReadAllTextAsync(online), await File.ReadAllTextAsync(batched));
+        var cost = Assert.Single(summary.Costs, c => c.Batch);
+        Assert.Equal(34, cost.Sent);
+        Assert.Equal(0, summary.Costs.Where(c => !c.Batch).Sum(c => c.Sent));
+    }
+
+    [Fact]
+    public async Task Azure_deployments_are_reached_on_their_own_route()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var options = Options(teacher, dir) with { Provider = TeacherProvider.Azure, BaseUrl = new Uri(teacher.BaseUrl.GetLeftPart(UriPartial.Authority)), Model = "my-deployment" };
+
+        var summary = await AnnotateAsync(options, Path.Combine(dir, "plans.jsonl"));
+
+        Assert.Equal(17, summary.Ok);
+        Assert.All(teacher.Received, r => Assert.Equal("/openai/deployments/my-deployment/chat/completions", r.Path));
     }
 }

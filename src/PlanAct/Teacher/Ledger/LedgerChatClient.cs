@@ -42,16 +42,7 @@ public sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, st
         await ledger.RecordSendAsync(key, request, model, json, cancellationToken);
         var clock = Stopwatch.StartNew();
         var response = await base.GetResponseAsync(list, options, cancellationToken);
-        var (answer, reasoning) = TeacherAnswer.Read(response);
-        var entry = new LedgerEntry(
-            key,
-            answer,
-            reasoning,
-            response.FinishReason?.Value,
-            response.Usage?.InputTokenCount,
-            response.Usage?.OutputTokenCount,
-            clock.ElapsedMilliseconds,
-            DateTimeOffset.UtcNow);
+        var entry = LedgerEntry.From(key, response, clock.ElapsedMilliseconds);
         await ledger.CommitAsync(entry, cancellationToken);
         return ToResponse(entry, response.ModelId ?? model, fromLedger: false);
     }

@@ -22,27 +22,18 @@ public static class RequestKey
             json.WriteString("item", request.Item);
             json.WriteNumber("attempt", request.Attempt);
             json.WriteStartObject("parameters");
-            WriteIfSet(json, "temperature", options?.Temperature);
-            WriteIfSet(json, "top_p", options?.TopP);
-            WriteIfSet(json, "max_output_tokens", options?.MaxOutputTokens);
-            WriteIfSet(json, "seed", options?.Seed);
-            WriteIfSet(json, "frequency_penalty", options?.FrequencyPenalty);
-            WriteIfSet(json, "presence_penalty", options?.PresencePenalty);
+            json.WriteIfSet("temperature", options?.Temperature);
+            json.WriteIfSet("top_p", options?.TopP);
+            json.WriteIfSet("max_output_tokens", options?.MaxOutputTokens);
+            json.WriteIfSet("seed", options?.Seed);
+            json.WriteIfSet("frequency_penalty", options?.FrequencyPenalty);
+            json.WriteIfSet("presence_penalty", options?.PresencePenalty);
             if (options?.ResponseFormat is { } format)
             {
                 json.WriteString("response_format", format is ChatResponseFormatJson ? "json" : "text");
             }
 
-            if (options?.StopSequences is { Count: > 0 } stops)
-            {
-                json.WriteStartArray("stop");
-                foreach (var stop in stops)
-                {
-                    json.WriteStringValue(stop);
-                }
-
-                json.WriteEndArray();
-            }
+            json.WriteIfAny("stop", options?.StopSequences);
 
             json.WriteEndObject();
             json.WriteStartArray("messages");
@@ -60,21 +51,5 @@ public static class RequestKey
 
         var bytes = buffer.ToArray();
         return (Convert.ToHexStringLower(SHA256.HashData(bytes)), Encoding.UTF8.GetString(bytes));
-    }
-
-    private static void WriteIfSet(Utf8JsonWriter json, string name, float? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-    }
-
-    private static void WriteIfSet(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
     }
 }

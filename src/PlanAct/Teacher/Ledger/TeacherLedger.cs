@@ -6,9 +6,10 @@ namespace PlanAct.Teacher.Ledger;
 /// <summary>
 /// An embedded SQLite record of every teacher request and answer. An answer is committed (WAL, synchronous=FULL)
 /// before anyone uses it, so a crash at any instant loses nothing that was paid for; a re-run reads it back instead
-/// of sending the request again. Only requests and answers are stored: never a key or a header.
+/// of sending the request again. Only requests and answers are stored: never a key or a header. Batches sent through
+/// the Batch API are recorded too (see the batch part of this class), so a restarted process reattaches to them.
 /// </summary>
-public sealed class TeacherLedger : IAsyncDisposable, IDisposable
+public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 {
     private const int SchemaVersion = 1;
 
@@ -58,6 +59,24 @@ public sealed class TeacherLedger : IAsyncDisposable, IDisposable
                 latency_ms INTEGER NOT NULL,
                 created_at TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS requests_by_stage ON requests(stage, item);
+            CREATE TABLE IF NOT EXISTS batches (
+                id TEXT PRIMARY KEY,
+                input_file_id TEXT NOT NULL,
+                endpoint TEXT NOT NULL,
+                status TEXT NOT NULL,
+                round INTEGER NOT NULL,
+                output_file_id TEXT,
+                error_file_id TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                collected_at TEXT);
+            CREATE TABLE IF NOT EXISTS batch_requests (
+                batch_id TEXT NOT NULL REFERENCES batches(id),
+                key TEXT NOT NULL REFERENCES requests(key),
+                state TEXT NOT NULL DEFAULT 'waiting',
+                error TEXT,
+                PRIMARY KEY (batch_id, key));
+            CREATE INDEX IF NOT EXISTS batch_requests_by_key ON batch_requests(key, state);
             """, cancellationToken);
         var version = await ledger.ScalarAsync("SELECT value FROM meta WHERE name = 'schema'", cancellationToken);
         if (version is null)
@@ -97,43 +116,11 @@ public sealed class TeacherLedger : IAsyncDisposable, IDisposable
 
     /// <summary>Records that a request is about to be sent (counting sends, so a resend after a crash is visible).</summary>
     public Task RecordSendAsync(string key, TeacherRequest request, string model, string requestJson, CancellationToken cancellationToken = default) =>
-        WriteAsync(
-            """
-            INSERT INTO requests (key, stage, item, attempt, model, request_json, sends, first_sent_at)
-            VALUES ($key, $stage, $item, $attempt, $model, $json, 1, $now)
-            ON CONFLICT(key) DO UPDATE SET sends = sends + 1
-            """,
-            command =>
-            {
-                command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$stage", request.Stage);
-                command.Parameters.AddWithValue("$item", request.Item);
-                command.Parameters.AddWithValue("$attempt", request.Attempt);
-                command.Parameters.AddWithValue("$model", model);
-                command.Parameters.AddWithValue("$json", requestJson);
-                command.Parameters.AddWithValue("$now", Now());
-            },
-            cancellationToken);
+        WriteAsync(transaction => InsertSendAsync(transaction, key, request, model, requestJson, cancellationToken), cancellationToken);
 
     /// <summary>Commits an answer durably; returns only once it is on disk.</summary>
     public Task CommitAsync(LedgerEntry entry, CancellationToken cancellationToken = default) =>
-        WriteAsync(
-            """
-            INSERT OR REPLACE INTO responses (key, text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at)
-            VALUES ($key, $text, $reasoning, $finish, $input, $output, $latency, $created)
-            """,
-            command =>
-            {
-                command.Parameters.AddWithValue("$key", entry.Key);
-                command.Parameters.AddWithValue("$text", entry.Text);
-                command.Parameters.AddWithValue("$reasoning", (object?)entry.Reasoning ?? DBNull.Value);
-                command.Parameters.AddWithValue("$finish", (object?)entry.FinishReason ?? DBNull.Value);
-                command.Parameters.AddWithValue("$input", (object?)entry.InputTokens ?? DBNull.Value);
-                command.Parameters.AddWithValue("$output", (object?)entry.OutputTokens ?? DBNull.Value);
-                command.Parameters.AddWithValue("$latency", entry.LatencyMs);
-                command.Parameters.AddWithValue("$created", entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
-            },
-            CancellationToken.None);
+        WriteAsync(transaction => InsertResponseAsync(transaction, entry, CancellationToken.None), CancellationToken.None);
 
     /// <summary>How many times the request with this key was sent to a teacher (0 if never).</summary>
     public Task<int> SendCountAsync(string key, CancellationToken cancellationToken = default) => LockedAsync(async () =>
@@ -142,6 +129,16 @@ public sealed class TeacherLedger : IAsyncDisposable, IDisposable
         command.CommandText = "SELECT sends FROM requests WHERE key = $key";
         command.Parameters.AddWithValue("$key", key);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken) ?? 0, CultureInfo.InvariantCulture);
+    }, cancellationToken);
+
+    /// <summary>The stage and model a request was recorded under, or null for an unknown key.</summary>
+    public Task<(string Stage, string Model)?> OriginAsync(string key, CancellationToken cancellationToken = default) => LockedAsync<(string, string)?>(async () =>
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT stage, model FROM requests WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
     }, cancellationToken);
 
     /// <summary>Totals per stage and model: requests, answers, tokens, and sends beyond the first.</summary>
@@ -164,14 +161,57 @@ public sealed class TeacherLedger : IAsyncDisposable, IDisposable
         return totals;
     }, cancellationToken);
 
-    private Task WriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) => LockedAsync(async () =>
+    private async Task InsertSendAsync(SqliteTransaction transaction, string key, TeacherRequest request, string model, string requestJson, CancellationToken cancellationToken)
     {
-        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
-        await using var command = _connection.CreateCommand();
+        await using var command = Command(
+            transaction,
+            """
+            INSERT INTO requests (key, stage, item, attempt, model, request_json, sends, first_sent_at)
+            VALUES ($key, $stage, $item, $attempt, $model, $json, 1, $now)
+            ON CONFLICT(key) DO UPDATE SET sends = sends + 1
+            """);
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$stage", request.Stage);
+        command.Parameters.AddWithValue("$item", request.Item);
+        command.Parameters.AddWithValue("$attempt", request.Attempt);
+        command.Parameters.AddWithValue("$model", model);
+        command.Parameters.AddWithValue("$json", requestJson);
+        command.Parameters.AddWithValue("$now", Now());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task InsertResponseAsync(SqliteTransaction transaction, LedgerEntry entry, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            transaction,
+            """
+            INSERT OR REPLACE INTO responses (key, text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at)
+            VALUES ($key, $text, $reasoning, $finish, $input, $output, $latency, $created)
+            """);
+        command.Parameters.AddWithValue("$key", entry.Key);
+        command.Parameters.AddWithValue("$text", entry.Text);
+        command.Parameters.AddWithValue("$reasoning", (object?)entry.Reasoning ?? DBNull.Value);
+        command.Parameters.AddWithValue("$finish", (object?)entry.FinishReason ?? DBNull.Value);
+        command.Parameters.AddWithValue("$input", (object?)entry.InputTokens ?? DBNull.Value);
+        command.Parameters.AddWithValue("$output", (object?)entry.OutputTokens ?? DBNull.Value);
+        command.Parameters.AddWithValue("$latency", entry.LatencyMs);
+        command.Parameters.AddWithValue("$created", entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private SqliteCommand Command(SqliteTransaction? transaction, string sql)
+    {
+        var command = _connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        bind(command);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction: all of it reaches the disk, or none of it.</summary>
+    private Task WriteAsync(Func<SqliteTransaction, Task> work, CancellationToken cancellationToken) => LockedAsync(async () =>
+    {
+        await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken);
+        await work(transaction);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }, cancellationToken);

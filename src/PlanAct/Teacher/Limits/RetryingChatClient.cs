@@ -26,14 +26,9 @@ public sealed class RetryingChatClient(IChatClient inner, RetryPolicy policy, Ti
             try
             {
                 var response = await base.GetResponseAsync(list, options, cancellationToken);
-                if (response.FinishReason == ChatFinishReason.Length)
+                if (TeacherAnswer.Unusable(response) is { } reason)
                 {
-                    throw new TeacherFailureException("the answer was cut by the output token limit (finish_reason = length)");
-                }
-
-                if (response.FinishReason == ChatFinishReason.ContentFilter)
-                {
-                    throw new TeacherFailureException("the answer was withheld by a content filter (finish_reason = content_filter)");
+                    throw new TeacherFailureException(reason);
                 }
 
                 return response;
@@ -57,7 +52,8 @@ public sealed class RetryingChatClient(IChatClient inner, RetryPolicy policy, Ti
         }
     }
 
-    private static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
+    /// <summary>Errors worth asking again for (server errors, timeouts, dropped connections); 429 is handled apart.</summary>
+    internal static bool IsTransient(Exception e, CancellationToken cancellationToken) => e switch
     {
         ClientResultException { Status: >= 500 or 408 or 0 } => true,
         HttpRequestException => true,
