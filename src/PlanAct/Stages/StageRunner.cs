@@ -4,8 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PlanAct.IO;
 using PlanAct.Teacher;
-using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Batch;
+using PlanAct.Teacher.Cost;
 
 namespace PlanAct.Stages;
 
