@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+using PlanAct.Loopback;
+using PlanAct.Tests.Stages;
+
+namespace PlanAct.Tests.Cli;
+
+/// <summary>`planact annotate` as a real child process against the loopback teacher, including a kill -9 mid-run.</summary>
+public class AnnotateCliTests
+{
+    private static readonly string Samples = Path.Combine("samples", "trajectories.jsonl");
+
+    private static string[] Args(LoopbackTeacher teacher, string dir, string outPath, params string[] more) =>
+    [
+        "annotate", "--input", Samples, "--out", outPath,
+        "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--ledger", Path.Combine(dir, "ledger.db"),
+        .. more,
+    ];
+
+    private static IReadOnlyDictionary<string, string> Key => new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-test-SECRET-7" };
+
+    private static async Task<Dictionary<string, int>> CommittedSendsAsync(string ledger)
+    {
+        var sends = new Dictionary<string, int>();
+        await using var connection = new SqliteConnection($"Data Source={ledger};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT q.key, q.sends FROM requests q JOIN responses r ON r.key = q.key";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            sends[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return sends;
+    }
+
+    [Fact]
+    public async Task Annotate_writes_plans_prints_counts_and_a_rerun_sends_nothing()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var outPath = Path.Combine(dir, "plans.jsonl");
+
+        var first = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath));
+        var again = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath));
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("annotate: 17 ok (0 from an earlier run), 0 quarantined, 0 skipped", first.Stderr, StringComparison.Ordinal);
+        Assert.Contains("17 sent", first.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("17 ok (17 from an earlier run)", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal(17, teacher.Calls);
+        Assert.Equal(17, File.ReadAllLines(outPath).Length);
+        Assert.DoesNotContain("SECRET", first.Stderr + first.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dry_run_without_a_teacher_prints_the_estimate_and_writes_nothing()
+    {
+        var dir = TestPaths.TempDir();
+        var outPath = Path.Combine(dir, "plans.jsonl");
+
+        var result = await PlanactProcess.RunAsync("annotate", "--input", Samples, "--out", outPath, "--ledger", Path.Combine(dir, "ledger.db"), "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("17 requests to send", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no teacher is configured", result.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(outPath));
+    }
+
+    [Fact]
+    public async Task Without_a_teacher_a_real_run_says_how_to_configure_one()
+    {
+        var dir = TestPaths.TempDir();
+        var result = await PlanactProcess.RunAsync("annotate", "--input", Samples, "--out", Path.Combine(dir, "plans.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("PLANACT_MODEL", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Max_cost_stops_with_exit_5_and_a_rerun_resumes()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var config = Path.Combine(dir, "teacher.yaml");
+        await File.WriteAllTextAsync(config, "teacher:\n  concurrency: 1\nprices:\n  models:\n    loopback-model: { input: 1.0, output: 2.0 }\n");
+        var outPath = Path.Combine(dir, "plans.jsonl");
+
+        var stopped = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath, "--config", config, "--max-cost", "0.005"));
+        var resumed = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath, "--config", config));
+
+        Assert.True(stopped.ExitCode == 5, stopped.Stderr);
+        Assert.Contains("budget", stopped.Stderr, StringComparison.Ordinal);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(17, File.ReadAllLines(outPath).Length);
+        Assert.Equal(17, teacher.Calls);
+    }
+
+    [Fact]
+    public async Task A_kill_9_mid_run_loses_no_committed_answer_and_the_resume_ends_with_the_same_output()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPlans.Valid(r)));
+        var dir = TestPaths.TempDir();
+        var reference = Path.Combine(dir, "reference.jsonl");
+        var referenceRun = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), reference, "--concurrency", "3"));
+        Assert.True(referenceRun.ExitCode == 0, referenceRun.Stderr);
+        var callsBefore = teacher.Calls;
+
+        var ledger = Path.Combine(dir, "b", "ledger.db");
+        var outPath = Path.Combine(dir, "plans.jsonl");
+        using (var child = PlanactProcess.Start(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3")))
+        {
+            while (teacher.Calls - callsBefore < 8 && !child.HasExited)
+            {
+                await Task.Delay(20);
+            }
+
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+        }
+
+        var committed = await CommittedSendsAsync(ledger);
+        Assert.InRange(committed.Count, 1, 16);
+        var resumed = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3"));
+
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(await File.ReadAllTextAsync(reference), await File.ReadAllTextAsync(outPath));
+        var after = await CommittedSendsAsync(ledger);
+        Assert.Equal(17, after.Count);
+        Assert.All(committed.Keys, key => Assert.Equal(1, after[key]));
+
+        // Only what was in flight at the kill is sent again.
+        Assert.InRange(teacher.Calls - callsBefore, 17, 17 + 3);
+    }
+}
