@@ -7,7 +7,7 @@ namespace PlanAct.Cli.Commands;
 
 internal static class AnnotateCommand
 {
-    public static Command Build()
+    public static Command Build(StageInvocation invocation = StageInvocation.Run)
     {
         var input = new Option<string>("--input") { Description = "Trajectories: SFT .json, planact .jsonl, or a folder of them.", Required = true };
         var output = new Option<string>("--out") { Description = "Plan records (JSONL). Appended as plans arrive; a re-run adds only what is missing.", Required = true };
@@ -15,14 +15,17 @@ internal static class AnnotateCommand
         var maxPageTokens = new Option<int>("--max-page-tokens") { Description = "Cut the first page's planner view to this many tokens.", DefaultValueFactory = _ => 6000 };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid trajectories and annotate the rest, instead of stopping." };
         var teacher = new TeacherArguments();
-        var command = new Command(
+        var command = StageCommand.Create(
+            invocation,
             "annotate",
             "Write a grounded plan for every trajectory with the teacher (## Step N / Reasoning / Description / Step / Actions), validated and re-asked; failures go to <out>.quarantine.jsonl.\n\n"
-            + "Example:\n  planact annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini\n  planact annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini --dry-run")
+            + "Example:\n  planact annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini\n  planact annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini --dry-run",
+            teacher);
+        foreach (var option in new Option[] { input, output, examples, maxPageTokens, skipInvalid })
         {
-            input, output, examples, maxPageTokens, skipInvalid,
-        };
-        teacher.AddTo(command);
+            command.Options.Add(option);
+        }
+
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
@@ -32,6 +35,7 @@ internal static class AnnotateCommand
                 Examples = parse.GetValue(examples) is { } path ? AnnotationExamples.Load(path) : AnnotationExamples.BuiltIn,
             };
             var code = await StageCommand.RunAsync(
+                invocation,
                 parse,
                 teacher,
                 parse.GetValue(output)!,

@@ -1,14 +1,44 @@
 using System.CommandLine;
 using PlanAct.Stages;
 using PlanAct.Teacher;
+using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
 
 namespace PlanAct.Cli.Commands;
 
+/// <summary>What a stage command does: run the stage, or (under <c>planact batch</c>) prepare or submit its requests.</summary>
+internal enum StageInvocation
+{
+    Run,
+    BatchPrepare,
+    BatchSubmit,
+}
+
 /// <summary>What every teacher-driven command does around its stage: the teacher, the run, the report, the exit code.</summary>
 internal static class StageCommand
 {
+    private static readonly Option<string?> RequestsDir = new("--dir") { Description = "Where to write the batch request files (default: batches/<stage> beside the ledger)." };
+
+    /// <summary>Names a stage command and adds the options of its invocation.</summary>
+    public static Command Create(StageInvocation invocation, string name, string description, TeacherArguments teacher)
+    {
+        var command = new Command(name, invocation switch
+        {
+            StageInvocation.BatchPrepare => $"Write the Batch API request files of `planact {name}` (what the ledger cannot answer yet); sends nothing.\n\nExample:\n  planact batch prepare {name} --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini",
+            StageInvocation.BatchSubmit => $"Submit the requests of `planact {name}` that the ledger cannot answer as Batch API jobs, and return; `planact batch collect` fetches the answers.\n\nExample:\n  planact batch submit {name} --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini",
+            _ => description,
+        });
+        teacher.AddTo(command);
+        if (invocation == StageInvocation.BatchPrepare)
+        {
+            command.Options.Add(RequestsDir);
+        }
+
+        return command;
+    }
+
     public static async Task<int> RunAsync<TIn, TOut>(
+        StageInvocation invocation,
         ParseResult parse,
         TeacherArguments teacher,
         string outPath,
@@ -17,7 +47,17 @@ internal static class StageCommand
         CancellationToken cancellationToken)
     {
         var options = teacher.Resolve(parse);
-        var mode = teacher.Mode(parse);
+        var mode = invocation == StageInvocation.Run ? teacher.Mode(parse) : TeacherMode.DryRun;
+        if (invocation != StageInvocation.Run && teacher.Mode(parse) != TeacherMode.Online)
+        {
+            throw new CommandLineException("--dry-run and --batch belong to a stage run, not to planact batch");
+        }
+
+        if (invocation == StageInvocation.BatchSubmit && !options.IsConfigured)
+        {
+            throw new CommandLineException("no teacher is configured to submit to: set --model (or PLANACT_MODEL) and the endpoint");
+        }
+
         if (mode != TeacherMode.DryRun && !options.IsConfigured)
         {
             Console.Error.WriteLine("planact: error: no teacher is configured. Set --model (or PLANACT_MODEL) and --base-url / OPENAI_API_KEY, or AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_API_KEY / AZURE_OPENAI_DEPLOYMENT; or use --dry-run to estimate without one.");
@@ -28,9 +68,32 @@ internal static class StageCommand
         var stage = createStage(session);
         Console.Error.WriteLine($"planact: {stage.Name}: teacher {options}; ledger {session.Ledger.Path}");
         var runner = new StageRunner<TIn, TOut>(stage, session);
-        var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner() : null;
+        var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null;
         var summary = await ProgressView.RunAsync(stage.Name, progress => runner.RunAsync(input, outPath, mode, batch, progress, cancellationToken));
-        return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : Report(summary, outPath);
+        switch (invocation)
+        {
+            case StageInvocation.BatchPrepare:
+                var directory = parse.GetValue(RequestsDir) ?? Path.Combine(Path.GetDirectoryName(session.Ledger.Path)!, "batches", stage.Name);
+                var files = await BatchRequestFiles.WriteAsync(summary.Pending, directory, teacher.BatchSettings(parse), cancellationToken: cancellationToken);
+                foreach (var file in files)
+                {
+                    Console.WriteLine($"{file.Path}: {file.Keys.Count} requests for {file.Model}, {file.Bytes:N0} bytes");
+                }
+
+                Console.WriteLine($"prepared {summary.Pending.Count} requests in {files.Count} files; `planact batch submit {stage.Name} …` sends them");
+                return ReportEstimate(summary, session);
+            case StageInvocation.BatchSubmit:
+                var submitted = await session.CreateBatchRunner(teacher.BatchSettings(parse)).SubmitAsync(summary.Pending, cancellationToken: cancellationToken);
+                foreach (var created in submitted)
+                {
+                    Console.WriteLine($"{created.Id}: {created.Requests} requests, {created.Status}");
+                }
+
+                Console.WriteLine($"submitted {submitted.Sum(b => b.Requests)} of {summary.Pending.Count} requests (the rest are answered or already in an open batch); `planact batch collect --wait` fetches the answers, then run `planact {stage.Name}` again");
+                return ExitCodes.Ok;
+            default:
+                return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : Report(summary, outPath);
+        }
     }
 
     private static int Report(StageSummary summary, string outPath)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using PlanAct.Stages;
 using PlanAct.Teacher;
+using PlanAct.Teacher.Batch;
 
 namespace PlanAct.Cli.Commands;
 
@@ -21,11 +22,12 @@ internal sealed class TeacherArguments
     private readonly Option<bool> _refresh = new("--refresh") { Description = "Ask again even when the ledger holds an answer." };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Build every request, count tokens, print the cost estimate; send and write nothing." };
     private readonly Option<bool> _batch = new("--batch") { Description = "Send through the Batch API (half price, slower) and wait for the whole cycle." };
+    private readonly Option<double?> _batchPoll = new("--batch-poll") { Description = "Seconds between Batch API status checks at first, doubling up to 5 minutes (default 15)." };
     private readonly Option<decimal?> _maxCost = new("--max-cost") { Description = "Stop cleanly before this run's spending could pass this many dollars; run again to resume." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _config, _provider, _baseUrl, _apiKey, _model, _concurrency, _rpm, _tpm, _timeout, _ledger, _refresh, _dryRun, _batch, _maxCost })
+        foreach (var option in new Option[] { _config, _provider, _baseUrl, _apiKey, _model, _concurrency, _rpm, _tpm, _timeout, _ledger, _refresh, _dryRun, _batch, _batchPoll, _maxCost })
         {
             command.Options.Add(option);
         }
@@ -39,6 +41,10 @@ internal sealed class TeacherArguments
             (false, true) => TeacherMode.Batch,
             _ => TeacherMode.Online,
         };
+
+    public BatchSettings BatchSettings(ParseResult parse) => parse.GetValue(_batchPoll) is { } seconds
+        ? seconds > 0 ? new BatchSettings { PollInterval = TimeSpan.FromSeconds(seconds), MaxPollInterval = TimeSpan.FromSeconds(Math.Max(seconds, 300)) } : throw new CommandLineException("--batch-poll must be more than 0")
+        : new BatchSettings();
 
     public decimal? MaxCost(ParseResult parse) => parse.GetValue(_maxCost) is { } max && max <= 0
         ? throw new CommandLineException("--max-cost must be more than 0")

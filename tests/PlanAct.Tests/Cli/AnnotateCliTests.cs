@@ -133,4 +133,70 @@ public class AnnotateCliTests
         // Only what was in flight at the kill is sent again.
         Assert.InRange(teacher.Calls - callsBefore, 17, 17 + 3);
     }
+
+    [Fact]
+    public async Task Batch_flag_runs_the_whole_cycle_and_gives_the_online_output()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var online = Path.Combine(dir, "online.jsonl");
+        var batched = Path.Combine(dir, "batched.jsonl");
+
+        var first = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), online));
+        var second = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), batched, "--batch", "--batch-poll", "0.05"));
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Contains("(batch)", second.Stderr, StringComparison.Ordinal);
+        Assert.Single(teacher.Batches);
+        Assert.Equal(await File.ReadAllTextAsync(online), await File.ReadAllTextAsync(batched));
+    }
+
+    [Fact]
+    public async Task Batch_prepare_submit_status_collect_then_annotate_sends_nothing_more()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r), _ => new LoopbackBatchPlan(PollsInProgress: 1));
+        var dir = TestPaths.TempDir();
+        var outPath = Path.Combine(dir, "plans.jsonl");
+        var requests = Path.Combine(dir, "requests");
+        string[] connection = ["--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--ledger", Path.Combine(dir, "ledger.db"), "--batch-poll", "0.05"];
+
+        var prepared = await PlanactProcess.RunAsync(Key, ["batch", "prepare", .. Args(teacher, dir, outPath, "--dir", requests)]);
+        Assert.True(prepared.ExitCode == 0, prepared.Stderr);
+        Assert.Equal(17, File.ReadAllLines(Directory.GetFiles(requests).Single()).Length);
+        Assert.Equal(0, teacher.Calls);
+
+        var submitted = await PlanactProcess.RunAsync(Key, ["batch", "submit", .. Args(teacher, dir, outPath)]);
+        Assert.True(submitted.ExitCode == 0, submitted.Stderr);
+        Assert.Contains("submitted 17 of 17", submitted.Stdout, StringComparison.Ordinal);
+
+        var status = await PlanactProcess.RunAsync(Key, ["batch", "status", .. connection]);
+        Assert.Contains("in_progress", status.Stdout, StringComparison.Ordinal);
+
+        var collected = await PlanactProcess.RunAsync(Key, ["batch", "collect", "--wait", .. connection]);
+        Assert.True(collected.ExitCode == 0, collected.Stderr);
+        Assert.Contains("collected 17 answers", collected.Stdout, StringComparison.Ordinal);
+
+        var annotated = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath));
+        Assert.True(annotated.ExitCode == 0, annotated.Stderr);
+        Assert.Contains("0 sent, 17 from ledger", annotated.Stderr, StringComparison.Ordinal);
+        Assert.Equal(17, File.ReadAllLines(outPath).Length);
+        Assert.Equal(17, teacher.Calls);
+    }
+
+    [Fact]
+    public async Task Batch_cancel_cancels_the_open_batches()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r), _ => new LoopbackBatchPlan(PollsInProgress: 100));
+        var dir = TestPaths.TempDir();
+        var outPath = Path.Combine(dir, "plans.jsonl");
+        string[] connection = ["--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--ledger", Path.Combine(dir, "ledger.db")];
+        await PlanactProcess.RunAsync(Key, ["batch", "submit", .. Args(teacher, dir, outPath)]);
+
+        var cancelled = await PlanactProcess.RunAsync(Key, ["batch", "cancel", .. connection]);
+
+        Assert.True(cancelled.ExitCode == 0, cancelled.Stderr);
+        Assert.Contains("cancel", cancelled.Stdout, StringComparison.Ordinal);
+        Assert.Contains(teacher.Batches, b => b.Status is "cancelling" or "cancelled");
+    }
 }
