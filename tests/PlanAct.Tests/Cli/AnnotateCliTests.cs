@@ -47,6 +47,7 @@ public class AnnotateCliTests
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("annotate: 17 ok (0 from an earlier run), 0 quarantined, 0 skipped", first.Stderr, StringComparison.Ordinal);
         Assert.Contains("17 sent", first.Stderr, StringComparison.Ordinal);
+        Assert.Contains("planact: annotate 17/17 (ok 17, resumed 0, quarantined 0, skipped 0)", first.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("17 ok (17 from an earlier run)", again.Stderr, StringComparison.Ordinal);
         Assert.Equal(17, teacher.Calls);

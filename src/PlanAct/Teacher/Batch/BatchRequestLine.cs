@@ -40,16 +40,7 @@ public static class BatchRequestLine
         var options = request.Options;
         json.WriteStartObject();
         json.WriteString("model", request.Model);
-        json.WriteStartArray("messages");
-        foreach (var message in request.Messages)
-        {
-            json.WriteStartObject();
-            json.WriteString("role", message.Role.Value);
-            json.WriteString("content", message.Text);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        json.WriteMessages(request.Messages);
         json.WriteIfSet("temperature", options?.Temperature);
         json.WriteIfSet("top_p", options?.TopP);
         json.WriteIfSet("max_completion_tokens", options?.MaxOutputTokens);

@@ -36,16 +36,7 @@ public static class RequestKey
             json.WriteIfAny("stop", options?.StopSequences);
 
             json.WriteEndObject();
-            json.WriteStartArray("messages");
-            foreach (var message in messages)
-            {
-                json.WriteStartObject();
-                json.WriteString("role", message.Role.Value);
-                json.WriteString("content", message.Text);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            json.WriteMessages(messages);
             json.WriteEndObject();
         }
 
