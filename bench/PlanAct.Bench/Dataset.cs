@@ -76,20 +76,8 @@ public sealed class Dataset
             : await GenerateAsync(Folder, name, _samples, trajectories, cancellationToken);
     }
 
-    /// <summary>Trajectory <paramref name="index"/> of the data set; the counter has a fixed width so every cycle of samples has the same size.</summary>
-    private static Trajectory Copy(SampleTrajectories samples, int index)
-    {
-        var sample = samples.Trajectories[index % samples.Trajectories.Count];
-        return sample with
-        {
-            Id = string.Create(CultureInfo.InvariantCulture, $"bench-{index:D8}"),
-            Task = string.Create(CultureInfo.InvariantCulture, $"{sample.Task} (copy {index:D8})"),
-            Source = null,
-        };
-    }
-
     private static IAsyncEnumerable<Trajectory> Copies(SampleTrajectories samples, int count) =>
-        Enumerable.Range(0, count).Select(i => Copy(samples, i)).ToAsyncEnumerable();
+        Enumerable.Range(0, count).Select(samples.Copy).ToAsyncEnumerable();
 
     /// <summary>Whole cycles of samples enough for <paramref name="targetBytes"/>, from the SFT size of one cycle.</summary>
     private static async Task<int> TrajectoriesForSizeAsync(string folder, SampleTrajectories samples, long targetBytes, CancellationToken cancellationToken)

@@ -43,19 +43,7 @@ public static class Measurement
 
     public static async Task<MeasurementResult> RunInChildAsync(string file, Workload workload, CancellationToken cancellationToken)
     {
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(Measurement).Assembly.Location);
-        }
-
-        foreach (var argument in new[] { Command, workload.ToString().ToLowerInvariant(), file })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {host}");
+        using var process = ChildProcess.Start([Command, workload.ToString().ToLowerInvariant(), file]);
         var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal));

@@ -7,12 +7,17 @@ public static class Program
     private const string Usage = """
         usage:
           PlanAct.Bench reader [--size-mb N] [--work DIR] [--clean-budget-s S] [--clean-trajectories N]
+          PlanAct.Bench teacher [--requests N] [--delay-ms MS] [--concurrency 1,16,64,256]
 
         reader   generates (once, cached in --work, default bench/.data) a WebArena-Lite SFT JSON file of at least
                  --size-mb MB (default 500) and a JSONL file of the same trajectories, then measures in a fresh child
                  process per run: (a) read + group, (b) read + group + planner/executor views + o200k token counts.
                  (b) runs on the first N trajectories when the whole file would take longer than --clean-budget-s
                  seconds (default 300); --clean-trajectories N fixes N (0 = all).
+        teacher  runs the annotate stage over the whole teacher stack against a loopback teacher in a child process
+                 that answers after --delay-ms (default 200), at each --concurrency level (default 1,16,64,256), with
+                 --requests per level (default max(50, 16 x concurrency)) and a fresh ledger each time; prints
+                 requests/s against concurrency / delay, client CPU per request and latency beyond the delay.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -22,7 +27,9 @@ public static class Program
             return args switch
             {
                 ["reader", .. var rest] => await ReaderBenchmark.RunAsync(ReaderOptions.Parse(rest)),
+                ["teacher", .. var rest] => await TeacherBenchmark.RunAsync(TeacherBenchOptions.Parse(rest)),
                 [Measurement.Command, .. var rest] => await Measurement.RunChildAsync(rest),
+                [LoopbackServer.Command, .. var rest] => await LoopbackServer.RunChildAsync(rest),
                 _ => UsageError(),
             };
         }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
+using static System.FormattableString;
 
 namespace PlanAct.Bench;
 
@@ -19,7 +18,7 @@ public static class ReaderBenchmark
     public static async Task<int> RunAsync(ReaderOptions options)
     {
         var cancellationToken = CancellationToken.None;
-        Console.WriteLine($"Machine: {MachineDescription()}");
+        Console.WriteLine($"Machine: {Machine.Describe()}");
         var samples = await SampleTrajectories.LoadAsync(RepositoryRoot.Find(), cancellationToken);
         var clock = Stopwatch.StartNew();
         var (dataset, generated) = await Dataset.EnsureAsync(options.WorkDirectory, options.SizeMb, samples, cancellationToken);
@@ -126,15 +125,4 @@ public static class ReaderBenchmark
     private static string FormatName(string format) => format == "Sft" ? "SFT JSON" : "JSONL";
 
     private static string WorkloadName(Workload workload) => workload == Workload.Read ? "(a) read + group" : "(b) + views + tokens";
-
-    private static string MachineDescription()
-    {
-        var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
-            : null;
-        var memory = Units.ToMiB(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) / 1024;
-        return Invariant($"{cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}, {Environment.ProcessorCount} cores, {memory:F1} GB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
-    }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

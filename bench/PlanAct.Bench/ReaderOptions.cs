@@ -11,19 +11,18 @@ public sealed record ReaderOptions(int SizeMb, string WorkDirectory, int CleanBu
         string? work = null;
         var budget = 300;
         int? trajectories = null;
-        for (var i = 0; i < args.Count; i++)
+        foreach (var (option, value) in CommandLine.Pairs(args))
         {
-            var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
+            switch (option)
             {
                 case "--size-mb":
-                    sizeMb = Positive(args[i], value);
+                    sizeMb = CommandLine.Positive(option, value);
                     break;
                 case "--work":
                     work = value;
                     break;
                 case "--clean-budget-s":
-                    budget = Positive(args[i], value);
+                    budget = CommandLine.Positive(option, value);
                     break;
                 case "--clean-trajectories":
                     trajectories = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
@@ -31,17 +30,10 @@ public sealed record ReaderOptions(int SizeMb, string WorkDirectory, int CleanBu
                         : throw new ArgumentException($"--clean-trajectories expects a whole number, got \"{value}\"");
                     break;
                 default:
-                    throw new ArgumentException($"unknown option \"{args[i]}\"");
+                    throw new ArgumentException($"unknown option \"{option}\"");
             }
-
-            i++;
         }
 
         return new ReaderOptions(sizeMb, Path.GetFullPath(work ?? Path.Combine(RepositoryRoot.Find(), "bench", ".data")), budget, trajectories);
     }
-
-    private static int Positive(string option, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n
-            : throw new ArgumentException($"{option} expects a positive whole number, got \"{value}\"");
 }

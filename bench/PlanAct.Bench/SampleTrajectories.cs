@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PlanAct.Actions;
@@ -22,6 +23,18 @@ public sealed partial record SampleTrajectories(string Source, IReadOnlyList<Tra
         ["reddit"] = "reddit",
         ["gitlab"] = "gitlab",
     };
+
+    /// <summary>Copy <paramref name="index"/> of the samples, its own trajectory: the counter has a fixed width so every cycle of samples has the same size.</summary>
+    public Trajectory Copy(int index)
+    {
+        var sample = Trajectories[index % Trajectories.Count];
+        return sample with
+        {
+            Id = string.Create(CultureInfo.InvariantCulture, $"bench-{index:D8}"),
+            Task = string.Create(CultureInfo.InvariantCulture, $"{sample.Task} (copy {index:D8})"),
+            Source = null,
+        };
+    }
 
     /// <summary>The project's sample trajectories when they exist, else synthetic steps on the five real start pages.</summary>
     public static async Task<SampleTrajectories> LoadAsync(string repositoryRoot, CancellationToken cancellationToken)

@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using PlanAct.Loopback;
 
-namespace PlanAct.Tests.Stages;
+namespace PlanAct.Loopback;
 
-/// <summary>A scripted annotating teacher: reads how many actions a request shows and answers with a plan over them.</summary>
-internal static partial class ScriptedPlans
+/// <summary>A scripted annotating teacher (tests and the teacher benchmark): reads how many actions a request shows and answers with a plan over them.</summary>
+public static partial class ScriptedPlans
 {
     [GeneratedRegex(@"## Actions taken \((\d+), numbered")]
     private static partial Regex ActionCountLine();
