@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using PlanAct.Loopback;
-using PlanAct.Tests.Stages;
 
 namespace PlanAct.Tests.Cli;
 
