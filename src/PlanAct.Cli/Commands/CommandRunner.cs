@@ -29,10 +29,8 @@ internal static class CommandRunner
     }
 
     /// <summary>Lists problems on stderr (at most <paramref name="limit"/>, then a count of the rest).</summary>
-    public static void ReportProblems(IReadOnlyCollection<InputProblem> found, int limit = 50)
+    public static void ReportProblems(IReadOnlyCollection<InputProblem> problems, int limit = 50)
     {
-        // Stages read their input more than once (ids first, then the items), so the same problem can be logged twice.
-        var problems = found.Distinct().ToList();
         foreach (var problem in problems.Take(limit))
         {
             Console.Error.WriteLine($"planact: {problem}");

@@ -112,7 +112,7 @@ internal static class StageCommand
             $"planact: {summary.Stage}: {summary.Ok + summary.AlreadyDone} ok ({summary.AlreadyDone} from an earlier run), {summary.Quarantined} quarantined, {summary.Skipped.Count} skipped -> {outPath}");
         if (summary.Quarantined > 0)
         {
-            Console.Error.WriteLine($"planact: quarantined items with their reasons and attempts: {StageRunner<object, object>.QuarantinePath(outPath)}");
+            Console.Error.WriteLine($"planact: quarantined items with their reasons and attempts: {QuarantineFile.PathBeside(outPath)}");
         }
 
         if (summary.DroppedRecords > 0)

@@ -93,9 +93,7 @@ internal sealed class TeacherArguments
     }
 
     private static Uri ParseUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new CommandLineException($"--base-url \"{value}\" is not an http(s) URL");
+        TeacherOptions.TryParseUrl(value) ?? throw new CommandLineException($"--base-url \"{value}\" is not an http(s) URL");
 
     public static string Dollars(decimal? value) => value is { } v ? "$" + v.ToString(v < 1 ? "0.0000" : "0.00", CultureInfo.InvariantCulture) : "price unknown";
 }

@@ -4,11 +4,13 @@ namespace PlanAct.IO;
 
 /// <summary>
 /// Collects input problems. In strict mode an error is thrown as an <see cref="InputException"/> at once;
-/// with <see cref="SkipInvalid"/> it is recorded and the reader goes on with the rest.
+/// with <see cref="SkipInvalid"/> it is recorded and the reader goes on with the rest. A problem is recorded once,
+/// however often the same input is read (stages read theirs once for the ids, then again for the items).
 /// </summary>
 public sealed class ProblemLog(bool skipInvalid = false)
 {
     private readonly ConcurrentQueue<InputProblem> _problems = new();
+    private readonly ConcurrentDictionary<InputProblem, bool> _seen = new();
 
     public bool SkipInvalid { get; } = skipInvalid;
 
@@ -16,7 +18,7 @@ public sealed class ProblemLog(bool skipInvalid = false)
 
     public int ErrorCount => _problems.Count(p => p.Severity == InputProblem.Error);
 
-    public void Warn(SourceLocation location, string reason) => _problems.Enqueue(new InputProblem(location, reason, InputProblem.Warning));
+    public void Warn(SourceLocation location, string reason) => Add(new InputProblem(location, reason, InputProblem.Warning));
 
     /// <exception cref="InputException">When not skipping invalid input.</exception>
     public void Error(SourceLocation location, string reason, Exception? inner = null)
@@ -26,6 +28,14 @@ public sealed class ProblemLog(bool skipInvalid = false)
             throw new InputException(location, reason, inner);
         }
 
-        _problems.Enqueue(new InputProblem(location, reason));
+        Add(new InputProblem(location, reason));
+    }
+
+    private void Add(InputProblem problem)
+    {
+        if (_seen.TryAdd(problem, true))
+        {
+            _problems.Enqueue(problem);
+        }
     }
 }

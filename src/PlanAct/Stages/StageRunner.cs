@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using PlanAct.IO;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
@@ -118,7 +116,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         var dropped = 0;
         if (output is not null)
         {
-            await WriteQuarantineAsync(QuarantinePath(outPath), [.. quarantined.Values.OrderBy(q => position[q.Id])], cancellationToken);
+            await QuarantineFile.WriteAsync(QuarantineFile.PathBeside(outPath), [.. quarantined.Values.OrderBy(q => position[q.Id])], cancellationToken);
             if (stopped is null && pending.Count == 0)
             {
                 dropped = await output.FinishAsync(order, cancellationToken);
@@ -138,10 +136,6 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
             dropped);
     }
 
-    /// <summary>The quarantine file beside an output: <c>plans.jsonl</c> → <c>plans.quarantine.jsonl</c>.</summary>
-    public static string QuarantinePath(string outPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".quarantine.jsonl");
-
     private StageProgress Progress(int total, int alreadyDone, int ok, int quarantined, int skipped, int waiting, TimeSpan elapsed, string? phase)
     {
         var lines = session.Meter.Lines();
@@ -149,28 +143,4 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
             stage.Name, total, alreadyDone, ok, quarantined, skipped, waiting, elapsed,
             lines.Sum(l => l.Sent), lines.Sum(l => l.Reused), lines.Sum(l => l.InputTokens + l.OutputTokens), lines.Sum(l => l.Dollars ?? 0), phase);
     }
-
-    private static async Task WriteQuarantineAsync(string path, IReadOnlyList<QuarantineRecord> records, CancellationToken cancellationToken)
-    {
-        if (records.Count == 0)
-        {
-            File.Delete(path);
-            return;
-        }
-
-        await AtomicFile.WriteTextAsync(path, async writer =>
-        {
-            foreach (var record in records)
-            {
-                await writer.WriteLineAsync(JsonSerializer.Serialize(record, QuarantineJsonContext.Relaxed.QuarantineRecord).AsMemory(), cancellationToken);
-            }
-        }, cancellationToken);
-    }
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(QuarantineRecord))]
-internal sealed partial class QuarantineJsonContext : JsonSerializerContext
-{
-    public static QuarantineJsonContext Relaxed { get; } = new(new JsonSerializerOptions(JsonlFile.RelaxedWriteOptions()) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
 }

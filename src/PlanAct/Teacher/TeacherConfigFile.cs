@@ -55,9 +55,7 @@ public static class TeacherConfigFile
     };
 
     private static Uri ParseUrl(string value, string source) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new InputException(new SourceLocation(source), $"base_url \"{value}\" is not an http(s) URL");
+        TeacherOptions.TryParseUrl(value) ?? throw new InputException(new SourceLocation(source), $"base_url \"{value}\" is not an http(s) URL");
 
     private sealed class ConfigSection
     {

@@ -31,6 +31,9 @@ public sealed record StageSettings
     /// <summary>Answers asked for before the item is quarantined (re-asks included).</summary>
     public int? Attempts { get; init; }
 
+    /// <summary>The attempt budget when nothing sets one.</summary>
+    public const int DefaultAttempts = 3;
+
     /// <summary>This stage's settings, with what it leaves unset taken from <paramref name="fallback"/>.</summary>
     public StageSettings Over(StageSettings fallback) => new()
     {
@@ -69,7 +72,7 @@ public sealed record TeacherOptions
     public TeacherLimits Limits { get; init; } = new();
 
     /// <summary>Settings every stage starts from.</summary>
-    public StageSettings Defaults { get; init; } = new() { Temperature = 0, Attempts = 3 };
+    public StageSettings Defaults { get; init; } = new() { Temperature = 0, Attempts = StageSettings.DefaultAttempts };
 
     /// <summary>Per-stage overrides, by stage name (<c>annotate</c>, <c>act</c>, …).</summary>
     public IReadOnlyDictionary<string, StageSettings> Stages { get; init; } = new Dictionary<string, StageSettings>();
@@ -89,12 +92,16 @@ public sealed record TeacherOptions
 
     /// <summary>What <paramref name="stage"/> uses: its overrides over the defaults, the model filled in.</summary>
     public StageSettings ForStage(string stage) =>
-        (Stages.TryGetValue(stage, out var own) ? own.Over(Defaults) : Defaults).Over(new StageSettings { Model = Model, Attempts = 3 });
+        (Stages.TryGetValue(stage, out var own) ? own.Over(Defaults) : Defaults).Over(new StageSettings { Model = Model, Attempts = StageSettings.DefaultAttempts });
+
+    /// <summary>An absolute http(s) URL, or null when <paramref name="value"/> is not one.</summary>
+    public static Uri? TryParseUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
     /// <summary>Fills what is unset from the environment; Azure variables select Azure when no base URL is set.</summary>
     public TeacherOptions WithEnvironment(Func<string, string?> environment)
     {
-        var azureEndpoint = environment("AZURE_OPENAI_ENDPOINT") is { Length: > 0 } a ? new Uri(a) : null;
+        var azureEndpoint = UrlVariable("AZURE_OPENAI_ENDPOINT", environment);
         var provider = Provider ?? (BaseUrl is null && environment("PLANACT_BASE_URL") is not { Length: > 0 } && azureEndpoint is not null ? TeacherProvider.Azure : null);
         return provider == TeacherProvider.Azure
             ? this with
@@ -106,11 +113,16 @@ public sealed record TeacherOptions
             }
             : this with
             {
-                BaseUrl = BaseUrl ?? (environment("PLANACT_BASE_URL") is { Length: > 0 } url ? new Uri(url) : null),
+                BaseUrl = BaseUrl ?? UrlVariable("PLANACT_BASE_URL", environment),
                 ApiKey = ApiKey ?? environment("OPENAI_API_KEY"),
                 Model = Model ?? environment("PLANACT_MODEL"),
             };
     }
+
+    private static Uri? UrlVariable(string name, Func<string, string?> environment) =>
+        environment(name) is { Length: > 0 } value
+            ? TryParseUrl(value) ?? throw new IO.InputException(new IO.SourceLocation(name), $"\"{value}\" is not an http(s) URL")
+            : null;
 
     /// <summary>A description safe to print: provider, endpoint and model, the key shown only as present or absent.</summary>
     public override string ToString() =>

@@ -58,7 +58,7 @@ public sealed class TeacherSession : IAsyncDisposable
 
     /// <summary>A re-ask dialog for a stage, with its parameters and attempt budget.</summary>
     public TeacherDialog DialogFor(string stage, Action<PendingRequest>? defer = null) =>
-        new(ClientFor(stage, defer), stage, ChatOptionsFor(stage), SettingsFor(stage).Attempts ?? 3);
+        new(ClientFor(stage, defer), stage, ChatOptionsFor(stage), SettingsFor(stage).Attempts ?? StageSettings.DefaultAttempts);
 
     /// <summary>
     /// The client a stage asks through. With <paramref name="defer"/>, what the ledger cannot answer is handed there
@@ -67,8 +67,7 @@ public sealed class TeacherSession : IAsyncDisposable
     public IChatClient ClientFor(string stage, Action<PendingRequest>? defer = null)
     {
         var model = ModelFor(stage);
-        var provider = defer is null || Options.IsConfigured ? _providers.GetOrAdd(model, CreateStack) : new NotConfiguredChatClient();
-        return new LedgerChatClient(provider, Ledger, model, Options.Refresh) { Defer = defer, Meter = Meter };
+        return new LedgerChatClient(_providers.GetOrAdd(model, CreateStack), Ledger, model, Options.Refresh) { Defer = defer, Meter = Meter };
     }
 
     /// <summary>

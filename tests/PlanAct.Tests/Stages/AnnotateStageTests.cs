@@ -79,7 +79,7 @@ public class AnnotateStageTests
             Assert.Equal(trajectory.InitialHtml, plan.InitialHtml);
         }
 
-        Assert.False(File.Exists(StageRunner<Trajectory, PlanRecord>.QuarantinePath(outPath)));
+        Assert.False(File.Exists(QuarantineFile.PathBeside(outPath)));
     }
 
     [Fact]

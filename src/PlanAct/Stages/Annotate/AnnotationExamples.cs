@@ -13,12 +13,12 @@ public sealed record AnnotationExample(string Task, string Page, EquatableList<s
 /// </summary>
 public sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyList<AnnotationExample>> bySite)
 {
-    public static AnnotationExamples BuiltIn { get; } = Parse(EmbeddedText.Read(typeof(AnnotationExamples), "annotate.examples.yaml"), "annotate.examples.yaml");
+    public static AnnotationExamples BuiltIn { get; } = FromYaml(EmbeddedText.Read(typeof(AnnotationExamples), "annotate.examples.yaml"), "annotate.examples.yaml");
 
     public IReadOnlyList<AnnotationExample> For(string site) =>
         bySite.TryGetValue(site, out var own) ? own : bySite.TryGetValue("default", out var fallback) ? fallback : [];
 
-    public static AnnotationExamples Load(string path) => Parse(File.ReadAllText(path), path);
+    public static AnnotationExamples Load(string path) => Build(Yaml.Read<ExampleFile>(path, "examples file"), path);
 
     /// <summary>The examples as the user prompt shows them.</summary>
     public string Render(string site)
@@ -36,18 +36,20 @@ public sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyList
         return text.ToString();
     }
 
-    private static AnnotationExamples Parse(string yaml, string source)
+    private static AnnotationExamples FromYaml(string yaml, string source)
     {
-        Dictionary<string, List<ExampleEntry?>?> file;
         try
         {
-            file = Yaml.Reader.Deserialize<Dictionary<string, List<ExampleEntry?>?>?>(yaml) ?? [];
+            return Build(Yaml.Reader.Deserialize<ExampleFile?>(yaml) ?? [], source);
         }
         catch (YamlDotNet.Core.YamlException e)
         {
             throw Yaml.Error(e, source, "not a valid examples file");
         }
+    }
 
+    private static AnnotationExamples Build(ExampleFile file, string source)
+    {
         var bySite = new Dictionary<string, IReadOnlyList<AnnotationExample>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (site, entries) in file)
         {
@@ -75,6 +77,8 @@ public sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyList
 
         return new AnnotationExamples(bySite);
     }
+
+    private sealed class ExampleFile : Dictionary<string, List<ExampleEntry?>?>;
 
     private sealed class ExampleEntry
     {

@@ -38,13 +38,6 @@ public sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
         }
     }
 
-    public long InputTokens => Lines().Sum(l => l.InputTokens);
-
-    public long OutputTokens => Lines().Sum(l => l.OutputTokens);
-
-    /// <summary>True when some tokens were spent on a model without a price (their cost is unknown).</summary>
-    public bool HasUnpricedUsage => Lines().Any(l => l.Dollars is null && l.InputTokens + l.OutputTokens > 0);
-
     /// <summary>Reserves a send's worst-case cost against the budget; dispose the result once the real usage is recorded.</summary>
     public IDisposable Reserve(string model, long promptTokens, long maxOutputTokens)
     {

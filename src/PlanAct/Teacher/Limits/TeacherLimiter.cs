@@ -23,9 +23,6 @@ public sealed class TeacherLimiter : IDisposable
 
     public TokenBucket? Tokens { get; }
 
-    /// <summary>Requests in flight right now.</summary>
-    public int InFlight => Limits.Concurrency - Slots.CurrentCount;
-
     public void Dispose()
     {
         Slots.Dispose();
