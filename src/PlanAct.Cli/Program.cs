@@ -16,7 +16,9 @@ public static class Program
 
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("planact: Plan-and-Act training data from web-agent trajectories.\n\nExample:\n  planact inspect samples/webarena-lite-sft.json");
+        var root = new RootCommand("planact: Plan-and-Act training data from web-agent trajectories.\n\nExample:\n  planact run\n  planact inspect samples/webarena-lite-sft.json");
+        root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(ReportCommand.Build());
         root.Subcommands.Add(InspectCommand.Build());
         root.Subcommands.Add(ConvertCommand.Build());
         root.Subcommands.Add(AnnotateCommand.Build());

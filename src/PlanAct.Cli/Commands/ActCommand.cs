@@ -24,21 +24,14 @@ internal static class ActCommand
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
             var inputPath = parse.GetValue(input)!;
             var outputPath = parse.GetValue(output)!;
-            var pairing = await PlanPairing.LoadPlansAsync(parse.GetValue(plans)!, problems, ct);
-            var builder = new ExecutorExamples(new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) });
             var trajectories = TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems }, ct);
-            var planned = 0;
-            var examples = pairing.PairAsync(trajectories, inputPath, problems, ct).SelectMany(item =>
-            {
-                planned++;
-                return builder.Build(item).ToAsyncEnumerable();
-            });
-            var count = await ExampleJsonl.WriteAsync(outputPath, examples, ct);
+            var options = new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) };
+            var report = await ActRun.WriteAsync(trajectories, inputPath, parse.GetValue(plans)!, outputPath, options, problems, ct);
             CommandRunner.ReportProblems(problems.Problems);
             Console.Error.WriteLine(
-                $"planact: act: {count} examples from {planned} trajectories ok, {pairing.TrajectoriesWithoutPlan.Count} trajectories skipped without a plan, "
-                + $"{pairing.PlansWithoutTrajectory.Count} plans without a trajectory, {problems.ErrorCount} skipped as invalid, "
-                + $"{builder.PagesCut} pages cut to {parse.GetValue(maxPageTokens)} tokens -> {outputPath}");
+                $"planact: act: {report.Examples} examples from {report.Planned} trajectories ok, {report.TrajectoriesWithoutPlan.Count} trajectories skipped without a plan, "
+                + $"{report.PlansWithoutTrajectory.Count} plans without a trajectory, {problems.ErrorCount} skipped as invalid, "
+                + $"{report.PagesCut} pages cut to {options.MaxPageTokens} tokens -> {outputPath}");
             return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;

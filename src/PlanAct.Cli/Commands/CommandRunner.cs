@@ -41,4 +41,8 @@ internal static class CommandRunner
             Console.Error.WriteLine($"planact: … and {problems.Count - limit} more problems");
         }
     }
+
+    /// <summary>This process's command line as a shell would take it (recorded in dataset cards and run manifests).</summary>
+    public static string CommandLine() =>
+        string.Join(' ', ["planact", .. Environment.GetCommandLineArgs().Skip(1).Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:".Contains(c)) ? a : $"'{a.Replace("'", "'\\''", StringComparison.Ordinal)}'")]);
 }

@@ -40,16 +40,13 @@ internal static class ExportCommand
             }
 
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
-            var planner = new PlannerExamples(new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) });
             var options = new ExportOptions(ExampleFormatters.ByName(parse.GetValue(format)!)!)
             {
                 MaxTokens = parse.GetValue(maxTokens),
                 WithReasoning = parse.GetValue(withReasoning),
             };
-            var examples = TrainingRecords.ReadAsync(parse.GetValue(input)!, planner, problems, ct);
-            var report = await DatasetExporter.WriteAsync(outputPath, examples, options, ct);
-            var context = new CardContext(parse.GetValue(input)!, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, CommandLine(), DateTimeOffset.UtcNow);
-            await AtomicFile.WriteAllTextAsync(cardPath, DatasetCard.Render(report, context), ct);
+            var pages = new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) };
+            var (report, pagesCut) = await DatasetExporter.ExportFileAsync(parse.GetValue(input)!, outputPath, cardPath, options, pages, CommandRunner.CommandLine(), problems, ct);
 
             CommandRunner.ReportProblems(problems.Problems);
             foreach (var overlong in report.Overlong.Take(50))
@@ -64,12 +61,9 @@ internal static class ExportCommand
 
             Console.Error.WriteLine(
                 $"planact: export: {report.Written} examples ok ({options.Formatter.Name}), {report.Overlong.Count} left out over the token limit, "
-                + $"{problems.ErrorCount} skipped as invalid, {planner.PagesCut} pages cut -> {outputPath}; card -> {cardPath}");
+                + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}; card -> {cardPath}");
             return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;
     }
-
-    private static string CommandLine() =>
-        string.Join(' ', ["planact", .. Environment.GetCommandLineArgs().Skip(1).Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:".Contains(c)) ? a : $"'{a.Replace("'", "'\\''", StringComparison.Ordinal)}'")]);
 }

@@ -13,18 +13,21 @@ internal static class ProgressView
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
 
-    public static async Task<T> RunAsync<T>(string stage, Func<IProgress<StageProgress>, Task<T>> body)
+    public static Task<T> RunAsync<T>(string stage, Func<IProgress<StageProgress>, Task<T>> body) => RunAsync([stage], body);
+
+    /// <summary>One display for several stages (a pipeline): a bar per stage, or plain lines naming the stage.</summary>
+    public static async Task<T> RunAsync<T>(IReadOnlyList<string> stages, Func<IProgress<StageProgress>, Task<T>> body)
     {
         if (Console.IsErrorRedirected)
         {
             var last = Stopwatch.StartNew();
             var gate = new Lock();
-            StageProgress? latest = null;
+            var latest = new Dictionary<string, StageProgress>(StringComparer.Ordinal);
             var plain = new SynchronousProgress(p =>
             {
                 lock (gate)
                 {
-                    latest = p;
+                    latest[p.Stage] = p;
                     if (last.Elapsed >= PlainInterval)
                     {
                         last.Restart();
@@ -33,9 +36,9 @@ internal static class ProgressView
                 }
             });
             var result = await body(plain);
-            if (latest is not null)
+            foreach (var stage in stages.Where(latest.ContainsKey))
             {
-                Console.Error.WriteLine($"planact: {Describe(latest)}");
+                Console.Error.WriteLine($"planact: {Describe(latest[stage])}");
             }
 
             return result;
@@ -47,15 +50,22 @@ internal static class ProgressView
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask(Markup.Escape(stage), maxValue: 1);
+                var tasks = stages.ToDictionary(s => s, s => context.AddTask(Markup.Escape(s), maxValue: 1), StringComparer.Ordinal);
                 var live = new SynchronousProgress(p =>
                 {
-                    task.MaxValue = Math.Max(1, p.Total);
-                    task.Value = p.Finished;
-                    task.Description = Markup.Escape(Describe(p));
+                    if (tasks.TryGetValue(p.Stage, out var task))
+                    {
+                        task.MaxValue = Math.Max(1, p.Total);
+                        task.Value = p.Finished;
+                        task.Description = Markup.Escape(Describe(p));
+                    }
                 });
                 var result = await body(live);
-                task.StopTask();
+                foreach (var task in tasks.Values)
+                {
+                    task.StopTask();
+                }
+
                 return result;
             });
     }

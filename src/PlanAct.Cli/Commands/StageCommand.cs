@@ -17,7 +17,19 @@ internal enum StageInvocation
 /// <summary>What every teacher-driven command does around its stage: the teacher, the run, the report, the exit code.</summary>
 internal static class StageCommand
 {
+    /// <summary>What to set for a teacher, in one sentence.</summary>
+    public const string HowToConfigure =
+        "Set --model (or PLANACT_MODEL) and --base-url / OPENAI_API_KEY, or AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_API_KEY / AZURE_OPENAI_DEPLOYMENT (README, Teacher configuration)";
+
     private static readonly Option<string?> RequestsDir = new("--dir") { Description = "Where to write the batch request files (default: batches/<stage> beside the ledger)." };
+
+    /// <summary>--shard i/n: this machine's part of the items, by a stable hash of their ids.</summary>
+    public static Option<string?> ShardOption() => new("--shard") { Description = "Run only part i of n of the items (e.g. 2/4), chosen by a stable hash of each item id; `planact merge` joins the parts." };
+
+    public static Shard? ParseShard(string? text) =>
+        text is null ? null : Shard.TryParse(text) ?? throw new CommandLineException($"--shard \"{text}\" is not i/n with 1 <= i <= n");
+
+    private static readonly Option<string?> ShardFlag = ShardOption();
 
     /// <summary>Names a stage command and adds the options of its invocation.</summary>
     public static Command Create(StageInvocation invocation, string name, string description, TeacherArguments teacher)
@@ -32,6 +44,11 @@ internal static class StageCommand
         if (invocation == StageInvocation.BatchPrepare)
         {
             command.Options.Add(RequestsDir);
+        }
+
+        if (invocation == StageInvocation.Run)
+        {
+            command.Options.Add(ShardFlag);
         }
 
         return command;
@@ -60,7 +77,7 @@ internal static class StageCommand
 
         if (mode != TeacherMode.DryRun && !options.IsConfigured)
         {
-            Console.Error.WriteLine("planact: error: no teacher is configured. Set --model (or PLANACT_MODEL) and --base-url / OPENAI_API_KEY, or AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_API_KEY / AZURE_OPENAI_DEPLOYMENT; or use --dry-run to estimate without one.");
+            Console.Error.WriteLine($"planact: error: no teacher is configured. {HowToConfigure}; or use --dry-run to estimate without one.");
             return ExitCodes.Usage;
         }
 
@@ -69,7 +86,7 @@ internal static class StageCommand
         Console.Error.WriteLine($"planact: {stage.Name}: teacher {options}; ledger {session.Ledger.Path}");
         var runner = new StageRunner<TIn, TOut>(stage, session);
         var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null;
-        var summary = await ProgressView.RunAsync(stage.Name, progress => runner.RunAsync(input, outPath, mode, batch, progress, cancellationToken));
+        var summary = await ProgressView.RunAsync(stage.Name, progress => runner.RunAsync(input, outPath, mode, batch, invocation == StageInvocation.Run ? ParseShard(parse.GetValue(ShardFlag)) : null, progress, cancellationToken));
         switch (invocation)
         {
             case StageInvocation.BatchPrepare:
@@ -98,6 +115,25 @@ internal static class StageCommand
 
     private static int Report(StageSummary summary, string outPath)
     {
+        PrintOutcome(summary, outPath);
+        if (summary.StoppedBecause is { } reason)
+        {
+            Console.Error.WriteLine($"planact: {reason}");
+            return ExitCodes.Stopped;
+        }
+
+        if (!summary.Complete)
+        {
+            Console.Error.WriteLine($"planact: {summary.Pending.Count} requests are still waiting for answers; run again to continue");
+            return ExitCodes.Stopped;
+        }
+
+        return summary.Quarantined + summary.Skipped.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
+    }
+
+    /// <summary>What a stage run did: skipped items, spending, counts, where the quarantine file is.</summary>
+    public static void PrintOutcome(StageSummary summary, string outPath)
+    {
         foreach (var (id, why) in summary.Skipped.Take(50))
         {
             Console.Error.WriteLine($"planact: skipped {id}: {why}");
@@ -119,26 +155,18 @@ internal static class StageCommand
         {
             Console.Error.WriteLine($"planact: warning: {summary.DroppedRecords} records in {outPath} were for items not in this input and were removed");
         }
-
-        if (summary.StoppedBecause is { } reason)
-        {
-            Console.Error.WriteLine($"planact: {reason}");
-            return ExitCodes.Stopped;
-        }
-
-        if (!summary.Complete)
-        {
-            Console.Error.WriteLine($"planact: {summary.Pending.Count} requests are still waiting for answers; run again to continue");
-            return ExitCodes.Stopped;
-        }
-
-        return summary.Quarantined + summary.Skipped.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
     }
 
     private static int ReportEstimate(StageSummary summary, TeacherSession session)
     {
-        var lines = CostEstimate.Of(summary.Pending, session.Options.Prices, session.Options.Limits.AssumedOutputTokens);
         Console.WriteLine($"dry run: {summary.Total} items, {summary.Pending.Count} requests to send (first attempts; re-asks and follow-up calls come on top), nothing sent or written");
+        PrintEstimate(CostEstimate.Of(summary.Pending, session.Options.Prices, session.Options.Limits.AssumedOutputTokens), session.Options.IsConfigured);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The estimate per stage and model, its total, and what is missing to price or send it.</summary>
+    public static void PrintEstimate(IReadOnlyList<CostEstimateLine> lines, bool configured)
+    {
         foreach (var line in lines)
         {
             Console.WriteLine(
@@ -146,12 +174,10 @@ internal static class StageCommand
         }
 
         Console.WriteLine($"  total: online {TeacherArguments.Dollars(Sum(lines, l => l.Online))}, batch {TeacherArguments.Dollars(Sum(lines, l => l.Batch))}");
-        if (!session.Options.IsConfigured)
+        if (!configured)
         {
             Console.WriteLine("  no teacher is configured: name a model (--model or PLANACT_MODEL) to price the requests, and an endpoint to send them (see README, Teacher configuration)");
         }
-
-        return ExitCodes.Ok;
     }
 
     private static decimal? Sum(IReadOnlyList<CostEstimateLine> lines, Func<CostEstimateLine, decimal?> price) =>

@@ -50,10 +50,10 @@ internal sealed class TeacherArguments
         ? throw new CommandLineException("--max-cost must be more than 0")
         : parse.GetValue(_maxCost);
 
-    /// <summary>Flags over environment over the YAML file over defaults.</summary>
-    public TeacherOptions Resolve(ParseResult parse, Func<string, string?>? environment = null)
+    /// <summary>Flags over environment over the YAML file (over a pipeline file's teacher settings) over defaults.</summary>
+    public TeacherOptions Resolve(ParseResult parse, Func<string, string?>? environment = null, Func<TeacherOptions, TeacherOptions>? pipelineTeacher = null)
     {
-        var options = new TeacherOptions();
+        var options = pipelineTeacher?.Invoke(new TeacherOptions()) ?? new TeacherOptions();
         if (parse.GetValue(_config) is { } config)
         {
             options = TeacherConfigFile.Apply(options, config);

@@ -106,5 +106,19 @@ public static class DatasetExporter
         return new ExportReport(written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests.Count, withReasoning, overlong);
     }
 
+    /// <summary>
+    /// Exports a file of example or plan records (plans become planner examples) and writes its dataset card at
+    /// <paramref name="cardPath"/>: what <c>planact export</c> and the pipeline's export do.
+    /// </summary>
+    public static async Task<(ExportReport Report, int PagesCut)> ExportFileAsync(
+        string inputPath, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, string command, ProblemLog problems, CancellationToken cancellationToken = default)
+    {
+        var planner = new PlannerExamples(pages);
+        var report = await WriteAsync(outputPath, TrainingRecords.ReadAsync(inputPath, planner, problems, cancellationToken), options, cancellationToken);
+        var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, command, DateTimeOffset.UtcNow);
+        await AtomicFile.WriteAllTextAsync(cardPath, DatasetCard.Render(report, context), cancellationToken);
+        return (report, planner.PagesCut);
+    }
+
     private static void Increment(SortedDictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
 }

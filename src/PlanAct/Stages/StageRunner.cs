@@ -11,7 +11,9 @@ namespace PlanAct.Stages;
 /// Drives a teacher stage over its input: skips what the output already holds, processes the rest concurrently,
 /// appends each record as it is made, writes the quarantine file, and finishes the output in input order. In batch
 /// mode it repeats: a pass collects what the ledger cannot answer, the Batch API answers it into the ledger, and the
-/// next pass goes further, until nothing is waiting. A dry run is one collecting pass that writes nothing.
+/// next pass goes further, until nothing is waiting. A dry run is one collecting pass that writes nothing. With a
+/// shard, only the items of that shard are the run's items. A run that writes leaves its statistics beside the output
+/// (<see cref="StageStats"/>).
 /// </summary>
 public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, TeacherSession session)
 {
@@ -20,6 +22,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         string outPath,
         TeacherMode mode,
         BatchRunner? batch = null,
+        Shard? shard = null,
         IProgress<StageProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -35,6 +38,11 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         await foreach (var item in input().WithCancellation(cancellationToken))
         {
             var id = stage.IdOf(item);
+            if (shard?.Contains(id) == false)
+            {
+                continue;
+            }
+
             if (!position.TryAdd(id, order.Count))
             {
                 skipped.TryAdd($"{id} (again)", "the id occurs more than once; only its first item is used");
@@ -49,19 +57,20 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         var quarantined = new ConcurrentDictionary<string, QuarantineRecord>(StringComparer.Ordinal);
         var failedForGood = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var ok = 0;
+        var rejections = new ReasonCounts();
         string? stopped = null;
         List<PendingRequest> pending;
         while (true)
         {
             var collector = new PendingRequestCollector(failedForGood);
-            var dialog = session.DialogFor(stage.Name, mode == TeacherMode.Online ? null : collector.Defer);
+            var dialog = session.DialogFor(stage.Name, mode == TeacherMode.Online ? null : collector.Defer, rejections.Add);
             var started = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             var waiting = 0;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = session.Limiter.Limits.Concurrency, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(input(), parallel, async (item, token) =>
             {
                 var id = stage.IdOf(item);
-                if (!started.TryAdd(id, true) || output?.Done.Contains(id) == true || quarantined.ContainsKey(id) || skipped.ContainsKey(id) || Volatile.Read(ref stopped) is not null)
+                if (!position.ContainsKey(id) || !started.TryAdd(id, true) || output?.Done.Contains(id) == true || quarantined.ContainsKey(id) || skipped.ContainsKey(id) || Volatile.Read(ref stopped) is not null)
                 {
                     return;
                 }
@@ -121,6 +130,8 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
             {
                 dropped = await output.FinishAsync(order, cancellationToken);
             }
+
+            await WriteStatsAsync(outPath, order.Count, alreadyDone + ok, quarantined.Values, skipped, rejections, clock.Elapsed, shard, cancellationToken);
         }
 
         return new StageSummary(
@@ -134,6 +145,40 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
             session.Meter.Lines(),
             stopped,
             dropped);
+    }
+
+    /// <summary>
+    /// Rejections of items finished in earlier runs are not seen again (they are not re-asked), so their counts are
+    /// carried over from the earlier statistics while the output still holds those items.
+    /// </summary>
+    private async Task WriteStatsAsync(
+        string outPath, int total, int ok, IEnumerable<QuarantineRecord> quarantined, IReadOnlyDictionary<string, string> skipped,
+        ReasonCounts rejections, TimeSpan elapsed, Shard? shard, CancellationToken cancellationToken)
+    {
+        var path = StageStats.PathBeside(outPath);
+        if (ok > 0 && StageStats.TryRead(path) is { } earlier && earlier.Stage == stage.Name)
+        {
+            rejections.Add(earlier.RejectedByReason);
+        }
+
+        var quarantineReasons = new ReasonCounts();
+        var quarantinedCount = 0;
+        foreach (var record in quarantined)
+        {
+            quarantineReasons.Add(record.Reason);
+            quarantinedCount++;
+        }
+
+        var skipReasons = new ReasonCounts();
+        foreach (var reason in skipped.Values)
+        {
+            skipReasons.Add(reason);
+        }
+
+        var stats = new StageStats(
+            stage.Name, total, ok, quarantinedCount, skipped.Count, rejections.Snapshot(), quarantineReasons.Snapshot(), skipReasons.Snapshot(),
+            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), elapsed.TotalSeconds, shard?.ToString());
+        await StageStats.WriteAsync(path, stats, cancellationToken);
     }
 
     private StageProgress Progress(int total, int alreadyDone, int ok, int quarantined, int skipped, int waiting, TimeSpan elapsed, string? phase)

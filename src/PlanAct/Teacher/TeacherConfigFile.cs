@@ -13,8 +13,24 @@ public static class TeacherConfigFile
     /// <summary>The options of the file at <paramref name="path"/> laid over <paramref name="options"/>.</summary>
     public static TeacherOptions Apply(TeacherOptions options, string path)
     {
-        var file = Yaml.Read<ConfigSection>(path, "teacher configuration");
+        var file = Yaml.Read<TeacherConfigSection>(path, "teacher configuration");
+        if (file.Stages?.FirstOrDefault(s => s.Value?.Options is not null) is { Key: { } name })
+        {
+            throw new InputException(new SourceLocation(path), $"stages.{name}.options: stage options belong in a pipeline file (planact run), not in a teacher configuration");
+        }
+
+        return Apply(options, file, path);
+    }
+
+    /// <summary>The teacher part of a configuration or pipeline file laid over <paramref name="options"/>.</summary>
+    internal static TeacherOptions Apply(TeacherOptions options, TeacherConfigSection file, string path)
+    {
         var teacher = file.Teacher ?? new TeacherSection();
+        if (teacher.Options is not null)
+        {
+            throw new InputException(new SourceLocation(path), "teacher.options: options belong to a stage, under stages.<name>.options");
+        }
+
         if (teacher.ApiKey is not null)
         {
             throw new InputException(new SourceLocation(path), "api_key does not belong in a configuration file; set OPENAI_API_KEY / AZURE_OPENAI_API_KEY or pass --api-key");
@@ -57,7 +73,8 @@ public static class TeacherConfigFile
     private static Uri ParseUrl(string value, string source) =>
         TeacherOptions.TryParseUrl(value) ?? throw new InputException(new SourceLocation(source), $"base_url \"{value}\" is not an http(s) URL");
 
-    private sealed class ConfigSection
+    /// <summary>The sections a teacher configuration has; a pipeline file has them too, and more.</summary>
+    internal class TeacherConfigSection
     {
         public TeacherSection? Teacher { get; set; }
 
@@ -66,7 +83,7 @@ public static class TeacherConfigFile
         public PriceSection? Prices { get; set; }
     }
 
-    private class StageSection
+    internal class StageSection
     {
         public string? Model { get; set; }
 
@@ -78,10 +95,13 @@ public static class TeacherConfigFile
 
         public int? Attempts { get; set; }
 
+        /// <summary>What the stage itself is asked to do (pipeline files only): read by the stage's pipeline node.</summary>
+        public Dictionary<string, object?>? Options { get; set; }
+
         public StageSettings ToSettings() => new() { Model = Model, Temperature = Temperature, MaxOutputTokens = MaxOutputTokens, Seed = Seed, Attempts = Attempts };
     }
 
-    private sealed class TeacherSection : StageSection
+    internal sealed class TeacherSection : StageSection
     {
         public string? Provider { get; set; }
 

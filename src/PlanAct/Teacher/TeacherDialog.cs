@@ -43,6 +43,9 @@ public sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions
 {
     public string Stage { get; } = stage;
 
+    /// <summary>Where every rejected answer's error is counted (the stage statistics), when set.</summary>
+    public Action<string>? OnRejected { get; init; }
+
     public async Task<TeacherOutcome<T>> AskAsync<T>(
         string item, IReadOnlyList<ChatMessage> messages, Func<TeacherReply, Checked<T>> check, CancellationToken cancellationToken)
     {
@@ -59,6 +62,7 @@ public sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions
             catch (TeacherFailureException e)
             {
                 rejected.Add(new TeacherAttempt(attempt, null, null, null, e.Message));
+                OnRejected?.Invoke(e.Message);
                 continue;
             }
 
@@ -69,6 +73,7 @@ public sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions
             }
 
             rejected.Add(new TeacherAttempt(attempt, reply.RequestId, reply.Text, reply.Reasoning, result.Error));
+            OnRejected?.Invoke(result.Error);
             conversation.Add(new ChatMessage(ChatRole.Assistant, reply.Text));
             conversation.Add(new ChatMessage(ChatRole.User, Reask(result.Error)));
         }

@@ -161,6 +161,25 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         return totals;
     }, cancellationToken);
 
+    /// <summary>The latency of every answer of the given stages (all stages when null), for the run report.</summary>
+    public Task<IReadOnlyList<(string Stage, long LatencyMs)>> LatenciesAsync(IReadOnlyCollection<string>? stages = null, CancellationToken cancellationToken = default) =>
+        LockedAsync<IReadOnlyList<(string, long)>>(async () =>
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT q.stage, r.latency_ms FROM responses r JOIN requests q ON q.key = r.key ORDER BY q.stage";
+            var latencies = new List<(string, long)>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (stages is null || stages.Contains(reader.GetString(0)))
+                {
+                    latencies.Add((reader.GetString(0), reader.GetInt64(1)));
+                }
+            }
+
+            return latencies;
+        }, cancellationToken);
+
     private async Task InsertSendAsync(SqliteTransaction transaction, string key, TeacherRequest request, string model, string requestJson, CancellationToken cancellationToken)
     {
         await using var command = Command(

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using PlanAct.Export;
+using PlanAct.Stages;
+using PlanAct.Training;
+
+namespace PlanAct.Pipeline.Nodes;
+
+/// <summary>
+/// export: every training-data output of the pipeline in each format, as <c>export/&lt;kind&gt;.&lt;format&gt;.jsonl</c>
+/// with its dataset card beside it (<c>.md</c>). Options: formats, max_tokens, with_reasoning, max_page_tokens.
+/// </summary>
+public sealed class ExportNode : IPipelineNode
+{
+    public const string Folder = "export";
+
+    public string Name => "export";
+
+    public IReadOnlyList<string> Requires => [];
+
+    public bool YieldsTrainingData => false;
+
+    public bool ReadsAllTrainingData => true;
+
+    public void Check(StageOptions options) => Read(options);
+
+    public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
+    {
+        // A partial export would pass for a whole data set: it waits until every earlier stage is done.
+        var unfinished = context.Results.Values.Where(r => r.Status != NodeStatus.Done).Select(r => r.Stage).ToList();
+        if (unfinished.Count > 0)
+        {
+            return NodeResult.Blocked(Name, $"waits for {string.Join(", ", unfinished)} to finish");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var (formats, settings, pages) = Read(options);
+        var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null).ToList();
+        var folder = context.PathFor(Folder);
+        var statsPath = Path.Combine(folder, "export.stats.json");
+        var fingerprint = await StageStats.FingerprintAsync(
+            sources.Select(s => s.Path),
+            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} pages={pages.MaxPageTokens}"),
+            cancellationToken);
+        var outputs = sources.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, $"{s.TrainingData}.{f.Name}.jsonl")))).ToList();
+        if (outputs.All(o => File.Exists(o.Path)) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
+        {
+            Report(context, earlier, clock.Elapsed);
+            return new NodeResult(Name, NodeStatus.Done, outputs, $"up to date: {earlier.Ok} examples, inputs unchanged since the last run") { Stats = statsPath };
+        }
+
+        var errorsBefore = context.Problems.ErrorCount;
+        var written = 0;
+        var overlong = 0;
+        foreach (var source in sources)
+        {
+            foreach (var format in formats)
+            {
+                var outPath = Path.Combine(folder, $"{source.TrainingData}.{format.Name}.jsonl");
+                var (report, _) = await DatasetExporter.ExportFileAsync(
+                    source.Path, outPath, Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages, context.CommandLine, context.Problems, cancellationToken);
+                written += report.Written;
+                overlong += report.Overlong.Count;
+            }
+        }
+
+        var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (overlong > 0)
+        {
+            skipped["over max_tokens"] = overlong;
+        }
+
+        var stats = new StageStats(
+            Name, written + overlong, written, 0, overlong, new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [],
+            clock.Elapsed.TotalSeconds, context.Shard?.ToString(), fingerprint);
+        await StageStats.WriteAsync(statsPath, stats, cancellationToken);
+        Report(context, stats, clock.Elapsed);
+        return new NodeResult(Name, NodeStatus.Done, outputs, $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens")
+        {
+            Problems = context.Problems.ErrorCount - errorsBefore,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Stats = statsPath,
+        };
+    }
+
+    private void Report(PipelineContext context, StageStats stats, TimeSpan elapsed) =>
+        context.Progress?.Report(new StageProgress(Name, stats.Total, 0, stats.Ok, 0, stats.Skipped, 0, elapsed, 0, 0, 0, 0));
+
+    private static (IReadOnlyList<IExampleFormatter> Formats, ExportOptions Settings, ExamplePageOptions Pages) Read(StageOptions options)
+    {
+        options.OnlyThese("formats", "max_tokens", "with_reasoning", "max_page_tokens");
+        var formats = (options.Strings("formats") ?? ["openai-chat"])
+            .Select(name => ExampleFormatters.ByName(name) ?? throw options.Error("formats", $"unknown format \"{name}\" (known: {string.Join(", ", ExampleFormatters.All.Select(f => f.Name))})"))
+            .ToList();
+        var settings = new ExportOptions(formats[0])
+        {
+            MaxTokens = options.String("max_tokens") is null ? null : options.Int("max_tokens", 0),
+            WithReasoning = options.Bool("with_reasoning", false),
+        };
+        return (formats, settings, new ExamplePageOptions { MaxPageTokens = options.Int("max_page_tokens", ExamplePageOptions.DefaultMaxPageTokens) });
+    }
+}

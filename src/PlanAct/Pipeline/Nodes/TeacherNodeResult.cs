@@ -1,0 +1,24 @@
+using PlanAct.Stages;
+
+namespace PlanAct.Pipeline.Nodes;
+
+/// <summary>A teacher stage's run as a node result: the same status rules for every teacher node.</summary>
+internal static class TeacherNodeResult
+{
+    public static NodeResult Of(StageSummary run, string outPath, string trainingData, TimeSpan elapsed)
+    {
+        var status = run.StoppedBecause is not null ? NodeStatus.Stopped
+            : run.Pending.Count > 0 ? NodeStatus.Waiting
+            : NodeStatus.Done;
+        var text = status == NodeStatus.Waiting
+            ? $"{run.Pending.Count} requests wait for the teacher ({run.AlreadyDone + run.Ok} of {run.Total} items answered)"
+            : $"{run.AlreadyDone + run.Ok} ok ({run.AlreadyDone} from an earlier run), {run.Quarantined} quarantined, {run.Skipped.Count} skipped";
+        return new NodeResult(run.Stage, status, [new NodeOutput(outPath, trainingData)], text)
+        {
+            Run = run,
+            Problems = run.Quarantined + run.Skipped.Count,
+            Seconds = elapsed.TotalSeconds,
+            Stats = File.Exists(StageStats.PathBeside(outPath)) ? StageStats.PathBeside(outPath) : null,
+        };
+    }
+}

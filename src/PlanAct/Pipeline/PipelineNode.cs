@@ -1,0 +1,99 @@
+using PlanAct.IO;
+using PlanAct.Stages;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Batch;
+
+namespace PlanAct.Pipeline;
+
+/// <summary>
+/// One stage as the pipeline drives it. A node reads the pipeline's inputs and the outputs of the nodes it requires,
+/// calls its stage's library API, and says what it wrote. It must resume: skip what its output already holds (the
+/// stage runner does this for teacher stages; a node without a teacher compares its inputs' fingerprint).
+/// </summary>
+public interface IPipelineNode
+{
+    string Name { get; }
+
+    /// <summary>Stages whose outputs this node reads: they must be in the pipeline and finish first.</summary>
+    IReadOnlyList<string> Requires { get; }
+
+    /// <summary>Whether the node's records are training data (<c>export</c> exports them).</summary>
+    bool YieldsTrainingData { get; }
+
+    /// <summary>Whether the node reads every stage's training data, and so runs after all of them (<c>export</c>).</summary>
+    bool ReadsAllTrainingData { get; }
+
+    /// <summary>Checks the node's options before anything runs (throws <see cref="InputException"/>).</summary>
+    void Check(StageOptions options);
+
+    Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken);
+}
+
+/// <summary>How a node's run ended.</summary>
+public enum NodeStatus
+{
+    /// <summary>Every item has its record, quarantine entry or skip reason.</summary>
+    Done,
+
+    /// <summary>Requests wait for a teacher: a dry run, or batch answers still to come.</summary>
+    Waiting,
+
+    /// <summary>The budget stopped it; run again to resume.</summary>
+    Stopped,
+
+    /// <summary>Not run: a stage it requires did not finish.</summary>
+    Blocked,
+}
+
+/// <summary>A file a node wrote; <see cref="TrainingData"/> names its examples' kind when it is training data.</summary>
+public sealed record NodeOutput(string Path, string? TrainingData = null);
+
+/// <summary>What a node did.</summary>
+public sealed record NodeResult(string Stage, NodeStatus Status, IReadOnlyList<NodeOutput> Outputs, string Summary)
+{
+    /// <summary>The stage runner's account of a teacher stage (counts, pending requests, costs).</summary>
+    public StageSummary? Run { get; init; }
+
+    /// <summary>Items left out as invalid, skipped or quarantined (exit code 4).</summary>
+    public int Problems { get; init; }
+
+    public double Seconds { get; init; }
+
+    /// <summary>The node's <see cref="StageStats"/> file, when it wrote one.</summary>
+    public string? Stats { get; init; }
+
+    public static NodeResult Blocked(string stage, string why) => new(stage, NodeStatus.Blocked, [], why);
+}
+
+/// <summary>What a node runs with: the pipeline, the teacher session, the mode, and the results of the nodes before it.</summary>
+public sealed class PipelineContext
+{
+    public required PipelineDefinition Pipeline { get; init; }
+
+    public required TeacherSession Session { get; init; }
+
+    public required TeacherMode Mode { get; init; }
+
+    public BatchRunner? Batch { get; init; }
+
+    /// <summary>This machine's part of the item-parallel stages.</summary>
+    public Shard? Shard { get; init; }
+
+    public IProgress<StageProgress>? Progress { get; init; }
+
+    /// <summary>How the run was started, for dataset cards.</summary>
+    public string CommandLine { get; init; } = "planact run";
+
+    /// <summary>Input problems (invalid items), shared by every node.</summary>
+    public required ProblemLog Problems { get; init; }
+
+    /// <summary>Results of the nodes run so far, by stage.</summary>
+    public required IReadOnlyDictionary<string, NodeResult> Results { get; init; }
+
+    /// <summary>A path in the run directory.</summary>
+    public string PathFor(string name) => Path.Combine(Pipeline.RunDir, name);
+
+    /// <summary>The training-data output of <paramref name="stage"/>, when it ran and finished.</summary>
+    public NodeOutput? TrainingDataOf(string stage) =>
+        Results.TryGetValue(stage, out var result) && result.Status == NodeStatus.Done ? result.Outputs.FirstOrDefault(o => o.TrainingData is not null) : null;
+}

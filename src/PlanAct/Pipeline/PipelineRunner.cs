@@ -1,0 +1,138 @@
+using System.Globalization;
+using PlanAct.Html;
+using PlanAct.Inspection;
+using PlanAct.IO;
+using PlanAct.Pipeline.Report;
+using PlanAct.Stages;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Batch;
+using PlanAct.Teacher.Cost;
+
+namespace PlanAct.Pipeline;
+
+/// <summary>How a pipeline is run (beside what its file says).</summary>
+public sealed record PipelineRunOptions
+{
+    public TeacherMode Mode { get; init; } = TeacherMode.Online;
+
+    /// <summary>The Batch API, in batch mode.</summary>
+    public BatchRunner? Batch { get; init; }
+
+    /// <summary>Limits of the request files a dry run writes.</summary>
+    public BatchSettings BatchSettings { get; init; } = new();
+
+    public Shard? Shard { get; init; }
+
+    public IProgress<StageProgress>? Progress { get; init; }
+
+    public string CommandLine { get; init; } = "planact run";
+}
+
+/// <summary>What a pipeline run did.</summary>
+public sealed record PipelineResult(
+    string RunId,
+    TeacherMode Mode,
+    InspectReport? Input,
+    IReadOnlyList<NodeResult> Stages,
+    IReadOnlyList<CostEstimateLine> Estimate,
+    IReadOnlyList<BatchRequestFile> RequestFiles,
+    IReadOnlyCollection<InputProblem> Problems,
+    string ManifestPath,
+    string ReportPath);
+
+/// <summary>
+/// Runs a pipeline: checks every stage's options and the graph, validates the inputs, runs the nodes in graph order
+/// (a node whose requirements did not finish is blocked, not run), and in a dry run writes the Batch API request files
+/// and the estimate of what is waiting. Every run ends by writing <c>run.json</c> and <c>report.html</c> in the run
+/// directory.
+/// </summary>
+public static class PipelineRunner
+{
+    public const string ManifestName = "run.json";
+
+    public const string ReportName = "report.html";
+
+    public static async Task<PipelineResult> RunAsync(
+        PipelineDefinition pipeline, TeacherSession session, PipelineRunOptions options, PipelineRegistry? registry = null, CancellationToken cancellationToken = default)
+    {
+        var nodes = PipelineGraph.Order(pipeline, registry ?? PipelineRegistry.Default);
+        var started = DateTimeOffset.UtcNow;
+        var runId = string.Create(CultureInfo.InvariantCulture, $"{started:yyyyMMdd'T'HHmmss'Z'}-{Random.Shared.Next(0x10000):x4}");
+        Directory.CreateDirectory(pipeline.RunDir);
+
+        var input = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? await ValidateAsync(trajectories, pipeline.SkipInvalid, cancellationToken) : null;
+        var problems = new ProblemLog(pipeline.SkipInvalid);
+        var results = new Dictionary<string, NodeResult>(StringComparer.Ordinal);
+        var ordered = new List<NodeResult>();
+        foreach (var node in nodes)
+        {
+            var context = new PipelineContext
+            {
+                Pipeline = pipeline,
+                Session = session,
+                Mode = options.Mode,
+                Batch = options.Batch,
+                Shard = options.Shard,
+                Progress = options.Progress,
+                Problems = problems,
+                Results = results,
+                CommandLine = options.CommandLine,
+            };
+            var unfinished = node.Requires.Where(r => results[r].Status != NodeStatus.Done).ToList();
+            var result = unfinished.Count > 0
+                ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish")
+                : await node.RunAsync(context, pipeline.Stages.First(s => s.Stage == node.Name).Options, cancellationToken);
+            results[node.Name] = result;
+            ordered.Add(result);
+        }
+
+        var pending = ordered.SelectMany(r => r.Run?.Pending ?? []).ToList();
+        var estimate = CostEstimate.Of(pending, session.Options.Prices, session.Options.Limits.AssumedOutputTokens);
+        var files = new List<BatchRequestFile>();
+        if (options.Mode == TeacherMode.DryRun)
+        {
+            foreach (var stage in pending.GroupBy(p => p.Request.Stage, StringComparer.Ordinal))
+            {
+                files.AddRange(await BatchRequestFiles.WriteAsync(stage, Path.Combine(pipeline.RunDir, "batches"), options.BatchSettings, stage.Key, cancellationToken));
+            }
+        }
+
+        var names = nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var costs = (await session.Ledger.TotalsAsync(cancellationToken))
+            .Where(t => names.Contains(t.Stage))
+            .Select(t => new RunCost(t.Stage, t.Model, t.Requests, t.Answered, t.InputTokens, t.OutputTokens, t.Sends, session.Options.Prices.Cost(t.Model, t.InputTokens, t.OutputTokens)))
+            .ToList();
+        var manifest = new RunManifest(
+            runId, pipeline.Name, pipeline.Path, options.CommandLine, options.Mode.ToString().ToLowerInvariant(), started, DateTimeOffset.UtcNow,
+            session.Options.ToString(), session.Ledger.Path, options.Shard?.ToString(),
+            input is null ? null : new RunInput(input.Trajectories, input.Steps, input.Sites, input.StepsPerTrajectory),
+            [.. ordered.Select(r => new RunStage(
+                r.Stage, r.Status.ToString().ToLowerInvariant(), r.Summary, r.Seconds, r.Problems,
+                [.. r.Outputs.Select(o => new RunOutput(Relative(pipeline.RunDir, o.Path), o.TrainingData))],
+                r.Stats is null ? null : Relative(pipeline.RunDir, r.Stats)))],
+            costs,
+            estimate,
+            [.. files.Select(f => new RunRequestFile(Relative(pipeline.RunDir, f.Path), f.Model, f.Keys.Count, f.Bytes))]);
+        var manifestPath = Path.Combine(pipeline.RunDir, ManifestName);
+        await RunManifest.WriteAsync(manifestPath, manifest, cancellationToken);
+        var reportPath = Path.Combine(pipeline.RunDir, ReportName);
+        await RunReport.WriteAsync(pipeline.RunDir, reportPath, cancellationToken);
+        return new PipelineResult(runId, options.Mode, input, ordered, estimate, files, problems.Problems, manifestPath, reportPath);
+    }
+
+    /// <summary>Reads the trajectories once before anything is sent: invalid input stops the run unless skip_invalid is set.</summary>
+    private static async Task<InspectReport> ValidateAsync(string path, bool skipInvalid, CancellationToken cancellationToken)
+    {
+        var report = await Inspector.InspectAsync(path, TokenCounter.O200k, cancellationToken);
+        if (!skipInvalid && report.Problems.FirstOrDefault(p => p.Severity == InputProblem.Error) is { } first)
+        {
+            throw new InputException(
+                first.Location,
+                $"{first.Reason} ({report.Errors} invalid in all; `planact inspect {path}` lists them, or set skip_invalid: true in the pipeline to go on without them)");
+        }
+
+        return report;
+    }
+
+    private static string Relative(string runDir, string path) => Path.GetRelativePath(runDir, path).Replace('\\', '/');
+}

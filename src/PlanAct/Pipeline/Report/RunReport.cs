@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text;
+using PlanAct.Html;
+using PlanAct.IO;
+using PlanAct.Plans;
+using PlanAct.Stages;
+using PlanAct.Teacher.Ledger;
+using PlanAct.Training;
+
+namespace PlanAct.Pipeline.Report;
+
+/// <summary>
+/// <c>report.html</c>: one self-contained page about a run directory (inline CSS and SVG, no script, nothing fetched):
+/// the stages, the site mix, steps per plan, tokens per record, accepted and rejected items by reason, tokens and cost
+/// per stage, teacher latency, and the dry-run estimate. It reads <c>run.json</c>, the stages' statistics, their
+/// training data and the ledger.
+/// </summary>
+public static class RunReport
+{
+    /// <summary>Records read per training-data file for the token chart; a larger file is sampled from its start.</summary>
+    public const int MaxRecordsPerFile = 20_000;
+
+    public static async Task WriteAsync(string runDir, string outPath, CancellationToken cancellationToken = default)
+    {
+        var manifest = RunManifest.Read(Path.Combine(runDir, PipelineRunner.ManifestName));
+        var html = await RenderAsync(runDir, manifest, cancellationToken);
+        await AtomicFile.WriteAllTextAsync(outPath, html, cancellationToken);
+    }
+
+    public static async Task<string> RenderAsync(string runDir, RunManifest manifest, CancellationToken cancellationToken = default)
+    {
+        var page = new StringBuilder();
+        page.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>planact run ")
+            .Append(E(manifest.Pipeline)).Append("</title><style>").Append(EmbeddedText.Read(typeof(RunReport), "report.css")).Append("</style></head><body>");
+        page.Append("<h1>planact run: ").Append(E(manifest.Pipeline)).Append("</h1>");
+        page.Append("<p class=\"meta\">run ").Append(E(manifest.RunId)).Append(" · ").Append(E(manifest.Mode))
+            .Append(" · ").Append(E(manifest.Started.ToString("u", CultureInfo.InvariantCulture))).Append(" → ").Append(E(manifest.Finished.ToString("u", CultureInfo.InvariantCulture)))
+            .Append(manifest.Shard is null ? "" : $" · shard {E(manifest.Shard)}").Append("<br>teacher: ").Append(E(manifest.Teacher))
+            .Append("<br>ledger: ").Append(E(manifest.Ledger)).Append("<br>command: <code>").Append(E(manifest.Command)).Append("</code></p>");
+
+        Stages(page, manifest);
+        var stats = manifest.Stages.Where(s => s.Stats is not null).Select(s => StageStats.TryRead(Path.Combine(runDir, s.Stats!))).OfType<StageStats>().ToList();
+
+        Section(page, "Input", "site-mix");
+        page.Append(manifest.Input is { } input
+            ? SvgChart.Bars("trajectories per site", [.. input.Sites.OrderByDescending(s => s.Value).Select(s => (s.Key, (double)s.Value))])
+              + P($"{input.Trajectories} trajectories, {input.Steps} steps; steps per trajectory: min {input.StepsPerTrajectory.Min}, median {input.StepsPerTrajectory.Median.ToString(CultureInfo.InvariantCulture)}, p95 {input.StepsPerTrajectory.P95}, max {input.StepsPerTrajectory.Max}.")
+            : P("The pipeline has no trajectories input."));
+
+        var data = manifest.Stages.SelectMany(s => s.Outputs).Where(o => o.TrainingData is not null && File.Exists(Path.Combine(runDir, o.Path))).ToList();
+        Section(page, "Steps per plan", "steps-per-plan");
+        var planSteps = new List<double>();
+        foreach (var output in data)
+        {
+            var path = Path.Combine(runDir, output.Path);
+            if (await TrainingRecords.DetectAsync(path, cancellationToken) == TrainingRecordKind.Plans)
+            {
+                await foreach (var plan in PlanJsonl.ReadAsync(path, new ProblemLog(skipInvalid: true), cancellationToken).Take(MaxRecordsPerFile))
+                {
+                    planSteps.Add(plan.Plan.Steps.Count);
+                }
+            }
+        }
+
+        page.Append(SvgChart.Histogram("steps per plan", planSteps, "steps"));
+
+        Section(page, "Tokens per record", "tokens-per-record");
+        foreach (var output in data)
+        {
+            var tokens = new List<double>();
+            var planner = new PlannerExamples(new ExamplePageOptions());
+            await foreach (var example in TrainingRecords.ReadAsync(Path.Combine(runDir, output.Path), planner, new ProblemLog(skipInvalid: true), cancellationToken).Take(MaxRecordsPerFile))
+            {
+                tokens.Add(example.Messages.Sum(m => TokenCounter.O200k.Count(m.Content)));
+            }
+
+            page.Append("<h3>").Append(E(output.TrainingData!)).Append(" (").Append(E(output.Path)).Append(")</h3>");
+            page.Append(SvgChart.Histogram($"tokens per {output.TrainingData} record", tokens, "tokens (o200k, all messages)"));
+        }
+
+        if (data.Count == 0)
+        {
+            page.Append(P("No training data yet."));
+        }
+
+        Outcomes(page, stats);
+        Costs(page, manifest);
+        await LatencyAsync(page, manifest, cancellationToken);
+        Estimate(page, manifest);
+        return page.Append("</body></html>\n").ToString();
+    }
+
+    private static void Stages(StringBuilder page, RunManifest manifest)
+    {
+        Section(page, "Stages", "stages");
+        page.Append("<table><tr><th>stage</th><th>status</th><th>what it did</th><th>seconds</th><th>left out</th><th>outputs</th></tr>");
+        foreach (var stage in manifest.Stages)
+        {
+            page.Append("<tr class=\"").Append(E(stage.Status)).Append("\"><td>").Append(E(stage.Stage)).Append("</td><td>").Append(E(stage.Status)).Append("</td><td>")
+                .Append(E(stage.Summary)).Append("</td><td>").Append(stage.Seconds.ToString("0.0", CultureInfo.InvariantCulture)).Append("</td><td>").Append(stage.Problems)
+                .Append("</td><td>").Append(string.Join("<br>", stage.Outputs.Select(o => $"<a href=\"{E(o.Path)}\">{E(o.Path)}</a>"))).Append("</td></tr>");
+        }
+
+        page.Append("</table>");
+    }
+
+    private static void Outcomes(StringBuilder page, IReadOnlyList<StageStats> stats)
+    {
+        Section(page, "Accepted and rejected, by reason", "outcomes");
+        if (stats.Count == 0)
+        {
+            page.Append(P("No stage has finished yet."));
+            return;
+        }
+
+        var bars = new List<(string, double)>();
+        foreach (var stage in stats)
+        {
+            bars.Add(($"{stage.Stage}: accepted", stage.Ok));
+            bars.AddRange(stage.QuarantinedByReason.Select(r => ($"{stage.Stage}: quarantined: {r.Key}", (double)r.Value)));
+            bars.AddRange(stage.SkippedByReason.Select(r => ($"{stage.Stage}: skipped: {r.Key}", (double)r.Value)));
+        }
+
+        page.Append(SvgChart.Bars("items by outcome", bars));
+        var rejected = stats.SelectMany(s => s.RejectedByReason.Select(r => ($"{s.Stage}: {r.Key}", (double)r.Value))).ToList();
+        page.Append("<h3>Answers rejected and asked again</h3>");
+        page.Append(rejected.Count > 0 ? SvgChart.Bars("rejected answers by reason", rejected) : P("No answer was rejected."));
+        page.Append("<table><tr><th>stage</th><th>items</th><th>accepted</th><th>quarantined</th><th>skipped</th><th>answers rejected</th></tr>");
+        foreach (var stage in stats)
+        {
+            page.Append("<tr><td>").Append(E(stage.Stage)).Append("</td><td>").Append(stage.Total).Append("</td><td>").Append(stage.Ok).Append("</td><td>")
+                .Append(stage.Quarantined).Append("</td><td>").Append(stage.Skipped).Append("</td><td>").Append(stage.RejectedByReason.Values.Sum()).Append("</td></tr>");
+        }
+
+        page.Append("</table>");
+    }
+
+    private static void Costs(StringBuilder page, RunManifest manifest)
+    {
+        Section(page, "Tokens and cost per stage", "costs");
+        if (manifest.Costs.Count == 0)
+        {
+            page.Append(P("The ledger holds no answers for these stages yet."));
+            return;
+        }
+
+        page.Append(SvgChart.Bars("tokens per stage", [.. manifest.Costs.GroupBy(c => c.Stage).Select(g => (g.Key, (double)g.Sum(c => c.InputTokens + c.OutputTokens)))]));
+        var priced = manifest.Costs.Where(c => c.Dollars is not null).GroupBy(c => c.Stage).Select(g => (g.Key, (double)g.Sum(c => c.Dollars!.Value))).ToList();
+        page.Append(SvgChart.Bars("cost per stage (USD, online prices)", priced, v => v.ToString("$0.0000", CultureInfo.InvariantCulture)));
+        page.Append("<table><tr><th>stage</th><th>model</th><th>requests</th><th>answered</th><th>input tokens</th><th>output tokens</th><th>sends</th><th>cost</th></tr>");
+        foreach (var cost in manifest.Costs)
+        {
+            page.Append("<tr><td>").Append(E(cost.Stage)).Append("</td><td>").Append(E(cost.Model)).Append("</td><td>").Append(cost.Requests).Append("</td><td>").Append(cost.Answered)
+                .Append("</td><td>").Append(N(cost.InputTokens)).Append("</td><td>").Append(N(cost.OutputTokens)).Append("</td><td>").Append(cost.Sends).Append("</td><td>")
+                .Append(cost.Dollars is { } d ? d.ToString("$0.0000", CultureInfo.InvariantCulture) : "price unknown").Append("</td></tr>");
+        }
+
+        page.Append("</table>");
+    }
+
+    private static async Task LatencyAsync(StringBuilder page, RunManifest manifest, CancellationToken cancellationToken)
+    {
+        Section(page, "Teacher latency", "latency");
+        if (!File.Exists(manifest.Ledger))
+        {
+            page.Append(P("No ledger yet."));
+            return;
+        }
+
+        await using var ledger = await TeacherLedger.OpenAsync(manifest.Ledger, cancellationToken);
+        var latencies = await ledger.LatenciesAsync([.. manifest.Stages.Select(s => s.Stage)], cancellationToken);
+        if (latencies.Count == 0)
+        {
+            page.Append(P("The ledger holds no answers for these stages yet."));
+            return;
+        }
+
+        foreach (var stage in latencies.GroupBy(l => l.Stage))
+        {
+            var seconds = stage.Select(l => l.LatencyMs / 1000.0).ToList();
+            var sorted = seconds.Order().ToList();
+            page.Append("<h3>").Append(E(stage.Key)).Append("</h3>").Append(SvgChart.Histogram($"{stage.Key} latency", seconds, "seconds per answer"))
+                .Append(P(string.Create(CultureInfo.InvariantCulture, $"{sorted.Count} answers; median {sorted[sorted.Count / 2]:0.00} s, p95 {sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(0.95 * sorted.Count) - 1)]:0.00} s, max {sorted[^1]:0.00} s.")));
+        }
+    }
+
+    private static void Estimate(StringBuilder page, RunManifest manifest)
+    {
+        if (manifest.Estimate.Count == 0)
+        {
+            return;
+        }
+
+        Section(page, "Waiting for the teacher: estimate", "estimate");
+        page.Append(SvgChart.Bars("estimated tokens per stage", [.. manifest.Estimate.GroupBy(e => e.Stage).Select(g => (g.Key, (double)g.Sum(e => e.InputTokens + e.OutputTokens)))]));
+        page.Append("<table><tr><th>stage</th><th>model</th><th>requests</th><th>input tokens</th><th>output tokens (at most)</th><th>online</th><th>batch</th></tr>");
+        foreach (var line in manifest.Estimate)
+        {
+            page.Append("<tr><td>").Append(E(line.Stage)).Append("</td><td>").Append(E(line.Model)).Append("</td><td>").Append(line.Requests).Append("</td><td>").Append(N(line.InputTokens))
+                .Append("</td><td>").Append(N(line.OutputTokens)).Append("</td><td>").Append(Dollars(line.Online)).Append("</td><td>").Append(Dollars(line.Batch)).Append("</td></tr>");
+        }
+
+        page.Append("</table>");
+        if (manifest.RequestFiles.Count > 0)
+        {
+            page.Append(P("Batch API request files: ")).Append("<ul>");
+            foreach (var file in manifest.RequestFiles)
+            {
+                page.Append("<li><a href=\"").Append(E(file.Path)).Append("\">").Append(E(file.Path)).Append("</a>: ").Append(file.Requests).Append(" requests for ").Append(E(file.Model)).Append("</li>");
+            }
+
+            page.Append("</ul>");
+        }
+    }
+
+    private static void Section(StringBuilder page, string title, string id) => page.Append("<h2 id=\"").Append(id).Append("\">").Append(E(title)).Append("</h2>");
+
+    private static string P(string text) => $"<p>{E(text)}</p>";
+
+    private static string E(string text) => SvgChart.Escape(text);
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Dollars(decimal? value) => value is { } d ? d.ToString("$0.0000", CultureInfo.InvariantCulture) : "price unknown";
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PlanAct.IO;
+using PlanAct.Teacher.Cost;
+
+namespace PlanAct.Stages;
+
+/// <summary>
+/// What a stage run did, as <c>&lt;out-name&gt;.stats.json</c> beside its output: counts, reasons of rejected answers,
+/// quarantines and skips, and spending. <c>planact report</c> draws from it.
+/// </summary>
+public sealed record StageStats(
+    string Stage,
+    int Total,
+    int Ok,
+    int Quarantined,
+    int Skipped,
+    IReadOnlyDictionary<string, int> RejectedByReason,
+    IReadOnlyDictionary<string, int> QuarantinedByReason,
+    IReadOnlyDictionary<string, int> SkippedByReason,
+    IReadOnlyList<CostLine> Costs,
+    double Seconds,
+    string? Shard = null,
+    string? InputFingerprint = null)
+{
+    /// <summary><c>plans.jsonl</c> → <c>plans.stats.json</c>.</summary>
+    public static string PathBeside(string outPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".stats.json");
+
+    /// <summary>
+    /// A fingerprint of a run's input files (their contents, not their times: a stage that finishes rewrites its output
+    /// in order even when nothing changed) and settings. A stage without a teacher whose fingerprint is unchanged has
+    /// nothing to redo.
+    /// </summary>
+    public static async Task<string> FingerprintAsync(IEnumerable<string> files, string settings, CancellationToken cancellationToken)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(settings));
+        var buffer = new byte[1 << 16];
+        foreach (var file in files)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes("\n" + Path.GetFullPath(file) + "\n"));
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, buffer.Length, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    public static Task WriteAsync(string path, StageStats stats, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(stats, StageStatsJsonContext.Indented.StageStats), cancellationToken);
+
+    /// <summary>The stats at <paramref name="path"/>, or null when there are none (or they cannot be read: they are only a summary).</summary>
+    public static StageStats? TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), StageStatsJsonContext.Indented.StageStats) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StageStats))]
+internal sealed partial class StageStatsJsonContext : JsonSerializerContext
+{
+    public static StageStatsJsonContext Indented { get; } = new(new JsonSerializerOptions(JsonlFile.RelaxedWriteOptions()) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true });
+}

@@ -1,0 +1,186 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using PlanAct.Loopback;
+
+namespace PlanAct.Tests.Cli;
+
+/// <summary>`planact run` on the bundled pipeline as a real child process: dry run without a teacher, the full pipeline against the loopback teacher, resume after kill -9.</summary>
+public class RunCliTests
+{
+    private static IReadOnlyDictionary<string, string> Key => new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-test-SECRET-9" };
+
+    private static string[] Args(string dir, params string[] more) =>
+        ["run", "--run-dir", Path.Combine(dir, "run"), "--ledger", Path.Combine(dir, "ledger.db"), .. more];
+
+    private static string[] Teacher(LoopbackTeacher teacher) => ["--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model"];
+
+    internal static async Task<Dictionary<string, int>> SendsAsync(string ledger, bool answeredOnly = true)
+    {
+        var sends = new Dictionary<string, int>();
+        await using var connection = new SqliteConnection($"Data Source={ledger};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = answeredOnly
+            ? "SELECT q.key, q.sends FROM requests q JOIN responses r ON r.key = q.key"
+            : "SELECT key, sends FROM requests";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            sends[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return sends;
+    }
+
+    private static JsonElement Stage(string runDir, string stage)
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "run.json")));
+        return manifest.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == stage).Clone();
+    }
+
+    [Fact]
+    public async Task Without_a_teacher_run_is_a_dry_run_with_request_files_an_estimate_and_a_report()
+    {
+        var dir = TestPaths.TempDir();
+
+        var result = await PlanactProcess.RunAsync(Args(dir));
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("dry run: 17 requests to send", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("annotate unconfigured: 17 requests", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no teacher is configured, so this was a dry run", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("PLANACT_MODEL", result.Stdout, StringComparison.Ordinal);
+        var run = Path.Combine(dir, "run");
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "batches", "annotate-0001.jsonl")).Length);
+        Assert.False(File.Exists(Path.Combine(run, "plans.jsonl")));
+        Assert.Equal("waiting", Stage(run, "annotate").GetProperty("status").GetString());
+        Assert.Equal("blocked", Stage(run, "act").GetProperty("status").GetString());
+        var report = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
+        Assert.Contains("Waiting for the teacher: estimate", report, StringComparison.Ordinal);
+        Assert.Contains("trajectories per site", report, StringComparison.Ordinal);
+        Assert.Empty(await SendsAsync(Path.Combine(dir, "ledger.db"), answeredOnly: false));
+    }
+
+    [Fact]
+    public async Task Dry_run_with_a_model_prices_the_estimate_per_stage()
+    {
+        var dir = TestPaths.TempDir();
+
+        var result = await PlanactProcess.RunAsync(Args(dir, "--model", "gpt-4o-mini", "--dry-run"));
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Matches(@"annotate gpt-4o-mini: 17 requests, [\d,]+ input tokens, up to 34,816 output tokens: online \$0\.\d{4}, batch \$0\.\d{4}", result.Stdout);
+        Assert.DoesNotContain("no teacher is configured", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_loopback_teacher_run_makes_every_output_and_a_rerun_sends_nothing()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var run = Path.Combine(dir, "run");
+
+        var first = await PlanactProcess.RunAsync(Key, Args(dir, Teacher(teacher)));
+        var again = await PlanactProcess.RunAsync(Key, Args(dir, Teacher(teacher)));
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal(17, teacher.Calls);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "plans.jsonl")).Length);
+        Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "executor.jsonl")).Length);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "export", "planner.openai-chat.jsonl")).Length);
+        Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "export", "executor.sharegpt.jsonl")).Length);
+        Assert.True(File.Exists(Path.Combine(run, "export", "executor.openai-chat.md")));
+        Assert.Contains("planact: annotate 17/17", first.Stderr, StringComparison.Ordinal);
+        Assert.Contains("planact: act: done: 115 examples from 17 trajectories", first.Stderr, StringComparison.Ordinal);
+        Assert.Equal("done", Stage(run, "export").GetProperty("status").GetString());
+
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(17, teacher.Calls);
+        Assert.Contains("17 ok (17 from an earlier run)", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("act: done: up to date", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("export: done: up to date", again.Stderr, StringComparison.Ordinal);
+        Assert.All((await SendsAsync(Path.Combine(dir, "ledger.db"))).Values, sends => Assert.Equal(1, sends));
+        Assert.DoesNotContain("SECRET", first.Stderr + first.Stdout + await File.ReadAllTextAsync(Path.Combine(run, "run.json")), StringComparison.Ordinal);
+
+        var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "plans.stats.json"))).RootElement;
+        Assert.Equal(17, stats.GetProperty("ok").GetInt32());
+    }
+
+    [Fact]
+    public async Task Rejected_answers_and_quarantines_are_counted_by_reason_in_the_stats_and_the_report()
+    {
+        // The first trajectory's plans never ground it: three rejections, then quarantine; everyone else answers well.
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) =>
+            r.LastUserMessage.Contains("Actions taken", StringComparison.Ordinal) && ScriptedPlans.ActionCount(r) == 3 && !ScriptedPlans.IsReask(r)
+                ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(3))
+                : ScriptedPlans.IsReask(r) ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(3)) : ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var run = Path.Combine(dir, "run");
+
+        var result = await PlanactProcess.RunAsync(Key, Args(dir, Teacher(teacher)));
+
+        Assert.True(result.ExitCode == 4, result.Stderr);
+        var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "plans.stats.json"))).RootElement;
+        Assert.True(stats.GetProperty("quarantined").GetInt32() > 0);
+        Assert.NotEmpty(stats.GetProperty("rejected_by_reason").EnumerateObject());
+        Assert.NotEmpty(stats.GetProperty("quarantined_by_reason").EnumerateObject());
+        var report = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
+        Assert.Contains("annotate: quarantined:", report, StringComparison.Ordinal);
+        Assert.Contains("rejected answers by reason", report, StringComparison.Ordinal);
+        Assert.Contains("act: skipped: no plan", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_killed_mid_annotate_resumes_without_sending_answered_requests_again()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPlans.Valid(r)));
+        var reference = TestPaths.TempDir();
+        var referenceRun = await PlanactProcess.RunAsync(Key, Args(reference, [.. Teacher(teacher), "--concurrency", "3"]));
+        Assert.True(referenceRun.ExitCode == 0, referenceRun.Stderr);
+        var callsBefore = teacher.Calls;
+
+        var dir = TestPaths.TempDir();
+        using (var child = PlanactProcess.Start(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "3"])))
+        {
+            while (teacher.Calls - callsBefore < 8 && !child.HasExited)
+            {
+                await Task.Delay(20);
+            }
+
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+        }
+
+        var ledger = Path.Combine(dir, "ledger.db");
+        var committed = await SendsAsync(ledger);
+        Assert.InRange(committed.Count, 1, 16);
+        var resumed = await PlanactProcess.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "3"]));
+
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        var after = await SendsAsync(ledger);
+        Assert.Equal(17, after.Count);
+        Assert.All(committed.Keys, key => Assert.Equal(1, after[key]));
+        Assert.InRange(teacher.Calls - callsBefore, 17, 17 + 3);
+        foreach (var file in new[] { "plans.jsonl", "executor.jsonl", Path.Combine("export", "executor.openai-chat.jsonl") })
+        {
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(reference, "run", file)), await File.ReadAllTextAsync(Path.Combine(dir, "run", file)));
+        }
+    }
+
+    [Fact]
+    public async Task A_pipeline_that_names_an_unknown_stage_or_option_is_bad_input_with_its_file()
+    {
+        var dir = TestPaths.TempDir();
+        var pipeline = Path.Combine(dir, "pipeline.yaml");
+        await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate:\n    options: {{ max_page_tokenz: 10 }}\n");
+
+        var unknownOption = await PlanactProcess.RunAsync("run", pipeline, "--ledger", Path.Combine(dir, "ledger.db"));
+        await File.WriteAllTextAsync(pipeline, "stages:\n  act: {}\n");
+        var missingRequirement = await PlanactProcess.RunAsync("run", pipeline, "--ledger", Path.Combine(dir, "ledger.db"));
+
+        Assert.Equal(3, unknownOption.ExitCode);
+        Assert.Contains("pipeline.yaml: stages.annotate.options.max_page_tokenz: unknown option", unknownOption.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, missingRequirement.ExitCode);
+        Assert.Contains("stages.act needs stage annotate", missingRequirement.Stderr, StringComparison.Ordinal);
+    }
+}
