@@ -37,7 +37,7 @@ public static class SvgChart
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{LabelWidth + length + 5:0.#}\" y=\"{y + 15}\">{Escape(format(value))}</text>");
         }
 
-        return svg.Append("</svg>").ToString();
+        return svg.Append("</svg></figure>").ToString();
     }
 
     /// <summary>Counts of <paramref name="values"/> in up to <paramref name="bins"/> equal ranges (one per value when they are few).</summary>
@@ -82,11 +82,11 @@ public static class SvgChart
         }
 
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"{plotHeight + 44}\" text-anchor=\"middle\">{Escape(unit)} (n = {values.Count})</text>");
-        return svg.Append("</svg>").ToString();
+        return svg.Append("</svg></figure>").ToString();
     }
 
     private static StringBuilder Open(string title, int height) =>
-        new StringBuilder().Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" role=\"img\" aria-label=\"{Escape(title)}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">");
+        new StringBuilder().Append(CultureInfo.InvariantCulture, $"<figure><figcaption>{Escape(title)}</figcaption><svg class=\"chart\" role=\"img\" aria-label=\"{Escape(title)}\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">");
 
     private static string Empty(string title) => $"<p class=\"empty\">{Escape(title)}: nothing to show yet.</p>";
 
