@@ -47,6 +47,8 @@ internal static class RunCommand
                 throw new CommandLineException($"--batch needs a teacher. {StageCommand.HowToConfigure}");
             }
 
+            var runId = PipelineRunner.NewRunId();
+            using var telemetry = teacher.Telemetry(parse, runId);
             var configured = options.IsConfigured;
             mode = configured ? mode : TeacherMode.DryRun;
             await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: ct);
@@ -58,6 +60,8 @@ internal static class RunCommand
                 BatchSettings = teacher.BatchSettings(parse),
                 Shard = StageCommand.ParseShard(parse.GetValue(shard)),
                 CommandLine = CommandRunner.CommandLine(),
+                RunId = runId,
+                Logger = telemetry.CreateLogger("PlanAct.Pipeline"),
             };
             var result = await ProgressView.RunAsync(stages, progress => PipelineRunner.RunAsync(pipeline, session, run with { Progress = progress }, cancellationToken: ct));
             return Report(result, session, configured);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PlanAct.Pipeline;
 using PlanAct.Stages;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
@@ -81,6 +82,7 @@ internal static class StageCommand
             return ExitCodes.Usage;
         }
 
+        using var telemetry = teacher.Telemetry(parse, PipelineRunner.NewRunId());
         await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
         var stage = createStage(session);
         Console.Error.WriteLine($"planact: {stage.Name}: teacher {options}; ledger {session.Ledger.Path}");

@@ -23,15 +23,19 @@ internal sealed class TeacherArguments
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Build every request, count tokens, print the cost estimate; send and write nothing." };
     private readonly Option<bool> _batch = new("--batch") { Description = "Send through the Batch API (half price, slower) and wait for the whole cycle." };
     private readonly Option<double?> _batchPoll = new("--batch-poll") { Description = "Seconds between Batch API status checks at first, doubling up to 5 minutes (default 15)." };
+    private readonly Option<string?> _otel = CliTelemetry.CreateOption();
     private readonly Option<decimal?> _maxCost = new("--max-cost") { Description = "Stop cleanly before this run's spending could pass this many dollars; run again to resume." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _config, _provider, _baseUrl, _apiKey, _model, _concurrency, _rpm, _tpm, _timeout, _ledger, _refresh, _dryRun, _batch, _batchPoll, _maxCost })
+        foreach (var option in new Option[] { _config, _provider, _baseUrl, _apiKey, _model, _concurrency, _rpm, _tpm, _timeout, _ledger, _refresh, _dryRun, _batch, _batchPoll, _maxCost, _otel })
         {
             command.Options.Add(option);
         }
     }
+
+    /// <summary>The telemetry exporter the command line (or PLANACT_OTEL) asks for, if any; dispose it at the end to flush.</summary>
+    public CliTelemetry Telemetry(ParseResult parse, string runId) => CliTelemetry.Start(parse.GetValue(_otel), runId);
 
     public TeacherMode Mode(ParseResult parse) =>
         (parse.GetValue(_dryRun), parse.GetValue(_batch)) switch

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using PlanAct.Html;
 using PlanAct.Inspection;
 using PlanAct.IO;
@@ -26,6 +27,12 @@ public sealed record PipelineRunOptions
     public IProgress<StageProgress>? Progress { get; init; }
 
     public string CommandLine { get; init; } = "planact run";
+
+    /// <summary>Names this run in run.json, the report, every log record and span.</summary>
+    public string RunId { get; init; } = PipelineRunner.NewRunId();
+
+    /// <summary>Structured events of the run (start, each stage, end), in a scope carrying the run id.</summary>
+    public ILogger? Logger { get; init; }
 }
 
 /// <summary>What a pipeline run did.</summary>
@@ -46,7 +53,7 @@ public sealed record PipelineResult(
 /// and the estimate of what is waiting. Every run ends by writing <c>run.json</c> and <c>report.html</c> in the run
 /// directory.
 /// </summary>
-public static class PipelineRunner
+public static partial class PipelineRunner
 {
     public const string ManifestName = "run.json";
 
@@ -57,7 +64,13 @@ public static class PipelineRunner
     {
         var nodes = PipelineGraph.Order(pipeline, registry ?? PipelineRegistry.Default);
         var started = DateTimeOffset.UtcNow;
-        var runId = string.Create(CultureInfo.InvariantCulture, $"{started:yyyyMMdd'T'HHmmss'Z'}-{Random.Shared.Next(0x10000):x4}");
+        var runId = options.RunId;
+        var logger = options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["planact.run_id"] = runId });
+        using var span = TeacherTelemetry.Source.StartActivity("planact.run");
+        span?.SetTag("planact.run_id", runId).SetTag("planact.pipeline", pipeline.Name).SetTag("planact.mode", options.Mode.ToString());
+        var stageNames = string.Join(",", nodes.Select(n => n.Name));
+        RunStarted(logger, runId, pipeline.Name, options.Mode, stageNames, pipeline.RunDir);
         Directory.CreateDirectory(pipeline.RunDir);
 
         var input = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? await ValidateAsync(trajectories, pipeline.SkipInvalid, cancellationToken) : null;
@@ -78,10 +91,14 @@ public static class PipelineRunner
                 Results = results,
                 CommandLine = options.CommandLine,
             };
+            using var stageSpan = TeacherTelemetry.Source.StartActivity($"planact.stage {node.Name}");
+            stageSpan?.SetTag("planact.run_id", runId).SetTag("planact.stage", node.Name);
             var unfinished = node.Requires.Where(r => results[r].Status != NodeStatus.Done).ToList();
             var result = unfinished.Count > 0
                 ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish")
                 : await node.RunAsync(context, pipeline.Stages.First(s => s.Stage == node.Name).Options, cancellationToken);
+            stageSpan?.SetTag("planact.status", result.Status.ToString()).SetTag("planact.problems", result.Problems);
+            StageFinished(logger, node.Name, result.Status, result.Seconds, result.Problems, result.Summary);
             results[node.Name] = result;
             ordered.Add(result);
         }
@@ -117,6 +134,8 @@ public static class PipelineRunner
         await RunManifest.WriteAsync(manifestPath, manifest, cancellationToken);
         var reportPath = Path.Combine(pipeline.RunDir, ReportName);
         await RunReport.WriteAsync(pipeline.RunDir, reportPath, cancellationToken);
+        var done = ordered.Count(r => r.Status == NodeStatus.Done);
+        RunFinished(logger, runId, done, ordered.Count, pending.Count, reportPath);
         return new PipelineResult(runId, options.Mode, input, ordered, estimate, files, problems.Problems, manifestPath, reportPath);
     }
 
@@ -133,6 +152,18 @@ public static class PipelineRunner
 
         return report;
     }
+
+    /// <summary>A run id: the start time (UTC) and four random hex digits, e.g. 20260101T120000Z-3f2a.</summary>
+    public static string NewRunId() => string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Random.Shared.Next(0x10000):x4}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "run {RunId} of pipeline {Pipeline} started ({Mode}): stages {Stages}, run dir {RunDir}")]
+    private static partial void RunStarted(ILogger logger, string runId, string pipeline, TeacherMode mode, string stages, string runDir);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stage {Stage} {Status} in {Seconds:0.0} s, {Problems} items left out: {Summary}")]
+    private static partial void StageFinished(ILogger logger, string stage, NodeStatus status, double seconds, int problems, string summary);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "run {RunId} finished: {Done} of {Stages} stages done, {Pending} requests waiting; report {Report}")]
+    private static partial void RunFinished(ILogger logger, string runId, int done, int stages, int pending, string report);
 
     private static string Relative(string runDir, string path) => Path.GetRelativePath(runDir, path).Replace('\\', '/');
 }

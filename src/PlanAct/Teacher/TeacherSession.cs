@@ -98,7 +98,9 @@ public sealed class TeacherSession : IAsyncDisposable
             return new NotConfiguredChatClient();
         }
 
-        var limited = new RateLimitingChatClient(TeacherClientFactory.CreateProviderClient(Options, model), Limiter, Meter, model, TokenCounter.ForModel(model));
+        // One span per attempt that reaches the provider (ledger answers and waits for the limiter are not calls).
+        var traced = new OpenTelemetryChatClient(TeacherClientFactory.CreateProviderClient(Options, model), sourceName: TeacherTelemetry.Name);
+        var limited = new RateLimitingChatClient(traced, Limiter, Meter, model, TokenCounter.ForModel(model));
         return new RetryingChatClient(limited, Options.Retry, _time);
     }
 

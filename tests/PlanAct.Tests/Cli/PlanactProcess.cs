@@ -2,9 +2,16 @@ using System.Diagnostics;
 
 namespace PlanAct.Tests.Cli;
 
-/// <summary>Runs the real <c>planact</c> CLI as a child process (the built PlanAct.Cli.dll beside the tests).</summary>
+/// <summary>Runs the real <c>planact</c> CLI as a child process: PlanAct.Cli.dll as built, from its own output folder.</summary>
 internal static class PlanactProcess
 {
+    /// <summary>
+    /// The CLI in its own output folder (same configuration as the tests): the tests' folder lacks what the ASP.NET
+    /// shared framework gives the loopback teacher (logging, dependency injection), which the CLI carries itself.
+    /// </summary>
+    private static readonly string CliPath = Path.Combine(
+        TestPaths.Root, "src", "PlanAct.Cli", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory).Name, "PlanAct.Cli.dll");
+
     /// <summary>Teacher variables of the machine running the tests must never reach a child: tests are hermetic.</summary>
     private static readonly string[] TeacherVariables =
         ["PLANACT_BASE_URL", "PLANACT_MODEL", "OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT"];
@@ -32,7 +39,7 @@ internal static class PlanactProcess
             RedirectStandardError = true,
             WorkingDirectory = TestPaths.Root,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PlanAct.Cli.dll"));
+        start.ArgumentList.Add(CliPath);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -184,3 +184,34 @@ public class RunCliTests
         Assert.Contains("stages.act needs stage annotate", missingRequirement.Stderr, StringComparison.Ordinal);
     }
 }
+
+/// <summary>--otel console: spans of teacher calls and stages, PlanAct counters and the run's log records, all with the run id.</summary>
+public class TelemetryCliTests
+{
+    [Fact]
+    public async Task Otel_console_exports_teacher_spans_metrics_and_logs_with_the_run_id()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var run = Path.Combine(dir, "run");
+
+        var result = await PlanactProcess.RunAsync(
+            new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-test-SECRET-3" },
+            "run", "--run-dir", run, "--ledger", Path.Combine(dir, "ledger.db"), "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--otel", "console");
+        var quiet = await PlanactProcess.RunAsync("run", "--run-dir", Path.Combine(dir, "quiet"), "--ledger", Path.Combine(dir, "quiet.db"));
+        var bad = await PlanactProcess.RunAsync("run", "--run-dir", Path.Combine(dir, "bad"), "--ledger", Path.Combine(dir, "bad.db"), "--otel", "zipkin");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var runId = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "run.json"))).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Contains("chat loopback-model", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("planact.stage annotate", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("planact.teacher.answers", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("planact.teacher.tokens", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("gen_ai.client.operation.duration", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"stage act Done", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(runId, result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Activity.", quiet.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, bad.ExitCode);
+    }
+}

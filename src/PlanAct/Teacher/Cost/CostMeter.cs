@@ -66,6 +66,7 @@ public sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
     public void RecordSent(string stage, string model, long inputTokens, long outputTokens, bool batch = false)
     {
         var dollars = Prices.Cost(model, inputTokens, outputTokens, batch);
+        TeacherTelemetry.RecordSent(stage, model, inputTokens, outputTokens, dollars, batch);
         Update(stage, model, batch, line => line with
         {
             Sent = line.Sent + 1,
@@ -76,7 +77,11 @@ public sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
     }
 
     /// <summary>Records an answer read back from the ledger: no tokens, no cost.</summary>
-    public void RecordReused(string stage, string model) => Update(stage, model, false, line => line with { Reused = line.Reused + 1 });
+    public void RecordReused(string stage, string model)
+    {
+        TeacherTelemetry.RecordReused(stage, model);
+        Update(stage, model, false, line => line with { Reused = line.Reused + 1 });
+    }
 
     public IReadOnlyList<CostLine> Lines()
     {
