@@ -8,6 +8,7 @@ public static class Program
         usage:
           PlanAct.Bench reader [--size-mb N] [--work DIR] [--clean-budget-s S] [--clean-trajectories N]
           PlanAct.Bench teacher [--requests N] [--delay-ms MS] [--concurrency 1,16,64,256]
+          PlanAct.Bench pipeline [--copies N] [--delay-ms MS] [--concurrency N]
 
         reader   generates (once, cached in --work, default bench/.data) a WebArena-Lite SFT JSON file of at least
                  --size-mb MB (default 500) and a JSONL file of the same trajectories, then measures in a fresh child
@@ -18,6 +19,10 @@ public static class Program
                  that answers after --delay-ms (default 200), at each --concurrency level (default 1,16,64,256), with
                  --requests per level (default max(50, 16 x concurrency)) and a fresh ledger each time; prints
                  requests/s against concurrency / delay, client CPU per request and latency beyond the delay.
+        pipeline runs samples/pipeline.yaml (annotate -> act -> export) over the samples replicated --copies times
+                 (default 100) as `planact run` does, against a loopback teacher in a child process answering after
+                 --delay-ms (default 200) at --concurrency (default 64), then again with everything done; prints wall
+                 time against the ideal, per-stage time, requests/s and peak memory.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -28,6 +33,7 @@ public static class Program
             {
                 ["reader", .. var rest] => await ReaderBenchmark.RunAsync(ReaderOptions.Parse(rest)),
                 ["teacher", .. var rest] => await TeacherBenchmark.RunAsync(TeacherBenchOptions.Parse(rest)),
+                ["pipeline", .. var rest] => await PipelineBenchmark.RunAsync(PipelineBenchOptions.Parse(rest)),
                 [Measurement.Command, .. var rest] => await Measurement.RunChildAsync(rest),
                 [LoopbackServer.Command, .. var rest] => await LoopbackServer.RunChildAsync(rest),
                 _ => UsageError(),

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using PlanAct.Html;
 using PlanAct.Inspection;
 using PlanAct.IO;
 using PlanAct.Pipeline.Report;
@@ -8,6 +7,7 @@ using PlanAct.Stages;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Pipeline;
 
@@ -39,7 +39,7 @@ public sealed record PipelineRunOptions
 public sealed record PipelineResult(
     string RunId,
     TeacherMode Mode,
-    InspectReport? Input,
+    RunInput? Input,
     IReadOnlyList<NodeResult> Stages,
     IReadOnlyList<CostEstimateLine> Estimate,
     IReadOnlyList<BatchRequestFile> RequestFiles,
@@ -122,7 +122,7 @@ public static partial class PipelineRunner
         var manifest = new RunManifest(
             runId, pipeline.Name, pipeline.Path, options.CommandLine, options.Mode.ToString().ToLowerInvariant(), started, DateTimeOffset.UtcNow,
             session.Options.ToString(), session.Ledger.Path, options.Shard?.ToString(),
-            input is null ? null : new RunInput(input.Trajectories, input.Steps, input.Sites, input.StepsPerTrajectory),
+            input,
             [.. ordered.Select(r => new RunStage(
                 r.Stage, r.Status.ToString().ToLowerInvariant(), r.Summary, r.Seconds, r.Problems,
                 [.. r.Outputs.Select(o => new RunOutput(Relative(pipeline.RunDir, o.Path), o.TrainingData))],
@@ -139,18 +139,29 @@ public static partial class PipelineRunner
         return new PipelineResult(runId, options.Mode, input, ordered, estimate, files, problems.Problems, manifestPath, reportPath);
     }
 
-    /// <summary>Reads the trajectories once before anything is sent: invalid input stops the run unless skip_invalid is set.</summary>
-    private static async Task<InspectReport> ValidateAsync(string path, bool skipInvalid, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the trajectories once before anything is sent (parsing only: page views and tokens are the stages' work):
+    /// invalid input stops the run unless skip_invalid is set. Gives the counts the report shows.
+    /// </summary>
+    private static async Task<RunInput> ValidateAsync(string path, bool skipInvalid, CancellationToken cancellationToken)
     {
-        var report = await Inspector.InspectAsync(path, TokenCounter.O200k, cancellationToken);
-        if (!skipInvalid && report.Problems.FirstOrDefault(p => p.Severity == InputProblem.Error) is { } first)
+        var problems = new ProblemLog(skipInvalid: true);
+        var steps = new List<int>();
+        var sites = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems }, cancellationToken))
+        {
+            steps.Add(trajectory.Steps.Count);
+            sites[trajectory.Site] = sites.GetValueOrDefault(trajectory.Site) + 1;
+        }
+
+        if (!skipInvalid && problems.Problems.FirstOrDefault(p => p.Severity == InputProblem.Error) is { } first)
         {
             throw new InputException(
                 first.Location,
-                $"{first.Reason} ({report.Errors} invalid in all; `planact inspect {path}` lists them, or set skip_invalid: true in the pipeline to go on without them)");
+                $"{first.Reason} ({problems.ErrorCount} invalid in all; `planact inspect {path}` lists them, or set skip_invalid: true in the pipeline to go on without them)");
         }
 
-        return report;
+        return new RunInput(steps.Count, steps.Sum(), sites, Distribution.Of(steps));
     }
 
     /// <summary>A run id: the start time (UTC) and four random hex digits, e.g. 20260101T120000Z-3f2a.</summary>

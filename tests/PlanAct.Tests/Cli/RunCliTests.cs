@@ -104,6 +104,34 @@ public class RunCliTests
 
         var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "plans.stats.json"))).RootElement;
         Assert.Equal(17, stats.GetProperty("ok").GetInt32());
+
+        // A dry run after it finds every answer in the ledger, writes no output and lets nothing downstream run.
+        var executorWritten = File.GetLastWriteTimeUtc(Path.Combine(run, "executor.jsonl"));
+        var dry = await PlanactProcess.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--dry-run"]));
+        Assert.True(dry.ExitCode == 0, dry.Stderr);
+        Assert.Contains("annotate: waiting: dry run: 0 requests to send for 17 items", dry.Stderr, StringComparison.Ordinal);
+        Assert.Contains("act: blocked", dry.Stderr, StringComparison.Ordinal);
+        Assert.Equal(executorWritten, File.GetLastWriteTimeUtc(Path.Combine(run, "executor.jsonl")));
+        Assert.Equal(17, teacher.Calls);
+    }
+
+    [Fact]
+    public async Task Batch_flag_runs_the_pipeline_through_the_batch_api_with_the_online_outputs()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var online = TestPaths.TempDir();
+        var batched = TestPaths.TempDir();
+
+        var first = await PlanactProcess.RunAsync(Key, Args(online, Teacher(teacher)));
+        var batch = await PlanactProcess.RunAsync(Key, Args(batched, [.. Teacher(teacher), "--batch", "--batch-poll", "0.05"]));
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.True(batch.ExitCode == 0, batch.Stderr);
+        Assert.Contains("(batch)", batch.Stderr, StringComparison.Ordinal);
+        foreach (var file in new[] { "plans.jsonl", "executor.jsonl" })
+        {
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(online, "run", file)), await File.ReadAllTextAsync(Path.Combine(batched, "run", file)));
+        }
     }
 
     [Fact]

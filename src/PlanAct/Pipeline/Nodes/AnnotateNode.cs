@@ -30,7 +30,7 @@ public sealed class AnnotateNode : IPipelineNode
         var run = await new StageRunner<Trajectory, PlanRecord>(stage, context.Session).RunAsync(
             () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = context.Problems }, cancellationToken),
             outPath, context.Mode, context.Batch, context.Shard, context.Progress, cancellationToken);
-        return TeacherNodeResult.Of(run, outPath, "planner", clock.Elapsed);
+        return TeacherNodeResult.Of(run, context.Mode, outPath, "planner", clock.Elapsed);
     }
 
     private static AnnotateOptions Read(StageOptions options)

@@ -17,8 +17,8 @@ namespace PlanAct.Pipeline.Report;
 /// </summary>
 public static class RunReport
 {
-    /// <summary>Records read per training-data file for the token chart; a larger file is sampled from its start.</summary>
-    public const int MaxRecordsPerFile = 20_000;
+    /// <summary>Records read per training-data file for the plan and token charts; a larger file is charted from its start.</summary>
+    public const int MaxRecordsPerFile = 2_000;
 
     public static async Task WriteAsync(string runDir, string outPath, CancellationToken cancellationToken = default)
     {
@@ -74,7 +74,8 @@ public static class RunReport
                 tokens.Add(example.Messages.Sum(m => TokenCounter.O200k.Count(m.Content)));
             }
 
-            page.Append("<h3>").Append(E(output.TrainingData!)).Append(" (").Append(E(output.Path)).Append(")</h3>");
+            page.Append("<h3>").Append(E(output.TrainingData!)).Append(" (").Append(E(output.Path))
+                .Append(tokens.Count == MaxRecordsPerFile ? string.Create(CultureInfo.InvariantCulture, $", its first {MaxRecordsPerFile:N0} records") : "").Append(")</h3>");
             page.Append(SvgChart.Histogram($"tokens per {output.TrainingData} record", tokens, "tokens (o200k, all messages)"));
         }
 
