@@ -1,6 +1,9 @@
 using System.CommandLine;
 using PlanAct.Export;
 using PlanAct.IO;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Cost;
+using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
 
 namespace PlanAct.Cli.Commands;
@@ -25,9 +28,11 @@ internal static class ExportCommand
         var card = new Option<string?>("--card") { Description = "Where to write the dataset card. Default: README.md beside --out, unless a README that planact did not write is there." };
         var maxPageTokens = CommandOptions.MaxPageTokens("the first page of each planner example made from a plan record");
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records and export the rest, instead of stopping." };
+        var ledger = new Option<string>("--ledger") { Description = "The teacher ledger that prices the records' requests for the card.", DefaultValueFactory = _ => TeacherLedger.DefaultPath };
+        var config = new Option<string?>("--config") { Description = "Teacher YAML whose prices: section overrides the default price table." };
         var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000")
         {
-            input, format, output, maxTokens, withReasoning, card, maxPageTokens, skipInvalid,
+            input, format, output, maxTokens, withReasoning, card, maxPageTokens, skipInvalid, ledger, config,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -48,7 +53,11 @@ internal static class ExportCommand
             };
             var examples = TrainingRecords.ReadAsync(parse.GetValue(input)!, planner, problems, ct);
             var report = await DatasetExporter.WriteAsync(outputPath, examples, options, ct);
-            var context = new CardContext(parse.GetValue(input)!, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, CommandLine(), DateTimeOffset.UtcNow);
+            var context = new CardContext(parse.GetValue(input)!, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, CommandLine(), DateTimeOffset.UtcNow)
+            {
+                Ledger = parse.GetValue(ledger)!,
+                Cost = await PriceAsync(report, parse.GetValue(ledger)!, parse.GetValue(config), ct),
+            };
             await AtomicFile.WriteAllTextAsync(cardPath, DatasetCard.Render(report, context), ct);
 
             CommandRunner.ReportProblems(problems.Problems);
@@ -68,6 +77,19 @@ internal static class ExportCommand
             return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    /// <summary>The cost of the records' requests, or null when there are none to price or no ledger to price them from.</summary>
+    private static async Task<RecordsCost?> PriceAsync(ExportReport report, string ledgerPath, string? configPath, CancellationToken cancellationToken)
+    {
+        if (report.TeacherRequests.Count == 0 || !File.Exists(ledgerPath))
+        {
+            return null;
+        }
+
+        var prices = (configPath is null ? new TeacherOptions() : TeacherConfigFile.Apply(new TeacherOptions(), configPath)).Prices;
+        await using var ledger = await TeacherLedger.OpenAsync(ledgerPath, cancellationToken);
+        return await RecordsCost.OfAsync(ledger, report.TeacherRequests, prices, cancellationToken);
     }
 
     private static string CommandLine() =>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using PlanAct.Loopback;
+using PlanAct.Teacher.Ledger;
 
 namespace PlanAct.Tests.Cli;
 
@@ -21,7 +23,11 @@ public class CotCliTests
 
         var annotate = await PlanactProcess.RunAsync(Key, Teacher("annotate", "--input", Samples, "--out", plans, "--mode", "cot"));
         var act = await PlanactProcess.RunAsync(Key, Teacher("act", "--input", Samples, "--plans", plans, "--out", executor, "--cot"));
-        var exportExecutor = await PlanactProcess.RunAsync("export", "--input", executor, "--format", "openai-chat", "--out", Path.Combine(dir, "executor.openai.jsonl"), "--with-reasoning");
+        var prices = Path.Combine(dir, "prices.yaml");
+        await File.WriteAllTextAsync(prices, "prices:\n  models:\n    loopback-model: { input: 1.0, output: 2.0 }\n");
+        var exportExecutor = await PlanactProcess.RunAsync(
+            "export", "--input", executor, "--format", "openai-chat", "--out", Path.Combine(dir, "executor.openai.jsonl"), "--with-reasoning",
+            "--ledger", Path.Combine(dir, "ledger.db"), "--config", prices);
         var exportPlanner = await PlanactProcess.RunAsync("export", "--input", plans, "--format", "openai-chat", "--out", Path.Combine(dir, "planner.openai.jsonl"), "--with-reasoning", "--card", Path.Combine(dir, "planner.md"));
 
         Assert.True(annotate.ExitCode == 0, annotate.Stderr);
@@ -36,6 +42,18 @@ public class CotCliTests
             var target = json.RootElement.GetProperty("messages").EnumerateArray().Last();
             Assert.Equal("assistant", target.GetProperty("role").GetString());
             Assert.StartsWith($"<think>\n{ScriptedExecutor.Reasoning}\n</think>\n\n", target.GetProperty("content").GetString(), StringComparison.Ordinal);
+        }
+
+        // The card prices exactly the act requests from the ledger's token counts.
+        await using (var ledger = await TeacherLedger.OpenAsync(Path.Combine(dir, "ledger.db")))
+        {
+            var totals = (await ledger.TotalsAsync()).Single(t => t.Stage == "act");
+            var dollars = ((totals.InputTokens * 1.0m) + (totals.OutputTokens * 2.0m)) / 1_000_000m;
+            var card = await File.ReadAllTextAsync(Path.Combine(dir, "README.md"));
+            Assert.Contains(
+                string.Create(CultureInfo.InvariantCulture, $"${dollars:0.0000} for the 115 teacher requests behind these records ({totals.InputTokens:N0} input + {totals.OutputTokens:N0} output tokens; 0 answered"),
+                card,
+                StringComparison.Ordinal);
         }
 
         foreach (var line in await File.ReadAllLinesAsync(Path.Combine(dir, "planner.openai.jsonl")))
