@@ -1,6 +1,8 @@
 using System.CommandLine;
 using PlanAct.Export;
 using PlanAct.IO;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
 
 namespace PlanAct.Cli.Commands;
@@ -25,9 +27,11 @@ internal static class ExportCommand
         var card = new Option<string?>("--card") { Description = "Where to write the dataset card. Default: README.md beside --out, unless a README that planact did not write is there." };
         var maxPageTokens = CommandOptions.MaxPageTokens("the first page of each planner example made from a plan record");
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records and export the rest, instead of stopping." };
+        var ledger = new Option<string>("--ledger") { Description = "The teacher ledger that prices the records' requests for the card.", DefaultValueFactory = _ => TeacherLedger.DefaultPath };
+        var config = new Option<string?>("--config") { Description = "Teacher YAML whose prices: section overrides the default price table." };
         var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000")
         {
-            input, format, output, maxTokens, withReasoning, card, maxPageTokens, skipInvalid,
+            input, format, output, maxTokens, withReasoning, card, maxPageTokens, skipInvalid, ledger, config,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -46,7 +50,9 @@ internal static class ExportCommand
                 WithReasoning = parse.GetValue(withReasoning),
             };
             var pages = new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) };
-            var (report, pagesCut) = await DatasetExporter.ExportFileAsync(parse.GetValue(input)!, outputPath, cardPath, options, pages, CommandRunner.CommandLine(), problems, ct);
+            var prices = (parse.GetValue(config) is { } configPath ? TeacherConfigFile.Apply(new TeacherOptions(), configPath) : new TeacherOptions()).Prices;
+            var (report, pagesCut) = await DatasetExporter.ExportFileAsync(
+                parse.GetValue(input)!, outputPath, cardPath, options, pages, new CardSources(CommandRunner.CommandLine(), parse.GetValue(ledger)!, prices), problems, ct);
 
             CommandRunner.ReportProblems(problems.Problems);
             foreach (var overlong in report.Overlong.Take(50))

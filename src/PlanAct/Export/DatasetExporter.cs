@@ -1,6 +1,8 @@
 using PlanAct.Html;
 using PlanAct.Inspection;
 using PlanAct.IO;
+using PlanAct.Teacher.Cost;
+using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
 
 namespace PlanAct.Export;
@@ -16,6 +18,9 @@ public sealed record ExportOptions(IExampleFormatter Formatter)
     public TokenCounter Counter { get; init; } = TokenCounter.O200k;
 }
 
+/// <summary>Where a dataset card's provenance comes from: the command that made it, and the ledger and prices of its cost.</summary>
+public sealed record CardSources(string Command, string Ledger, PriceTable Prices);
+
 /// <summary>An example left out because it is longer than the token limit.</summary>
 public sealed record OverlongExample(string Id, int Tokens);
 
@@ -28,7 +33,7 @@ public sealed record ExportReport(
     IReadOnlyDictionary<string, int> Teachers,
     int SourceTrajectories,
     int SourcePlans,
-    int TeacherRequests,
+    IReadOnlySet<string> TeacherRequests,
     int WithReasoning,
     IReadOnlyList<OverlongExample> Overlong);
 
@@ -103,21 +108,37 @@ public static class DatasetExporter
         }
 
         var written = await JsonlFile.WriteAsync(path, Lines(), line => line, cancellationToken);
-        return new ExportReport(written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests.Count, withReasoning, overlong);
+        return new ExportReport(written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong);
     }
 
     /// <summary>
     /// Exports a file of example or plan records (plans become planner examples) and writes its dataset card at
-    /// <paramref name="cardPath"/>: what <c>planact export</c> and the pipeline's export do.
+    /// <paramref name="cardPath"/>, the cost priced from the ledger: what <c>planact export</c> and the pipeline's export do.
     /// </summary>
     public static async Task<(ExportReport Report, int PagesCut)> ExportFileAsync(
-        string inputPath, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, string command, ProblemLog problems, CancellationToken cancellationToken = default)
+        string inputPath, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
     {
         var planner = new PlannerExamples(pages);
         var report = await WriteAsync(outputPath, TrainingRecords.ReadAsync(inputPath, planner, problems, cancellationToken), options, cancellationToken);
-        var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, command, DateTimeOffset.UtcNow);
+        var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
+        {
+            Ledger = sources.Ledger,
+            Cost = await PriceAsync(report, sources, cancellationToken),
+        };
         await AtomicFile.WriteAllTextAsync(cardPath, DatasetCard.Render(report, context), cancellationToken);
         return (report, planner.PagesCut);
+    }
+
+    /// <summary>The cost of the records' requests, or null when there are none to price or no ledger to price them from.</summary>
+    private static async Task<RecordsCost?> PriceAsync(ExportReport report, CardSources sources, CancellationToken cancellationToken)
+    {
+        if (report.TeacherRequests.Count == 0 || !File.Exists(sources.Ledger))
+        {
+            return null;
+        }
+
+        await using var ledger = await TeacherLedger.OpenAsync(sources.Ledger, cancellationToken);
+        return await RecordsCost.OfAsync(ledger, report.TeacherRequests, sources.Prices, cancellationToken);
     }
 
     private static void Increment(SortedDictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;

@@ -116,6 +116,32 @@ public class RunCliTests
     }
 
     [Fact]
+    public async Task A_cot_pipeline_annotates_and_acts_with_reasoning_and_exports_it_and_a_rerun_sends_nothing()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedExecutor.IsExecutorRequest(r) ? ScriptedExecutor.Valid(r) : ScriptedPlans.ValidCot(r));
+        var dir = TestPaths.TempDir();
+        var run = Path.Combine(dir, "run");
+        var pipeline = Path.Combine(dir, "cot.yaml");
+        await File.WriteAllTextAsync(
+            pipeline,
+            $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate:\n    options: {{ mode: cot }}\n  act:\n    options: {{ cot: true }}\n"
+            + "  export:\n    options: { with_reasoning: true }\n");
+
+        var first = await PlanactProcess.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
+        var calls = teacher.Calls;
+        var again = await PlanactProcess.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "plans.cot.jsonl")).Length);
+        Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "executor.cot.jsonl")).Length);
+        Assert.All(File.ReadAllLines(Path.Combine(run, "export", "executor.openai-chat.jsonl")), line =>
+            Assert.StartsWith("<think>", JsonDocument.Parse(line).RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString(), StringComparison.Ordinal));
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(calls, teacher.Calls);
+        Assert.Contains("act: done: 115 ok (115 from an earlier run)", again.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Batch_flag_runs_the_pipeline_through_the_batch_api_with_the_online_outputs()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));

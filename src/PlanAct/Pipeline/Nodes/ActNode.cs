@@ -8,12 +8,14 @@ using PlanAct.Trajectories;
 
 namespace PlanAct.Pipeline.Nodes;
 
-/// <summary>act: executor examples from the trajectories and annotate's plans into <c>executor.jsonl</c>. Options: max_page_tokens.</summary>
+/// <summary>
+/// act: executor examples from the trajectories and annotate's plans, into <c>executor.jsonl</c>, or with <c>cot: true</c>
+/// into <c>executor.cot.jsonl</c> with the teacher's reasoning for every action (a teacher stage, resumed from its
+/// output and the ledger). Options: cot, max_page_tokens.
+/// </summary>
 public sealed class ActNode : IPipelineNode
 {
-    public const string Output = "executor.jsonl";
-
-    public string Name => "act";
+    public string Name => ExecutorReasoningStage.StageName;
 
     public IReadOnlyList<string> Requires => [AnnotateStage.StageName];
 
@@ -32,9 +34,26 @@ public sealed class ActNode : IPipelineNode
 
         var clock = Stopwatch.StartNew();
         var input = context.Pipeline.Input("trajectories", Name);
-        var outPath = context.PathFor(Output);
+        var (cot, pages) = Read(options);
+        var act = await ActRun.OpenAsync(
+            plans.Path,
+            () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = context.Problems }, cancellationToken).Where(t => context.Shard?.Contains(t.Id) != false),
+            input,
+            pages,
+            context.Problems,
+            cancellationToken);
+        if (cot)
+        {
+            // Steps are this shard's already (their trajectories were filtered), so the runner gets no shard of its own.
+            var outCot = context.PathFor("executor.cot.jsonl");
+            var stage = new ExecutorReasoningStage(act.Builder, context.Session.ModelFor(Name));
+            var run = await new StageRunner<PlannedStep, TrainingExample>(stage, context.Session).RunAsync(
+                () => PlannedStep.Of(act.Planned(cancellationToken)), outCot, context.Mode, context.Batch, null, context.Progress, cancellationToken);
+            return TeacherNodeResult.Of(run, context.Mode, outCot, "executor", clock.Elapsed);
+        }
+
+        var outPath = context.PathFor("executor.jsonl");
         var statsPath = StageStats.PathBeside(outPath);
-        var pages = Read(options);
         var fingerprint = await StageStats.FingerprintAsync([input, plans.Path], string.Create(CultureInfo.InvariantCulture, $"act max_page_tokens={pages.MaxPageTokens} shard={context.Shard}"), cancellationToken);
         var output = new NodeOutput(outPath, "executor");
         if (File.Exists(outPath) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
@@ -44,17 +63,16 @@ public sealed class ActNode : IPipelineNode
         }
 
         var errorsBefore = context.Problems.ErrorCount;
-        var trajectories = TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = context.Problems }, cancellationToken)
-            .Where(t => context.Shard?.Contains(t.Id) != false);
-        var report = await ActRun.WriteAsync(trajectories, input, plans.Path, outPath, pages, context.Problems, cancellationToken);
+        var (examples, planned) = await act.WriteAsync(outPath, cancellationToken);
+        var withoutPlan = act.Pairing.TrajectoriesWithoutPlan.Count;
         var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (report.TrajectoriesWithoutPlan.Count > 0)
+        if (withoutPlan > 0)
         {
-            skipped["no plan (annotate quarantined or skipped it)"] = report.TrajectoriesWithoutPlan.Count;
+            skipped["no plan (annotate quarantined or skipped it)"] = withoutPlan;
         }
 
         var stats = new StageStats(
-            Name, report.Planned + report.TrajectoriesWithoutPlan.Count, report.Planned, 0, report.TrajectoriesWithoutPlan.Count,
+            Name, planned + withoutPlan, planned, 0, withoutPlan,
             new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [], clock.Elapsed.TotalSeconds, context.Shard?.ToString(), fingerprint);
         await StageStats.WriteAsync(statsPath, stats, cancellationToken);
         Report(context, stats, clock.Elapsed);
@@ -62,7 +80,7 @@ public sealed class ActNode : IPipelineNode
             Name,
             NodeStatus.Done,
             [output],
-            $"{report.Examples} examples from {report.Planned} trajectories, {report.TrajectoriesWithoutPlan.Count} without a plan, {report.PagesCut} pages cut to {pages.MaxPageTokens} tokens")
+            $"{examples} examples from {planned} trajectories, {withoutPlan} without a plan, {act.Builder.PagesCut} pages cut to {pages.MaxPageTokens} tokens")
         {
             Problems = context.Problems.ErrorCount - errorsBefore,
             Seconds = clock.Elapsed.TotalSeconds,
@@ -73,6 +91,9 @@ public sealed class ActNode : IPipelineNode
     private void Report(PipelineContext context, StageStats stats, TimeSpan elapsed) =>
         context.Progress?.Report(new StageProgress(Name, stats.Total, 0, stats.Ok, 0, stats.Skipped, 0, elapsed, 0, 0, 0, 0));
 
-    private static ExamplePageOptions Read(StageOptions options) =>
-        new() { MaxPageTokens = options.OnlyThese("max_page_tokens").Int("max_page_tokens", ExamplePageOptions.DefaultMaxPageTokens) };
+    private static (bool Cot, ExamplePageOptions Pages) Read(StageOptions options)
+    {
+        options.OnlyThese("cot", "max_page_tokens");
+        return (options.Bool("cot", false), new ExamplePageOptions { MaxPageTokens = options.Int("max_page_tokens", ExamplePageOptions.DefaultMaxPageTokens) });
+    }
 }

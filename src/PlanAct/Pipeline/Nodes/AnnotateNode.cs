@@ -6,10 +6,13 @@ using PlanAct.Trajectories;
 
 namespace PlanAct.Pipeline.Nodes;
 
-/// <summary>annotate: grounded plans for <c>inputs.trajectories</c> into <c>plans.jsonl</c>. Options: max_page_tokens, examples.</summary>
+/// <summary>
+/// annotate: plans for <c>inputs.trajectories</c>, into <c>plans.jsonl</c> (grounded) or <c>plans.cot.jsonl</c> (CoT: the
+/// outputs differ, so switching modes never mixes them). Options: mode (grounded, cot), max_page_tokens,
+/// describe_page_tokens, examples.
+/// </summary>
 public sealed class AnnotateNode : IPipelineNode
 {
-    public const string Output = "plans.jsonl";
 
     public string Name => AnnotateStage.StageName;
 
@@ -25,8 +28,9 @@ public sealed class AnnotateNode : IPipelineNode
     {
         var clock = Stopwatch.StartNew();
         var input = context.Pipeline.Input("trajectories", Name);
-        var outPath = context.PathFor(Output);
-        var stage = new AnnotateStage(Read(options), context.Session.ModelFor(Name));
+        var settings = Read(options);
+        var outPath = context.PathFor(settings.Mode == AnnotateMode.Cot ? "plans.cot.jsonl" : "plans.jsonl");
+        var stage = new AnnotateStage(settings, context.Session.ModelFor(Name));
         var run = await new StageRunner<Trajectory, PlanRecord>(stage, context.Session).RunAsync(
             () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = context.Problems }, cancellationToken),
             outPath, context.Mode, context.Batch, context.Shard, context.Progress, cancellationToken);
@@ -35,11 +39,18 @@ public sealed class AnnotateNode : IPipelineNode
 
     private static AnnotateOptions Read(StageOptions options)
     {
-        options.OnlyThese("max_page_tokens", "examples");
+        options.OnlyThese("mode", "max_page_tokens", "describe_page_tokens", "examples");
         var defaults = new AnnotateOptions();
         return new AnnotateOptions
         {
+            Mode = options.String("mode") switch
+            {
+                null or "grounded" => AnnotateMode.Grounded,
+                "cot" => AnnotateMode.Cot,
+                var other => throw options.Error("mode", $"\"{other}\" is not grounded or cot"),
+            },
             MaxPageTokens = options.Int("max_page_tokens", defaults.MaxPageTokens),
+            DescribePageTokens = options.Int("describe_page_tokens", defaults.DescribePageTokens),
             Examples = options.PathOf("examples") is { } path ? AnnotationExamples.Load(path) : AnnotationExamples.BuiltIn,
         };
     }

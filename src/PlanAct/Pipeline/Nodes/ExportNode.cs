@@ -58,7 +58,8 @@ public sealed class ExportNode : IPipelineNode
             {
                 var outPath = Path.Combine(folder, $"{source.TrainingData}.{format.Name}.jsonl");
                 var (report, _) = await DatasetExporter.ExportFileAsync(
-                    source.Path, outPath, Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages, context.CommandLine, context.Problems, cancellationToken);
+                    source.Path, outPath, Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages,
+                    new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
                 written += report.Written;
                 overlong += report.Overlong.Count;
             }

@@ -16,9 +16,6 @@ namespace PlanAct.Stages.Act;
 /// </summary>
 public sealed class ExecutorExamples(ExamplePageOptions options)
 {
-    /// <summary>What the current round shows when the page renders to nothing.</summary>
-    public const string EmptyPage = "(the page is empty)";
-
     private static readonly PromptTemplate System = PromptTemplate.Load(typeof(ExecutorExamples), "ExecutorSystem.md");
 
     private int _pagesCut;
@@ -61,7 +58,7 @@ public sealed class ExecutorExamples(ExamplePageOptions options)
             Interlocked.Increment(ref _pagesCut);
         }
 
-        messages.Add(ExampleMessage.User(page.Html.Length == 0 ? EmptyPage : page.Html));
+        messages.Add(ExampleMessage.User(page.Shown));
         messages.Add(ExampleMessage.Assistant(ActionPrinter.Print(trajectory.Steps[step].Action)));
         return new TrainingExample(
             ExampleId(trajectory.Id, step), ExampleKind.Executor, trajectory.Site, trajectory.Task, messages.ToEquatableList(),

@@ -46,6 +46,7 @@ public sealed class PlanPairing
 
     /// <summary>
     /// Yields each trajectory that has a grounding plan. After the last one, every plan nobody claimed is warned about.
+    /// Each enumeration is a pass of its own (a stage run reads its input more than once).
     /// </summary>
     /// <param name="trajectories">The trajectories, e.g. from <see cref="TrajectoryFiles.ReadAsync"/>.</param>
     /// <param name="inputPath">Names trajectories that carry no source location of their own.</param>
@@ -54,6 +55,8 @@ public sealed class PlanPairing
     public async IAsyncEnumerable<PlannedTrajectory> PairAsync(
         IAsyncEnumerable<Trajectory> trajectories, string inputPath, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        _seen.Clear();
+        _withoutPlan.Clear();
         await foreach (var trajectory in trajectories.WithCancellation(cancellationToken))
         {
             var location = trajectory.Source ?? new SourceLocation(inputPath);
