@@ -54,7 +54,12 @@ public sealed record PipelineDefinition
             RunDir = Resolve(file.RunDir ?? System.IO.Path.Combine("runs", file.Name ?? System.IO.Path.GetFileNameWithoutExtension(path))),
             SkipInvalid = file.SkipInvalid,
             Stages = stages,
-            ApplyTeacher = options => TeacherConfigFile.Apply(options, file, path),
+            ApplyTeacher = options =>
+            {
+                // teacher.ledger is a path like the others: relative to the pipeline file.
+                var applied = TeacherConfigFile.Apply(options, file, path);
+                return file.Teacher?.Ledger is { } ledger ? applied with { LedgerPath = Resolve(ledger) } : applied;
+            },
         };
     }
 

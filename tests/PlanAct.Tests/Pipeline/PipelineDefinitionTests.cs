@@ -84,6 +84,16 @@ public class PipelineDefinitionTests
     }
 
     [Fact]
+    public void The_teacher_ledger_of_a_pipeline_is_relative_to_the_file_like_its_other_paths()
+    {
+        var path = Write("teacher:\n  ledger: state/ledger.db\nstages:\n  annotate: {}\n");
+
+        var teacher = PipelineDefinition.Load(path).ApplyTeacher(new TeacherOptions());
+
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(path)!, "state", "ledger.db"), teacher.LedgerPath);
+    }
+
+    [Fact]
     public void Unknown_top_level_keys_are_errors_with_their_line()
     {
         var path = Write("name: x\nstagez:\n  annotate: {}\n");
