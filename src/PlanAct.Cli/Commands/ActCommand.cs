@@ -28,7 +28,7 @@ internal static class ActCommand
             var builder = new ExecutorExamples(new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) });
             var trajectories = TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems }, ct);
             var planned = 0;
-            var examples = pairing.PairAsync(trajectories, inputPath, problems, ct).SelectMany(item =>
+            var examples = pairing.PairPlansAsync(trajectories, inputPath, problems, ct).SelectMany(item =>
             {
                 planned++;
                 return builder.Build(item).ToAsyncEnumerable();
@@ -36,8 +36,8 @@ internal static class ActCommand
             var count = await ExampleJsonl.WriteAsync(outputPath, examples, ct);
             CommandRunner.ReportProblems(problems.Problems);
             Console.Error.WriteLine(
-                $"planact: act: {count} examples from {planned} trajectories ok, {pairing.TrajectoriesWithoutPlan.Count} trajectories skipped without a plan, "
-                + $"{pairing.PlansWithoutTrajectory.Count} plans without a trajectory, {problems.ErrorCount} skipped as invalid, "
+                $"planact: act: {count} examples from {planned} trajectories ok, {pairing.TrajectoriesWithoutRecord.Count} trajectories skipped without a plan, "
+                + $"{pairing.RecordsWithoutTrajectory.Count} plans without a trajectory, {problems.ErrorCount} skipped as invalid, "
                 + $"{builder.PagesCut} pages cut to {parse.GetValue(maxPageTokens)} tokens -> {outputPath}");
             return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));

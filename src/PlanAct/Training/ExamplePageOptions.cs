@@ -12,5 +12,11 @@ public sealed record ExamplePageOptions
 
     public TokenCounter Counter { get; init; } = TokenCounter.O200k;
 
+    /// <summary>What a turn shows when the page renders to nothing.</summary>
+    public const string EmptyPage = "(the page is empty)";
+
+    /// <summary>The page as a turn shows it: its fitted view, or <see cref="EmptyPage"/>.</summary>
+    public static string Shown(BudgetedPage page) => page.Html.Length == 0 ? EmptyPage : page.Html;
+
     public BudgetedPage Fit(string html, PageViewOptions view) => PageBudget.Fit(PageView.Render(html, view), MaxPageTokens, Counter);
 }
