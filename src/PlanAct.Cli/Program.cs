@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(BatchCommand.Build());
         root.Subcommands.Add(ActCommand.Build());
         root.Subcommands.Add(DynamicActCommand.Build());
+        root.Subcommands.Add(TasksCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         return root;
     }
