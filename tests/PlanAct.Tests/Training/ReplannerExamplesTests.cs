@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
@@ -160,5 +161,20 @@ public class ReplannerExamplesTests
         var examples = await TrainingRecords.ReadAsync(path, new ExampleBuilders(new ExamplePageOptions()), new ProblemLog()).ToListAsync();
         Assert.Equal(trajectories.Sum(t => t.Steps.Count - 1), examples.Count);
         Assert.All(examples, e => Assert.Equal(ExampleKind.Replanner, e.Kind));
+    }
+
+    [Fact]
+    public async Task Schema_file_names_every_field_the_writer_emits()
+    {
+        using var schema = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(TestPaths.Root, "schemas", "replan.schema.json")));
+        var properties = schema.RootElement.GetProperty("properties");
+        var round = properties.GetProperty("rounds").GetProperty("items").GetProperty("properties");
+        var step = schema.RootElement.GetProperty("$defs").GetProperty("steps").GetProperty("items").GetProperty("properties");
+        using var line = JsonDocument.Parse(ReplanJsonl.Format(TestPlans.ReplansFor((await TestPlans.SampleTrajectoriesAsync())[0])));
+
+        Assert.All(line.RootElement.EnumerateObject(), p => Assert.True(properties.TryGetProperty(p.Name, out _), $"schema lacks \"{p.Name}\""));
+        Assert.All(line.RootElement.GetProperty("rounds")[0].EnumerateObject(), p => Assert.True(round.TryGetProperty(p.Name, out _), $"schema lacks rounds[].{p.Name}"));
+        Assert.All(line.RootElement.GetProperty("initial_plan")[0].EnumerateObject(), p => Assert.True(step.TryGetProperty(p.Name, out _), $"schema lacks steps[].{p.Name}"));
+        Assert.Equal(ReplanJsonl.SchemaId, properties.GetProperty("schema").GetProperty("const").GetString());
     }
 }
