@@ -23,7 +23,7 @@ public static class Program
         root.Subcommands.Add(ReplanCommand.Build());
         root.Subcommands.Add(BatchCommand.Build());
         root.Subcommands.Add(ActCommand.Build());
-        root.Subcommands.Add(DynamicActCommand.Build());
+        root.Subcommands.Add(ActCommand.BuildDynamic());
         root.Subcommands.Add(TasksCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         return root;
