@@ -92,6 +92,22 @@ public class TasksCliTests
     }
 
     [Fact]
+    public async Task A_teacher_that_only_repeats_the_seeds_stops_at_the_request_cap_and_exits_4()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Answer(string.Join("\n", ScriptedTasks.Examples(r).Select((e, i) => $"{i + 1}. {e}"))));
+        var dir = TestPaths.TempDir();
+        var outPath = Path.Combine(dir, "tasks.jsonl");
+
+        var result = await PlanactProcess.RunAsync(Key, ["tasks", "generate", "--seeds", Seeds, "--sites", "gitlab", "--per-site", "2", "--max-requests-per-site", "3", "--out", outPath, .. Teacher(teacher, dir)]);
+
+        Assert.True(result.ExitCode == 4, result.Stderr);
+        Assert.Contains("gitlab: 0/2 tasks from 3 requests, 24 candidates rejected", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, teacher.Calls);
+        Assert.Empty(await File.ReadAllTextAsync(outPath));
+        Assert.Equal(24, File.ReadAllLines(TaskJsonl.RejectedPathBeside(outPath)).Length);
+    }
+
+    [Fact]
     public async Task Generate_needs_an_online_teacher()
     {
         var dir = TestPaths.TempDir();

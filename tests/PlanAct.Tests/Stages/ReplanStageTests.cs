@@ -260,4 +260,26 @@ public class ReplanStageTests
         Assert.Equal(planned.Max(p => p.Trajectory.Steps.Count) - 1, teacher.Batches.Count);
         Assert.Equal(Rounds(planned), summary.Costs.Single(c => c.Batch).Sent);
     }
+
+    [Fact]
+    public async Task A_one_action_trajectory_has_no_round_to_replan_and_asks_nothing()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedReplans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var outPath = Path.Combine(dir, "replans.jsonl");
+        var trajectory = (await TestPlans.SampleTrajectoriesAsync())[0];
+        var single = trajectory with { Steps = trajectory.Steps.Take(1).ToEquatableList() };
+        await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir));
+        var stage = new ReplanStage(new ReplanOptions(), "loopback-model");
+
+        var summary = await new StageRunner<PlannedTrajectory, ReplanRecord>(stage, session).RunAsync(
+            () => new[] { new PlannedTrajectory(single, single.Id, TestPlans.For(single).Plan) }.ToAsyncEnumerable(), outPath, TeacherMode.Online);
+
+        Assert.True(summary.Complete);
+        Assert.Equal(0, teacher.Calls);
+        var record = Assert.Single(await ReadAsync(outPath));
+        Assert.Empty(record.Rounds);
+        Assert.Empty(record.Validate());
+        Assert.Equal(record.InitialPlan, record.PlanBefore(0));
+    }
 }
