@@ -29,7 +29,7 @@ public class ReplanCliTests
     [Fact]
     public async Task Annotate_replan_dynamic_act_and_export_make_every_record_and_a_rerun_sends_nothing()
     {
-        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedReplans.ValidForEither(r));
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedExecutor.IsExecutorRequest(r) ? ScriptedExecutor.Valid(r) : ScriptedReplans.ValidForEither(r));
         var dir = TestPaths.TempDir();
         var plans = await AnnotateAsync(teacher, dir);
         var replans = Path.Combine(dir, "replans.jsonl");
@@ -66,6 +66,15 @@ public class ReplanCliTests
                 Assert.EndsWith(PlanText.Format(record.PlanBefore(step.Index), PlanTextStyle.Target).TrimEnd(), example.Messages[0].Content, StringComparison.Ordinal);
             }
         }
+
+        // With --cot the same examples carry the teacher's reasoning for each known action.
+        var cotExecutor = Path.Combine(dir, "dynamic-executor.cot.jsonl");
+        var cot = await PlanactProcess.RunAsync(Key, ["dynamic-act", "--input", Samples, "--replans", replans, "--out", cotExecutor, "--cot", .. Teacher(teacher, dir)]);
+        Assert.True(cot.ExitCode == 0, cot.Stderr);
+        Assert.Contains("dynamic-act: 115 ok (0 from an earlier run), 0 quarantined, 0 skipped", cot.Stderr, StringComparison.Ordinal);
+        var reasoned = await ExampleJsonl.ReadAsync(cotExecutor, new ProblemLog()).ToListAsync();
+        Assert.Equal(examples, reasoned.Select(e => e with { Reasoning = null, Teacher = null, Requests = null }));
+        Assert.All(reasoned, e => Assert.Equal(ScriptedExecutor.Reasoning, e.Reasoning));
 
         // Export: replan records become replanner examples, and both kinds go to every format.
         foreach (var format in new[] { "openai-chat", "sharegpt", "alpaca", "torchtune" })
