@@ -7,26 +7,53 @@ using PlanAct.Trajectories;
 
 namespace PlanAct.Cli.Commands;
 
+/// <summary><c>planact act</c> (executor examples with the global plan) and <c>planact dynamic-act</c> (with the latest replan), each with an optional CoT teacher.</summary>
 internal static class ActCommand
 {
-    public static Command Build(StageInvocation invocation = StageInvocation.Run)
+    public static Command Build(StageInvocation invocation = StageInvocation.Run) => Build(
+        invocation,
+        "act",
+        "--plans",
+        "Plan records (planact/plan@1 JSONL); a plan is matched to the trajectory with its id.",
+        "Make executor examples: one per step of every trajectory that has a plan, the plan in the system message and the ground-truth action as target.",
+        "planact act --input samples/trajectories.jsonl --plans plans.jsonl --out executor.jsonl",
+        ("a plan", "plans"),
+        ActRun.ForPlansAsync);
+
+    public static Command BuildDynamic(StageInvocation invocation = StageInvocation.Run) => Build(
+        invocation,
+        "dynamic-act",
+        "--replans",
+        "Replan records (planact/replan@1 JSONL from planact replan), matched to the trajectory with their id.",
+        "Make dynamic executor examples: one per step of every trajectory that has replans, the latest plan before the step's action in the system message (the initial plan at step 0) and the ground-truth action as target.",
+        "planact dynamic-act --input samples/trajectories.jsonl --replans replans.jsonl --out dynamic-executor.jsonl",
+        ("replans", "replan records"),
+        ActRun.ForReplansAsync);
+
+    private static Command Build<TRecord>(
+        StageInvocation invocation,
+        string name,
+        string recordsFlag,
+        string recordsDescription,
+        string description,
+        string example,
+        (string Singular, string Plural) records,
+        Func<string, Func<IAsyncEnumerable<Trajectory>>, string, ExamplePageOptions, ProblemLog, CancellationToken, Task<ActRun<TRecord>>> open)
     {
         var input = new Option<string>("--input") { Description = "Trajectories: a WebArena-Lite SFT .json, a planact .jsonl, or a folder of them.", Required = true };
-        var plans = new Option<string>("--plans") { Description = "Plan records (planact/plan@1 JSONL); a plan is matched to the trajectory with its id.", Required = true };
+        var recordsPath = new Option<string>(recordsFlag) { Description = recordsDescription, Required = true };
         var output = new Option<string>("--out") { Description = "The executor examples to write (planact/example@1 JSONL). Without --cot written whole or not at all; with --cot appended as answers arrive, and a re-run adds only what is missing.", Required = true };
-        var cot = new Option<bool>("--cot") { Description = "Ask the teacher for the reasoning behind each known action (kept apart in the record's reasoning); needs a teacher (the teacher flags below)." };
+        var cot = new Option<bool>("--cot") { Description = "Ask the teacher for the reasoning behind each known action (kept apart in the record's reasoning); needs a teacher (the teacher flags)." };
         var maxPageTokens = CommandOptions.MaxPageTokens("the current page of each executor example");
-        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid trajectories and plans and use the rest, instead of stopping." };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = $"Report invalid trajectories and {records.Plural} and use the rest, instead of stopping." };
         var teacher = new TeacherArguments();
         var command = StageCommand.Create(
             invocation,
-            "act",
-            "Make executor examples: one per step of every trajectory that has a plan, the plan in the system message and the ground-truth action as target. "
-            + "With --cot the teacher writes the reasoning behind each action; an answer whose action differs from the ground truth is re-asked, then quarantined.\n\n"
-            + "Example:\n  planact act --input samples/trajectories.jsonl --plans plans.jsonl --out executor.jsonl\n"
-            + "  planact act --input samples/trajectories.jsonl --plans plans.jsonl --out executor.cot.jsonl --cot --model gpt-4o-mini",
+            name,
+            description + " With --cot the teacher writes the reasoning behind each action; an answer whose action differs from the ground truth is re-asked, then quarantined.\n\n"
+            + $"Example:\n  {example}\n  {example.Replace(".jsonl --out ", ".jsonl --cot --model gpt-4o-mini --out ", StringComparison.Ordinal)}",
             teacher);
-        foreach (var option in invocation == StageInvocation.Run ? [input, plans, output, cot, maxPageTokens, skipInvalid] : new Option[] { input, plans, output, maxPageTokens, skipInvalid })
+        foreach (var option in invocation == StageInvocation.Run ? [input, recordsPath, output, cot, maxPageTokens, skipInvalid] : new Option[] { input, recordsPath, output, maxPageTokens, skipInvalid })
         {
             command.Options.Add(option);
         }
@@ -36,8 +63,8 @@ internal static class ActCommand
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
             var inputPath = parse.GetValue(input)!;
             var outputPath = parse.GetValue(output)!;
-            var act = await ActRun.OpenAsync(
-                parse.GetValue(plans)!,
+            var act = await open(
+                parse.GetValue(recordsPath)!,
                 () => TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems }, ct),
                 inputPath,
                 new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) },
@@ -53,26 +80,26 @@ internal static class ActCommand
                     parse,
                     teacher,
                     outputPath,
-                    session => new ExecutorReasoningStage(act.Builder, session.ModelFor(ExecutorReasoningStage.StageName)),
-                    () => PlannedStep.Of(act.Planned(ct)),
+                    session => new ExecutorReasoningStage(name, session.ModelFor(name)),
+                    () => act.Steps(ct),
                     ct);
             }
             else
             {
                 if (teacher.Mode(parse) != TeacherMode.Online)
                 {
-                    throw new CommandLineException("--dry-run and --batch need --cot: act without --cot asks no teacher");
+                    throw new CommandLineException($"--dry-run and --batch need --cot: {name} without --cot asks no teacher");
                 }
 
-                var (count, planned) = await act.WriteAsync(outputPath, ct);
-                made = $"{count} examples from {planned} trajectories ok, ";
+                var count = await act.WriteAsync(outputPath, ct);
+                made = $"{count} examples from {act.Paired} trajectories ok, ";
                 code = ExitCodes.Ok;
             }
 
             CommandRunner.ReportProblems(problems.Problems);
             Console.Error.WriteLine(
-                $"planact: act: {made}{act.Pairing.TrajectoriesWithoutPlan.Count} trajectories skipped without a plan, "
-                + $"{act.Pairing.PlansWithoutTrajectory.Count} plans without a trajectory, {problems.ErrorCount} skipped as invalid, "
+                $"planact: {name}: {made}{act.Pairing.TrajectoriesWithoutRecord.Count} trajectories skipped without {records.Singular}, "
+                + $"{act.Pairing.RecordsWithoutTrajectory.Count} {records.Plural} without a trajectory, {problems.ErrorCount} skipped as invalid, "
                 + $"{act.Builder.PagesCut} pages cut to {parse.GetValue(maxPageTokens)} tokens -> {outputPath}");
             return code == ExitCodes.Ok && problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : code;
         }, ct));

@@ -11,7 +11,7 @@ internal static class ExportCommand
 {
     public static Command Build()
     {
-        var input = new Option<string>("--input") { Description = "Example records (planact/example@1) or plan records (planact/plan@1, made into planner examples), JSONL.", Required = true };
+        var input = new Option<string>("--input") { Description = "Example records (planact/example@1), plan records (planact/plan@1, made into planner examples) or replan records (planact/replan@1, made into replanner examples), JSONL.", Required = true };
         var format = new Option<string>("--format") { Description = "The fine-tuning format (see the README for each layout).", Required = true };
         format.AcceptOnlyFromAmong([.. ExampleFormatters.All.Select(f => f.Name)]);
         var output = new Option<string>("--out") { Description = "The JSONL file to write (whole or not at all).", Required = true };
@@ -25,7 +25,7 @@ internal static class ExportCommand
         });
         var withReasoning = new Option<bool>("--with-reasoning") { Description = "Put each example's reasoning before its target as <think>…</think>." };
         var card = new Option<string?>("--card") { Description = "Where to write the dataset card. Default: README.md beside --out, unless a README that planact did not write is there." };
-        var maxPageTokens = CommandOptions.MaxPageTokens("the first page of each planner example made from a plan record");
+        var maxPageTokens = CommandOptions.MaxPageTokens("the page of each planner or replanner example made from a plan or replan record");
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records and export the rest, instead of stopping." };
         var ledger = new Option<string>("--ledger") { Description = "The teacher ledger that prices the records' requests for the card.", DefaultValueFactory = _ => TeacherLedger.DefaultPath };
         var config = new Option<string?>("--config") { Description = "Teacher YAML whose prices: section overrides the default price table." };

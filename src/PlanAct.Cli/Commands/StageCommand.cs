@@ -78,8 +78,7 @@ internal static class StageCommand
 
         if (mode != TeacherMode.DryRun && !options.IsConfigured)
         {
-            Console.Error.WriteLine($"planact: error: no teacher is configured. {HowToConfigure}; or use --dry-run to estimate without one.");
-            return ExitCodes.Usage;
+            return NoTeacher(dryRunHint: true);
         }
 
         using var telemetry = teacher.Telemetry(parse, PipelineRunner.NewRunId());
@@ -141,10 +140,7 @@ internal static class StageCommand
             Console.Error.WriteLine($"planact: skipped {id}: {why}");
         }
 
-        foreach (var line in summary.Costs)
-        {
-            Console.Error.WriteLine($"planact: cost: {line.Stage} {line.Model}{(line.Batch ? " (batch)" : "")}: {line.Sent} sent, {line.Reused} from ledger, {line.InputTokens:N0} in + {line.OutputTokens:N0} out tokens, {TeacherArguments.Dollars(line.Dollars)}");
-        }
+        ReportCosts(summary.Costs);
 
         Console.Error.WriteLine(
             $"planact: {summary.Stage}: {summary.Ok + summary.AlreadyDone} ok ({summary.AlreadyDone} from an earlier run), {summary.Quarantined} quarantined, {summary.Skipped.Count} skipped -> {outPath}");
@@ -156,6 +152,23 @@ internal static class StageCommand
         if (summary.DroppedRecords > 0)
         {
             Console.Error.WriteLine($"planact: warning: {summary.DroppedRecords} records in {outPath} were for items not in this input and were removed");
+        }
+    }
+
+    /// <summary>Says that no teacher is configured and how to configure one; the exit code of a command that needs one.</summary>
+    /// <param name="dryRunHint">Whether the command offers --dry-run instead.</param>
+    public static int NoTeacher(bool dryRunHint)
+    {
+        Console.Error.WriteLine($"planact: error: no teacher is configured. {HowToConfigure}" + (dryRunHint ? "; or use --dry-run to estimate without one." : "."));
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>One line per stage and model: requests sent and reused, tokens, dollars.</summary>
+    public static void ReportCosts(IEnumerable<CostLine> costs)
+    {
+        foreach (var line in costs)
+        {
+            Console.Error.WriteLine($"planact: cost: {line.Stage} {line.Model}{(line.Batch ? " (batch)" : "")}: {line.Sent} sent, {line.Reused} from ledger, {line.InputTokens:N0} in + {line.OutputTokens:N0} out tokens, {TeacherArguments.Dollars(line.Dollars)}");
         }
     }
 

@@ -112,21 +112,21 @@ public static class DatasetExporter
     }
 
     /// <summary>
-    /// Exports a file of example or plan records (plans become planner examples) and writes its dataset card at
+    /// Exports a file of example, plan or replan records (plans and replans become planner and replanner examples) and writes its dataset card at
     /// <paramref name="cardPath"/>, the cost priced from the ledger: what <c>planact export</c> and the pipeline's export do.
     /// </summary>
     public static async Task<(ExportReport Report, int PagesCut)> ExportFileAsync(
         string inputPath, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
     {
-        var planner = new PlannerExamples(pages);
-        var report = await WriteAsync(outputPath, TrainingRecords.ReadAsync(inputPath, planner, problems, cancellationToken), options, cancellationToken);
+        var builders = new ExampleBuilders(pages);
+        var report = await WriteAsync(outputPath, TrainingRecords.ReadAsync(inputPath, builders, problems, cancellationToken), options, cancellationToken);
         var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
         {
             Ledger = sources.Ledger,
             Cost = await PriceAsync(report, sources, cancellationToken),
         };
         await AtomicFile.WriteAllTextAsync(cardPath, DatasetCard.Render(report, context), cancellationToken);
-        return (report, planner.PagesCut);
+        return (report, builders.PagesCut);
     }
 
     /// <summary>The cost of the records' requests, or null when there are none to price or no ledger to price them from.</summary>

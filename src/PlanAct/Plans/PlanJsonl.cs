@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PlanAct.IO;
 
@@ -14,27 +13,9 @@ public static class PlanJsonl
         ReadLocatedAsync(path, problems, cancellationToken).Select(p => p.Record);
 
     /// <summary>Like <see cref="ReadAsync"/>, with the line each record came from (for problems found later).</summary>
-    public static async IAsyncEnumerable<(PlanRecord Record, SourceLocation Location)> ReadLocatedAsync(
-        string path, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
-        {
-            var location = new SourceLocation(path, lineNumber);
-            if (Parse(text, location, problems) is not { } record)
-            {
-                continue;
-            }
-
-            if (!ids.TryAdd(record.Id, lineNumber))
-            {
-                problems.Error(location, $"duplicate id \"{record.Id}\" (first at line {ids[record.Id]})");
-                continue;
-            }
-
-            yield return (record, location);
-        }
-    }
+    public static IAsyncEnumerable<(PlanRecord Record, SourceLocation Location)> ReadLocatedAsync(
+        string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
+        JsonlFile.ReadRecordsAsync(path, (text, location) => Parse(text, location, problems), r => r.Id, problems, cancellationToken);
 
     internal static PlanRecord? Parse(string text, SourceLocation location, ProblemLog problems)
     {
@@ -53,21 +34,14 @@ public static class PlanJsonl
             { Origin: var origin } when string.IsNullOrWhiteSpace(origin) => "missing \"origin\"",
             _ => null,
         };
-        error ??= line.Steps!.Select((s, i) => s switch
-        {
-            null => $"step {i + 1} is null",
-            { Reasoning: var r } when string.IsNullOrWhiteSpace(r) => $"step {i + 1} has no \"reasoning\"",
-            { Step: var st } when string.IsNullOrWhiteSpace(st) => $"step {i + 1} has no \"step\"",
-            _ => null,
-        }).FirstOrDefault(e => e is not null);
+        error ??= StepsError(line.Steps!);
         if (error is not null)
         {
             problems.Error(location, error);
             return null;
         }
 
-        var steps = line.Steps!.Select((s, i) => new PlanStep(i + 1, s!.Reasoning!, s.Description, s.Step!, s.Actions?.ToEquatableList()));
-        return new PlanRecord(line.Id!, line.Site ?? "unknown", line.Task!, line.InitialHtml!, new Plan(steps.ToEquatableList()), line.Origin!)
+        return new PlanRecord(line.Id!, line.Site ?? "unknown", line.Task!, line.InitialHtml!, PlanOf(line.Steps!), line.Origin!)
         {
             Trace = line.Trace,
             Teacher = line.Teacher,
@@ -83,11 +57,27 @@ public static class PlanJsonl
             Site = record.Site,
             Task = record.Task,
             InitialHtml = record.InitialHtml,
-            Steps = [.. record.Plan.Steps.Select(s => new PlanStepLine { Reasoning = s.Reasoning, Description = s.Description, Step = s.Step, Actions = s.Actions?.ToList() })],
+            Steps = LinesOf(record.Plan),
             Origin = record.Origin,
             Trace = record.Trace,
             Teacher = record.Teacher,
             Requests = record.Requests?.ToList(),
         },
         PlanJsonContext.Relaxed.PlanLine);
+
+    /// <summary>Why the step lines of a record do not make a plan, or null when they do.</summary>
+    internal static string? StepsError(List<PlanStepLine?> steps) => steps.Select((s, i) => s switch
+    {
+        null => $"step {i + 1} is null",
+        { Reasoning: var r } when string.IsNullOrWhiteSpace(r) => $"step {i + 1} has no \"reasoning\"",
+        { Step: var st } when string.IsNullOrWhiteSpace(st) => $"step {i + 1} has no \"step\"",
+        _ => null,
+    }).FirstOrDefault(e => e is not null);
+
+    /// <summary>The plan of step lines that passed <see cref="StepsError"/>.</summary>
+    internal static Plan PlanOf(List<PlanStepLine?> steps) =>
+        new(steps.Select((s, i) => new PlanStep(i + 1, s!.Reasoning!, s.Description, s.Step!, s.Actions?.ToEquatableList())).ToEquatableList());
+
+    internal static List<PlanStepLine?> LinesOf(Plan plan) =>
+        [.. plan.Steps.Select(s => new PlanStepLine { Reasoning = s.Reasoning, Description = s.Description, Step = s.Step, Actions = s.Actions?.ToList() })];
 }

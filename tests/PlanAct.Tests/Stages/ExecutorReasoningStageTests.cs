@@ -23,9 +23,11 @@ public class ExecutorReasoningStageTests
         var pairing = await PlanPairing.LoadPlansAsync(plans, new ProblemLog());
         var options = Options(teacher, dir);
         await using var session = await TeacherSession.OpenAsync(options, null);
-        var stage = new ExecutorReasoningStage(new ExecutorExamples(new ExamplePageOptions()), session.ModelFor(ExecutorReasoningStage.StageName));
-        return await new StageRunner<PlannedStep, TrainingExample>(stage, session).RunAsync(
-            () => PlannedStep.Of(pairing.PairAsync(trajectories.ToAsyncEnumerable(), "samples", new ProblemLog())),
+        var stage = new ExecutorReasoningStage("act", session.ModelFor("act"));
+        var builder = new ExecutorExamples(new ExamplePageOptions());
+        return await new StageRunner<ExecutorStep, TrainingExample>(stage, session).RunAsync(
+            () => pairing.PairPlansAsync(trajectories.ToAsyncEnumerable(), "samples", new ProblemLog())
+                .SelectMany(item => builder.Build(item).Select(e => new ExecutorStep(item.Trajectory, e)).ToAsyncEnumerable()),
             outPath,
             mode,
             mode == TeacherMode.Batch ? session.CreateBatchRunner(FastBatches) : null);

@@ -15,7 +15,7 @@ namespace PlanAct.Pipeline.Nodes;
 /// </summary>
 public sealed class ActNode : IPipelineNode
 {
-    public string Name => ExecutorReasoningStage.StageName;
+    public string Name => "act";
 
     public IReadOnlyList<string> Requires => [AnnotateStage.StageName];
 
@@ -35,7 +35,7 @@ public sealed class ActNode : IPipelineNode
         var clock = Stopwatch.StartNew();
         var input = context.Pipeline.Input("trajectories", Name);
         var (cot, pages) = Read(options);
-        var act = await ActRun.OpenAsync(
+        var act = await ActRun.ForPlansAsync(
             plans.Path,
             () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = context.Problems }, cancellationToken).Where(t => context.Shard?.Contains(t.Id) != false),
             input,
@@ -46,9 +46,9 @@ public sealed class ActNode : IPipelineNode
         {
             // Steps are this shard's already (their trajectories were filtered), so the runner gets no shard of its own.
             var outCot = context.PathFor("executor.cot.jsonl");
-            var stage = new ExecutorReasoningStage(act.Builder, context.Session.ModelFor(Name));
-            var run = await new StageRunner<PlannedStep, TrainingExample>(stage, context.Session).RunAsync(
-                () => PlannedStep.Of(act.Planned(cancellationToken)), outCot, context.Mode, context.Batch, null, context.Progress, cancellationToken);
+            var stage = new ExecutorReasoningStage(Name, context.Session.ModelFor(Name));
+            var run = await new StageRunner<ExecutorStep, TrainingExample>(stage, context.Session).RunAsync(
+                () => act.Steps(cancellationToken), outCot, context.Mode, context.Batch, null, context.Progress, cancellationToken);
             return TeacherNodeResult.Of(run, context.Mode, outCot, "executor", clock.Elapsed);
         }
 
@@ -63,8 +63,9 @@ public sealed class ActNode : IPipelineNode
         }
 
         var errorsBefore = context.Problems.ErrorCount;
-        var (examples, planned) = await act.WriteAsync(outPath, cancellationToken);
-        var withoutPlan = act.Pairing.TrajectoriesWithoutPlan.Count;
+        var examples = await act.WriteAsync(outPath, cancellationToken);
+        var planned = act.Paired;
+        var withoutPlan = act.Pairing.TrajectoriesWithoutRecord.Count;
         var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
         if (withoutPlan > 0)
         {

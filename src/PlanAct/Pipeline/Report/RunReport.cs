@@ -68,8 +68,8 @@ public static class RunReport
         foreach (var output in data)
         {
             var tokens = new List<double>();
-            var planner = new PlannerExamples(new ExamplePageOptions());
-            await foreach (var example in TrainingRecords.ReadAsync(Path.Combine(runDir, output.Path), planner, new ProblemLog(skipInvalid: true), cancellationToken).Take(MaxRecordsPerFile))
+            var builders = new ExampleBuilders(new ExamplePageOptions());
+            await foreach (var example in TrainingRecords.ReadAsync(Path.Combine(runDir, output.Path), builders, new ProblemLog(skipInvalid: true), cancellationToken).Take(MaxRecordsPerFile))
             {
                 tokens.Add(example.Messages.Sum(m => TokenCounter.O200k.Count(m.Content)));
             }

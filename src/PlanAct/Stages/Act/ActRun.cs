@@ -1,56 +1,105 @@
 using PlanAct.IO;
+using PlanAct.Plans;
 using PlanAct.Training;
 using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Act;
 
 /// <summary>
-/// The act stage over files, as <c>planact act</c> and the pipeline run it: trajectories paired with their plans, the
-/// example builder, and (without CoT) the executor examples of every step written whole. With CoT the planned steps
-/// go to <see cref="ExecutorReasoningStage"/> through the stage runner instead.
+/// The act stages over files, as <c>planact act</c> / <c>planact dynamic-act</c> and the pipeline run them:
+/// trajectories paired with their records (plans, or replans), and the executor examples of every step, written whole
+/// (no teacher) or handed to <see cref="ExecutorReasoningStage"/> as <see cref="Steps"/> (CoT).
 /// </summary>
-public sealed class ActRun
+public sealed class ActRun<TRecord>
 {
+    private readonly Func<ExecutorExamples, Trajectory, TRecord, IEnumerable<TrainingExample>> _build;
     private readonly Func<IAsyncEnumerable<Trajectory>> _trajectories;
     private readonly string _trajectoriesPath;
+    private readonly ExamplePageOptions _pages;
     private readonly ProblemLog _problems;
+    private int _paired;
 
-    private ActRun(PlanPairing pairing, ExecutorExamples builder, Func<IAsyncEnumerable<Trajectory>> trajectories, string trajectoriesPath, ProblemLog problems)
+    internal ActRun(
+        TrajectoryPairing<TRecord> pairing,
+        Func<ExecutorExamples, Trajectory, TRecord, IEnumerable<TrainingExample>> build,
+        Func<IAsyncEnumerable<Trajectory>> trajectories,
+        string trajectoriesPath,
+        ExamplePageOptions pages,
+        ProblemLog problems)
     {
         Pairing = pairing;
-        Builder = builder;
+        _build = build;
         _trajectories = trajectories;
         _trajectoriesPath = trajectoriesPath;
+        _pages = pages;
         _problems = problems;
+        Builder = new ExecutorExamples(pages);
     }
 
-    public PlanPairing Pairing { get; }
+    public TrajectoryPairing<TRecord> Pairing { get; }
 
-    public ExecutorExamples Builder { get; }
+    /// <summary>The builder of the latest pass (its count of cut pages is that pass's).</summary>
+    public ExecutorExamples Builder { get; private set; }
 
+    /// <summary>Trajectories paired in the latest pass.</summary>
+    public int Paired => _paired;
+
+    /// <summary>
+    /// Every step's example with its trajectory, in input order. A stage run reads its input more than once: each
+    /// pass gets its own builder, so the counts are one pass's.
+    /// </summary>
+    public IAsyncEnumerable<(Trajectory Trajectory, TrainingExample Example)> Examples(CancellationToken cancellationToken = default)
+    {
+        Builder = new ExecutorExamples(_pages);
+        _paired = 0;
+        return Pairing.PairAsync(_trajectories(), _trajectoriesPath, _problems, cancellationToken).SelectMany(item =>
+        {
+            _paired++;
+            return _build(Builder, item.Trajectory, item.Record).Select(e => (item.Trajectory, e)).ToAsyncEnumerable();
+        });
+    }
+
+    /// <summary>The items of the CoT stage.</summary>
+    public IAsyncEnumerable<ExecutorStep> Steps(CancellationToken cancellationToken = default) =>
+        Examples(cancellationToken).Select(e => new ExecutorStep(e.Trajectory, e.Example));
+
+    /// <summary>Writes every step's example (no teacher), whole or not at all; returns how many.</summary>
+    public Task<int> WriteAsync(string outPath, CancellationToken cancellationToken = default) =>
+        ExampleJsonl.WriteAsync(outPath, Examples(cancellationToken).Select(e => e.Example), cancellationToken);
+}
+
+/// <summary>The two act stages' runs: executor examples under the global plan, or under the latest replan.</summary>
+public static class ActRun
+{
     /// <param name="plansPath">The plan records.</param>
     /// <param name="trajectories">A fresh pass over the trajectories each time it is called.</param>
     /// <param name="trajectoriesPath">Names trajectories that carry no location of their own.</param>
-    /// <param name="options">The page budget of the examples.</param>
+    /// <param name="pages">The page budget of the examples.</param>
     /// <param name="problems">Gets invalid plans and trajectories, and the pairing's warnings.</param>
     /// <param name="cancellationToken">Stops loading the plans.</param>
-    public static async Task<ActRun> OpenAsync(
-        string plansPath, Func<IAsyncEnumerable<Trajectory>> trajectories, string trajectoriesPath, ExamplePageOptions options, ProblemLog problems, CancellationToken cancellationToken = default) =>
-        new(await PlanPairing.LoadPlansAsync(plansPath, problems, cancellationToken), new ExecutorExamples(options), trajectories, trajectoriesPath, problems);
+    public static async Task<ActRun<Plan>> ForPlansAsync(
+        string plansPath, Func<IAsyncEnumerable<Trajectory>> trajectories, string trajectoriesPath, ExamplePageOptions pages, ProblemLog problems, CancellationToken cancellationToken = default) =>
+        new(
+            await PlanPairing.LoadPlansAsync(plansPath, problems, cancellationToken),
+            (builder, trajectory, plan) => builder.Build(new PlannedTrajectory(trajectory, trajectory.Id, plan)),
+            trajectories,
+            trajectoriesPath,
+            pages,
+            problems);
 
-    /// <summary>The trajectories that have a grounding plan, in input order; each enumeration is a pass of its own.</summary>
-    public IAsyncEnumerable<PlannedTrajectory> Planned(CancellationToken cancellationToken = default) =>
-        Pairing.PairAsync(_trajectories(), _trajectoriesPath, _problems, cancellationToken);
-
-    /// <summary>Writes every step's example (no teacher), whole or not at all; returns the examples and the planned trajectories.</summary>
-    public async Task<(int Examples, int Planned)> WriteAsync(string outPath, CancellationToken cancellationToken = default)
-    {
-        var planned = 0;
-        var examples = await ExampleJsonl.WriteAsync(outPath, Planned(cancellationToken).SelectMany(item =>
-        {
-            planned++;
-            return Builder.Build(item).ToAsyncEnumerable();
-        }), cancellationToken);
-        return (examples, planned);
-    }
+    /// <param name="replansPath">The replan records.</param>
+    /// <param name="trajectories">A fresh pass over the trajectories each time it is called.</param>
+    /// <param name="trajectoriesPath">Names trajectories that carry no location of their own.</param>
+    /// <param name="pages">The page budget of the examples.</param>
+    /// <param name="problems">Gets invalid records and trajectories, and the pairing's warnings.</param>
+    /// <param name="cancellationToken">Stops loading the records.</param>
+    public static async Task<ActRun<ReplanRecord>> ForReplansAsync(
+        string replansPath, Func<IAsyncEnumerable<Trajectory>> trajectories, string trajectoriesPath, ExamplePageOptions pages, ProblemLog problems, CancellationToken cancellationToken = default) =>
+        new(
+            await PlanPairing.LoadReplansAsync(replansPath, problems, cancellationToken),
+            (builder, trajectory, replans) => builder.BuildDynamic(trajectory, replans),
+            trajectories,
+            trajectoriesPath,
+            pages,
+            problems);
 }

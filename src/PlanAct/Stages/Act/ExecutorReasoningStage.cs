@@ -6,29 +6,27 @@ using PlanAct.Actions;
 using PlanAct.IO;
 using PlanAct.Teacher;
 using PlanAct.Training;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Act;
 
-/// <summary>One step of a planned trajectory: the item of the CoT executor stage.</summary>
-public sealed record PlannedStep(PlannedTrajectory Item, int Step)
+/// <summary>The item of the CoT executor stages: an executor example (plain or dynamic) and the trajectory it was built from.</summary>
+public sealed record ExecutorStep(Trajectory Trajectory, TrainingExample Example)
 {
-    public string Id => ExecutorExamples.ExampleId(Item.Trajectory.Id, Step);
-
-    /// <summary>Every step of every planned trajectory, in order.</summary>
-    public static IAsyncEnumerable<PlannedStep> Of(IAsyncEnumerable<PlannedTrajectory> planned) =>
-        planned.SelectMany(item => item.Trajectory.Steps.Select(step => new PlannedStep(item, step.Index)).ToAsyncEnumerable());
+    /// <summary>The step whose action is the example's target.</summary>
+    public int Step => Example.Source.Step ?? throw new InvalidOperationException($"example {Example.Id} names no step");
 }
 
 /// <summary>
-/// CoT executor data (SPEC §2.3): the executor example of a step, with the teacher's reasoning for its known action kept
+/// CoT executor data (SPEC §2.3, and §2.7 for dynamic examples): the executor example of a step, with the teacher's reasoning for its known action kept
 /// apart in <see cref="TrainingExample.Reasoning"/>. The teacher sees the turn and the action taken, and answers with the
 /// reasoning and the action; an answer whose action differs from the ground truth (compared as parsed, canonical calls)
 /// is re-asked with the difference, then quarantined.
 /// </summary>
-public sealed partial class ExecutorReasoningStage(ExecutorExamples examples, string model) : ITeacherStage<PlannedStep, TrainingExample>
+/// <param name="name">The stage's name (<c>act</c> or <c>dynamic-act</c>): its settings, ledger entries and quarantine records.</param>
+/// <param name="model">The teacher model, recorded in each example.</param>
+public sealed partial class ExecutorReasoningStage(string name, string model) : ITeacherStage<ExecutorStep, TrainingExample>
 {
-    public const string StageName = "act";
-
     private static readonly PromptTemplate User = PromptTemplate.Load(typeof(ExecutorReasoningStage), "act.cot.user.md");
 
     [GeneratedRegex(@"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?[ \t]*(Reasoning|Action)[ \t]*:?[ \t]*(?:\*\*)?[ \t]*$", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -37,17 +35,17 @@ public sealed partial class ExecutorReasoningStage(ExecutorExamples examples, st
     [GeneratedRegex(@"^[ \t]*```[a-z]*[ \t]*$", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CodeFence();
 
-    public string Name => StageName;
+    public string Name => name;
 
-    public string IdOf(PlannedStep item) => item.Id;
+    public string IdOf(ExecutorStep item) => item.Example.Id;
 
     public string Format(TrainingExample output) => ExampleJsonl.Format(output);
 
-    public async Task<ItemResult<TrainingExample>> ProcessAsync(PlannedStep item, TeacherDialog teacher, CancellationToken cancellationToken)
+    public async Task<ItemResult<TrainingExample>> ProcessAsync(ExecutorStep item, TeacherDialog teacher, CancellationToken cancellationToken)
     {
-        var example = examples.BuildStep(item.Item, item.Step);
-        var truth = item.Item.Trajectory.Steps[item.Step].Action;
-        var outcome = await teacher.AskAsync(item.Id, Messages(item, example), reply => Check(reply.Text, truth), cancellationToken);
+        var example = item.Example;
+        var truth = item.Trajectory.Steps[item.Step].Action;
+        var outcome = await teacher.AskAsync(example.Id, Messages(item), reply => Check(reply.Text, truth), cancellationToken);
         return outcome switch
         {
             TeacherOutcome<string>.Accepted accepted => new ItemResult<TrainingExample>.Done(
@@ -58,9 +56,10 @@ public sealed partial class ExecutorReasoningStage(ExecutorExamples examples, st
     }
 
     /// <summary>The request: the executor's system message, its earlier actions, the current page and the action taken.</summary>
-    public static IReadOnlyList<ChatMessage> Messages(PlannedStep item, TrainingExample example)
+    public static IReadOnlyList<ChatMessage> Messages(ExecutorStep item)
     {
-        var steps = item.Item.Trajectory.Steps;
+        var example = item.Example;
+        var steps = item.Trajectory.Steps;
         var history = new StringBuilder();
         for (var i = 0; i < item.Step; i++)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.AI;
 using PlanAct.Actions;
 using PlanAct.Html;
@@ -104,7 +103,7 @@ public sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
             ("count", trajectory.Steps.Count.ToString(CultureInfo.InvariantCulture)),
             ("last", (trajectory.Steps.Count - 1).ToString(CultureInfo.InvariantCulture)),
             ("described", descriptions is null ? "" : ", each followed by what it did after '>'"),
-            ("actions", NumberedActions(trajectory.Steps.Select(s => s.Action), descriptions)));
+            ("actions", ActionPrinter.PrintNumbered(trajectory.Steps.Select(s => s.Action), descriptions: descriptions)));
         return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(AnnotateStage), "annotate.system.md")), new ChatMessage(ChatRole.User, user)];
     }
 
@@ -115,35 +114,7 @@ public sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
     /// <summary>Parses an answer and checks that it grounds all <paramref name="actionCount"/> actions.</summary>
     public static Checked<Plan> Check(string answer, int actionCount)
     {
-        var parsed = PlanText.Parse(answer, grounded: true);
-        if (parsed.Plan is not { } plan || parsed.Errors.Count > 0)
-        {
-            return Checked<Plan>.Fail(string.Join(" ", parsed.Errors.DefaultIfEmpty(PlanText.FormatHint)));
-        }
-
-        var errors = PlanValidator.ValidateGrounding(plan, 0, actionCount);
-        return errors.Count > 0 ? Checked<Plan>.Fail(string.Join(" ", errors)) : Checked<Plan>.Ok(plan);
-    }
-
-    /// <summary>Actions as the teacher sees them: the number, the call, then its comments indented below (and what it did, when described).</summary>
-    public static string NumberedActions(IEnumerable<WebAction> actions, IReadOnlyList<string>? descriptions = null)
-    {
-        var text = new StringBuilder();
-        var i = 0;
-        foreach (var action in actions)
-        {
-            text.Append(i++).Append(": ").Append(ActionPrinter.PrintCall(action)).Append('\n');
-            foreach (var comment in action.Comments)
-            {
-                text.Append("   # ").Append(comment.Text.ReplaceLineEndings(" ")).Append('\n');
-            }
-
-            if (descriptions is not null)
-            {
-                text.Append("   > ").Append(descriptions[i - 1]).Append('\n');
-            }
-        }
-
-        return text.ToString().TrimEnd();
+        var (plan, error) = PlanValidator.ParseGrounded(answer, 0, actionCount);
+        return plan is not null ? Checked<Plan>.Ok(plan) : Checked<Plan>.Fail(error!);
     }
 }
