@@ -142,6 +142,33 @@ public class RunCliTests
     }
 
     [Fact]
+    public async Task A_pipeline_with_replan_and_dynamic_act_makes_and_exports_all_four_kinds_of_data()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedReplans.ValidForEither(r));
+        var dir = TestPaths.TempDir();
+        var run = Path.Combine(dir, "run");
+        var pipeline = Path.Combine(dir, "dynamic.yaml");
+        await File.WriteAllTextAsync(
+            pipeline,
+            $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  export: {{}}\n  dynamic-act: {{}}\n  replan: {{}}\n  act: {{}}\n  annotate: {{}}\n");
+
+        var result = await PlanactProcess.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("planact: run dynamic (annotate → act → replan → dynamic-act → export)", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "replans.jsonl")).Length);
+        Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "dynamic-executor.jsonl")).Length);
+        foreach (var kind in new[] { "planner", "executor", "replanner", "dynamic-executor" })
+        {
+            Assert.NotEmpty(File.ReadAllLines(Path.Combine(run, "export", $"{kind}.openai-chat.jsonl")));
+        }
+
+        var report = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
+        Assert.Contains("tokens per replanner record", report, StringComparison.Ordinal);
+        Assert.Contains("replan latency", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Batch_flag_runs_the_pipeline_through_the_batch_api_with_the_online_outputs()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));

@@ -62,7 +62,7 @@ public class PipelineDefinitionTests
 
     [Theory]
     [InlineData("stages:\n  act: {}\n", "stages.act needs stage annotate: add it to stages:")]
-    [InlineData("stages:\n  annotat: {}\n", "stages.annotat: unknown stage (known: annotate, act, export)")]
+    [InlineData("stages:\n  annotat: {}\n", "stages.annotat: unknown stage (known: annotate, act, replan, dynamic-act, export)")]
     [InlineData("stages:\n  export:\n    options: { formats: [openai-chat, csv] }\n", "stages.export.options.formats: unknown format \"csv\"")]
     [InlineData("stages:\n  annotate:\n    options: { max_page_tokens: -3 }\n", "stages.annotate.options.max_page_tokens: \"-3\" is not a whole number of at least 1")]
     [InlineData("stages:\n  export:\n    options: { with_reasoning: maybe }\n", "stages.export.options.with_reasoning: \"maybe\" is not true or false")]

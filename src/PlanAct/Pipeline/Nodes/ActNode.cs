@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using PlanAct.IO;
+using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Act;
 using PlanAct.Stages.Annotate;
+using PlanAct.Stages.Replan;
 using PlanAct.Training;
 using PlanAct.Trajectories;
 
@@ -10,14 +13,30 @@ namespace PlanAct.Pipeline.Nodes;
 
 /// <summary>
 /// act: executor examples from the trajectories and annotate's plans, into <c>executor.jsonl</c>, or with <c>cot: true</c>
-/// into <c>executor.cot.jsonl</c> with the teacher's reasoning for every action (a teacher stage, resumed from its
-/// output and the ledger). Options: cot, max_page_tokens.
+/// into <c>executor.cot.jsonl</c> with the teacher's reasoning for every action. Options: cot, max_page_tokens.
 /// </summary>
-public sealed class ActNode : IPipelineNode
-{
-    public string Name => "act";
+public sealed class ActNode() : ExecutorDataNode<Plan>("act", AnnotateStage.StageName, "executor", ActRun.ForPlansAsync);
 
-    public IReadOnlyList<string> Requires => [AnnotateStage.StageName];
+/// <summary>
+/// dynamic-act: executor examples under the latest replan, from the trajectories and replan's records, into
+/// <c>dynamic-executor.jsonl</c> (<c>dynamic-executor.cot.jsonl</c> with <c>cot: true</c>). Options: cot, max_page_tokens.
+/// </summary>
+public sealed class DynamicActNode() : ExecutorDataNode<ReplanRecord>("dynamic-act", ReplanStage.StageName, "dynamic-executor", ActRun.ForReplansAsync);
+
+/// <summary>
+/// An executor-data stage: every step's example under the records of the stage it requires. Without CoT it asks no
+/// teacher and is redone only when its inputs' fingerprint changes; with CoT it is a teacher stage resumed from its
+/// output and the ledger. CoT output has its own file, so switching never mixes records.
+/// </summary>
+public abstract class ExecutorDataNode<TRecord>(
+    string name,
+    string source,
+    string output,
+    Func<string, Func<IAsyncEnumerable<Trajectory>>, string, ExamplePageOptions, ProblemLog, CancellationToken, Task<ActRun<TRecord>>> open) : IPipelineNode
+{
+    public string Name => name;
+
+    public IReadOnlyList<string> Requires => [source];
 
     public bool YieldsTrainingData => true;
 
@@ -27,16 +46,16 @@ public sealed class ActNode : IPipelineNode
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        if (context.TrainingDataOf(AnnotateStage.StageName) is not { } plans)
+        if (context.TrainingDataOf(source) is not { } records)
         {
-            return NodeResult.Blocked(Name, $"waits for {AnnotateStage.StageName} to finish");
+            return NodeResult.Blocked(Name, $"waits for {source} to finish");
         }
 
         var clock = Stopwatch.StartNew();
         var input = context.Pipeline.Input("trajectories", Name);
         var (cot, pages) = Read(options);
-        var act = await ActRun.ForPlansAsync(
-            plans.Path,
+        var act = await open(
+            records.Path,
             () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = context.Problems }, cancellationToken).Where(t => context.Shard?.Contains(t.Id) != false),
             input,
             pages,
@@ -45,21 +64,21 @@ public sealed class ActNode : IPipelineNode
         if (cot)
         {
             // Steps are this shard's already (their trajectories were filtered), so the runner gets no shard of its own.
-            var outCot = context.PathFor("executor.cot.jsonl");
+            var outCot = context.PathFor($"{output}.cot.jsonl");
             var stage = new ExecutorReasoningStage(Name, context.Session.ModelFor(Name));
             var run = await new StageRunner<ExecutorStep, TrainingExample>(stage, context.Session).RunAsync(
                 () => act.Steps(cancellationToken), outCot, context.Mode, context.Batch, null, context.Progress, cancellationToken);
-            return TeacherNodeResult.Of(run, context.Mode, outCot, "executor", clock.Elapsed);
+            return TeacherNodeResult.Of(run, context.Mode, outCot, output, clock.Elapsed);
         }
 
-        var outPath = context.PathFor("executor.jsonl");
+        var outPath = context.PathFor($"{output}.jsonl");
         var statsPath = StageStats.PathBeside(outPath);
-        var fingerprint = await StageStats.FingerprintAsync([input, plans.Path], string.Create(CultureInfo.InvariantCulture, $"act max_page_tokens={pages.MaxPageTokens} shard={context.Shard}"), cancellationToken);
-        var output = new NodeOutput(outPath, "executor");
+        var fingerprint = await StageStats.FingerprintAsync([input, records.Path], string.Create(CultureInfo.InvariantCulture, $"{name} max_page_tokens={pages.MaxPageTokens} shard={context.Shard}"), cancellationToken);
+        var written = new NodeOutput(outPath, output);
         if (File.Exists(outPath) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
         {
             Report(context, earlier, clock.Elapsed);
-            return new NodeResult(Name, NodeStatus.Done, [output], $"up to date: {earlier.Ok} trajectories, inputs unchanged since the last run") { Stats = statsPath };
+            return new NodeResult(Name, NodeStatus.Done, [written], $"up to date: {earlier.Ok} trajectories, inputs unchanged since the last run") { Stats = statsPath };
         }
 
         var errorsBefore = context.Problems.ErrorCount;
@@ -69,7 +88,7 @@ public sealed class ActNode : IPipelineNode
         var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
         if (withoutPlan > 0)
         {
-            skipped["no plan (annotate quarantined or skipped it)"] = withoutPlan;
+            skipped[$"no {source} record ({source} quarantined or skipped it)"] = withoutPlan;
         }
 
         var stats = new StageStats(
@@ -80,8 +99,8 @@ public sealed class ActNode : IPipelineNode
         return new NodeResult(
             Name,
             NodeStatus.Done,
-            [output],
-            $"{examples} examples from {planned} trajectories, {withoutPlan} without a plan, {act.Builder.PagesCut} pages cut to {pages.MaxPageTokens} tokens")
+            [written],
+            $"{examples} examples from {planned} trajectories, {withoutPlan} without a {source} record, {act.Builder.PagesCut} pages cut to {pages.MaxPageTokens} tokens")
         {
             Problems = context.Problems.ErrorCount - errorsBefore,
             Seconds = clock.Elapsed.TotalSeconds,
