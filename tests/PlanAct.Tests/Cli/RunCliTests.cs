@@ -208,7 +208,7 @@ public class RunCliTests
         var report = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
         Assert.Contains("annotate: quarantined:", report, StringComparison.Ordinal);
         Assert.Contains("rejected answers by reason", report, StringComparison.Ordinal);
-        Assert.Contains("act: skipped: no plan", report, StringComparison.Ordinal);
+        Assert.Contains("act: skipped: no annotate output for it", report, StringComparison.Ordinal);
     }
 
     [Fact]

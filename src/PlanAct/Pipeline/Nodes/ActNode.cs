@@ -88,7 +88,7 @@ public abstract class ExecutorDataNode<TRecord>(
         var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
         if (withoutPlan > 0)
         {
-            skipped[$"no {source} record ({source} quarantined or skipped it)"] = withoutPlan;
+            skipped[$"no {source} output for it ({source} quarantined or skipped it)"] = withoutPlan;
         }
 
         var stats = new StageStats(
