@@ -22,6 +22,7 @@ public static class Program
         root.Subcommands.Add(AnnotateCommand.Build());
         root.Subcommands.Add(BatchCommand.Build());
         root.Subcommands.Add(ActCommand.Build());
+        root.Subcommands.Add(ExpandCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         return root;
     }

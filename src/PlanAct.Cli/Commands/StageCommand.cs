@@ -15,6 +15,9 @@ internal enum StageInvocation
 }
 
 /// <summary>What every teacher-driven command does around its stage: the teacher, the run, the report, the exit code.</summary>
+/// <summary>Runs prepared teacher work in a mode, reporting progress, to its summary.</summary>
+internal delegate Task<StageSummary> StageRun(TeacherMode mode, BatchRunner? batch, IProgress<StageProgress> progress);
+
 internal static class StageCommand
 {
     private static readonly Option<string?> RequestsDir = new("--dir") { Description = "Where to write the batch request files (default: batches/<stage> beside the ledger)." };
@@ -37,13 +40,38 @@ internal static class StageCommand
         return command;
     }
 
-    public static async Task<int> RunAsync<TIn, TOut>(
+    /// <summary>Runs an item stage: one record per input item, through the <see cref="StageRunner{TIn,TOut}"/>.</summary>
+    public static Task<int> RunAsync<TIn, TOut>(
         StageInvocation invocation,
         ParseResult parse,
         TeacherArguments teacher,
         string outPath,
         Func<TeacherSession, ITeacherStage<TIn, TOut>> createStage,
         Func<IAsyncEnumerable<TIn>> input,
+        CancellationToken cancellationToken) =>
+        RunAsync(
+            invocation,
+            parse,
+            teacher,
+            session =>
+            {
+                var stage = createStage(session);
+                var runner = new StageRunner<TIn, TOut>(stage, session);
+                return (stage.Name, (StageRun)((mode, batch, progress) => runner.RunAsync(input, outPath, mode, batch, progress, cancellationToken)));
+            },
+            summary => Report(summary, outPath),
+            cancellationToken);
+
+    /// <summary>
+    /// Runs any teacher-driven work that ends in a <see cref="StageSummary"/>: opens the teacher, runs it with progress,
+    /// then reports (<paramref name="report"/> gives the exit code of a real run), or writes or submits its batch requests.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        StageInvocation invocation,
+        ParseResult parse,
+        TeacherArguments teacher,
+        Func<TeacherSession, (string Stage, StageRun Run)> prepare,
+        Func<StageSummary, int> report,
         CancellationToken cancellationToken)
     {
         var options = teacher.Resolve(parse);
@@ -65,22 +93,21 @@ internal static class StageCommand
         }
 
         await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
-        var stage = createStage(session);
-        Console.Error.WriteLine($"planact: {stage.Name}: teacher {options}; ledger {session.Ledger.Path}");
-        var runner = new StageRunner<TIn, TOut>(stage, session);
+        var (stage, run) = prepare(session);
+        Console.Error.WriteLine($"planact: {stage}: teacher {options}; ledger {session.Ledger.Path}");
         var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null;
-        var summary = await ProgressView.RunAsync(stage.Name, progress => runner.RunAsync(input, outPath, mode, batch, progress, cancellationToken));
+        var summary = await ProgressView.RunAsync(stage, progress => run(mode, batch, progress));
         switch (invocation)
         {
             case StageInvocation.BatchPrepare:
-                var directory = parse.GetValue(RequestsDir) ?? Path.Combine(Path.GetDirectoryName(session.Ledger.Path)!, "batches", stage.Name);
+                var directory = parse.GetValue(RequestsDir) ?? Path.Combine(Path.GetDirectoryName(session.Ledger.Path)!, "batches", stage);
                 var files = await BatchRequestFiles.WriteAsync(summary.Pending, directory, teacher.BatchSettings(parse), cancellationToken: cancellationToken);
                 foreach (var file in files)
                 {
                     Console.WriteLine($"{file.Path}: {file.Keys.Count} requests for {file.Model}, {file.Bytes:N0} bytes");
                 }
 
-                Console.WriteLine($"prepared {summary.Pending.Count} requests in {files.Count} files; `planact batch submit {stage.Name} …` sends them");
+                Console.WriteLine($"prepared {summary.Pending.Count} requests in {files.Count} files; `planact batch submit {stage} …` sends them");
                 return ReportEstimate(summary, session);
             case StageInvocation.BatchSubmit:
                 var submitted = await session.CreateBatchRunner(teacher.BatchSettings(parse)).SubmitAsync(summary.Pending, cancellationToken: cancellationToken);
@@ -89,14 +116,15 @@ internal static class StageCommand
                     Console.WriteLine($"{created.Id}: {created.Requests} requests, {created.Status}");
                 }
 
-                Console.WriteLine($"submitted {submitted.Sum(b => b.Requests)} of {summary.Pending.Count} requests (the rest are answered or already in an open batch); `planact batch collect --wait` fetches the answers, then run `planact {stage.Name}` again");
+                Console.WriteLine($"submitted {submitted.Sum(b => b.Requests)} of {summary.Pending.Count} requests (the rest are answered or already in an open batch); `planact batch collect --wait` fetches the answers, then run `planact {stage}` again");
                 return ExitCodes.Ok;
             default:
-                return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : Report(summary, outPath);
+                return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : report(summary);
         }
     }
 
-    private static int Report(StageSummary summary, string outPath)
+    /// <summary>Prints the counts, costs and stop reason of a run; the exit code of an item stage.</summary>
+    public static int Report(StageSummary summary, string outPath)
     {
         foreach (var (id, why) in summary.Skipped.Take(50))
         {

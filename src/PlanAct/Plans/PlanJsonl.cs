@@ -51,6 +51,7 @@ public static class PlanJsonl
             { InitialHtml: null } => "missing \"initial_html\"",
             { Steps: null or [] } => "no steps",
             { Origin: var origin } when string.IsNullOrWhiteSpace(origin) => "missing \"origin\"",
+            { Label: { Class: var c } } when string.IsNullOrWhiteSpace(c) => "\"label\" has no \"class\"",
             _ => null,
         };
         error ??= line.Steps!.Select((s, i) => s switch
@@ -66,12 +67,14 @@ public static class PlanJsonl
             return null;
         }
 
-        var steps = line.Steps!.Select((s, i) => new PlanStep(i + 1, s!.Reasoning!, s.Description, s.Step!, s.Actions?.ToEquatableList()));
-        return new PlanRecord(line.Id!, line.Site ?? "unknown", line.Task!, line.InitialHtml!, new Plan(steps.ToEquatableList()), line.Origin!)
+        return new PlanRecord(line.Id!, line.Site ?? "unknown", line.Task!, line.InitialHtml!, PlanOf(line.Steps!), line.Origin!)
         {
             Trace = line.Trace,
             Teacher = line.Teacher,
             Requests = line.Requests?.ToEquatableList(),
+            Seeds = line.Seeds?.ToEquatableList(),
+            InitialHtmlFrom = line.InitialHtmlFrom,
+            Label = line.Label is { } label ? new FailureLabel(label.Class!, label.Reasoning ?? "") : null,
         };
     }
 
@@ -83,11 +86,22 @@ public static class PlanJsonl
             Site = record.Site,
             Task = record.Task,
             InitialHtml = record.InitialHtml,
-            Steps = [.. record.Plan.Steps.Select(s => new PlanStepLine { Reasoning = s.Reasoning, Description = s.Description, Step = s.Step, Actions = s.Actions?.ToList() })],
+            Steps = StepLines(record.Plan),
             Origin = record.Origin,
             Trace = record.Trace,
             Teacher = record.Teacher,
             Requests = record.Requests?.ToList(),
+            Seeds = record.Seeds?.ToList(),
+            InitialHtmlFrom = record.InitialHtmlFrom,
+            Label = record.Label is { } label ? new FailureLabelLine { Class = label.Class, Reasoning = label.Reasoning } : null,
         },
         PlanJsonContext.Relaxed.PlanLine);
+
+    /// <summary>A plan as JSON step objects (also inside other records that carry plans).</summary>
+    internal static List<PlanStepLine?> StepLines(Plan plan) =>
+        [.. plan.Steps.Select(s => new PlanStepLine { Reasoning = s.Reasoning, Description = s.Description, Step = s.Step, Actions = s.Actions?.ToList() })];
+
+    /// <summary>The plan of checked step objects (none null, each with its reasoning and step).</summary>
+    internal static Plan PlanOf(IEnumerable<PlanStepLine?> steps) =>
+        new(steps.Select((s, i) => new PlanStep(i + 1, s!.Reasoning!, s.Description, s.Step!, s.Actions?.ToEquatableList())).ToEquatableList());
 }
