@@ -8,6 +8,7 @@ public static class Program
         usage:
           PlanAct.Bench reader [--size-mb N] [--work DIR] [--clean-budget-s S] [--clean-trajectories N]
           PlanAct.Bench teacher [--requests N] [--delay-ms MS] [--concurrency 1,16,64,256]
+          PlanAct.Bench dedup [--sizes 1000,10000,100000] [--threshold 0.7] [--naive-up-to 10000]
 
         reader   generates (once, cached in --work, default bench/.data) a WebArena-Lite SFT JSON file of at least
                  --size-mb MB (default 500) and a JSONL file of the same trajectories, then measures in a fresh child
@@ -18,6 +19,10 @@ public static class Program
                  that answers after --delay-ms (default 200), at each --concurrency level (default 1,16,64,256), with
                  --requests per level (default max(50, 16 x concurrency)) and a fresh ledger each time; prints
                  requests/s against concurrency / delay, client CPU per request and latency beyond the delay.
+        dedup    filters --sizes queries (real WebArena-Lite intents with a third of their words swapped) for ROUGE-L
+                 near-duplicates as expand does, each size in a child process, with the index and, up to
+                 --naive-up-to queries, by comparing with every kept query (both must decide alike); prints wall
+                 time, queries/s, peak working set, peak GC heap and bytes allocated.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -28,7 +33,9 @@ public static class Program
             {
                 ["reader", .. var rest] => await ReaderBenchmark.RunAsync(ReaderOptions.Parse(rest)),
                 ["teacher", .. var rest] => await TeacherBenchmark.RunAsync(TeacherBenchOptions.Parse(rest)),
+                ["dedup", .. var rest] => await DedupBenchmark.RunAsync(DedupOptions.Parse(rest)),
                 [Measurement.Command, .. var rest] => await Measurement.RunChildAsync(rest),
+                [DedupBenchmark.Command, .. var rest] => await DedupBenchmark.RunChildAsync(rest),
                 [LoopbackServer.Command, .. var rest] => await LoopbackServer.RunChildAsync(rest),
                 _ => UsageError(),
             };
