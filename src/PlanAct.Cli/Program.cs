@@ -23,6 +23,8 @@ public static class Program
         root.Subcommands.Add(BatchCommand.Build());
         root.Subcommands.Add(ActCommand.Build());
         root.Subcommands.Add(ExpandCommand.Build());
+        root.Subcommands.Add(ClassifyCommand.Build());
+        root.Subcommands.Add(AugmentCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         return root;
     }

@@ -29,7 +29,9 @@ public static partial class ScriptedPairs
 
     public static string UserMessage(ReceivedRequest request) => request.Body["messages"]!.AsArray()[1]!["content"]!.ToString();
 
-    public static int SeedCount(ReceivedRequest request) => Number(SeedCountLine(), request);
+    /// <summary>Seeds shown: "numbered 1 to N" (expand), or one (augment shows its seed alone).</summary>
+    public static int SeedCount(ReceivedRequest request) =>
+        SeedCountLine().Match(UserMessage(request)) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 1;
 
     /// <summary>Pairs asked for: "write N new pairs" (expand), or one (augment asks for exactly one).</summary>
     public static int PairCount(ReceivedRequest request) =>
@@ -67,7 +69,4 @@ public static partial class ScriptedPairs
 
         return new LoopbackReply.Answer(text.ToString());
     }
-
-    private static int Number(Regex regex, ReceivedRequest request) =>
-        int.Parse(regex.Match(UserMessage(request)).Groups[1].Value, CultureInfo.InvariantCulture);
 }
