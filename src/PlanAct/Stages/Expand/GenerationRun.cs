@@ -45,8 +45,9 @@ public sealed class GenerationRun(TeacherSession session, GenerationStage stage,
         var count = Math.Min(MaxRequests, Target is { } target ? Math.Max(1, (target + PerRequest - 1) / PerRequest) : int.MaxValue);
         while (true)
         {
-            var wave = requests.Take(count).ToList();
-            count = wave.Count;
+            // Requests are built again on every pass rather than held: they carry pages, and building is deterministic.
+            count = requests.Take(count).Count();
+            var wave = requests.Take(count);
             var summary = await runner.RunAsync(() => wave.ToAsyncEnumerable(), answersPath, mode, batch, progress, cancellationToken);
             if (mode == TeacherMode.DryRun)
             {
