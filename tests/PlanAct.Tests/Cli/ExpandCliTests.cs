@@ -125,6 +125,11 @@ public class ExpandCliTests
         var records = await ReadPlansAsync(Out("a"));
         Assert.All(records.GroupBy(r => r.Id[..15]), request => Assert.Single(request.Select(r => r.Site).Distinct()));
         Assert.Equal(5, records.Select(r => r.Site).Distinct().Count());
+
+        // Synthetic records are planner training data like annotated ones.
+        var export = await PlanactProcess.RunAsync("export", "--input", Out("a"), "--format", "openai-chat", "--out", Path.Combine(dir, "a", "planner.jsonl"));
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        Assert.Equal(100, File.ReadAllLines(Path.Combine(dir, "a", "planner.jsonl")).Length);
     }
 
     [Fact]
