@@ -63,7 +63,7 @@ internal static class ExpandCommand
                 session =>
                 {
                     var stage = new GenerationStage(ExpandPrompts.StageName, session.ModelFor(ExpandPrompts.StageName));
-                    var run = new GenerationRun(session, stage, repository, () => new PairFilter(threshold, repository.All.Select(s => s.Task), testQueries), PlanOrigin.Synthetic)
+                    var run = new GenerationRun(session, stage, repository, () => new PairFilter(threshold, repository.AllTasks, testQueries), PlanOrigin.Synthetic)
                     {
                         Target = target,
                         PerRequest = options.PerRequest,

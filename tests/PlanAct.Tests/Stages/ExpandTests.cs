@@ -115,7 +115,10 @@ public class SeedRepositoryTests
     public void Sites_can_be_chosen_and_ordered_and_a_missing_one_is_named()
     {
         var records = new[] { Seed("map", 1), Seed("gitlab", 1), Seed("reddit", 1) };
-        Assert.Equal(["reddit", "map"], SeedRepository.Create(records, ["reddit", "map"]).Draw(1, 0).Take(2).Select(d => d.Site));
+        var chosen = SeedRepository.Create(records, ["reddit", "map"]);
+        Assert.Equal(["reddit", "map"], chosen.Draw(1, 0).Take(2).Select(d => d.Site));
+        Assert.Equal(2, chosen.All.Count());
+        Assert.Equal(3, chosen.AllTasks.Count);
         var e = Assert.Throws<ArgumentException>(() => SeedRepository.Create(records, ["shopping"]));
         Assert.Contains("no seed plans for site \"shopping\" (the seeds have: gitlab, map, reddit)", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => SeedRepository.Create([]));

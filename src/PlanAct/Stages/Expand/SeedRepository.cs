@@ -16,9 +16,10 @@ public sealed class SeedRepository
     private readonly Dictionary<string, IReadOnlyList<PlanRecord>> _bySite;
     private readonly Dictionary<string, PlanRecord> _byId;
 
-    private SeedRepository(IReadOnlyList<string> sites, Dictionary<string, IReadOnlyList<PlanRecord>> bySite)
+    private SeedRepository(IReadOnlyList<string> sites, Dictionary<string, IReadOnlyList<PlanRecord>> bySite, IReadOnlyList<string> allTasks)
     {
         Sites = sites;
+        AllTasks = allTasks;
         _bySite = bySite;
         _byId = bySite.Values.SelectMany(s => s).ToDictionary(s => s.Id, StringComparer.Ordinal);
     }
@@ -29,6 +30,9 @@ public sealed class SeedRepository
     public IReadOnlyList<PlanRecord> SeedsOf(string site) => _bySite[site];
 
     public IEnumerable<PlanRecord> All => Sites.SelectMany(s => _bySite[s]);
+
+    /// <summary>The task of every record read, also of sites left out: generated queries must not repeat any of them.</summary>
+    public IReadOnlyList<string> AllTasks { get; }
 
     public PlanRecord this[string id] => _byId[id];
 
@@ -61,7 +65,10 @@ public sealed class SeedRepository
             throw new ArgumentException($"there are no seed plans for site \"{missing}\" (the seeds have: {string.Join(", ", bySite.Keys.Order(StringComparer.Ordinal))})");
         }
 
-        return new SeedRepository(order, order.ToDictionary(s => s, s => (IReadOnlyList<PlanRecord>)bySite[s], StringComparer.Ordinal));
+        return new SeedRepository(
+            order,
+            order.ToDictionary(s => s, s => (IReadOnlyList<PlanRecord>)bySite[s], StringComparer.Ordinal),
+            [.. bySite.Values.SelectMany(list => list.Select(r => r.Task))]);
     }
 
     /// <summary>Reads seed plan records (any plan JSONL) into a repository.</summary>
