@@ -20,8 +20,11 @@ public static class Program
         root.Subcommands.Add(InspectCommand.Build());
         root.Subcommands.Add(ConvertCommand.Build());
         root.Subcommands.Add(AnnotateCommand.Build());
+        root.Subcommands.Add(ReplanCommand.Build());
         root.Subcommands.Add(BatchCommand.Build());
         root.Subcommands.Add(ActCommand.Build());
+        root.Subcommands.Add(ActCommand.BuildDynamic());
+        root.Subcommands.Add(TasksCommand.Build());
         root.Subcommands.Add(ExpandCommand.Build());
         root.Subcommands.Add(ClassifyCommand.Build());
         root.Subcommands.Add(AugmentCommand.Build());

@@ -10,6 +10,12 @@ public static partial class ScriptedPlans
     [GeneratedRegex(@"## Actions taken \((\d+), numbered")]
     private static partial Regex ActionCountLine();
 
+    [GeneratedRegex(@"^Step: (.*)$", RegexOptions.Multiline)]
+    private static partial Regex StepLine();
+
+    /// <summary>What the scripted CoT teacher says an action did.</summary>
+    public const string Description = "The agent used the element named in its comment and the page moved on.";
+
     public static int ActionCount(ReceivedRequest request) =>
         int.Parse(ActionCountLine().Match(request.Body["messages"]!.AsArray()[1]!["content"]!.ToString()).Groups[1].Value, CultureInfo.InvariantCulture);
 
@@ -32,6 +38,32 @@ public static partial class ScriptedPlans
         $"## Step 1\nReasoning: The first page shows where to start.\nDescription: Start.\nStep: Start the task.\nActions: [{string.Join(", ", Enumerable.Range(0, Math.Max(1, actions - 1)))}]\n";
 
     public static LoopbackReply Valid(ReceivedRequest request) => new LoopbackReply.Answer(ValidPlan(ActionCount(request)));
+
+    /// <summary>The first user message: the request as the stage built it, before any re-ask.</summary>
+    public static string Prompt(ReceivedRequest request) => request.Body["messages"]!.AsArray()[1]!["content"]!.ToString();
+
+    public static bool IsDescribe(ReceivedRequest request) => Prompt(request).Contains("What did action", StringComparison.Ordinal);
+
+    public static bool IsRewrite(ReceivedRequest request) => Prompt(request).Contains("written with hindsight", StringComparison.Ordinal);
+
+    /// <summary>A valid CoT rewrite of the plan the request shows: a thinking section, then its steps with new reasoning.</summary>
+    public static string Rewrite(ReceivedRequest request)
+    {
+        var text = new StringBuilder("## Thinking\nThe task names what to find; the first page offers the way in, so the plan starts there.\n");
+        var number = 0;
+        foreach (Match step in StepLine().Matches(Prompt(request)))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n## Step {++number}\nReasoning: Seen from the first page, this step comes next.\nStep: {step.Groups[1].Value}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A scripted CoT annotator: describes each action, reduces to <see cref="ValidPlan"/>, rewrites with <see cref="Rewrite"/>.</summary>
+    public static LoopbackReply ValidCot(ReceivedRequest request) =>
+        IsDescribe(request) ? new LoopbackReply.Answer(Description)
+        : IsRewrite(request) ? new LoopbackReply.Answer(Rewrite(request))
+        : Valid(request);
 
     /// <summary>True when the conversation already carries a re-ask (the teacher's earlier answer was rejected).</summary>
     public static bool IsReask(ReceivedRequest request) => request.Body["messages"]!.AsArray().Count > 2;

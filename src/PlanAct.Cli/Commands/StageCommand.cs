@@ -88,8 +88,7 @@ internal static class StageCommand
 
         if (mode != TeacherMode.DryRun && !options.IsConfigured)
         {
-            Console.Error.WriteLine("planact: error: no teacher is configured. Set --model (or PLANACT_MODEL) and --base-url / OPENAI_API_KEY, or AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_API_KEY / AZURE_OPENAI_DEPLOYMENT; or use --dry-run to estimate without one.");
-            return ExitCodes.Usage;
+            return NoTeacher(dryRunHint: true);
         }
 
         await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
@@ -131,10 +130,7 @@ internal static class StageCommand
             Console.Error.WriteLine($"planact: skipped {id}: {why}");
         }
 
-        foreach (var line in summary.Costs)
-        {
-            Console.Error.WriteLine($"planact: cost: {line.Stage} {line.Model}{(line.Batch ? " (batch)" : "")}: {line.Sent} sent, {line.Reused} from ledger, {line.InputTokens:N0} in + {line.OutputTokens:N0} out tokens, {TeacherArguments.Dollars(line.Dollars)}");
-        }
+        ReportCosts(summary.Costs);
 
         Console.Error.WriteLine(
             $"planact: {summary.Stage}: {summary.Ok + summary.AlreadyDone} ok ({summary.AlreadyDone} from an earlier run), {summary.Quarantined} quarantined, {summary.Skipped.Count} skipped -> {outPath}");
@@ -161,6 +157,24 @@ internal static class StageCommand
         }
 
         return summary.Quarantined + summary.Skipped.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
+    }
+
+    /// <summary>Says that no teacher is configured and how to configure one; the exit code of a command that needs one.</summary>
+    /// <param name="dryRunHint">Whether the command offers --dry-run instead.</param>
+    public static int NoTeacher(bool dryRunHint)
+    {
+        Console.Error.WriteLine("planact: error: no teacher is configured. Set --model (or PLANACT_MODEL) and --base-url / OPENAI_API_KEY, or AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_API_KEY / AZURE_OPENAI_DEPLOYMENT"
+            + (dryRunHint ? "; or use --dry-run to estimate without one." : "."));
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>One line per stage and model: requests sent and reused, tokens, dollars.</summary>
+    public static void ReportCosts(IEnumerable<CostLine> costs)
+    {
+        foreach (var line in costs)
+        {
+            Console.Error.WriteLine($"planact: cost: {line.Stage} {line.Model}{(line.Batch ? " (batch)" : "")}: {line.Sent} sent, {line.Reused} from ledger, {line.InputTokens:N0} in + {line.OutputTokens:N0} out tokens, {TeacherArguments.Dollars(line.Dollars)}");
+        }
     }
 
     private static int ReportEstimate(StageSummary summary, TeacherSession session)

@@ -22,6 +22,34 @@ public static class ActionPrinter
         return sb.Append(PrintCall(action)).ToString();
     }
 
+    /// <summary>
+    /// Actions as a teacher or a model reads them in a prompt: the number, the call, then its comments indented below,
+    /// numbered from <paramref name="first"/> (the absolute index of the first action listed).
+    /// </summary>
+    /// <param name="actions">The actions in order.</param>
+    /// <param name="first">The number of the first action.</param>
+    /// <param name="descriptions">What each action did (CoT annotation), shown after it on a line starting with <c>&gt;</c>.</param>
+    public static string PrintNumbered(IEnumerable<WebAction> actions, int first = 0, IReadOnlyList<string>? descriptions = null)
+    {
+        var text = new StringBuilder();
+        var i = first;
+        foreach (var action in actions)
+        {
+            text.Append(i++).Append(": ").Append(PrintCall(action)).Append('\n');
+            foreach (var comment in action.Comments)
+            {
+                text.Append("   # ").Append(comment.Text.ReplaceLineEndings(" ")).Append('\n');
+            }
+
+            if (descriptions is not null)
+            {
+                text.Append("   > ").Append(descriptions[i - first - 1]).Append('\n');
+            }
+        }
+
+        return text.ToString().TrimEnd();
+    }
+
     /// <summary>The call alone, without comments: <c>do(action="Click", element="15")</c>.</summary>
     public static string PrintCall(WebAction action)
     {

@@ -1,16 +1,17 @@
 using System.Globalization;
 using System.Text;
+using PlanAct.Teacher.Cost;
 
 namespace PlanAct.Export;
-
-/// <summary>The teacher's cost of a data set. Filled from the teacher ledger once it prices requests; until then absent.</summary>
-public sealed record DatasetCost(decimal Amount, string Currency);
 
 /// <summary>What the card says about how the data set was made.</summary>
 public sealed record CardContext(string Input, string Output, string Format, bool WithReasoning, int? MaxTokens, string Command, DateTimeOffset Date)
 {
-    /// <summary>The teachers' cost; null when it is not known (then the card says so).</summary>
-    public DatasetCost? Cost { get; init; }
+    /// <summary>The ledger the cost was read from, or would have been.</summary>
+    public string? Ledger { get; init; }
+
+    /// <summary>The cost of the teacher requests the records name, from <see cref="Ledger"/>; null when there is no ledger there.</summary>
+    public RecordsCost? Cost { get; init; }
 }
 
 /// <summary>
@@ -83,7 +84,7 @@ public static class DatasetCard
             Table("teacher model", report.Teachers);
         }
 
-        Line(string.Create(c, $"{report.WithReasoning} examples carry a teacher's reasoning trace; {report.TeacherRequests} distinct teacher requests are recorded."));
+        Line(string.Create(c, $"{report.WithReasoning} examples carry a teacher's reasoning trace; {report.TeacherRequests.Count} distinct teacher requests are recorded."));
         Line();
         Line("## Sources");
         Line();
@@ -92,9 +93,11 @@ public static class DatasetCard
         Line();
         Line("## Cost");
         Line();
-        Line(context.Cost is { } cost
-            ? string.Create(c, $"{cost.Amount:0.00} {cost.Currency} in teacher requests.")
-            : "Not available: this export had no priced teacher ledger to read the cost from.");
+        foreach (var line in CostLines(report, context))
+        {
+            Line(line);
+        }
+
         Line();
         Line("## How it was made");
         Line();
@@ -102,5 +105,38 @@ public static class DatasetCard
         Line(context.Command);
         Line("```");
         return sb.ToString();
+    }
+
+    private static IEnumerable<string> CostLines(ExportReport report, CardContext context)
+    {
+        var c = CultureInfo.InvariantCulture;
+        if (report.TeacherRequests.Count == 0)
+        {
+            yield return "None recorded: these records name no teacher requests (they were made without a teacher, or from records that were).";
+            yield break;
+        }
+
+        if (context.Cost is not { } cost)
+        {
+            yield return $"Not available: there is no teacher ledger at `{context.Ledger}` to price the {report.TeacherRequests.Count} requests the records name (`--ledger` says where it is).";
+            yield break;
+        }
+
+        var dollars = cost.Dollars.ToString(cost.Dollars < 1 ? "0.0000" : "0.00", c);
+        yield return string.Create(c, $"${dollars} for the {cost.Requests} teacher requests behind these records ({cost.InputTokens:N0} input + {cost.OutputTokens:N0} output tokens; {cost.Batched} answered through the Batch API at its price), read from `{context.Ledger}`.");
+        if (cost.UnpricedModels.Count > 0)
+        {
+            yield return "";
+            yield return $"Not included: requests to models without a price ({string.Join(", ", cost.UnpricedModels)}); their tokens are counted above.";
+        }
+
+        if (cost.NotInLedger > 0)
+        {
+            yield return "";
+            yield return string.Create(c, $"Not included: {cost.NotInLedger} requests the records name are not in this ledger.");
+        }
+
+        yield return "";
+        yield return "Requests of quarantined items, and of the records these were made from (the plans behind executor examples), are not counted here; the ledger holds the whole spend.";
     }
 }

@@ -28,7 +28,7 @@ public sealed record ExportReport(
     IReadOnlyDictionary<string, int> Teachers,
     int SourceTrajectories,
     int SourcePlans,
-    int TeacherRequests,
+    IReadOnlySet<string> TeacherRequests,
     int WithReasoning,
     IReadOnlyList<OverlongExample> Overlong);
 
@@ -103,7 +103,7 @@ public static class DatasetExporter
         }
 
         var written = await JsonlFile.WriteAsync(path, Lines(), line => line, cancellationToken);
-        return new ExportReport(written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests.Count, withReasoning, overlong);
+        return new ExportReport(written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong);
     }
 
     private static void Increment(SortedDictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;

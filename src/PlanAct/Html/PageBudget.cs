@@ -3,7 +3,14 @@ using System.Text;
 namespace PlanAct.Html;
 
 /// <summary>A page cut to fit a token budget.</summary>
-public sealed record BudgetedPage(string Html, int Tokens, bool Truncated);
+public sealed record BudgetedPage(string Html, int Tokens, bool Truncated)
+{
+    /// <summary>What a prompt shows for a page that renders to nothing, so the teacher is not left with an empty section.</summary>
+    public const string EmptyNote = "(the page is empty)";
+
+    /// <summary>The page as a prompt shows it: <see cref="Html"/>, or <see cref="EmptyNote"/>.</summary>
+    public string Shown => Html.Length == 0 ? EmptyNote : Html;
+}
 
 /// <summary>Cuts a page to a token budget at a tag or word boundary, never inside a tag, and closes the tags left open.</summary>
 public static class PageBudget

@@ -33,6 +33,42 @@ public static class JsonlFile
         }
     }
 
+    /// <summary>
+    /// Streams the records of a JSONL file that <paramref name="parse"/> accepts, with their lines; lines it rejects
+    /// (it reports them) and repeated ids go to <paramref name="problems"/>.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="parse">Parses one line, or reports a problem and gives null.</param>
+    /// <param name="idOf">The id of a record.</param>
+    /// <param name="problems">Gets the repeated ids.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    public static async IAsyncEnumerable<(T Record, SourceLocation Location)> ReadRecordsAsync<T>(
+        string path,
+        Func<string, SourceLocation, T?> parse,
+        Func<T, string> idOf,
+        ProblemLog problems,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where T : class
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var (lineNumber, text) in ReadLinesAsync(path, cancellationToken))
+        {
+            var location = new SourceLocation(path, lineNumber);
+            if (parse(text, location) is not { } record)
+            {
+                continue;
+            }
+
+            if (!ids.TryAdd(idOf(record), lineNumber))
+            {
+                problems.Error(location, $"duplicate id \"{idOf(record)}\" (first at line {ids[idOf(record)]})");
+                continue;
+            }
+
+            yield return (record, location);
+        }
+    }
+
     /// <summary>Writes one line per item to <paramref name="path"/> atomically (a reader never sees a half-written file); returns the count.</summary>
     public static async Task<int> WriteAsync<T>(
         string path, IAsyncEnumerable<T> items, Func<T, string> format, CancellationToken cancellationToken = default)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PlanAct.IO;
 
@@ -14,27 +13,9 @@ public static class PlanJsonl
         ReadLocatedAsync(path, problems, cancellationToken).Select(p => p.Record);
 
     /// <summary>Like <see cref="ReadAsync"/>, with the line each record came from (for problems found later).</summary>
-    public static async IAsyncEnumerable<(PlanRecord Record, SourceLocation Location)> ReadLocatedAsync(
-        string path, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
-        {
-            var location = new SourceLocation(path, lineNumber);
-            if (Parse(text, location, problems) is not { } record)
-            {
-                continue;
-            }
-
-            if (!ids.TryAdd(record.Id, lineNumber))
-            {
-                problems.Error(location, $"duplicate id \"{record.Id}\" (first at line {ids[record.Id]})");
-                continue;
-            }
-
-            yield return (record, location);
-        }
-    }
+    public static IAsyncEnumerable<(PlanRecord Record, SourceLocation Location)> ReadLocatedAsync(
+        string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
+        JsonlFile.ReadRecordsAsync(path, (text, location) => Parse(text, location, problems), r => r.Id, problems, cancellationToken);
 
     internal static PlanRecord? Parse(string text, SourceLocation location, ProblemLog problems)
     {
@@ -54,13 +35,7 @@ public static class PlanJsonl
             { Label: { Class: var c } } when string.IsNullOrWhiteSpace(c) => "\"label\" has no \"class\"",
             _ => null,
         };
-        error ??= line.Steps!.Select((s, i) => s switch
-        {
-            null => $"step {i + 1} is null",
-            { Reasoning: var r } when string.IsNullOrWhiteSpace(r) => $"step {i + 1} has no \"reasoning\"",
-            { Step: var st } when string.IsNullOrWhiteSpace(st) => $"step {i + 1} has no \"step\"",
-            _ => null,
-        }).FirstOrDefault(e => e is not null);
+        error ??= StepsError(line.Steps!);
         if (error is not null)
         {
             problems.Error(location, error);
@@ -86,7 +61,7 @@ public static class PlanJsonl
             Site = record.Site,
             Task = record.Task,
             InitialHtml = record.InitialHtml,
-            Steps = StepLines(record.Plan),
+            Steps = LinesOf(record.Plan),
             Origin = record.Origin,
             Trace = record.Trace,
             Teacher = record.Teacher,
@@ -97,11 +72,19 @@ public static class PlanJsonl
         },
         PlanJsonContext.Relaxed.PlanLine);
 
-    /// <summary>A plan as JSON step objects (also inside other records that carry plans).</summary>
-    internal static List<PlanStepLine?> StepLines(Plan plan) =>
-        [.. plan.Steps.Select(s => new PlanStepLine { Reasoning = s.Reasoning, Description = s.Description, Step = s.Step, Actions = s.Actions?.ToList() })];
+    /// <summary>Why the step lines of a record do not make a plan, or null when they do.</summary>
+    internal static string? StepsError(List<PlanStepLine?> steps) => steps.Select((s, i) => s switch
+    {
+        null => $"step {i + 1} is null",
+        { Reasoning: var r } when string.IsNullOrWhiteSpace(r) => $"step {i + 1} has no \"reasoning\"",
+        { Step: var st } when string.IsNullOrWhiteSpace(st) => $"step {i + 1} has no \"step\"",
+        _ => null,
+    }).FirstOrDefault(e => e is not null);
 
-    /// <summary>The plan of checked step objects (none null, each with its reasoning and step).</summary>
-    internal static Plan PlanOf(IEnumerable<PlanStepLine?> steps) =>
+    /// <summary>The plan of step lines that passed <see cref="StepsError"/>.</summary>
+    internal static Plan PlanOf(List<PlanStepLine?> steps) =>
         new(steps.Select((s, i) => new PlanStep(i + 1, s!.Reasoning!, s.Description, s.Step!, s.Actions?.ToEquatableList())).ToEquatableList());
+
+    internal static List<PlanStepLine?> LinesOf(Plan plan) =>
+        [.. plan.Steps.Select(s => new PlanStepLine { Reasoning = s.Reasoning, Description = s.Description, Step = s.Step, Actions = s.Actions?.ToList() })];
 }

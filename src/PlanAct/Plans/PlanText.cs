@@ -34,6 +34,9 @@ public static partial class PlanText
     [GeneratedRegex(@"^[ \t]*(?:[-*][ \t]+)?(?:\*\*)?(Reasoning|Description|Step|Actions)(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*(.*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex FieldLine();
 
+    /// <summary>Where the first <c>## Step N</c> header starts, or -1 (the text before it is not part of the plan).</summary>
+    public static int IndexOfFirstStep(string text) => StepHeader().Match(text) is { Success: true } m ? m.Index : -1;
+
     /// <summary>Parses plan text. With <paramref name="grounded"/>, <c>Description</c> and <c>Actions</c> are required too.</summary>
     public static PlanParseResult Parse(string text, bool grounded = true)
     {

@@ -83,6 +83,25 @@ public static class PlanValidator
         return errors;
     }
 
+    /// <summary>
+    /// Parses a teacher's grounded plan and checks that it covers actions <paramref name="first"/>..<paramref name="end"/> − 1;
+    /// the error, if any, is worded to be sent back to the teacher as it is.
+    /// </summary>
+    /// <param name="answer">The plan text.</param>
+    /// <param name="first">The first action index the plan must cover.</param>
+    /// <param name="end">One past the last action index.</param>
+    public static (Plan? Plan, string? Error) ParseGrounded(string answer, int first, int end)
+    {
+        var parsed = PlanText.Parse(answer, grounded: true);
+        if (parsed.Plan is not { } plan || parsed.Errors.Count > 0)
+        {
+            return (null, string.Join(" ", parsed.Errors.DefaultIfEmpty(PlanText.FormatHint)));
+        }
+
+        var errors = ValidateGrounding(plan, first, end);
+        return errors.Count > 0 ? (null, string.Join(" ", errors)) : (plan, null);
+    }
+
     private static string List(IEnumerable<int> actions) => $"[{string.Join(", ", actions)}]";
 
     private static string Range(int from, int to) => from == to ? $"action {from} is" : $"actions {from}..{to} are";

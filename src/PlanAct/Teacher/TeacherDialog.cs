@@ -27,6 +27,10 @@ public abstract record TeacherOutcome<T>
     /// <summary>Every rejected attempt before the accepted one, oldest first.</summary>
     public required IReadOnlyList<TeacherAttempt> Rejected { get; init; }
 
+    /// <summary>The ledger request ids of every answer given, rejected ones first.</summary>
+    public IEnumerable<string> RequestIds =>
+        Rejected.Select(a => a.RequestId).Append((this as Accepted)?.Reply.RequestId).OfType<string>();
+
     public sealed record Accepted(T Value, TeacherReply Reply) : TeacherOutcome<T>;
 
     /// <summary>The attempt budget ran out: <see cref="Reason"/> is the last error.</summary>

@@ -97,33 +97,10 @@ public static class QueryListReader
         }
     }
 
-    private static async IAsyncEnumerable<QueryListEntry> ReadArrayAsync(
-        string path, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var elements = JsonSerializer.DeserializeAsyncEnumerable(stream, QueryListJsonContext.Default.JsonElement, cancellationToken);
-        await using var enumerator = elements.GetAsyncEnumerator(cancellationToken);
-        for (var index = 0; ; index++)
-        {
-            try
-            {
-                if (!await enumerator.MoveNextAsync())
-                {
-                    yield break;
-                }
-            }
-            catch (JsonException e)
-            {
-                var line = e.LineNumber is { } l ? (int)l + 1 : (int?)null;
-                throw new InputException(new SourceLocation(path, line, index), $"malformed JSON array: {e.Message.Split(" Path:")[0]}", e);
-            }
-
-            if (Entry(enumerator.Current, new SourceLocation(path, Element: index), problems) is { } entry)
-            {
-                yield return entry;
-            }
-        }
-    }
+    private static IAsyncEnumerable<QueryListEntry> ReadArrayAsync(string path, ProblemLog problems, CancellationToken cancellationToken) =>
+        JsonArrayFile.ReadAsync(path, QueryListJsonContext.Default.JsonElement, "malformed JSON array", cancellationToken)
+            .Select(e => Entry(e.Element, new SourceLocation(path, Element: e.Index), problems))
+            .OfType<QueryListEntry>();
 
     private static QueryListEntry? Entry(JsonElement element, SourceLocation location, ProblemLog problems)
     {

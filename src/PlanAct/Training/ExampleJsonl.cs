@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PlanAct.IO;
 
@@ -10,27 +9,8 @@ public static class ExampleJsonl
     public const string SchemaId = "planact/example@1";
 
     /// <summary>Streams the valid examples of a file; invalid lines and duplicate ids go to <paramref name="problems"/> with their line.</summary>
-    public static async IAsyncEnumerable<TrainingExample> ReadAsync(
-        string path, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
-        {
-            var location = new SourceLocation(path, lineNumber);
-            if (Parse(text, location, problems) is not { } example)
-            {
-                continue;
-            }
-
-            if (!ids.TryAdd(example.Id, lineNumber))
-            {
-                problems.Error(location, $"duplicate id \"{example.Id}\" (first at line {ids[example.Id]})");
-                continue;
-            }
-
-            yield return example;
-        }
-    }
+    public static IAsyncEnumerable<TrainingExample> ReadAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
+        JsonlFile.ReadRecordsAsync(path, (text, location) => Parse(text, location, problems), e => e.Id, problems, cancellationToken).Select(e => e.Record);
 
     /// <summary>Parses and validates one line; reports a problem and returns null when it is not a valid example.</summary>
     internal static TrainingExample? Parse(string text, SourceLocation location, ProblemLog problems)

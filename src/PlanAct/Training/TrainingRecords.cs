@@ -13,14 +13,29 @@ public enum TrainingRecordKind
 
     /// <summary><c>planact/plan@1</c> lines, turned into planner examples.</summary>
     Plans,
+
+    /// <summary><c>planact/replan@1</c> lines, turned into replanner examples (one per round).</summary>
+    Replans,
 }
 
-/// <summary>Reads example records or plan records as training examples, telling them apart by the first record.</summary>
+/// <summary>The builders that turn plan and replan records into examples.</summary>
+public sealed record ExampleBuilders(PlannerExamples Planner, ReplannerExamples Replanner)
+{
+    public ExampleBuilders(ExamplePageOptions options)
+        : this(new PlannerExamples(options), new ReplannerExamples(options))
+    {
+    }
+
+    /// <summary>Pages cut to the token budget by either builder so far.</summary>
+    public int PagesCut => Planner.PagesCut + Replanner.PagesCut;
+}
+
+/// <summary>Reads example, plan or replan records as training examples, telling them apart by the first record.</summary>
 public static class TrainingRecords
 {
     /// <summary>
     /// The kind of the first JSON object in the file: its <c>schema</c> when present, else its fields (<c>messages</c> →
-    /// examples, <c>steps</c> → plans). Lines before it that are not JSON objects are left to the reader to report.
+    /// examples, <c>rounds</c> → replans, <c>steps</c> → plans). Lines before it that are not JSON objects are left to the reader to report.
     /// </summary>
     public static async Task<TrainingRecordKind> DetectAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -62,22 +77,27 @@ public static class TrainingRecords
             {
                 ExampleJsonl.SchemaId => TrainingRecordKind.Examples,
                 PlanJsonl.SchemaId => TrainingRecordKind.Plans,
-                var other => throw new InputException(location, $"unsupported schema \"{other}\" (expected \"{ExampleJsonl.SchemaId}\" or \"{PlanJsonl.SchemaId}\")"),
+                ReplanJsonl.SchemaId => TrainingRecordKind.Replans,
+                var other => throw new InputException(location, $"unsupported schema \"{other}\" (expected \"{ExampleJsonl.SchemaId}\", \"{PlanJsonl.SchemaId}\" or \"{ReplanJsonl.SchemaId}\")"),
             };
         }
 
         return root.TryGetProperty("messages", out _) ? TrainingRecordKind.Examples
+            : root.TryGetProperty("rounds", out _) ? TrainingRecordKind.Replans
             : root.TryGetProperty("steps", out _) ? TrainingRecordKind.Plans
-            : throw new InputException(location, "neither an example record (\"messages\") nor a plan record (\"steps\")");
+            : throw new InputException(location, "neither an example record (\"messages\"), a plan record (\"steps\") nor a replan record (\"rounds\")");
     }
 
-    /// <summary>Streams the examples of <paramref name="path"/>; plan records become planner examples built by <paramref name="planner"/>.</summary>
+    /// <summary>Streams the examples of <paramref name="path"/>; plan and replan records become examples made by <paramref name="builders"/>.</summary>
     public static async IAsyncEnumerable<TrainingExample> ReadAsync(
-        string path, PlannerExamples planner, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        string path, ExampleBuilders builders, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var examples = await DetectAsync(path, cancellationToken) == TrainingRecordKind.Plans
-            ? PlanJsonl.ReadAsync(path, problems, cancellationToken).Select(planner.Build)
-            : ExampleJsonl.ReadAsync(path, problems, cancellationToken);
+        var examples = await DetectAsync(path, cancellationToken) switch
+        {
+            TrainingRecordKind.Plans => PlanJsonl.ReadAsync(path, problems, cancellationToken).Select(builders.Planner.Build),
+            TrainingRecordKind.Replans => ReplanJsonl.ReadLocatedAsync(path, problems, cancellationToken).SelectMany(r => builders.Replanner.Build(r.Record).ToAsyncEnumerable()),
+            _ => ExampleJsonl.ReadAsync(path, problems, cancellationToken),
+        };
         await foreach (var example in examples)
         {
             yield return example;

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using PlanAct.Actions;
 using PlanAct.IO;
 
@@ -93,36 +92,8 @@ public static class SftTrajectoryReader
         return candidate;
     }
 
-    private static async IAsyncEnumerable<(int Index, SftElement? Element)> ReadElementsAsync(
-        string path, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var elements = JsonSerializer.DeserializeAsyncEnumerable(stream, SftJsonContext.Default.SftElement, cancellationToken);
-        await using var enumerator = elements.GetAsyncEnumerator(cancellationToken);
-        for (var index = 0; ; index++)
-        {
-            try
-            {
-                if (!await enumerator.MoveNextAsync())
-                {
-                    yield break;
-                }
-            }
-            catch (JsonException e)
-            {
-                var line = e.LineNumber is { } l ? (int)l + 1 : (int?)null;
-                throw new InputException(new SourceLocation(path, line, index), $"not a valid WebArena-Lite SFT JSON array: {FirstSentence(e.Message)}", e);
-            }
-
-            yield return (index, enumerator.Current);
-        }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
-    }
+    private static IAsyncEnumerable<(int Index, SftElement? Element)> ReadElementsAsync(string path, CancellationToken cancellationToken) =>
+        JsonArrayFile.ReadAsync(path, SftJsonContext.Default.SftElement, "not a valid WebArena-Lite SFT JSON array", cancellationToken);
 
     private sealed record ParsedStep(SftPrompt Prompt, string ActionText, WebAction? Action, string? ActionError);
 

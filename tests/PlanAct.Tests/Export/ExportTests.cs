@@ -3,6 +3,7 @@ using PlanAct.Export;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Stages.Act;
+using PlanAct.Teacher.Cost;
 using PlanAct.Tests.Training;
 using PlanAct.Training;
 
@@ -53,7 +54,7 @@ public class ExportTests
         });
         Assert.Equal(new Dictionary<string, int> { ["executor"] = 115, ["planner"] = 17 }, report.ByKind);
         Assert.Equal(17, report.SourceTrajectories);
-        Assert.Equal(17, report.TeacherRequests);
+        Assert.Equal(17, report.TeacherRequests.Count);
         Assert.Equal(17, report.Teachers["gpt-4.1"]);
     }
 
@@ -107,7 +108,10 @@ public class ExportTests
     public async Task Card_has_counts_tokens_teachers_sources_cost_date_and_command()
     {
         var (report, _) = await ExportAsync("sharegpt");
-        var context = new CardContext("in.jsonl", "out/train.jsonl", "sharegpt", false, null, "planact export --input in.jsonl", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var context = new CardContext("in.jsonl", "out/train.jsonl", "sharegpt", false, null, "planact export --input in.jsonl", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero))
+        {
+            Ledger = "runs/ledger.db",
+        };
         var card = DatasetCard.Render(report, context);
         Assert.StartsWith(DatasetCard.Marker + "\n# train.jsonl\n", card, StringComparison.Ordinal);
         Assert.Contains("132 Plan-and-Act training examples in the **sharegpt** format, made by `planact export` on 2026-01-02.", card, StringComparison.Ordinal);
@@ -116,9 +120,12 @@ public class ExportTests
         Assert.Contains($"min {report.Tokens.Min}, median {report.Tokens.Median}, p95 {report.Tokens.P95}, max {report.Tokens.Max}.", card, StringComparison.Ordinal);
         Assert.Contains("| gpt-4.1 | 17 |", card, StringComparison.Ordinal);
         Assert.Contains("17 trajectories, 17 plans", card, StringComparison.Ordinal);
-        Assert.Contains("Not available", card, StringComparison.Ordinal);
+        Assert.Contains("Not available: there is no teacher ledger at `runs/ledger.db` to price the 17 requests", card, StringComparison.Ordinal);
         Assert.Contains("planact export --input in.jsonl", card, StringComparison.Ordinal);
-        Assert.Contains("12.50 USD", DatasetCard.Render(report, context with { Cost = new DatasetCost(12.5m, "USD") }), StringComparison.Ordinal);
+        var priced = DatasetCard.Render(report, context with { Cost = new RecordsCost(12.5m, 15, 30_000, 4_000, 5, 2, ["local-model"]) });
+        Assert.Contains("$12.50 for the 15 teacher requests behind these records (30,000 input + 4,000 output tokens; 5 answered through the Batch API at its price), read from `runs/ledger.db`.", priced, StringComparison.Ordinal);
+        Assert.Contains("models without a price (local-model)", priced, StringComparison.Ordinal);
+        Assert.Contains("2 requests the records name are not in this ledger", priced, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,10 +29,11 @@ public class AnnotateStageTests
         Prices = PriceTable.Default.With("models:\n  loopback-model: { input: 1.0, output: 2.0 }\n", "test"),
     };
 
-    internal static async Task<StageSummary> AnnotateAsync(TeacherOptions options, string outPath, TeacherMode mode = TeacherMode.Online, decimal? maxCost = null)
+    internal static async Task<StageSummary> AnnotateAsync(
+        TeacherOptions options, string outPath, TeacherMode mode = TeacherMode.Online, decimal? maxCost = null, AnnotateOptions? annotate = null)
     {
         await using var session = await TeacherSession.OpenAsync(options, maxCost);
-        var stage = new AnnotateStage(new AnnotateOptions(), session.ModelFor(AnnotateStage.StageName));
+        var stage = new AnnotateStage(annotate ?? new AnnotateOptions(), session.ModelFor(AnnotateStage.StageName));
         return await new StageRunner<Trajectory, PlanRecord>(stage, session).RunAsync(
             () => TrajectoryFiles.ReadAsync(SamplesFile, new TrajectoryReadOptions()),
             outPath,

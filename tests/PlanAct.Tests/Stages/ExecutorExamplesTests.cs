@@ -11,13 +11,13 @@ namespace PlanAct.Tests.Stages;
 
 public class ExecutorExamplesTests
 {
-    private static async Task<(List<PlannedTrajectory> Planned, PlanPairing Pairing, ProblemLog Problems)> PairAsync(
+    private static async Task<(List<PlannedTrajectory> Planned, TrajectoryPairing<Plan> Pairing, ProblemLog Problems)> PairAsync(
         IEnumerable<Trajectory> trajectories, IEnumerable<PlanRecord> plans, bool skipInvalid = false)
     {
         var path = await TestPlans.WriteAsync(Path.Combine(TestPaths.TempDir(), "plans.jsonl"), plans);
         var problems = new ProblemLog(skipInvalid);
         var pairing = await PlanPairing.LoadPlansAsync(path, problems);
-        var planned = await pairing.PairAsync(trajectories.ToAsyncEnumerable(), "trajectories.jsonl", problems).ToListAsync();
+        var planned = await pairing.PairPlansAsync(trajectories.ToAsyncEnumerable(), "trajectories.jsonl", problems).ToListAsync();
         return (planned, pairing, problems);
     }
 
@@ -85,8 +85,8 @@ public class ExecutorExamplesTests
         var orphan = TestPlans.For(trajectories[0]) with { Id = "no-such-trajectory" };
         var (planned, pairing, problems) = await PairAsync(trajectories, [TestPlans.For(trajectories[1]), orphan]);
         Assert.Equal(trajectories[1].Id, Assert.Single(planned).Trajectory.Id);
-        Assert.Equal([trajectories[0].Id, trajectories[2].Id], pairing.TrajectoriesWithoutPlan);
-        Assert.Equal(["no-such-trajectory"], pairing.PlansWithoutTrajectory);
+        Assert.Equal([trajectories[0].Id, trajectories[2].Id], pairing.TrajectoriesWithoutRecord);
+        Assert.Equal(["no-such-trajectory"], pairing.RecordsWithoutTrajectory);
         Assert.Equal(0, problems.ErrorCount);
         Assert.Contains(problems.Problems, p => p.Reason == "plan \"no-such-trajectory\" has no trajectory" && p.Location.Line == 2);
         Assert.Contains(problems.Problems, p => p.Reason == $"trajectory \"{trajectories[2].Id}\" has no plan; skipped");
@@ -102,7 +102,7 @@ public class ExecutorExamplesTests
 
         var e = await Assert.ThrowsAsync<InputException>(() => PairAsync(trajectories, [good, shortPlan]));
         Assert.Equal(2, e.Location.Line);
-        Assert.Contains($"plan \"{trajectories[1].Id}\" does not ground its trajectory", e.Reason, StringComparison.Ordinal);
+        Assert.Contains($"plan \"{trajectories[1].Id}\" does not fit its trajectory", e.Reason, StringComparison.Ordinal);
         Assert.Contains("not assigned to any step", e.Reason, StringComparison.Ordinal);
 
         var (planned, _, problems) = await PairAsync(trajectories, [good, shortPlan], skipInvalid: true);

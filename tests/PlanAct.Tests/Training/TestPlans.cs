@@ -23,6 +23,28 @@ internal static class TestPlans
         return new PlanRecord(trajectory.Id, trajectory.Site, trajectory.Task, trajectory.InitialHtml, plan, PlanOrigin.Grounded);
     }
 
+    /// <summary>Replans of a trajectory made in test code: at round r, action r alone, then the rest; each round with a trace.</summary>
+    public static ReplanRecord ReplansFor(Trajectory trajectory)
+    {
+        var count = trajectory.Steps.Count;
+        var rounds = Enumerable.Range(1, count - 1).Select(r =>
+        {
+            var steps = new List<PlanStep> { new(1, $"Round {r}: the page after {r} actions.", "d", $"Do action {r}.", EquatableList.Of(r)) };
+            if (r + 1 < count)
+            {
+                steps.Add(new PlanStep(2, "Then the rest.", "d", "Finish.", Enumerable.Range(r + 1, count - r - 1).ToEquatableList()));
+            }
+
+            return new ReplanRound(r, trajectory.Steps[r].Html, new Plan(steps.ToEquatableList())) { Trace = $"trace {r}", Requests = EquatableList.Of($"req-{r}") };
+        });
+        var record = new ReplanRecord(trajectory.Id, trajectory.Site, trajectory.Task, trajectory.Steps.Select(s => s.Action).ToEquatableList(), For(trajectory).Plan, rounds.ToEquatableList())
+        {
+            Teacher = "gpt-4.1",
+        };
+        Assert.Empty(record.Validate());
+        return record;
+    }
+
     public static async Task<string> WriteAsync(string path, IEnumerable<PlanRecord> plans)
     {
         await File.WriteAllLinesAsync(path, plans.Select(PlanJsonl.Format));

@@ -16,9 +16,6 @@ namespace PlanAct.Stages.Act;
 /// </summary>
 public sealed class ExecutorExamples(ExamplePageOptions options)
 {
-    /// <summary>What the current round shows when the page renders to nothing.</summary>
-    public const string EmptyPage = "(the page is empty)";
-
     private static readonly PromptTemplate System = PromptTemplate.Load(typeof(ExecutorExamples), "ExecutorSystem.md");
 
     private int _pagesCut;
@@ -27,6 +24,8 @@ public sealed class ExecutorExamples(ExamplePageOptions options)
     public int PagesCut => _pagesCut;
 
     public static string ExampleId(string trajectoryId, int step) => $"{trajectoryId}/executor/{step}";
+
+    public static string DynamicExampleId(string trajectoryId, int step) => $"{trajectoryId}/dynamic-executor/{step}";
 
     /// <summary>The system message: role, task and plan (training-target style, without grounding).</summary>
     public static string SystemMessage(string task, Plan plan) =>
@@ -38,6 +37,16 @@ public sealed class ExecutorExamples(ExamplePageOptions options)
         var system = ExampleMessage.System(SystemMessage(item.Trajectory.Task, item.Plan));
         return item.Trajectory.Steps.Select(step => BuildStep(item, step.Index, system));
     }
+
+    /// <summary>
+    /// Dynamic executor examples (SPEC §2.7), one per step in step order: the plan in the system message is the latest
+    /// plan before the step's action (the initial plan at step 0, then round i's replan); the rest is as in <see cref="Build"/>.
+    /// </summary>
+    /// <param name="trajectory">The trajectory.</param>
+    /// <param name="replans">Its replans (pages not needed).</param>
+    public IEnumerable<TrainingExample> BuildDynamic(Trajectory trajectory, ReplanRecord replans) =>
+        trajectory.Steps.Select(step =>
+            BuildStep(new PlannedTrajectory(trajectory, replans.Id, replans.PlanBefore(step.Index)), step.Index) with { Id = DynamicExampleId(trajectory.Id, step.Index) });
 
     /// <summary>The example whose target is the action of step <paramref name="step"/>.</summary>
     public TrainingExample BuildStep(PlannedTrajectory item, int step) =>
@@ -61,7 +70,7 @@ public sealed class ExecutorExamples(ExamplePageOptions options)
             Interlocked.Increment(ref _pagesCut);
         }
 
-        messages.Add(ExampleMessage.User(page.Html.Length == 0 ? EmptyPage : page.Html));
+        messages.Add(ExampleMessage.User(page.Shown));
         messages.Add(ExampleMessage.Assistant(ActionPrinter.Print(trajectory.Steps[step].Action)));
         return new TrainingExample(
             ExampleId(trajectory.Id, step), ExampleKind.Executor, trajectory.Site, trajectory.Task, messages.ToEquatableList(),

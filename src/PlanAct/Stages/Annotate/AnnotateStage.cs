@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.AI;
 using PlanAct.Actions;
 using PlanAct.Html;
@@ -10,11 +9,26 @@ using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Annotate;
 
+/// <summary>How plans are annotated.</summary>
+public enum AnnotateMode
+{
+    /// <summary>One request: the teacher sees the numbered actions and writes the grounded plan.</summary>
+    Grounded,
+
+    /// <summary>Describe every action, reduce the descriptions to a plan, then rewrite its reasoning without hindsight (<see cref="CotAnnotation"/>).</summary>
+    Cot,
+}
+
 /// <summary>Settings of the annotate stage.</summary>
 public sealed record AnnotateOptions
 {
+    public AnnotateMode Mode { get; init; } = AnnotateMode.Grounded;
+
     /// <summary>The first page's planner view is cut to this many tokens.</summary>
     public int MaxPageTokens { get; init; } = 6000;
+
+    /// <summary>CoT mode: each page before and after an action (executor view) is cut to this many tokens.</summary>
+    public int DescribePageTokens { get; init; } = 3000;
 
     public AnnotationExamples Examples { get; init; } = AnnotationExamples.BuiltIn;
 
@@ -24,10 +38,22 @@ public sealed record AnnotateOptions
 /// <summary>
 /// Grounded plan annotation (SPEC §2.2): the teacher sees the task, the first page and the numbered actions, and
 /// writes a plan whose steps partition the actions. Answers are validated and re-asked with the exact error.
+/// In <see cref="AnnotateMode.Cot"/> the plan is built in three requests instead (<see cref="CotAnnotation"/>).
 /// </summary>
-public sealed class AnnotateStage(AnnotateOptions options, string model) : ITeacherStage<Trajectory, PlanRecord>
+public sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
 {
     public const string StageName = "annotate";
+
+    private readonly AnnotateOptions _options;
+    private readonly string _model;
+    private readonly CotAnnotation _cot;
+
+    public AnnotateStage(AnnotateOptions options, string model)
+    {
+        _options = options;
+        _model = model;
+        _cot = new CotAnnotation(options, this);
+    }
 
     public string Name => StageName;
 
@@ -42,65 +68,53 @@ public sealed class AnnotateStage(AnnotateOptions options, string model) : ITeac
             return new ItemResult<PlanRecord>.Skipped("the trajectory has no actions");
         }
 
+        if (_options.Mode == AnnotateMode.Cot)
+        {
+            return await _cot.ProcessAsync(item, teacher, cancellationToken);
+        }
+
         var outcome = await teacher.AskAsync(item.Id, Messages(item), reply => Check(reply.Text, item.Steps.Count), cancellationToken);
-        var requests = outcome.Rejected.Select(a => a.RequestId).OfType<string>();
         return outcome switch
         {
-            TeacherOutcome<Plan>.Accepted accepted => new ItemResult<PlanRecord>.Done(
-                new PlanRecord(item.Id, item.Site, item.Task, item.InitialHtml, accepted.Value, PlanOrigin.Grounded)
-                {
-                    Trace = accepted.Reply.Reasoning,
-                    Teacher = model,
-                    Requests = requests.Append(accepted.Reply.RequestId).OfType<string>().ToEquatableList(),
-                }),
+            TeacherOutcome<Plan>.Accepted accepted => new ItemResult<PlanRecord>.Done(Record(item, accepted.Value, accepted.Reply.Reasoning, outcome.RequestIds)),
             TeacherOutcome<Plan>.Failed failed => new ItemResult<PlanRecord>.Quarantined(failed.Reason, failed.Rejected),
             _ => throw new InvalidOperationException("unknown outcome"),
         };
     }
 
-    /// <summary>The conversation that asks for a trajectory's plan.</summary>
-    public IReadOnlyList<ChatMessage> Messages(Trajectory trajectory)
+    /// <summary>The record of an annotated trajectory.</summary>
+    internal PlanRecord Record(Trajectory item, Plan plan, string? trace, IEnumerable<string> requests) =>
+        new(item.Id, item.Site, item.Task, item.InitialHtml, plan, PlanOrigin.Grounded)
+        {
+            Trace = trace,
+            Teacher = _model,
+            Requests = requests.ToEquatableList(),
+        };
+
+    /// <summary>The conversation that asks for a trajectory's plan; with <paramref name="descriptions"/> (CoT mode) each action is followed by what it did.</summary>
+    public IReadOnlyList<ChatMessage> Messages(Trajectory trajectory, IReadOnlyList<string>? descriptions = null)
     {
-        var page = PageBudget.Fit(PageView.Render(trajectory.InitialHtml, PageView.Planner), options.MaxPageTokens, options.Counter);
-        var examples = options.Examples.Render(trajectory.Site);
+        var examples = _options.Examples.Render(trajectory.Site);
         var user = PromptTemplate.Load(typeof(AnnotateStage), "annotate.user.md").Fill(
             ("examples", examples.Length > 0 ? examples + "Now the trajectory to annotate.\n\n" : ""),
             ("task", trajectory.Task),
             ("site", trajectory.Site),
-            ("page", page.Html),
+            ("page", FirstPage(trajectory)),
             ("count", trajectory.Steps.Count.ToString(CultureInfo.InvariantCulture)),
             ("last", (trajectory.Steps.Count - 1).ToString(CultureInfo.InvariantCulture)),
-            ("actions", NumberedActions(trajectory.Steps.Select(s => s.Action))));
+            ("described", descriptions is null ? "" : ", each followed by what it did after '>'"),
+            ("actions", ActionPrinter.PrintNumbered(trajectory.Steps.Select(s => s.Action), descriptions: descriptions)));
         return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(AnnotateStage), "annotate.system.md")), new ChatMessage(ChatRole.User, user)];
     }
+
+    /// <summary>The planner view of the first page, cut to the budget: what the planner will see.</summary>
+    internal string FirstPage(Trajectory trajectory) =>
+        PageBudget.Fit(PageView.Render(trajectory.InitialHtml, PageView.Planner), _options.MaxPageTokens, _options.Counter).Shown;
 
     /// <summary>Parses an answer and checks that it grounds all <paramref name="actionCount"/> actions.</summary>
     public static Checked<Plan> Check(string answer, int actionCount)
     {
-        var parsed = PlanText.Parse(answer, grounded: true);
-        if (parsed.Plan is not { } plan || parsed.Errors.Count > 0)
-        {
-            return Checked<Plan>.Fail(string.Join(" ", parsed.Errors.DefaultIfEmpty(PlanText.FormatHint)));
-        }
-
-        var errors = PlanValidator.ValidateGrounding(plan, 0, actionCount);
-        return errors.Count > 0 ? Checked<Plan>.Fail(string.Join(" ", errors)) : Checked<Plan>.Ok(plan);
-    }
-
-    /// <summary>Actions as the teacher sees them: the number, the call, then its comments indented below.</summary>
-    public static string NumberedActions(IEnumerable<WebAction> actions)
-    {
-        var text = new StringBuilder();
-        var i = 0;
-        foreach (var action in actions)
-        {
-            text.Append(i++).Append(": ").Append(ActionPrinter.PrintCall(action)).Append('\n');
-            foreach (var comment in action.Comments)
-            {
-                text.Append("   # ").Append(comment.Text.ReplaceLineEndings(" ")).Append('\n');
-            }
-        }
-
-        return text.ToString().TrimEnd();
+        var (plan, error) = PlanValidator.ParseGrounded(answer, 0, actionCount);
+        return plan is not null ? Checked<Plan>.Ok(plan) : Checked<Plan>.Fail(error!);
     }
 }

@@ -32,7 +32,7 @@ public static class GeneratedAnswerJsonl
                 Number = p.Number,
                 Query = p.Query,
                 Seed = p.Seed,
-                Steps = p.Plan is { } plan ? PlanJsonl.StepLines(plan) : null,
+                Steps = p.Plan is { } plan ? PlanJsonl.LinesOf(plan) : null,
                 Rejected = p.Rejected,
                 Detail = p.Detail,
             })],
@@ -55,7 +55,7 @@ public static class GeneratedAnswerJsonl
         {
             var location = new SourceLocation(path, lineNumber);
             var line = JsonlFile.Deserialize(text, AnswerJsonContext.Default.AnswerLine, location, problems);
-            if (line is not { Id: { } id, Site: { } site, Seeds: { } seeds, Pairs: { } pairs } || pairs.Any(p => p?.Query is null || p.Steps?.Any(s => s?.Reasoning is null || s.Step is null) == true))
+            if (line is not { Id: { } id, Site: { } site, Seeds: { } seeds, Pairs: { } pairs } || pairs.Any(p => p?.Query is null || (p.Steps is { } steps && PlanJsonl.StepsError(steps) is not null)))
             {
                 throw new InputException(location, "not an answers record (id, site, seeds, pairs with query)");
             }

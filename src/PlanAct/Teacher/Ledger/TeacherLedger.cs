@@ -161,6 +161,32 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         return totals;
     }, cancellationToken);
 
+    /// <summary>The model and token usage of each of <paramref name="keys"/> that has a committed answer, and whether a batch answered it.</summary>
+    public Task<IReadOnlyList<LedgerUsage>> UsageAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => LockedAsync<IReadOnlyList<LedgerUsage>>(async () =>
+    {
+        await using var command = Command(
+            null,
+            """
+            SELECT q.model, COALESCE(r.input_tokens, 0), COALESCE(r.output_tokens, 0),
+                   EXISTS (SELECT 1 FROM batch_requests b WHERE b.key = q.key AND b.state = $answered)
+            FROM requests q JOIN responses r ON r.key = q.key WHERE q.key = $key
+            """);
+        command.Parameters.AddWithValue("$answered", Answered);
+        var parameter = command.Parameters.Add("$key", SqliteType.Text);
+        var usage = new List<LedgerUsage>();
+        foreach (var key in keys)
+        {
+            parameter.Value = key;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                usage.Add(new LedgerUsage(key, reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetBoolean(3)));
+            }
+        }
+
+        return usage;
+    }, cancellationToken);
+
     private async Task InsertSendAsync(SqliteTransaction transaction, string key, TeacherRequest request, string model, string requestJson, CancellationToken cancellationToken)
     {
         await using var command = Command(
@@ -260,4 +286,7 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 }
 
 /// <summary>Ledger totals for one stage and model.</summary>
+/// <summary>What one answered request used.</summary>
+public sealed record LedgerUsage(string Key, string Model, long InputTokens, long OutputTokens, bool Batch);
+
 public sealed record LedgerStageTotals(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends);

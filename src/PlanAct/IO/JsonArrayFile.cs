@@ -1,0 +1,48 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace PlanAct.IO;
+
+/// <summary>Streams the elements of a file holding one JSON array, so a 10 GB array never sits in memory.</summary>
+public static class JsonArrayFile
+{
+    /// <summary>
+    /// Yields each element with its index. Malformed JSON stops the read with an <see cref="InputException"/> at the
+    /// line and element where it was found, worded "<paramref name="what"/>: …".
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="type">How to read one element.</param>
+    /// <param name="what">What the file should be, e.g. "not a valid WebArena-Lite SFT JSON array".</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    public static async IAsyncEnumerable<(int Index, T? Element)> ReadAsync<T>(
+        string path, JsonTypeInfo<T> type, string what, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var enumerator = JsonSerializer.DeserializeAsyncEnumerable(stream, type, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        for (var index = 0; ; index++)
+        {
+            try
+            {
+                if (!await enumerator.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (JsonException e)
+            {
+                var line = e.LineNumber is { } l ? (int)l + 1 : (int?)null;
+                throw new InputException(new SourceLocation(path, line, index), $"{what}: {FirstSentence(e.Message)}", e);
+            }
+
+            yield return (index, enumerator.Current);
+        }
+    }
+
+    // System.Text.Json appends " Path: … | LineNumber: …" that the location already says.
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
+    }
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using PlanAct.Actions;
+using PlanAct.Html;
+using PlanAct.IO;
+using PlanAct.Plans;
+using PlanAct.Teacher;
+using PlanAct.Trajectories;
+
+namespace PlanAct.Stages.Annotate;
+
+/// <summary>A plan whose reasoning was written again without hindsight, and the planner's thinking that leads to it.</summary>
+public sealed record RewrittenPlan(string Thinking, Plan Plan);
+
+/// <summary>
+/// CoT annotation (SPEC §2.2, the released code's variant), three rounds per trajectory:
+/// <list type="number">
+/// <item>describe every action from the page before and after it (one request per action, all asked at once, so a
+/// batch run sends them in one wave);</item>
+/// <item>reduce the numbered actions with their descriptions to a grounded plan (the grounded prompt, validated alike);</item>
+/// <item>write the thinking and every step's reasoning again as if only the task and the first page were known.</item>
+/// </list>
+/// The plan keeps the reduced plan's descriptions, steps and grounding with the rewritten reasoning; the thinking is the
+/// record's trace, kept apart so a training target can carry it or not.
+/// </summary>
+public sealed partial class CotAnnotation(AnnotateOptions options, AnnotateStage stage)
+{
+    /// <summary>A description longer than this is not the one or two sentences asked for.</summary>
+    public const int MaxDescriptionLength = 1200;
+
+    private static readonly PromptTemplate DescribeUser = PromptTemplate.Load(typeof(CotAnnotation), "annotate.describe.user.md");
+    private static readonly PromptTemplate RewriteUser = PromptTemplate.Load(typeof(CotAnnotation), "annotate.rewrite.user.md");
+
+    [GeneratedRegex(@"^[ \t]*#{1,6}[ \t]*(?:\*\*)?[ \t]*Thinking[ \t]*:?[ \t]*(?:\*\*)?[ \t]*$", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ThinkingHeader();
+
+    // "action 3", "actions [2, 3]", "Actions: [0]": grounding the planner could not have known.
+    [GeneratedRegex(@"\bactions?\s*:?\s*\[?\s*\d", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ActionNumber();
+
+    public async Task<ItemResult<PlanRecord>> ProcessAsync(Trajectory item, TeacherDialog teacher, CancellationToken cancellationToken)
+    {
+        var count = item.Steps.Count;
+        var described = await Task.WhenAll(item.Steps.Select(step => teacher.AskAsync(
+            $"{item.Id}/describe/{step.Index}", DescribeMessages(item, step.Index), reply => CheckDescription(reply.Text), cancellationToken)));
+        var requests = described.SelectMany(o => o.RequestIds).ToList();
+        var failedAction = Array.FindIndex(described, o => o is TeacherOutcome<string>.Failed);
+        if (failedAction >= 0)
+        {
+            return new ItemResult<PlanRecord>.Quarantined(
+                $"describing action {failedAction}: {((TeacherOutcome<string>.Failed)described[failedAction]).Reason}",
+                [.. described.SelectMany(o => o.Rejected)]);
+        }
+
+        var descriptions = described.Select(o => ((TeacherOutcome<string>.Accepted)o).Value).ToList();
+        var reduced = await teacher.AskAsync(
+            $"{item.Id}/reduce", stage.Messages(item, descriptions), reply => AnnotateStage.Check(reply.Text, count), cancellationToken);
+        requests.AddRange(reduced.RequestIds);
+        if (reduced is not TeacherOutcome<Plan>.Accepted { Value: var plan })
+        {
+            return new ItemResult<PlanRecord>.Quarantined($"reducing the descriptions to a plan: {((TeacherOutcome<Plan>.Failed)reduced).Reason}", reduced.Rejected);
+        }
+
+        var rewritten = await teacher.AskAsync(
+            $"{item.Id}/rewrite", RewriteMessages(item, plan), reply => CheckRewrite(reply.Text, plan), cancellationToken);
+        requests.AddRange(rewritten.RequestIds);
+        return rewritten switch
+        {
+            TeacherOutcome<RewrittenPlan>.Accepted { Value: var value } => new ItemResult<PlanRecord>.Done(stage.Record(item, value.Plan, value.Thinking, requests)),
+            TeacherOutcome<RewrittenPlan>.Failed failed => new ItemResult<PlanRecord>.Quarantined($"rewriting the reasoning: {failed.Reason}", failed.Rejected),
+            _ => throw new InvalidOperationException("unknown outcome"),
+        };
+    }
+
+    /// <summary>The request that asks what action <paramref name="index"/> did, from the executor view of the pages before and after it.</summary>
+    public IReadOnlyList<ChatMessage> DescribeMessages(Trajectory trajectory, int index)
+    {
+        var steps = trajectory.Steps;
+        var user = DescribeUser.Fill(
+            ("task", trajectory.Task),
+            ("index", index.ToString(CultureInfo.InvariantCulture)),
+            ("count", steps.Count.ToString(CultureInfo.InvariantCulture)),
+            ("site", trajectory.Site),
+            ("action", ActionPrinter.Print(steps[index].Action)),
+            ("before", Page(steps[index].Html)),
+            ("after", index + 1 < steps.Count ? Page(steps[index + 1].Html) : "(none: this is the last action of the trajectory)"));
+        return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(CotAnnotation), "annotate.describe.system.md")), new ChatMessage(ChatRole.User, user)];
+    }
+
+    /// <summary>The request that rewrites the reduced plan's reasoning as the planner would have written it.</summary>
+    public IReadOnlyList<ChatMessage> RewriteMessages(Trajectory trajectory, Plan plan)
+    {
+        var user = RewriteUser.Fill(
+            ("task", trajectory.Task),
+            ("site", trajectory.Site),
+            ("page", stage.FirstPage(trajectory)),
+            ("steps", plan.Steps.Count.ToString(CultureInfo.InvariantCulture)),
+            ("plan", PlanText.Format(plan, PlanTextStyle.Target).TrimEnd()));
+        return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(CotAnnotation), "annotate.rewrite.system.md")), new ChatMessage(ChatRole.User, user)];
+    }
+
+    /// <summary>A description is one or two plain sentences; it is kept on one line.</summary>
+    public static Checked<string> CheckDescription(string answer)
+    {
+        var text = answer.Trim();
+        if (text.Length == 0)
+        {
+            return Checked<string>.Fail("The answer is empty: say in one or two sentences what the action did.");
+        }
+
+        if (text.StartsWith('#') || text.Contains("\n#", StringComparison.Ordinal))
+        {
+            return Checked<string>.Fail("Answer with plain sentences, without headings.");
+        }
+
+        return text.Length > MaxDescriptionLength
+            ? Checked<string>.Fail($"The answer has {text.Length} characters; say what the action did in one or two sentences (at most {MaxDescriptionLength} characters).")
+            : Checked<string>.Ok(string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    /// <summary>
+    /// Checks a rewrite: a non-empty <c>## Thinking</c> section, then the same steps with the same <c>Step:</c> lines,
+    /// and no action numbers anywhere. The result keeps <paramref name="reduced"/>'s descriptions and grounding.
+    /// </summary>
+    public static Checked<RewrittenPlan> CheckRewrite(string answer, Plan reduced)
+    {
+        var header = ThinkingHeader().Match(answer);
+        var firstStep = PlanText.IndexOfFirstStep(answer);
+        if (!header.Success || (firstStep >= 0 && firstStep < header.Index))
+        {
+            return Checked<RewrittenPlan>.Fail("Start with the heading '## Thinking' and the planner's thinking, then the plan's '## Step N' blocks.");
+        }
+
+        var thinking = (firstStep < 0 ? answer[(header.Index + header.Length)..] : answer[(header.Index + header.Length)..firstStep]).Trim();
+        if (thinking.Length == 0)
+        {
+            return Checked<RewrittenPlan>.Fail("The '## Thinking' section is empty: write the planner's thinking there.");
+        }
+
+        var parsed = PlanText.Parse(firstStep < 0 ? "" : answer[firstStep..], grounded: false);
+        if (parsed.Plan is not { } plan || parsed.Errors.Count > 0)
+        {
+            return Checked<RewrittenPlan>.Fail(string.Join(" ", parsed.Errors));
+        }
+
+        if (plan.Steps.Count != reduced.Steps.Count)
+        {
+            return Checked<RewrittenPlan>.Fail($"The plan must keep its {reduced.Steps.Count} steps; the answer has {plan.Steps.Count}.");
+        }
+
+        for (var i = 0; i < plan.Steps.Count; i++)
+        {
+            if (!SameWords(plan.Steps[i].Step, reduced.Steps[i].Step))
+            {
+                return Checked<RewrittenPlan>.Fail($"Step {i + 1}'s 'Step:' line must stay as it was: \"{reduced.Steps[i].Step}\".");
+            }
+        }
+
+        if (ActionNumber().IsMatch(thinking) || plan.Steps.Any(s => ActionNumber().IsMatch(s.Reasoning)))
+        {
+            return Checked<RewrittenPlan>.Fail("Do not mention action numbers: the planner has not seen any actions.");
+        }
+
+        var steps = reduced.Steps.Zip(plan.Steps, (kept, written) => kept with { Reasoning = written.Reasoning });
+        return Checked<RewrittenPlan>.Ok(new RewrittenPlan(thinking, new Plan(steps.ToEquatableList())));
+    }
+
+    private static bool SameWords(string a, string b) =>
+        a.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).SequenceEqual(b.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+
+    private string Page(string html) => PageBudget.Fit(PageView.Render(html, PageView.Executor), options.DescribePageTokens, options.Counter).Shown;
+}
