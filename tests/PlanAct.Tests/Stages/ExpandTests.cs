@@ -1,5 +1,6 @@
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Stages;
 using PlanAct.Stages.Expand;
 using PlanAct.Tests.Training;
 
@@ -131,6 +132,20 @@ public class SeedRepositoryTests
         await File.WriteAllLinesAsync(path, [PlanJsonl.Format(Seed("map", 1)), "{\"id\": \"x\"}"]);
         var e = await Assert.ThrowsAsync<InputException>(() => SeedRepository.LoadAsync(path, new ProblemLog()));
         Assert.Equal(new SourceLocation(path, 2), e.Location);
+    }
+}
+
+public class ShuffledDeckTests
+{
+    [Fact]
+    public void No_deal_repeats_a_card_even_across_a_reshuffle()
+    {
+        var deck = new ShuffledDeck<int>(Enumerable.Range(0, 7), new Random(3));
+        var deals = Enumerable.Range(0, 40).Select(_ => deck.Deal(3)).ToList();
+        Assert.All(deals, d => Assert.Equal(3, d.Distinct().Count()));
+        Assert.Equal(6, deals.Take(2).SelectMany(d => d).Distinct().Count());
+        Assert.Equal([0, 1, 2], new ShuffledDeck<int>([0, 1, 2], new Random(1)).Deal(5).Order());
+        Assert.Throws<ArgumentOutOfRangeException>(() => deck.Deal(0));
     }
 }
 

@@ -91,30 +91,11 @@ public sealed class SeedRepository
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seedsPerRequest, 1);
         var random = new Random(randomSeed);
-        var decks = Sites.Select(site => new Deck([.. _bySite[site]], random)).ToArray();
+        var decks = Sites.Select(site => new ShuffledDeck<PlanRecord>(_bySite[site], random)).ToArray();
         for (var index = 0; ; index++)
         {
             var site = index % Sites.Count;
             yield return new SeedDraw(index, Sites[site], decks[site].Deal(seedsPerRequest));
-        }
-    }
-
-    /// <summary>A site's seeds in a shuffled order, dealt from the top and shuffled again when too few are left.</summary>
-    private sealed class Deck(PlanRecord[] cards, Random random)
-    {
-        private int _next = cards.Length;
-
-        public PlanRecord[] Deal(int count)
-        {
-            count = Math.Min(count, cards.Length);
-            if (_next + count > cards.Length)
-            {
-                random.Shuffle(cards);
-                _next = 0;
-            }
-
-            _next += count;
-            return cards[(_next - count).._next];
         }
     }
 }
