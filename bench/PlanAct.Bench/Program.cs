@@ -9,6 +9,7 @@ public static class Program
           PlanAct.Bench reader [--size-mb N] [--work DIR] [--clean-budget-s S] [--clean-trajectories N]
           PlanAct.Bench teacher [--requests N] [--delay-ms MS] [--concurrency 1,16,64,256]
           PlanAct.Bench pipeline [--copies N] [--delay-ms MS] [--concurrency N]
+          PlanAct.Bench dedup [--sizes 1000,10000,100000] [--threshold 0.7] [--naive-up-to 10000]
 
         reader   generates (once, cached in --work, default bench/.data) a WebArena-Lite SFT JSON file of at least
                  --size-mb MB (default 500) and a JSONL file of the same trajectories, then measures in a fresh child
@@ -23,6 +24,10 @@ public static class Program
                  (default 100) as `planact run` does, against a loopback teacher in a child process answering after
                  --delay-ms (default 200) at --concurrency (default 64), then again with everything done; prints wall
                  time against the ideal, per-stage time, requests/s and peak memory.
+        dedup    filters --sizes queries (real WebArena-Lite intents with a third of their words swapped) for ROUGE-L
+                 near-duplicates as expand does, each size in a child process, with the index and, up to
+                 --naive-up-to queries, by comparing with every kept query (both must decide alike); prints wall
+                 time, queries/s, peak working set, peak GC heap and bytes allocated.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -34,7 +39,9 @@ public static class Program
                 ["reader", .. var rest] => await ReaderBenchmark.RunAsync(ReaderOptions.Parse(rest)),
                 ["teacher", .. var rest] => await TeacherBenchmark.RunAsync(TeacherBenchOptions.Parse(rest)),
                 ["pipeline", .. var rest] => await PipelineBenchmark.RunAsync(PipelineBenchOptions.Parse(rest)),
+                ["dedup", .. var rest] => await DedupBenchmark.RunAsync(DedupOptions.Parse(rest)),
                 [Measurement.Command, .. var rest] => await Measurement.RunChildAsync(rest),
+                [DedupBenchmark.Command, .. var rest] => await DedupBenchmark.RunChildAsync(rest),
                 [LoopbackServer.Command, .. var rest] => await LoopbackServer.RunChildAsync(rest),
                 _ => UsageError(),
             };

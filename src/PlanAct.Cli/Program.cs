@@ -28,6 +28,9 @@ public static class Program
         root.Subcommands.Add(ActCommand.Build());
         root.Subcommands.Add(ActCommand.BuildDynamic());
         root.Subcommands.Add(TasksCommand.Build());
+        root.Subcommands.Add(ExpandCommand.Build());
+        root.Subcommands.Add(ClassifyCommand.Build());
+        root.Subcommands.Add(AugmentCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         return root;
     }

@@ -63,9 +63,11 @@ internal static class ActCommand
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
             var inputPath = parse.GetValue(input)!;
             var outputPath = parse.GetValue(output)!;
+            // With --cot the stage runner takes --shard by step; without, this command takes it by trajectory.
+            var shard = invocation == StageInvocation.Run && !parse.GetValue(cot) ? StageCommand.ShardOf(parse) : null;
             var act = await open(
                 parse.GetValue(recordsPath)!,
-                () => TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems }, ct),
+                () => TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems }, ct).Where(t => shard?.Contains(t.Id) != false),
                 inputPath,
                 new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) },
                 problems,

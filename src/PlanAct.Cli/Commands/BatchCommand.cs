@@ -18,11 +18,17 @@ internal static class BatchCommand
         prepare.Subcommands.Add(ActCommand.Build(StageInvocation.BatchPrepare));
         prepare.Subcommands.Add(ReplanCommand.Build(StageInvocation.BatchPrepare));
         prepare.Subcommands.Add(ActCommand.BuildDynamic(StageInvocation.BatchPrepare));
+        prepare.Subcommands.Add(ExpandCommand.Build(StageInvocation.BatchPrepare));
+        prepare.Subcommands.Add(ClassifyCommand.Build(StageInvocation.BatchPrepare));
+        prepare.Subcommands.Add(AugmentCommand.Build(StageInvocation.BatchPrepare));
         var submit = new Command("submit", "Submit a stage's unanswered requests as Batch API jobs and return.\n\nExample:\n  planact batch submit annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini");
         submit.Subcommands.Add(AnnotateCommand.Build(StageInvocation.BatchSubmit));
         submit.Subcommands.Add(ActCommand.Build(StageInvocation.BatchSubmit));
         submit.Subcommands.Add(ReplanCommand.Build(StageInvocation.BatchSubmit));
         submit.Subcommands.Add(ActCommand.BuildDynamic(StageInvocation.BatchSubmit));
+        submit.Subcommands.Add(ExpandCommand.Build(StageInvocation.BatchSubmit));
+        submit.Subcommands.Add(ClassifyCommand.Build(StageInvocation.BatchSubmit));
+        submit.Subcommands.Add(AugmentCommand.Build(StageInvocation.BatchSubmit));
         var batch = new Command(
             "batch",
             "The Batch API step by step (stage commands take --batch to run the whole cycle and wait).\n\n"

@@ -15,6 +15,9 @@ internal enum StageInvocation
     BatchSubmit,
 }
 
+/// <summary>Runs prepared teacher work in a mode, reporting progress, to its summary.</summary>
+internal delegate Task<StageSummary> StageRun(TeacherMode mode, BatchRunner? batch, IProgress<StageProgress> progress);
+
 /// <summary>What every teacher-driven command does around its stage: the teacher, the run, the report, the exit code.</summary>
 internal static class StageCommand
 {
@@ -31,6 +34,9 @@ internal static class StageCommand
         text is null ? null : Shard.TryParse(text) ?? throw new CommandLineException($"--shard \"{text}\" is not i/n with 1 <= i <= n");
 
     private static readonly Option<string?> ShardFlag = ShardOption();
+
+    /// <summary>The --shard of a stage run, for a command that applies it itself (work without a teacher).</summary>
+    public static Shard? ShardOf(ParseResult parse) => ParseShard(parse.GetValue(ShardFlag));
 
     /// <summary>Names a stage command and adds the options of its invocation.</summary>
     public static Command Create(StageInvocation invocation, string name, string description, TeacherArguments teacher)
@@ -55,13 +61,49 @@ internal static class StageCommand
         return command;
     }
 
-    public static async Task<int> RunAsync<TIn, TOut>(
+    /// <summary>Runs an item stage: one record per input item, through the <see cref="StageRunner{TIn,TOut}"/>.</summary>
+    public static Task<int> RunAsync<TIn, TOut>(
         StageInvocation invocation,
         ParseResult parse,
         TeacherArguments teacher,
         string outPath,
         Func<TeacherSession, ITeacherStage<TIn, TOut>> createStage,
         Func<IAsyncEnumerable<TIn>> input,
+        CancellationToken cancellationToken) =>
+        RunCoreAsync(
+            invocation,
+            parse,
+            teacher,
+            session =>
+            {
+                var stage = createStage(session);
+                var runner = new StageRunner<TIn, TOut>(stage, session) { Shard = invocation == StageInvocation.Run ? ParseShard(parse.GetValue(ShardFlag)) : null };
+                return (stage.Name, (StageRun)((mode, batch, progress) => runner.RunAsync(input, outPath, mode, batch, progress, cancellationToken)));
+            },
+            summary => Report(summary, outPath),
+            cancellationToken);
+
+    /// <summary>
+    /// Runs any teacher-driven work that ends in a <see cref="StageSummary"/>: opens the teacher, runs it with progress,
+    /// then reports (<paramref name="report"/> gives the exit code of a real run), or writes or submits its batch requests.
+    /// </summary>
+    public static Task<int> RunAsync(
+        StageInvocation invocation,
+        ParseResult parse,
+        TeacherArguments teacher,
+        Func<TeacherSession, (string Stage, StageRun Run)> prepare,
+        Func<StageSummary, int> report,
+        CancellationToken cancellationToken) =>
+        invocation == StageInvocation.Run && parse.GetValue(ShardFlag) is not null
+            ? throw new CommandLineException("--shard splits the items of an item stage; this command's work is not split by item")
+            : RunCoreAsync(invocation, parse, teacher, prepare, report, cancellationToken);
+
+    private static async Task<int> RunCoreAsync(
+        StageInvocation invocation,
+        ParseResult parse,
+        TeacherArguments teacher,
+        Func<TeacherSession, (string Stage, StageRun Run)> prepare,
+        Func<StageSummary, int> report,
         CancellationToken cancellationToken)
     {
         var options = teacher.Resolve(parse);
@@ -83,22 +125,21 @@ internal static class StageCommand
 
         using var telemetry = teacher.Telemetry(parse, PipelineRunner.NewRunId());
         await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
-        var stage = createStage(session);
-        Console.Error.WriteLine($"planact: {stage.Name}: teacher {options}; ledger {session.Ledger.Path}");
-        var runner = new StageRunner<TIn, TOut>(stage, session);
+        var (stage, run) = prepare(session);
+        Console.Error.WriteLine($"planact: {stage}: teacher {options}; ledger {session.Ledger.Path}");
         var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null;
-        var summary = await ProgressView.RunAsync(stage.Name, progress => runner.RunAsync(input, outPath, mode, batch, invocation == StageInvocation.Run ? ParseShard(parse.GetValue(ShardFlag)) : null, progress, cancellationToken));
+        var summary = await ProgressView.RunAsync(stage, progress => run(mode, batch, progress));
         switch (invocation)
         {
             case StageInvocation.BatchPrepare:
-                var directory = parse.GetValue(RequestsDir) ?? Path.Combine(Path.GetDirectoryName(session.Ledger.Path)!, "batches", stage.Name);
+                var directory = parse.GetValue(RequestsDir) ?? Path.Combine(Path.GetDirectoryName(session.Ledger.Path)!, "batches", stage);
                 var files = await BatchRequestFiles.WriteAsync(summary.Pending, directory, teacher.BatchSettings(parse), cancellationToken: cancellationToken);
                 foreach (var file in files)
                 {
                     Console.WriteLine($"{file.Path}: {file.Keys.Count} requests for {file.Model}, {file.Bytes:N0} bytes");
                 }
 
-                Console.WriteLine($"prepared {summary.Pending.Count} requests in {files.Count} files; `planact batch submit {stage.Name} …` sends them");
+                Console.WriteLine($"prepared {summary.Pending.Count} requests in {files.Count} files; `planact batch submit {stage} …` sends them");
                 return ReportEstimate(summary, session);
             case StageInvocation.BatchSubmit:
                 var submitted = await session.CreateBatchRunner(teacher.BatchSettings(parse)).SubmitAsync(summary.Pending, cancellationToken: cancellationToken);
@@ -107,14 +148,15 @@ internal static class StageCommand
                     Console.WriteLine($"{created.Id}: {created.Requests} requests, {created.Status}");
                 }
 
-                Console.WriteLine($"submitted {submitted.Sum(b => b.Requests)} of {summary.Pending.Count} requests (the rest are answered or already in an open batch); `planact batch collect --wait` fetches the answers, then run `planact {stage.Name}` again");
+                Console.WriteLine($"submitted {submitted.Sum(b => b.Requests)} of {summary.Pending.Count} requests (the rest are answered or already in an open batch); `planact batch collect --wait` fetches the answers, then run `planact {stage}` again");
                 return ExitCodes.Ok;
             default:
-                return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : Report(summary, outPath);
+                return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : report(summary);
         }
     }
 
-    private static int Report(StageSummary summary, string outPath)
+    /// <summary>Prints the counts, costs and stop reason of a run; the exit code of an item stage.</summary>
+    public static int Report(StageSummary summary, string outPath)
     {
         PrintOutcome(summary, outPath);
         if (summary.StoppedBecause is { } reason)

@@ -24,6 +24,19 @@ internal sealed record PlanLine
     [JsonPropertyName("teacher")] public string? Teacher { get; init; }
 
     [JsonPropertyName("requests")] public List<string>? Requests { get; init; }
+
+    [JsonPropertyName("seeds")] public List<string>? Seeds { get; init; }
+
+    [JsonPropertyName("initial_html_from")] public string? InitialHtmlFrom { get; init; }
+
+    [JsonPropertyName("label")] public FailureLabelLine? Label { get; init; }
+}
+
+internal sealed record FailureLabelLine
+{
+    [JsonPropertyName("class")] public string? Class { get; init; }
+
+    [JsonPropertyName("reasoning")] public string? Reasoning { get; init; }
 }
 
 internal sealed record PlanStepLine

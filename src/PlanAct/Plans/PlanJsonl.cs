@@ -32,6 +32,7 @@ public static class PlanJsonl
             { InitialHtml: null } => "missing \"initial_html\"",
             { Steps: null or [] } => "no steps",
             { Origin: var origin } when string.IsNullOrWhiteSpace(origin) => "missing \"origin\"",
+            { Label: { Class: var c } } when string.IsNullOrWhiteSpace(c) => "\"label\" has no \"class\"",
             _ => null,
         };
         error ??= StepsError(line.Steps!);
@@ -46,6 +47,9 @@ public static class PlanJsonl
             Trace = line.Trace,
             Teacher = line.Teacher,
             Requests = line.Requests?.ToEquatableList(),
+            Seeds = line.Seeds?.ToEquatableList(),
+            InitialHtmlFrom = line.InitialHtmlFrom,
+            Label = line.Label is { } label ? new FailureLabel(label.Class!, label.Reasoning ?? "") : null,
         };
     }
 
@@ -62,6 +66,9 @@ public static class PlanJsonl
             Trace = record.Trace,
             Teacher = record.Teacher,
             Requests = record.Requests?.ToList(),
+            Seeds = record.Seeds?.ToList(),
+            InitialHtmlFrom = record.InitialHtmlFrom,
+            Label = record.Label is { } label ? new FailureLabelLine { Class = label.Class, Reasoning = label.Reasoning } : null,
         },
         PlanJsonContext.Relaxed.PlanLine);
 

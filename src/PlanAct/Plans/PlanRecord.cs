@@ -29,4 +29,19 @@ public sealed record PlanRecord(string Id, string Site, string Task, string Init
 
     /// <summary>Ledger request ids whose answers built this record.</summary>
     public EquatableList<string>? Requests { get; init; }
+
+    /// <summary>Generated records: the ids of the seed records the teacher was shown, in the order it saw them.</summary>
+    public EquatableList<string>? Seeds { get; init; }
+
+    /// <summary>Generated records: the id of the seed whose first page this record starts from.</summary>
+    public string? InitialHtmlFrom { get; init; }
+
+    /// <summary>The failure class a teacher gave this record (classify), or that a targeted record was made for.</summary>
+    public FailureLabel? Label { get; init; }
+}
+
+/// <summary>A failure class (<see cref="Other"/> when none fits) and the teacher's reasoning for it.</summary>
+public sealed record FailureLabel(string Class, string Reasoning)
+{
+    public const string Other = "Other";
 }

@@ -8,8 +8,7 @@ namespace PlanAct.Stages;
 public static class QuarantineFile
 {
     /// <summary>The quarantine file beside an output: <c>plans.jsonl</c> → <c>plans.quarantine.jsonl</c>.</summary>
-    public static string PathBeside(string outPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".quarantine.jsonl");
+    public static string PathBeside(string outPath) => OutputPaths.Beside(outPath, "quarantine.jsonl");
 
     /// <summary>Writes the records whole (or removes a stale file when there are none).</summary>
     public static async Task WriteAsync(string path, IReadOnlyList<QuarantineRecord> records, CancellationToken cancellationToken)

@@ -7,7 +7,8 @@ namespace PlanAct.Stages;
 /// <summary>
 /// Joins the outputs of a stage's shards (<c>--shard i/n</c>) into one file in input order. Each shard's output is
 /// already in input order, so the join is a streaming k-way merge: memory holds one line per shard and the input's ids.
-/// A record belongs to the input item named by its <c>source.trajectory</c> (examples) or else its <c>id</c> (plans).
+/// A record belongs to the input item named by its <c>source.trajectory</c> (examples) or else its <c>id</c> (plans);
+/// examples of one trajectory go in step order (<c>source.step</c>), whichever shard each came from.
 /// </summary>
 public static class ShardMerge
 {
@@ -65,27 +66,28 @@ public static class ShardMerge
 
     private static async IAsyncEnumerable<Record> Records(string path, IReadOnlyDictionary<string, int> inputOrder, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var last = -1;
+        var last = (-1, -1);
         await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
         {
             var location = new SourceLocation(path, line);
-            var (id, item) = Identify(text, location);
+            var (id, item, step) = Identify(text, location);
             if (!inputOrder.TryGetValue(item, out var position))
             {
                 throw new InputException(location, $"record \"{id}\" is for \"{item}\", which is not in the input: merge shards of the input they were made from");
             }
 
-            if (position < last)
+            var key = (position, step);
+            if (key.CompareTo(last) < 0)
             {
                 throw new InputException(location, $"record \"{id}\" is out of input order: merge the finished outputs of shard runs");
             }
 
-            last = position;
-            yield return new Record(id, position, text, location);
+            last = key;
+            yield return new Record(id, key, text, location);
         }
     }
 
-    private static (string Id, string Item) Identify(string text, SourceLocation location)
+    private static (string Id, string Item, int Step) Identify(string text, SourceLocation location)
     {
         try
         {
@@ -94,11 +96,12 @@ public static class ShardMerge
             var id = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString()!
                 : throw new InputException(location, "a record needs an \"id\"");
-            var item = root.TryGetProperty("source", out var source) && source.ValueKind == JsonValueKind.Object
-                && source.TryGetProperty("trajectory", out var trajectory) && trajectory.ValueKind == JsonValueKind.String
+            var source = root.TryGetProperty("source", out var found) && found.ValueKind == JsonValueKind.Object ? found : default;
+            var item = source.ValueKind == JsonValueKind.Object && source.TryGetProperty("trajectory", out var trajectory) && trajectory.ValueKind == JsonValueKind.String
                 ? trajectory.GetString()!
                 : id;
-            return (id, item);
+            var step = source.ValueKind == JsonValueKind.Object && source.TryGetProperty("step", out var index) && index.TryGetInt32(out var number) ? number : -1;
+            return (id, item, step);
         }
         catch (JsonException e)
         {
@@ -106,5 +109,5 @@ public static class ShardMerge
         }
     }
 
-    private sealed record Record(string Id, int Position, string Text, SourceLocation Location);
+    private sealed record Record(string Id, (int Item, int Step) Position, string Text, SourceLocation Location);
 }

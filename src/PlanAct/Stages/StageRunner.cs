@@ -17,12 +17,14 @@ namespace PlanAct.Stages;
 /// </summary>
 public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, TeacherSession session)
 {
+    /// <summary>This machine's part of the items (<c>--shard i/n</c>); all of them when null.</summary>
+    public Shard? Shard { get; init; }
+
     public async Task<StageSummary> RunAsync(
         Func<IAsyncEnumerable<TIn>> input,
         string outPath,
         TeacherMode mode,
         BatchRunner? batch = null,
-        Shard? shard = null,
         IProgress<StageProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -38,7 +40,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         await foreach (var item in input().WithCancellation(cancellationToken))
         {
             var id = stage.IdOf(item);
-            if (shard?.Contains(id) == false)
+            if (Shard?.Contains(id) == false)
             {
                 continue;
             }
@@ -131,7 +133,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
                 dropped = await output.FinishAsync(order, cancellationToken);
             }
 
-            await WriteStatsAsync(outPath, order.Count, alreadyDone + ok, quarantined.Values, skipped, rejections, clock.Elapsed, shard, cancellationToken);
+            await WriteStatsAsync(outPath, order.Count, alreadyDone + ok, quarantined.Values, skipped, rejections, clock.Elapsed, cancellationToken);
         }
 
         return new StageSummary(
@@ -153,7 +155,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
     /// </summary>
     private async Task WriteStatsAsync(
         string outPath, int total, int ok, IEnumerable<QuarantineRecord> quarantined, IReadOnlyDictionary<string, string> skipped,
-        ReasonCounts rejections, TimeSpan elapsed, Shard? shard, CancellationToken cancellationToken)
+        ReasonCounts rejections, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         var path = StageStats.PathBeside(outPath);
         if (ok > 0 && StageStats.TryRead(path) is { } earlier && earlier.Stage == stage.Name)
@@ -177,7 +179,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
 
         var stats = new StageStats(
             stage.Name, total, ok, quarantinedCount, skipped.Count, rejections.Snapshot(), quarantineReasons.Snapshot(), skipReasons.Snapshot(),
-            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), elapsed.TotalSeconds, shard?.ToString());
+            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), elapsed.TotalSeconds, Shard?.ToString());
         await StageStats.WriteAsync(path, stats, cancellationToken);
     }
 

@@ -64,4 +64,46 @@ public class ShardCliTests
         Assert.DoesNotContain("without a plan", one.Stderr.Replace("0 without a plan", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Equal(await File.ReadAllTextAsync(Path.Combine(dir, "whole", "executor.jsonl")), await File.ReadAllTextAsync(Path.Combine(dir, "executor.jsonl")));
     }
+
+    [Fact]
+    public async Task Act_shards_by_trajectory_and_act_cot_by_step_and_both_merge_into_the_unsharded_output()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedExecutor.Valid(r));
+        var dir = TestPaths.TempDir();
+        var trajectories = await Training.TestPlans.SampleTrajectoriesAsync();
+        var plans = await Training.TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), trajectories.Select(Training.TestPlans.For));
+        string[] Act(string outPath, params string[] more) =>
+            ["act", "--input", Samples, "--plans", plans, "--out", outPath, "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--ledger", Path.Combine(dir, "ledger.db"), .. more];
+
+        foreach (var cot in new[] { false, true })
+        {
+            var flags = cot ? new[] { "--cot" } : [];
+            var whole = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"whole-{cot}.jsonl"), flags));
+            var one = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"one-{cot}.jsonl"), [.. flags, "--shard", "1/2"]));
+            var two = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"two-{cot}.jsonl"), [.. flags, "--shard", "2/2"]));
+            var merged = await PlanactProcess.RunAsync(
+                ["merge", "--input", Samples, "--out", Path.Combine(dir, $"merged-{cot}.jsonl"), Path.Combine(dir, $"two-{cot}.jsonl"), Path.Combine(dir, $"one-{cot}.jsonl")]);
+
+            Assert.True(whole.ExitCode == 0, whole.Stderr);
+            Assert.True(one.ExitCode == 0, one.Stderr);
+            Assert.True(two.ExitCode == 0, two.Stderr);
+            Assert.True(merged.ExitCode == 0, merged.Stderr);
+            Assert.InRange(File.ReadAllLines(Path.Combine(dir, $"one-{cot}.jsonl")).Length, 1, 114);
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(dir, $"whole-{cot}.jsonl")), await File.ReadAllTextAsync(Path.Combine(dir, $"merged-{cot}.jsonl")));
+        }
+    }
+
+    [Fact]
+    public async Task Shard_is_refused_where_the_work_is_not_split_by_item()
+    {
+        var dir = TestPaths.TempDir();
+        var trajectories = await Training.TestPlans.SampleTrajectoriesAsync();
+        var plans = await Training.TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), trajectories.Select(Training.TestPlans.For));
+
+        var result = await PlanactProcess.RunAsync(
+            "expand", "--plans", plans, "--count", "5", "--out", Path.Combine(dir, "synthetic.jsonl"), "--dry-run", "--shard", "1/2", "--ledger", Path.Combine(dir, "ledger.db"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--shard splits the items of an item stage", result.Stderr, StringComparison.Ordinal);
+    }
 }

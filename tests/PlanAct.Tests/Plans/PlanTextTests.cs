@@ -125,4 +125,35 @@ public class PlanTextTests
         Assert.Equal(record.Requests, single.Requests);
         Assert.Equal(2, Assert.Single(problems.Problems).Location.Line);
     }
+
+    [Fact]
+    public async Task Generated_records_keep_their_seeds_page_and_label_and_the_schema_names_every_field()
+    {
+        var record = new PlanRecord("synthetic-00003-2", "map", "Find a bakery", "<html> </html>", Parse(Good), PlanOrigin.Targeted)
+        {
+            Teacher = "gpt-4o",
+            Requests = EquatableList.Of("r1"),
+            Trace = "thinking…",
+            Seeds = EquatableList.Of("s1", "s2"),
+            InitialHtmlFrom = "s2",
+            Label = new FailureLabel("location_search", "It searches for a place."),
+        };
+        var path = Path.Combine(TestPaths.TempDir(), "plans.jsonl");
+        await File.WriteAllTextAsync(path, PlanJsonl.Format(record) + "\n" + PlanJsonl.Format(record with { Id = "t2" }).Replace("\"class\":\"location_search\"", "\"class\":\"\"", StringComparison.Ordinal) + "\n");
+        var problems = new ProblemLog(skipInvalid: true);
+
+        Assert.Equal(record, Assert.Single(await PlanJsonl.ReadAsync(path, problems).ToListAsync()));
+        Assert.Contains("\"label\" has no \"class\"", Assert.Single(problems.Problems).Reason, StringComparison.Ordinal);
+
+        using var schema = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Root, "schemas", "plan.schema.json")));
+        var properties = schema.RootElement.GetProperty("properties");
+        using var line = System.Text.Json.JsonDocument.Parse(PlanJsonl.Format(record));
+        foreach (var property in line.RootElement.EnumerateObject())
+        {
+            Assert.True(properties.TryGetProperty(property.Name, out _), $"schema lacks \"{property.Name}\"");
+        }
+
+        var label = properties.GetProperty("label").GetProperty("properties");
+        Assert.All(line.RootElement.GetProperty("label").EnumerateObject(), p => Assert.True(label.TryGetProperty(p.Name, out _), p.Name));
+    }
 }

@@ -67,7 +67,7 @@ public abstract class ExecutorDataNode<TRecord>(
             var outCot = context.PathFor($"{output}.cot.jsonl");
             var stage = new ExecutorReasoningStage(Name, context.Session.ModelFor(Name));
             var run = await new StageRunner<ExecutorStep, TrainingExample>(stage, context.Session).RunAsync(
-                () => act.Steps(cancellationToken), outCot, context.Mode, context.Batch, null, context.Progress, cancellationToken);
+                () => act.Steps(cancellationToken), outCot, context.Mode, context.Batch, context.Progress, cancellationToken);
             return TeacherNodeResult.Of(run, context.Mode, outCot, output, clock.Elapsed);
         }
 

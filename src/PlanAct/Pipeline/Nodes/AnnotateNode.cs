@@ -31,9 +31,9 @@ public sealed class AnnotateNode : IPipelineNode
         var settings = Read(options);
         var outPath = context.PathFor(settings.Mode == AnnotateMode.Cot ? "plans.cot.jsonl" : "plans.jsonl");
         var stage = new AnnotateStage(settings, context.Session.ModelFor(Name));
-        var run = await new StageRunner<Trajectory, PlanRecord>(stage, context.Session).RunAsync(
+        var run = await new StageRunner<Trajectory, PlanRecord>(stage, context.Session) { Shard = context.Shard }.RunAsync(
             () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = context.Problems }, cancellationToken),
-            outPath, context.Mode, context.Batch, context.Shard, context.Progress, cancellationToken);
+            outPath, context.Mode, context.Batch, context.Progress, cancellationToken);
         return TeacherNodeResult.Of(run, context.Mode, outPath, "planner", clock.Elapsed);
     }
 

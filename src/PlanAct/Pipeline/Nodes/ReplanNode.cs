@@ -38,9 +38,9 @@ public sealed class ReplanNode : IPipelineNode
         var outPath = context.PathFor(settings.Cot ? "replans.cot.jsonl" : "replans.jsonl");
         var pairing = await PlanPairing.LoadPlansAsync(plans.Path, context.Problems, cancellationToken);
         var stage = new ReplanStage(settings, context.Session.ModelFor(Name));
-        var run = await new StageRunner<PlannedTrajectory, ReplanRecord>(stage, context.Session).RunAsync(
+        var run = await new StageRunner<PlannedTrajectory, ReplanRecord>(stage, context.Session) { Shard = context.Shard }.RunAsync(
             () => pairing.PairPlansAsync(TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = context.Problems }, cancellationToken), input, context.Problems, cancellationToken),
-            outPath, context.Mode, context.Batch, context.Shard, context.Progress, cancellationToken);
+            outPath, context.Mode, context.Batch, context.Progress, cancellationToken);
         return TeacherNodeResult.Of(run, context.Mode, outPath, "replanner", clock.Elapsed);
     }
 

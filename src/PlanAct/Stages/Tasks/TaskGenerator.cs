@@ -104,13 +104,13 @@ public sealed partial class TaskGenerator(TaskGenerationOptions options, Teacher
             foreach (var (site, siteIndex) in sites.Select((s, i) => (s, i)))
             {
                 var examples = seeds.Where(s => s.Sites.Count == 1 && s.Sites[0].Equals(site, StringComparison.OrdinalIgnoreCase)).Select(s => s.Query).ToList();
-                var draws = new SeedDraws(examples, new Random(options.Seed + siteIndex));
+                var draws = new ShuffledDeck<string>(examples, new Random(options.Seed + siteIndex));
                 var count = 0;
                 for (var request = 0; count < options.PerSite && request < options.MaxRequestsPerSite; request++)
                 {
                     requests[site] = request + 1;
                     var item = $"{site}/{request.ToString(CultureInfo.InvariantCulture)}";
-                    var asked = await generate.AskAsync(item, GenerateMessages(site, draws.Next(options.SeedsPerRequest)), reply => ParseList(reply.Text), cancellationToken);
+                    var asked = await generate.AskAsync(item, GenerateMessages(site, draws.Deal(options.SeedsPerRequest)), reply => ParseList(reply.Text), cancellationToken);
                     if (asked is not TeacherOutcome<IReadOnlyList<string>>.Accepted list)
                     {
                         failed.Add((item, ((TeacherOutcome<IReadOnlyList<string>>.Failed)asked).Reason));
@@ -203,33 +203,6 @@ public sealed partial class TaskGenerator(TaskGenerationOptions options, Teacher
     private static string Duplicate(NearDuplicateMatch match, string what) => match.IsExact
         ? $"exact duplicate of {what}: \"{match.Query}\""
         : $"near-duplicate (ROUGE-L {match.Score.ToString("0.00", CultureInfo.InvariantCulture)}) of {what}: \"{match.Query}\"";
-
-    /// <summary>Seeds drawn without replacement, reshuffled when used up.</summary>
-    private sealed class SeedDraws(IReadOnlyList<string> seeds, Random random)
-    {
-        private readonly Queue<string> _left = new();
-
-        public IReadOnlyList<string> Next(int count)
-        {
-            var drawn = new List<string>(Math.Min(count, seeds.Count));
-            while (drawn.Count < Math.Min(count, seeds.Count))
-            {
-                if (_left.Count == 0)
-                {
-                    var order = seeds.ToArray();
-                    random.Shuffle(order);
-                    foreach (var seed in order)
-                    {
-                        _left.Enqueue(seed);
-                    }
-                }
-
-                drawn.Add(_left.Dequeue());
-            }
-
-            return drawn;
-        }
-    }
 }
 
 /// <summary>Writes generated and rejected tasks as JSONL; a generated task line reads back as a query list entry (<c>intent</c>, <c>sites</c>).</summary>
@@ -252,8 +225,7 @@ public static class TaskJsonl
         new RejectedTaskLine { Site = task.Site, Intent = task.Intent, Reason = task.Reason }, TaskJsonContext.Relaxed.RejectedTaskLine);
 
     /// <summary>Where the rejected candidates go: <c>tasks.jsonl</c> → <c>tasks.rejected.jsonl</c>.</summary>
-    public static string RejectedPathBeside(string outPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".rejected.jsonl");
+    public static string RejectedPathBeside(string outPath) => OutputPaths.Beside(outPath, "rejected.jsonl");
 }
 
 internal sealed record GeneratedTaskLine

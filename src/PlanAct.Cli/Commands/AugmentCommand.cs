@@ -1,0 +1,80 @@
+using System.CommandLine;
+using PlanAct.Html;
+using PlanAct.IO;
+using PlanAct.Plans;
+using PlanAct.Stages.Augment;
+using PlanAct.Stages.Expand;
+using PlanAct.Text;
+
+namespace PlanAct.Cli.Commands;
+
+internal static class AugmentCommand
+{
+    public static Command Build(StageInvocation invocation = StageInvocation.Run)
+    {
+        var input = new Option<string>("--input") { Description = "Labelled plan records (classify output).", Required = true };
+        var output = new Option<string>("--out") { Description = "The targeted plan records (JSONL), written whole at the end; beside it <out>.answers.jsonl, .rejected.jsonl and .report.json.", Required = true };
+        var decontaminate = new Option<string[]>("--decontaminate") { Description = "Test queries no generated query may resemble: text (one per line), JSON array or JSONL with intent/task/query. Repeatable." };
+        var similarity = new Option<double>("--similarity") { Description = "ROUGE-L F at or above which two queries are near-duplicates.", DefaultValueFactory = _ => NearDuplicateIndex.DefaultThreshold };
+        var maxPageTokens = new Option<int>("--max-page-tokens") { Description = "Cut each seed's first page (planner view) to this many tokens.", DefaultValueFactory = _ => 2000 };
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records or query-list entries and go on, instead of stopping." };
+        var teacher = new TeacherArguments();
+        var command = StageCommand.Create(
+            invocation,
+            AugmentPrompts.StageName,
+            "Make exactly one new pair from every labelled record whose class is not Other (SPEC §2.5): same intent, site and interface names, other values and wording; "
+            + "checked and deduplicated like expand (against every input query and --decontaminate), written with origin \"targeted\".\n\n"
+            + "Example:\n  planact augment --input labelled.jsonl --out targeted.jsonl --decontaminate ../shared/fixtures/real/vab_test_webarena_lite.raw.json --model gpt-4o-mini",
+            teacher);
+        foreach (var option in new Option[] { input, output, decontaminate, similarity, maxPageTokens, skipInvalid })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var threshold = ExpandCommand.Threshold(parse.GetValue(similarity));
+            var outPath = parse.GetValue(output)!;
+            var problems = new ProblemLog(parse.GetValue(skipInvalid));
+            var path = parse.GetValue(input)!;
+            var records = await PlanJsonl.ReadLocatedAsync(path, problems, ct).ToListAsync(ct);
+            foreach (var (record, location) in records.Where(r => r.Record.Label is null))
+            {
+                problems.Error(location, $"record \"{record.Id}\" has no \"label\": run planact classify first");
+            }
+
+            var targets = records.Select(r => r.Record).Where(AugmentPrompts.IsTarget).ToList();
+            if (targets.Count == 0)
+            {
+                throw new InputException(new SourceLocation(path), "no record is labelled with a failure class (all are Other or unlabelled)");
+            }
+
+            var seeds = SeedRepository.Create(targets);
+            var known = records.Select(r => r.Record.Task).ToList();
+            var testQueries = await ExpandCommand.ReadQueriesAsync(parse.GetValue(decontaminate) ?? [], problems, ct);
+            var prompts = new AugmentPrompts(ExpandCommand.Positive(parse.GetValue(maxPageTokens), "--max-page-tokens"), TokenCounter.O200k);
+            Console.Error.WriteLine($"planact: augment: {targets.Count} labelled records to augment, {records.Count - targets.Count} labelled Other or unlabelled");
+            GenerationResult? result = null;
+            var code = await StageCommand.RunAsync(
+                invocation,
+                parse,
+                teacher,
+                session =>
+                {
+                    var stage = new GenerationStage(AugmentPrompts.StageName, session.ModelFor(AugmentPrompts.StageName), exactPairs: 1);
+                    var run = new GenerationRun(session, stage, seeds, () => new PairFilter(threshold, known, testQueries), PlanOrigin.Targeted);
+                    return (stage.Name, async (mode, batch, progress) =>
+                    {
+                        result = await run.RunAsync(prompts.Requests(targets), outPath, mode, batch, progress, ct);
+                        return result.Summary;
+                    }
+                    );
+                },
+                summary => ExpandCommand.ReportGeneration(summary, result!, outPath),
+                ct);
+            CommandRunner.ReportProblems(problems.Problems);
+            return code == ExitCodes.Ok && problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : code;
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PlanAct.IO;
+using PlanAct.Plans;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Batch;
+
+namespace PlanAct.Stages.Expand;
+
+/// <summary>How a generation run ended.</summary>
+/// <param name="Summary">The last pass of the stage runner over the requests (costs, pending batch requests, stops).</param>
+/// <param name="Report">What was selected; null for a dry run.</param>
+/// <param name="StoppedBecause">Why the run ended before its target, or null.</param>
+public sealed record GenerationResult(StageSummary Summary, GenerationReport? Report, string? StoppedBecause);
+
+/// <summary>
+/// Runs generation requests and selects their pairs (expand and augment). Requests are asked in waves through the
+/// <see cref="StageRunner{TIn,TOut}"/> (concurrency, ledger, batch, dry run, budget), answers kept in
+/// <c>&lt;out&gt;.answers.jsonl</c>; after each wave every answer so far is selected again in request order, and
+/// with a target the next wave asks for about as many requests as the pairs still missing need, until the target
+/// or the request budget is reached. Selection in request order makes the output independent of answer timing,
+/// and a re-run finds every answer in the answers file or the ledger.
+/// </summary>
+public sealed class GenerationRun(TeacherSession session, GenerationStage stage, SeedRepository seeds, Func<PairFilter> newFilter, string origin)
+{
+    /// <summary>Records wanted; null: every request once (augment).</summary>
+    public int? Target { get; init; }
+
+    /// <summary>Pairs one request asks for, to size the waves.</summary>
+    public int PerRequest { get; init; } = 1;
+
+    /// <summary>Requests this run may cover at most.</summary>
+    public int MaxRequests { get; init; } = int.MaxValue;
+
+    public async Task<GenerationResult> RunAsync(
+        IEnumerable<GenerationRequest> requests,
+        string outPath,
+        TeacherMode mode,
+        BatchRunner? batch = null,
+        IProgress<StageProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var runner = new StageRunner<GenerationRequest, GeneratedAnswer>(stage, session);
+        var answersPath = OutputPaths.Beside(outPath, "answers.jsonl");
+        var count = Math.Min(MaxRequests, Target is { } target ? Math.Max(1, (target + PerRequest - 1) / PerRequest) : int.MaxValue);
+        while (true)
+        {
+            // Requests are built again on every pass rather than held: they carry pages, and building is deterministic.
+            count = requests.Take(count).Count();
+            var wave = requests.Take(count);
+            var summary = await runner.RunAsync(() => wave.ToAsyncEnumerable(), answersPath, mode, batch, progress, cancellationToken);
+            if (mode == TeacherMode.DryRun)
+            {
+                return new GenerationResult(summary, null, null);
+            }
+
+            var answers = await GeneratedAnswerJsonl.ReadAllAsync(answersPath, cancellationToken);
+            var selection = new PairSelection(seeds, newFilter(), origin, Target);
+            foreach (var request in wave)
+            {
+                if (answers.TryGetValue(request.Id, out var answer))
+                {
+                    selection.Add(answer);
+                }
+            }
+
+            var stopped = summary.StoppedBecause
+                ?? (summary.Pending.Count > 0 ? $"{summary.Pending.Count} requests are still waiting for answers; run again to continue" : null)
+                ?? (Target is { } wanted && !selection.TargetReached && count >= MaxRequests
+                    ? $"the request budget ({MaxRequests} requests) is spent with {selection.Accepted.Count} of {wanted} records accepted; raise --max-requests and run again to continue"
+                    : null);
+            if (stopped is not null || Target is null || selection.TargetReached)
+            {
+                var report = selection.Report(stage.Name, count, summary.Quarantined);
+                await WriteAsync(outPath, selection, report, cancellationToken);
+                return new GenerationResult(summary, report, stopped);
+            }
+
+            count = Math.Min(MaxRequests, count + MoreRequests(selection, Target.Value));
+        }
+    }
+
+    /// <summary>Requests for the pairs still missing, at the acceptance rate seen so far (at least a tenth).</summary>
+    private int MoreRequests(PairSelection selection, int target)
+    {
+        var rate = selection.Candidates == 0 ? 1 : Math.Max(0.1, (double)selection.Accepted.Count / selection.Candidates);
+        return Math.Max(1, (int)Math.Ceiling((target - selection.Accepted.Count) / (PerRequest * rate)));
+    }
+
+    private static async Task WriteAsync(string outPath, PairSelection selection, GenerationReport report, CancellationToken cancellationToken)
+    {
+        await JsonlFile.WriteAsync(outPath, selection.Accepted.ToAsyncEnumerable(), PlanJsonl.Format, cancellationToken);
+        await JsonlFile.WriteAsync(
+            OutputPaths.Beside(outPath, "rejected.jsonl"),
+            selection.Rejected.ToAsyncEnumerable(),
+            r => JsonSerializer.Serialize(r, RejectedPairJsonContext.Relaxed.RejectedPair),
+            cancellationToken);
+        await report.WriteAsync(OutputPaths.Beside(outPath, "report.json"), cancellationToken);
+    }
+}
+
+[JsonSerializable(typeof(RejectedPair))]
+internal sealed partial class RejectedPairJsonContext : JsonSerializerContext
+{
+    public static RejectedPairJsonContext Relaxed { get; } = new(new JsonSerializerOptions(JsonlFile.RelaxedWriteOptions()) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+}
