@@ -61,11 +61,11 @@ public static class PipelineBenchmark
         {
             var input = Path.Combine(folder.FullName, "trajectories.jsonl");
             await TrajectoryFiles.WriteAsync(input, TrajectoryFormat.Jsonl, Enumerable.Range(0, items).Select(samples.Copy).ToAsyncEnumerable(), cancellationToken);
-            var yaml = (await File.ReadAllTextAsync(Path.Combine(root, PipelineDefinition.SamplesPath), cancellationToken))
-                .Replace("trajectories: trajectories.jsonl", $"trajectories: {input}", StringComparison.Ordinal);
-            var pipelinePath = Path.Combine(folder.FullName, "pipeline.yaml");
-            await File.WriteAllTextAsync(pipelinePath, yaml, cancellationToken);
-            var pipeline = PipelineDefinition.Load(pipelinePath) with { RunDir = Path.Combine(folder.FullName, "run") };
+            var pipeline = PipelineDefinition.Load(Path.Combine(root, PipelineDefinition.SamplesPath)) with
+            {
+                Inputs = new Dictionary<string, string> { ["trajectories"] = input },
+                RunDir = Path.Combine(folder.FullName, "run"),
+            };
             Console.WriteLine(Invariant($"Input: {items:N0} trajectories ({options.Copies} copies of the {samples.Trajectories.Count} of {samples.Source}), {Units.ToMiB(new FileInfo(input).Length):F1} MiB"));
 
             await using var server = await LoopbackServer.StartAsync(options.Delay, cancellationToken);

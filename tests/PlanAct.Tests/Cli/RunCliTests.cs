@@ -249,6 +249,18 @@ public class RunCliTests
     }
 
     [Fact]
+    public async Task Report_of_a_folder_that_is_not_a_run_directory_is_bad_input()
+    {
+        var dir = TestPaths.TempDir();
+
+        var result = await PlanactProcess.RunAsync("report", dir, "--out", Path.Combine(dir, "report.html"));
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("run.json: cannot read the run manifest", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "report.html")));
+    }
+
+    [Fact]
     public async Task A_pipeline_that_names_an_unknown_stage_or_option_is_bad_input_with_its_file()
     {
         var dir = TestPaths.TempDir();
