@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using PlanAct.IO;
 using PlanAct.Text;
 using static System.FormattableString;
@@ -64,8 +63,6 @@ public static class DedupBenchmark
 {
     public const string Command = "dedup-measure";
 
-    private const string ResultPrefix = "RESULT ";
-
     public static async Task<int> RunAsync(DedupOptions options)
     {
         Console.WriteLine($"machine: {Machine.Describe()}");
@@ -98,20 +95,11 @@ public static class DedupBenchmark
         return 0;
     }
 
-    private static async Task<DedupResult> MeasureInChildAsync(string method, int size, double threshold)
-    {
-        using var process = ChildProcess.Start([Command, method, size.ToString(CultureInfo.InvariantCulture), threshold.ToString(CultureInfo.InvariantCulture)]);
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var line = output.Split('\n').LastOrDefault(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-        {
-            throw new InvalidOperationException($"the {method} measurement at {size} failed (exit code {process.ExitCode}):\n{output}");
-        }
-
-        return JsonSerializer.Deserialize(line[ResultPrefix.Length..], BenchJsonContext.Default.DedupResult)
-            ?? throw new InvalidOperationException($"the {method} measurement at {size} reported nothing");
-    }
+    private static Task<DedupResult> MeasureInChildAsync(string method, int size, double threshold) =>
+        ChildProcess.MeasureAsync(
+            [Command, method, size.ToString(CultureInfo.InvariantCulture), threshold.ToString(CultureInfo.InvariantCulture)],
+            BenchJsonContext.Default.DedupResult,
+            $"the {method} measurement at {size}");
 
     /// <summary>The child side: <c>dedup-measure index|naive SIZE THRESHOLD</c>; prints one result line.</summary>
     public static async Task<int> RunChildAsync(IReadOnlyList<string> args)
@@ -136,7 +124,7 @@ public static class DedupBenchmark
         var result = new DedupResult(
             method, queries.Count, kept, clock.Elapsed.TotalSeconds, process.PeakWorkingSet64, heap.PeakHeapBytes,
             GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, decisions);
-        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.DedupResult));
+        ChildProcess.Report(result, BenchJsonContext.Default.DedupResult);
         return 0;
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using PlanAct.Html;
 using PlanAct.Trajectories;
 
@@ -39,22 +38,9 @@ public static class Measurement
 {
     public const string Command = "measure";
 
-    private const string ResultPrefix = "RESULT ";
-
-    public static async Task<MeasurementResult> RunInChildAsync(string file, Workload workload, CancellationToken cancellationToken)
-    {
-        using var process = ChildProcess.Start([Command, workload.ToString().ToLowerInvariant(), file]);
-        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        var line = output.Split('\n').LastOrDefault(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-        {
-            throw new InvalidOperationException($"the {workload} measurement of {file} failed (exit code {process.ExitCode}):\n{output}");
-        }
-
-        return JsonSerializer.Deserialize(line[ResultPrefix.Length..], BenchJsonContext.Default.MeasurementResult)
-            ?? throw new InvalidOperationException($"the {workload} measurement of {file} reported nothing");
-    }
+    public static Task<MeasurementResult> RunInChildAsync(string file, Workload workload, CancellationToken cancellationToken) =>
+        ChildProcess.MeasureAsync(
+            [Command, workload.ToString().ToLowerInvariant(), file], BenchJsonContext.Default.MeasurementResult, $"the {workload} measurement of {file}", cancellationToken);
 
     /// <summary>The child side: <c>measure read|clean FILE</c>; prints one result line.</summary>
     public static async Task<int> RunChildAsync(IReadOnlyList<string> args)
@@ -65,7 +51,7 @@ public static class Measurement
         }
 
         var result = await MeasureAsync(file, workload, CancellationToken.None);
-        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, BenchJsonContext.Default.MeasurementResult));
+        ChildProcess.Report(result, BenchJsonContext.Default.MeasurementResult);
         return 0;
     }
 
