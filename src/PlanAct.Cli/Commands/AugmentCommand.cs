@@ -4,7 +4,6 @@ using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages.Augment;
 using PlanAct.Stages.Expand;
-using PlanAct.Text;
 
 namespace PlanAct.Cli.Commands;
 
@@ -14,10 +13,8 @@ internal static class AugmentCommand
     {
         var input = new Option<string>("--input") { Description = "Labelled plan records (classify output).", Required = true };
         var output = new Option<string>("--out") { Description = "The targeted plan records (JSONL), written whole at the end; beside it <out>.answers.jsonl, .rejected.jsonl and .report.json.", Required = true };
-        var decontaminate = new Option<string[]>("--decontaminate") { Description = "Test queries no generated query may resemble: text (one per line), JSON array or JSONL with intent/task/query. Repeatable." };
-        var similarity = new Option<double>("--similarity") { Description = "ROUGE-L F at or above which two queries are near-duplicates.", DefaultValueFactory = _ => NearDuplicateIndex.DefaultThreshold };
-        var maxPageTokens = new Option<int>("--max-page-tokens") { Description = "Cut each seed's first page (planner view) to this many tokens.", DefaultValueFactory = _ => 2000 };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records or query-list entries and go on, instead of stopping." };
+        var filter = new PairFilterArguments();
         var teacher = new TeacherArguments();
         var command = StageCommand.Create(
             invocation,
@@ -26,14 +23,14 @@ internal static class AugmentCommand
             + "checked and deduplicated like expand (against every input query and --decontaminate), written with origin \"targeted\".\n\n"
             + "Example:\n  planact augment --input labelled.jsonl --out targeted.jsonl --decontaminate ../shared/fixtures/real/vab_test_webarena_lite.raw.json --model gpt-4o-mini",
             teacher);
-        foreach (var option in new Option[] { input, output, decontaminate, similarity, maxPageTokens, skipInvalid })
+        foreach (var option in new Option[] { input, output, skipInvalid }.Concat(filter.Options))
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var threshold = ExpandCommand.Threshold(parse.GetValue(similarity));
+            var threshold = filter.Threshold(parse);
             var outPath = parse.GetValue(output)!;
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
             var path = parse.GetValue(input)!;
@@ -51,8 +48,8 @@ internal static class AugmentCommand
 
             var seeds = SeedRepository.Create(targets);
             var known = records.Select(r => r.Record.Task).ToList();
-            var testQueries = await ExpandCommand.ReadQueriesAsync(parse.GetValue(decontaminate) ?? [], problems, ct);
-            var prompts = new AugmentPrompts(ExpandCommand.Positive(parse.GetValue(maxPageTokens), "--max-page-tokens"), TokenCounter.O200k);
+            var testQueries = await filter.TestQueriesAsync(parse, problems, ct);
+            var prompts = new AugmentPrompts(filter.MaxPageTokens(parse), TokenCounter.O200k);
             Console.Error.WriteLine($"planact: augment: {targets.Count} labelled records to augment, {records.Count - targets.Count} labelled Other or unlabelled");
             GenerationResult? result = null;
             var code = await StageCommand.RunAsync(

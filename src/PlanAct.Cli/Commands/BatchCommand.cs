@@ -14,21 +14,9 @@ internal static class BatchCommand
     public static Command Build()
     {
         var prepare = new Command("prepare", "Write the Batch API request files of a stage; sends nothing.\n\nExample:\n  planact batch prepare annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini");
-        prepare.Subcommands.Add(AnnotateCommand.Build(StageInvocation.BatchPrepare));
-        prepare.Subcommands.Add(ActCommand.Build(StageInvocation.BatchPrepare));
-        prepare.Subcommands.Add(ReplanCommand.Build(StageInvocation.BatchPrepare));
-        prepare.Subcommands.Add(ActCommand.BuildDynamic(StageInvocation.BatchPrepare));
-        prepare.Subcommands.Add(ExpandCommand.Build(StageInvocation.BatchPrepare));
-        prepare.Subcommands.Add(ClassifyCommand.Build(StageInvocation.BatchPrepare));
-        prepare.Subcommands.Add(AugmentCommand.Build(StageInvocation.BatchPrepare));
+        AddStages(prepare, StageInvocation.BatchPrepare);
         var submit = new Command("submit", "Submit a stage's unanswered requests as Batch API jobs and return.\n\nExample:\n  planact batch submit annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini");
-        submit.Subcommands.Add(AnnotateCommand.Build(StageInvocation.BatchSubmit));
-        submit.Subcommands.Add(ActCommand.Build(StageInvocation.BatchSubmit));
-        submit.Subcommands.Add(ReplanCommand.Build(StageInvocation.BatchSubmit));
-        submit.Subcommands.Add(ActCommand.BuildDynamic(StageInvocation.BatchSubmit));
-        submit.Subcommands.Add(ExpandCommand.Build(StageInvocation.BatchSubmit));
-        submit.Subcommands.Add(ClassifyCommand.Build(StageInvocation.BatchSubmit));
-        submit.Subcommands.Add(AugmentCommand.Build(StageInvocation.BatchSubmit));
+        AddStages(submit, StageInvocation.BatchSubmit);
         var batch = new Command(
             "batch",
             "The Batch API step by step (stage commands take --batch to run the whole cycle and wait).\n\n"
@@ -37,6 +25,18 @@ internal static class BatchCommand
             prepare, submit, Status(), Collect(), Cancel(),
         };
         return batch;
+    }
+
+    /// <summary>Every stage whose requests can go through the Batch API, as a subcommand of prepare or submit.</summary>
+    private static void AddStages(Command parent, StageInvocation invocation)
+    {
+        foreach (var build in new Func<StageInvocation, Command>[]
+        {
+            AnnotateCommand.Build, ActCommand.Build, ReplanCommand.Build, ActCommand.BuildDynamic, ExpandCommand.Build, ClassifyCommand.Build, AugmentCommand.Build,
+        })
+        {
+            parent.Subcommands.Add(build(invocation));
+        }
     }
 
     private static Command Status()

@@ -3,7 +3,6 @@ using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Expand;
-using PlanAct.Text;
 
 namespace PlanAct.Cli.Commands;
 
@@ -17,12 +16,10 @@ internal static class ExpandCommand
         var perRequest = new Option<int>("--per-request") { Description = "New pairs asked for per request.", DefaultValueFactory = _ => 10 };
         var seedsShown = new Option<int>("--seeds") { Description = "Seed pairs of one site shown per request.", DefaultValueFactory = _ => 5 };
         var sites = new Option<string?>("--sites") { Description = "Comma-separated sites to rotate over, in this order (default: every site of the seeds)." };
-        var decontaminate = new Option<string[]>("--decontaminate") { Description = "Test queries no generated query may resemble: text (one per line), JSON array or JSONL with intent/task/query. Repeatable." };
-        var similarity = new Option<double>("--similarity") { Description = "ROUGE-L F at or above which two queries are near-duplicates.", DefaultValueFactory = _ => NearDuplicateIndex.DefaultThreshold };
         var maxRequests = new Option<int?>("--max-requests") { Description = "Requests to spend at most (default: 3 × count / per-request)." };
-        var maxPageTokens = new Option<int>("--max-page-tokens") { Description = "Cut each seed's first page (planner view) to this many tokens.", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the seed draws: the same seed gives the same requests.", DefaultValueFactory = _ => 0 };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid seed records or query-list entries and go on, instead of stopping." };
+        var filter = new PairFilterArguments();
         var teacher = new TeacherArguments();
         var command = StageCommand.Create(
             invocation,
@@ -32,28 +29,28 @@ internal static class ExpandCommand
             + "Runs until --count records are accepted or --max-requests are spent.\n\n"
             + "Example:\n  planact expand --plans plans.jsonl --count 100 --out synthetic.jsonl --decontaminate ../shared/fixtures/real/vab_test_webarena_lite.raw.json --model gpt-4o-mini",
             teacher);
-        foreach (var option in new Option[] { plans, count, output, perRequest, seedsShown, sites, decontaminate, similarity, maxRequests, maxPageTokens, seed, skipInvalid })
+        foreach (var option in new Option[] { plans, count, output, perRequest, seedsShown, sites, maxRequests, seed, skipInvalid }.Concat(filter.Options))
         {
             command.Options.Add(option);
         }
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var target = Positive(parse.GetValue(count), "--count");
+            var target = PairFilterArguments.Positive(parse.GetValue(count), "--count");
             var options = new ExpandOptions
             {
-                PerRequest = Positive(parse.GetValue(perRequest), "--per-request"),
-                SeedsPerRequest = Positive(parse.GetValue(seedsShown), "--seeds"),
-                MaxPageTokens = Positive(parse.GetValue(maxPageTokens), "--max-page-tokens"),
+                PerRequest = PairFilterArguments.Positive(parse.GetValue(perRequest), "--per-request"),
+                SeedsPerRequest = PairFilterArguments.Positive(parse.GetValue(seedsShown), "--seeds"),
+                MaxPageTokens = filter.MaxPageTokens(parse),
                 RandomSeed = parse.GetValue(seed),
             };
-            var threshold = Threshold(parse.GetValue(similarity));
-            var budget = parse.GetValue(maxRequests) is { } max ? Positive(max, "--max-requests") : 3 * ((target + options.PerRequest - 1) / options.PerRequest);
+            var threshold = filter.Threshold(parse);
+            var budget = parse.GetValue(maxRequests) is { } max ? PairFilterArguments.Positive(max, "--max-requests") : 3 * ((target + options.PerRequest - 1) / options.PerRequest);
             var outPath = parse.GetValue(output)!;
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
             var siteList = parse.GetValue(sites)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var repository = await SeedRepository.LoadAsync(parse.GetValue(plans)!, problems, siteList, ct);
-            var testQueries = await ReadQueriesAsync(parse.GetValue(decontaminate) ?? [], problems, ct);
+            var testQueries = await filter.TestQueriesAsync(parse, problems, ct);
             var prompts = new ExpandPrompts(repository, options);
             GenerationResult? result = null;
             var code = await StageCommand.RunAsync(
@@ -84,21 +81,6 @@ internal static class ExpandCommand
         return command;
     }
 
-    /// <summary>Reads every query of the decontamination lists.</summary>
-    public static async Task<List<string>> ReadQueriesAsync(IEnumerable<string> paths, ProblemLog problems, CancellationToken cancellationToken)
-    {
-        var queries = new List<string>();
-        foreach (var path in paths)
-        {
-            await foreach (var entry in QueryListReader.ReadAsync(path, problems, cancellationToken))
-            {
-                queries.Add(entry.Query);
-            }
-        }
-
-        return queries;
-    }
-
     /// <summary>The stage counts, then the selection report; a run that ended before its target exits with 5.</summary>
     public static int ReportGeneration(StageSummary summary, GenerationResult result, string outPath)
     {
@@ -117,10 +99,4 @@ internal static class ExpandCommand
 
         return code;
     }
-
-    public static int Positive(int value, string name) =>
-        value > 0 ? value : throw new CommandLineException($"{name} must be at least 1");
-
-    public static double Threshold(double value) =>
-        value is > 0 and <= 1 ? value : throw new CommandLineException("--similarity must be more than 0 and at most 1");
 }

@@ -20,6 +20,17 @@ internal static class ChatJson
         json.WriteEndArray();
     }
 
+    /// <summary>The sampling settings that change an answer, each only when set; the output limit under <paramref name="maxTokensName"/>.</summary>
+    public static void WriteSampling(this Utf8JsonWriter json, ChatOptions? options, string maxTokensName)
+    {
+        json.WriteIfSet("temperature", options?.Temperature);
+        json.WriteIfSet("top_p", options?.TopP);
+        json.WriteIfSet(maxTokensName, options?.MaxOutputTokens);
+        json.WriteIfSet("seed", options?.Seed);
+        json.WriteIfSet("frequency_penalty", options?.FrequencyPenalty);
+        json.WriteIfSet("presence_penalty", options?.PresencePenalty);
+    }
+
     public static void WriteIfSet(this Utf8JsonWriter json, string name, float? value)
     {
         if (value is { } v)

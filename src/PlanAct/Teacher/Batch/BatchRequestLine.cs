@@ -41,12 +41,7 @@ public static class BatchRequestLine
         json.WriteStartObject();
         json.WriteString("model", request.Model);
         json.WriteMessages(request.Messages);
-        json.WriteIfSet("temperature", options?.Temperature);
-        json.WriteIfSet("top_p", options?.TopP);
-        json.WriteIfSet("max_completion_tokens", options?.MaxOutputTokens);
-        json.WriteIfSet("seed", options?.Seed);
-        json.WriteIfSet("frequency_penalty", options?.FrequencyPenalty);
-        json.WriteIfSet("presence_penalty", options?.PresencePenalty);
+        json.WriteSampling(options, "max_completion_tokens");
         json.WriteIfAny("stop", options?.StopSequences);
 
         // The SDK's own mapping, so a JSON schema is sent exactly as the online path sends it.

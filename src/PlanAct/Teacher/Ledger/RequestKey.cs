@@ -22,12 +22,7 @@ public static class RequestKey
             json.WriteString("item", request.Item);
             json.WriteNumber("attempt", request.Attempt);
             json.WriteStartObject("parameters");
-            json.WriteIfSet("temperature", options?.Temperature);
-            json.WriteIfSet("top_p", options?.TopP);
-            json.WriteIfSet("max_output_tokens", options?.MaxOutputTokens);
-            json.WriteIfSet("seed", options?.Seed);
-            json.WriteIfSet("frequency_penalty", options?.FrequencyPenalty);
-            json.WriteIfSet("presence_penalty", options?.PresencePenalty);
+            json.WriteSampling(options, "max_output_tokens");
             if (options?.ResponseFormat is { } format)
             {
                 json.WriteString("response_format", format is ChatResponseFormatJson ? "json" : "text");
