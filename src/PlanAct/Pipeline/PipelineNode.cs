@@ -26,6 +26,12 @@ public interface IPipelineNode
     /// <summary>Checks the node's options before anything runs (throws <see cref="InputException"/>).</summary>
     void Check(StageOptions options);
 
+    /// <summary>
+    /// The teacher requests (first attempts) the stage will need for an input of this size, in words, or null when it
+    /// asks no teacher: what a dry run says of the stages it cannot build requests for yet.
+    /// </summary>
+    string? ExpectedRequests(RunInput input, StageOptions options);
+
     Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken);
 }
 

@@ -94,9 +94,10 @@ public static partial class PipelineRunner
             using var stageSpan = TeacherTelemetry.Source.StartActivity($"planact.stage {node.Name}");
             stageSpan?.SetTag("planact.run_id", runId).SetTag("planact.stage", node.Name);
             var unfinished = node.Requires.Where(r => results[r].Status != NodeStatus.Done).ToList();
+            var stageOptions = pipeline.Stages.First(s => s.Stage == node.Name).Options;
             var result = unfinished.Count > 0
-                ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish")
-                : await node.RunAsync(context, pipeline.Stages.First(s => s.Stage == node.Name).Options, cancellationToken);
+                ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then about {expected}" : ""))
+                : await node.RunAsync(context, stageOptions, cancellationToken);
             stageSpan?.SetTag("planact.status", result.Status.ToString()).SetTag("planact.problems", result.Problems);
             StageFinished(logger, node.Name, result.Status, result.Seconds, result.Problems, result.Summary);
             results[node.Name] = result;

@@ -1,3 +1,4 @@
+using PlanAct.Inspection;
 using PlanAct.IO;
 using PlanAct.Pipeline;
 using PlanAct.Stages;
@@ -27,8 +28,28 @@ public class PipelineDefinitionTests
 
         public void Check(StageOptions options) => options.OnlyThese();
 
+        public string? ExpectedRequests(RunInput input, StageOptions options) => null;
+
         public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void Each_stage_of_the_samples_pipeline_says_how_many_requests_it_will_need()
+    {
+        var pipeline = PipelineDefinition.Load(Path.Combine(TestPaths.Root, PipelineDefinition.SamplesPath));
+        var input = new RunInput(17, 115, new Dictionary<string, int>(), Distribution.Of([]));
+
+        var expected = pipeline.Stages.ToDictionary(s => s.Stage, s => PipelineRegistry.Default.Find(s.Stage)!.ExpectedRequests(input, s.Options));
+
+        Assert.Equal("17 requests (one per trajectory)", expected["annotate"]);
+        Assert.Null(expected["act"]);
+        Assert.Equal("2 to 6 requests (10 pairs each, until 20 are accepted)", expected["expand"]);
+        Assert.Equal("17 requests (one per plan)", expected["classify"]);
+        Assert.Equal("at most 17 requests (one per plan labelled with a failure class)", expected["augment"]);
+        Assert.StartsWith("98 requests", expected["replan"], StringComparison.Ordinal);
+        Assert.Null(expected["dynamic-act"]);
+        Assert.Null(expected["export"]);
     }
 
     [Fact]

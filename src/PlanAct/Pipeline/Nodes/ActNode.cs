@@ -44,6 +44,8 @@ public abstract class ExecutorDataNode<TRecord>(
 
     public void Check(StageOptions options) => Read(options);
 
+    public string? ExpectedRequests(RunInput input, StageOptions options) => Read(options).Cot ? $"{input.Steps} requests (one per step)" : null;
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         if (context.OutputOf(source) is not { } records)

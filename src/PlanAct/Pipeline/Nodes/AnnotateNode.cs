@@ -24,6 +24,10 @@ public sealed class AnnotateNode : IPipelineNode
 
     public void Check(StageOptions options) => Read(options);
 
+    public string? ExpectedRequests(RunInput input, StageOptions options) => Read(options).Mode == AnnotateMode.Cot
+        ? $"{input.Steps + (2 * input.Trajectories)} requests (one per action, then two per trajectory)"
+        : $"{input.Trajectories} requests (one per trajectory)";
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

@@ -21,6 +21,8 @@ public sealed class AugmentNode : IPipelineNode
 
     public void Check(StageOptions options) => Read(options);
 
+    public string? ExpectedRequests(RunInput input, StageOptions options) => $"at most {input.Trajectories} requests (one per plan labelled with a failure class)";
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         if (context.OutputOf(ClassifyStage.StageName) is not { } labelled)

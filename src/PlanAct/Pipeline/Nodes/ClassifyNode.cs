@@ -23,6 +23,8 @@ public sealed class ClassifyNode : IPipelineNode
 
     public void Check(StageOptions options) => Read(options);
 
+    public string? ExpectedRequests(RunInput input, StageOptions options) => $"{input.Trajectories} requests (one per plan)";
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         if (context.OutputOf(AnnotateStage.StageName) is not { } plans)

@@ -21,6 +21,12 @@ public sealed class ExpandNode : IPipelineNode
 
     public void Check(StageOptions options) => Read(options);
 
+    public string? ExpectedRequests(RunInput input, StageOptions options)
+    {
+        var settings = Read(options);
+        return $"{(settings.Count + settings.PerRequest - 1) / settings.PerRequest} to {settings.RequestBudget} requests ({settings.PerRequest} pairs each, until {settings.Count} are accepted)";
+    }
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         if (context.OutputOf(AnnotateStage.StageName) is not { } plans)

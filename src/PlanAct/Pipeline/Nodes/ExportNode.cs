@@ -24,6 +24,8 @@ public sealed class ExportNode : IPipelineNode
 
     public void Check(StageOptions options) => Read(options);
 
+    public string? ExpectedRequests(RunInput input, StageOptions options) => null;
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         // A partial export would pass for a whole data set: it waits until every earlier stage is done.

@@ -25,6 +25,9 @@ public sealed class ReplanNode : IPipelineNode
 
     public void Check(StageOptions options) => Read(options);
 
+    public string? ExpectedRequests(RunInput input, StageOptions options) =>
+        $"{input.Steps - input.Trajectories} requests (one per round after the first action, rounds of a trajectory in order)";
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         if (context.OutputOf(AnnotateStage.StageName) is not { } plans)
