@@ -9,9 +9,10 @@ namespace PlanAct.Loopback;
 /// <summary>
 /// How one batch behaves: how many polls it answers <c>in_progress</c>, then how it ends: <c>completed</c>,
 /// <c>expired</c> after running its first <paramref name="LinesBeforeExpiry"/> lines, or <c>failed</c> without
-/// running any. A cancel request ends it <c>cancelled</c> at the next poll, with nothing run.
+/// running any. A cancel request ends it <c>cancelled</c> at the next poll, with nothing run. With
+/// <paramref name="CreateReplyLost"/> the create call makes the batch and then answers 500, as when the reply is lost.
 /// </summary>
-public sealed record LoopbackBatchPlan(int PollsInProgress = 0, string Outcome = "completed", int LinesBeforeExpiry = 0);
+public sealed record LoopbackBatchPlan(int PollsInProgress = 0, string Outcome = "completed", int LinesBeforeExpiry = 0, bool CreateReplyLost = false);
 
 /// <summary>A batch the loopback teacher created: its input lines and where it stands.</summary>
 public sealed class LoopbackBatch(string id, string inputFileId, string endpoint, IReadOnlyList<JsonNode> lines, LoopbackBatchPlan plan)
@@ -90,7 +91,32 @@ public sealed partial class LoopbackTeacher
             var lines = Encoding.UTF8.GetString(input.Content).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
             var batch = new LoopbackBatch($"batch_{Interlocked.Increment(ref _ids)}", inputFileId, (string)body["endpoint"]!, lines, _batchPlan(_batches.Count));
             _batches.Enqueue(batch);
+            if (batch.Plan.CreateReplyLost)
+            {
+                context.Response.StatusCode = 500;
+                await context.Response.WriteAsJsonAsync(new { error = new { message = "the reply was lost", type = "server_error" } });
+                return;
+            }
+
             await Json(context, BatchObject(batch));
+        });
+        app.MapGet("/v1/batches", (HttpContext context) =>
+        {
+            // Newest first, paged by "after" and "limit" (default 20), as the Batch API lists them.
+            var all = _batches.Reverse().ToList();
+            var after = context.Request.Query["after"].ToString();
+            var start = after.Length == 0 ? 0 : all.FindIndex(b => b.Id == after) + 1;
+            var limit = int.TryParse(context.Request.Query["limit"], out var l) ? l : 20;
+            var page = all.Skip(start).Take(limit).ToList();
+            var list = new JsonObject
+            {
+                ["object"] = "list",
+                ["data"] = new JsonArray([.. page.Select(b => (JsonNode)BatchObject(b))]),
+                ["first_id"] = page.FirstOrDefault()?.Id,
+                ["last_id"] = page.LastOrDefault()?.Id,
+                ["has_more"] = start + page.Count < all.Count,
+            };
+            return Json(context, list);
         });
         app.MapGet("/v1/batches/{id}", (HttpContext context, string id) => Find(id) is { } batch ? Json(context, Advance(batch, context)) : NotFound(context));
         app.MapPost("/v1/batches/{id}/cancel", (HttpContext context, string id) =>

@@ -217,6 +217,59 @@ public class BatchTests
     }
 
     [Fact]
+    public async Task A_batch_created_by_a_call_whose_reply_was_lost_is_adopted_not_created_again()
+    {
+        // The provider makes the first batch but its reply never arrives: the run fails, and a new process must find
+        // that batch through the recorded upload instead of paying for a second one.
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => Echo(r), n => new LoopbackBatchPlan(CreateReplyLost: n == 0));
+        var path = Path.Combine(TestPaths.TempDir(), "ledger.db");
+        IReadOnlyCollection<PendingRequest> pending;
+        await using (var ledger = await Ledger(path))
+        {
+            pending = await Pending(teacher, ledger, "q1", "q2");
+            await Assert.ThrowsAsync<TeacherFailureException>(() => Runner(teacher, ledger).RunAsync(pending));
+            Assert.Single(teacher.Batches);
+            Assert.Empty(await ledger.OpenBatchesAsync());
+        }
+
+        await using (var ledger = await Ledger(path))
+        {
+            var result = await Runner(teacher, ledger).RunAsync(pending);
+
+            Assert.Equal(2, result.Answered);
+            Assert.Single(teacher.Batches);
+            Assert.Equal([teacher.Batches[0].Id], result.SubmittedBatchIds);
+            foreach (var request in pending)
+            {
+                Assert.Equal($"answer to {request.Messages[^1].Text}", (await ledger.FindAsync(request.Key))!.Text);
+                Assert.Equal(1, await ledger.SendCountAsync(request.Key));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_upload_whose_batch_was_never_created_is_used_for_the_batch_without_uploading_again()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => Echo(r));
+        var dir = TestPaths.TempDir();
+        await using var ledger = await Ledger(Path.Combine(dir, "ledger.db"));
+        var pending = await Pending(teacher, ledger, "q1");
+        var files = await BatchRequestFiles.WriteAsync(pending, dir, Fast, "test");
+        var content = await File.ReadAllBytesAsync(files[0].Path);
+        var client = new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential("sk-test"), new OpenAI.OpenAIClientOptions { Endpoint = teacher.BaseUrl });
+        var uploaded = (await client.GetOpenAIFileClient().UploadFileAsync(new BinaryData(content), "earlier.jsonl", OpenAI.Files.FileUploadPurpose.Batch)).Value;
+        await ledger.RecordUploadAsync(new LedgerUpload(uploaded.Id, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), Fast.Endpoint, DateTimeOffset.UtcNow));
+
+        var result = await Runner(teacher, ledger).RunAsync(pending);
+
+        Assert.Equal(1, result.Answered);
+        var batch = Assert.Single(teacher.Batches);
+        Assert.Equal(uploaded.Id, (await ledger.BatchesAsync()).Single().InputFileId);
+        Assert.Null(await ledger.FindUploadAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), Fast.Endpoint));
+        Assert.Equal(batch.Id, result.SubmittedBatchIds.Single());
+    }
+
+    [Fact]
     public async Task Failed_lines_are_resubmitted_alone()
     {
         var seen = new ConcurrentDictionary<string, int>();

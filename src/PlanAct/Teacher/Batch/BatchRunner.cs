@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using OpenAI;
@@ -249,16 +250,16 @@ public sealed class BatchRunner
     {
         var failures = await _ledger.BatchFailuresAsync(requests.Select(r => r.Key), cancellationToken);
         var round = 1 + (failures.Count == 0 ? 0 : failures.Values.Max(f => f.Count));
-        OpenAIFile input;
-        CreateBatchOperation operation;
+        string sha;
+        await using (var stream = File.OpenRead(path))
+        {
+            sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        }
+
+        BatchState state;
         try
         {
-            await using (var stream = File.OpenRead(path))
-            {
-                input = (await _files.UploadFileAsync(stream, Path.GetFileName(path), FileUploadPurpose.Batch, cancellationToken)).Value;
-            }
-
-            operation = await _batches.CreateBatchAsync(CreateBody(input.Id), waitUntilCompleted: false, Options(cancellationToken));
+            state = await AdoptOrCreateAsync(path, sha, cancellationToken);
         }
         catch (ClientResultException e)
         {
@@ -266,10 +267,76 @@ public sealed class BatchRunner
         }
 
         // The batch exists and will be paid for: record it whatever happens to the caller's token from here on.
-        var state = BatchState.Read(operation.GetRawResponse().Content);
-        await _ledger.RecordBatchAsync(new LedgerBatchCreated(state.Id, input.Id, _settings.Endpoint, state.Status, round), requests, CancellationToken.None);
+        await _ledger.RecordBatchAsync(new LedgerBatchCreated(state.Id, state.InputFileId, _settings.Endpoint, state.Status, round), requests, CancellationToken.None);
         progress?.Report(new BatchProgress(state.Id, state.Status, round, requests.Count, 0, 0));
         return state.Id;
+    }
+
+    /// <summary>
+    /// The batch of a request file. An earlier run that uploaded the same content and never recorded its batch may have
+    /// created it (the reply lost, or the process killed before the ledger write): that batch is found at the provider
+    /// and adopted rather than paid for twice; otherwise its upload is used for a new batch. Uploads are recorded
+    /// before the batch is created.
+    /// </summary>
+    private async Task<BatchState> AdoptOrCreateAsync(string path, string sha, CancellationToken cancellationToken)
+    {
+        if (await _ledger.FindUploadAsync(sha, _settings.Endpoint, cancellationToken) is { } earlier)
+        {
+            if (await FindBatchOfAsync(earlier, cancellationToken) is { } existing)
+            {
+                return existing;
+            }
+
+            try
+            {
+                return await CreateAsync(earlier.InputFileId, cancellationToken);
+            }
+            catch (ClientResultException e) when (e.Status == 404)
+            {
+                // The provider no longer has the file (deleted or expired): upload it again.
+                await _ledger.ForgetUploadAsync(earlier.InputFileId, cancellationToken);
+            }
+        }
+
+        OpenAIFile input;
+        await using (var stream = File.OpenRead(path))
+        {
+            input = (await _files.UploadFileAsync(stream, Path.GetFileName(path), FileUploadPurpose.Batch, cancellationToken)).Value;
+        }
+
+        // The wall clock, not _time: the provider's batch times are compared with it.
+        await _ledger.RecordUploadAsync(new LedgerUpload(input.Id, sha, _settings.Endpoint, DateTimeOffset.UtcNow), cancellationToken);
+        return await CreateAsync(input.Id, cancellationToken);
+    }
+
+    private async Task<BatchState> CreateAsync(string inputFileId, CancellationToken cancellationToken)
+    {
+        var operation = await _batches.CreateBatchAsync(CreateBody(inputFileId), waitUntilCompleted: false, Options(cancellationToken));
+        return BatchState.Read(operation.GetRawResponse().Content);
+    }
+
+    /// <summary>The provider's batch made from <paramref name="upload"/>'s file, looking back (newest first) to shortly before the upload.</summary>
+    private async Task<BatchState?> FindBatchOfAsync(LedgerUpload upload, CancellationToken cancellationToken)
+    {
+        await foreach (var page in _batches.GetBatchesAsync(after: null, limit: 100, Options(cancellationToken)).GetRawPagesAsync())
+        {
+            using var list = JsonDocument.Parse(page.GetRawResponse().Content);
+            foreach (var element in list.RootElement.GetProperty("data").EnumerateArray())
+            {
+                var batch = BatchState.Read(element);
+                if (batch.InputFileId == upload.InputFileId)
+                {
+                    return batch;
+                }
+
+                if (batch.CreatedAt < upload.CreatedAt - TimeSpan.FromMinutes(5))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return null;
     }
 
     private BinaryContent CreateBody(string inputFileId)

@@ -33,7 +33,11 @@ internal sealed record BatchState(
     public static BatchState Read(BinaryData json)
     {
         using var doc = JsonDocument.Parse(json);
-        var root = doc.RootElement;
+        return Read(doc.RootElement);
+    }
+
+    public static BatchState Read(JsonElement root)
+    {
         var counts = root.TryGetProperty("request_counts", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
         return new BatchState(
             root.GetProperty("id").GetString()!,

@@ -7,7 +7,9 @@ namespace PlanAct.Teacher.Ledger;
 /// The Batch API part of the ledger. A batch is recorded the moment the provider has created it, together with its
 /// requests (counted as sent), so a process that stops at any later instant can reattach to it instead of paying for
 /// the same requests again. A batch stays open until its results are collected; each of its requests then ends
-/// answered (its answer committed in the same transaction) or failed with the reason.
+/// answered (its answer committed in the same transaction) or failed with the reason. Before a batch is created its
+/// uploaded input file is recorded, so that a batch created by a call whose reply never arrived (a crash, a lost
+/// connection) is found again at the provider instead of being created twice.
 /// </summary>
 public sealed partial class TeacherLedger
 {
@@ -35,6 +37,12 @@ public sealed partial class TeacherLedger
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            await using (var upload = Command(transaction, "DELETE FROM batch_uploads WHERE input_file_id = $input"))
+            {
+                upload.Parameters.AddWithValue("$input", batch.InputFileId);
+                await upload.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             foreach (var request in requests)
             {
                 var (key, json) = RequestKey.Compute(request.Model, request.Options, request.Messages, request.Request);
@@ -49,6 +57,44 @@ public sealed partial class TeacherLedger
                 member.Parameters.AddWithValue("$key", key);
                 await member.ExecuteNonQueryAsync(cancellationToken);
             }
+        }, cancellationToken);
+
+    /// <summary>Records an uploaded batch input file whose batch is about to be created.</summary>
+    public Task RecordUploadAsync(LedgerUpload upload, CancellationToken cancellationToken = default) =>
+        WriteAsync(async transaction =>
+        {
+            await using var command = Command(
+                transaction,
+                "INSERT OR REPLACE INTO batch_uploads (input_file_id, content_sha256, endpoint, created_at) VALUES ($input, $sha, $endpoint, $at)");
+            command.Parameters.AddWithValue("$input", upload.InputFileId);
+            command.Parameters.AddWithValue("$sha", upload.ContentSha256);
+            command.Parameters.AddWithValue("$endpoint", upload.Endpoint);
+            command.Parameters.AddWithValue("$at", upload.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>The upload of a request file with this content whose batch was never recorded, newest first; null if none.</summary>
+    public Task<LedgerUpload?> FindUploadAsync(string contentSha256, string endpoint, CancellationToken cancellationToken = default) =>
+        LockedAsync(async () =>
+        {
+            await using var command = Command(
+                null,
+                "SELECT input_file_id, created_at FROM batch_uploads WHERE content_sha256 = $sha AND endpoint = $endpoint ORDER BY created_at DESC LIMIT 1");
+            command.Parameters.AddWithValue("$sha", contentSha256);
+            command.Parameters.AddWithValue("$endpoint", endpoint);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? new LedgerUpload(reader.GetString(0), contentSha256, endpoint, Time(reader.GetString(1)))
+                : null;
+        }, cancellationToken);
+
+    /// <summary>Forgets an upload the provider no longer has.</summary>
+    public Task ForgetUploadAsync(string inputFileId, CancellationToken cancellationToken = default) =>
+        WriteAsync(async transaction =>
+        {
+            await using var command = Command(transaction, "DELETE FROM batch_uploads WHERE input_file_id = $input");
+            command.Parameters.AddWithValue("$input", inputFileId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
     /// <summary>Notes what a poll said about a batch.</summary>
@@ -262,3 +308,6 @@ public sealed record LedgerBatch(
 
 /// <summary>How many batches a request failed in, and the last reason.</summary>
 public sealed record LedgerBatchFailures(int Count, string LastError);
+
+/// <summary>A batch input file uploaded for a batch that may or may not have been created.</summary>
+public sealed record LedgerUpload(string InputFileId, string ContentSha256, string Endpoint, DateTimeOffset CreatedAt);

@@ -77,6 +77,11 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
                 error TEXT,
                 PRIMARY KEY (batch_id, key));
             CREATE INDEX IF NOT EXISTS batch_requests_by_key ON batch_requests(key, state);
+            CREATE TABLE IF NOT EXISTS batch_uploads (
+                input_file_id TEXT PRIMARY KEY,
+                content_sha256 TEXT NOT NULL,
+                endpoint TEXT NOT NULL,
+                created_at TEXT NOT NULL);
             """, cancellationToken);
         var version = await ledger.ScalarAsync("SELECT value FROM meta WHERE name = 'schema'", cancellationToken);
         if (version is null)
