@@ -102,7 +102,12 @@ public sealed class PipelineContext
     /// <summary>A path in the run directory.</summary>
     public string PathFor(string name) => Path.Combine(Pipeline.RunDir, name);
 
-    /// <summary>The main (first) output of <paramref name="stage"/>, when it ran and finished.</summary>
-    public NodeOutput? OutputOf(string stage) =>
-        Results.TryGetValue(stage, out var result) && result.Status == NodeStatus.Done && result.Outputs.Count > 0 ? result.Outputs[0] : null;
+    /// <summary>
+    /// The main (first) output of <paramref name="stage"/>, a stage the node requires: the runner runs a node only when
+    /// every stage it requires is done.
+    /// </summary>
+    public NodeOutput OutputOf(string stage) =>
+        Results.TryGetValue(stage, out var result) && result.Status == NodeStatus.Done && result.Outputs.Count > 0
+            ? result.Outputs[0]
+            : throw new InvalidOperationException($"stage {stage} is not done: only a stage that requires it may read its output");
 }

@@ -48,11 +48,7 @@ public abstract class ExecutorDataNode<TRecord>(
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        if (context.OutputOf(source) is not { } records)
-        {
-            return NodeResult.Blocked(Name, $"waits for {source} to finish");
-        }
-
+        var records = context.OutputOf(source);
         var clock = Stopwatch.StartNew();
         var input = context.Pipeline.Input("trajectories", Name);
         var (cot, pages) = Read(options);

@@ -25,11 +25,7 @@ public sealed class AugmentNode : IPipelineNode
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        if (context.OutputOf(ClassifyStage.StageName) is not { } labelled)
-        {
-            return NodeResult.Blocked(Name, $"waits for {ClassifyStage.StageName} to finish");
-        }
-
+        var labelled = context.OutputOf(ClassifyStage.StageName);
         if (context.Shard is not null)
         {
             return GenerationNodes.NotSharded(Name);

@@ -27,11 +27,7 @@ public sealed class ClassifyNode : IPipelineNode
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        if (context.OutputOf(AnnotateStage.StageName) is not { } plans)
-        {
-            return NodeResult.Blocked(Name, $"waits for {AnnotateStage.StageName} to finish");
-        }
-
+        var plans = context.OutputOf(AnnotateStage.StageName);
         var clock = Stopwatch.StartNew();
         var outPath = context.PathFor("labelled.jsonl");
         var run = await new StageRunner<PlanRecord, PlanRecord>(new ClassifyStage(Read(options)), context.Session) { Shard = context.Shard }.RunAsync(

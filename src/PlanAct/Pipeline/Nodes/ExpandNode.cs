@@ -29,11 +29,7 @@ public sealed class ExpandNode : IPipelineNode
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        if (context.OutputOf(AnnotateStage.StageName) is not { } plans)
-        {
-            return NodeResult.Blocked(Name, $"waits for {AnnotateStage.StageName} to finish");
-        }
-
+        var plans = context.OutputOf(AnnotateStage.StageName);
         if (context.Shard is not null)
         {
             return GenerationNodes.NotSharded(Name);

@@ -30,11 +30,7 @@ public sealed class ReplanNode : IPipelineNode
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        if (context.OutputOf(AnnotateStage.StageName) is not { } plans)
-        {
-            return NodeResult.Blocked(Name, $"waits for {AnnotateStage.StageName} to finish");
-        }
-
+        var plans = context.OutputOf(AnnotateStage.StageName);
         var clock = Stopwatch.StartNew();
         var input = context.Pipeline.Input("trajectories", Name);
         var settings = Read(options);
