@@ -129,7 +129,8 @@ public static partial class PipelineRunner
                 r.Stats is null ? null : Relative(pipeline.RunDir, r.Stats)))],
             costs,
             estimate,
-            [.. files.Select(f => new RunRequestFile(Relative(pipeline.RunDir, f.Path), f.Model, f.Keys.Count, f.Bytes))]);
+            [.. files.Select(f => new RunRequestFile(Relative(pipeline.RunDir, f.Path), f.Model, f.Keys.Count, f.Bytes))],
+            estimate.Count > 0 ? CostEstimate.Total(estimate) : null);
         var manifestPath = Path.Combine(pipeline.RunDir, ManifestName);
         await RunManifest.WriteAsync(manifestPath, manifest, cancellationToken);
         var reportPath = Path.Combine(pipeline.RunDir, ReportName);

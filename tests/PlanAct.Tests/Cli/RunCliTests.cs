@@ -48,6 +48,8 @@ public class RunCliTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("dry run: 17 requests to send", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("annotate unconfigured: 17 requests", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("online price unknown, batch price unknown", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("total: online price unknown, batch price unknown (no price for \"unconfigured\", so there is no total", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("no teacher is configured, so this was a dry run", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("PLANACT_MODEL", result.Stdout, StringComparison.Ordinal);
         var run = Path.Combine(dir, "run");
@@ -71,6 +73,21 @@ public class RunCliTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Matches(@"annotate gpt-4o-mini: 17 requests, [\d,]+ input tokens, up to 34,816 output tokens: online \$0\.\d{4}, batch \$0\.\d{4}", result.Stdout);
         Assert.DoesNotContain("no teacher is configured", result.Stdout, StringComparison.Ordinal);
+
+        // run.json and the report carry both prices, per stage and model and in total; the batch one at the default discount.
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run", "run.json")));
+        var line = manifest.RootElement.GetProperty("estimate").EnumerateArray().Single();
+        var total = manifest.RootElement.GetProperty("estimate_total");
+        Assert.Equal("gpt-4o-mini", line.GetProperty("model").GetString());
+        Assert.Equal(line.GetProperty("online").GetDecimal() / 2, line.GetProperty("batch").GetDecimal());
+        Assert.Equal(line.GetProperty("online").GetDecimal(), total.GetProperty("online").GetDecimal());
+        Assert.Equal(line.GetProperty("batch").GetDecimal(), total.GetProperty("batch").GetDecimal());
+        Assert.Matches(@"  total: online \$0\.\d{4}, batch \$0\.\d{4}\n", result.Stdout.ReplaceLineEndings("\n"));
+        var report = await File.ReadAllTextAsync(Path.Combine(dir, "run", "report.html"));
+        var dollars = (decimal d) => d.ToString("$0.0000", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"<th>total</th><th></th><th>17</th>", report, StringComparison.Ordinal);
+        Assert.Contains($"<th>{dollars(total.GetProperty("online").GetDecimal())}</th><th>{dollars(total.GetProperty("batch").GetDecimal())}</th></tr>", report, StringComparison.Ordinal);
+        Assert.Contains("annotate: batch", report, StringComparison.Ordinal);
     }
 
     [Fact]

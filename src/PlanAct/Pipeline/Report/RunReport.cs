@@ -4,6 +4,7 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
+using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
 
@@ -194,6 +195,15 @@ public static class RunReport
 
         Section(page, "Waiting for the teacher: estimate", "estimate");
         page.Append(SvgChart.Bars("estimated tokens per stage", [.. manifest.Estimate.GroupBy(e => e.Stage).Select(g => (g.Key, (double)g.Sum(e => e.InputTokens + e.OutputTokens)))]));
+        var priced = manifest.Estimate.Where(e => e.Online is not null).GroupBy(e => e.Stage).ToList();
+        if (priced.Count > 0)
+        {
+            page.Append(SvgChart.Bars(
+                "estimated cost per stage (USD): online and through the Batch API",
+                [.. priced.SelectMany(g => new[] { ($"{g.Key}: online", (double)g.Sum(e => e.Online!.Value)), ($"{g.Key}: batch", (double)g.Sum(e => e.Batch!.Value)) })],
+                v => v.ToString("$0.0000", CultureInfo.InvariantCulture)));
+        }
+
         page.Append("<table><tr><th>stage</th><th>model</th><th>requests</th><th>input tokens</th><th>output tokens (at most)</th><th>online</th><th>batch</th></tr>");
         foreach (var line in manifest.Estimate)
         {
@@ -201,7 +211,13 @@ public static class RunReport
                 .Append("</td><td>").Append(N(line.OutputTokens)).Append("</td><td>").Append(Dollars(line.Online)).Append("</td><td>").Append(Dollars(line.Batch)).Append("</td></tr>");
         }
 
-        page.Append("</table>");
+        var total = CostEstimate.Total(manifest.Estimate);
+        page.Append("<tr><th>total</th><th></th><th>").Append(total.Requests).Append("</th><th>").Append(N(total.InputTokens)).Append("</th><th>").Append(N(total.OutputTokens))
+            .Append("</th><th>").Append(Dollars(total.Online)).Append("</th><th>").Append(Dollars(total.Batch)).Append("</th></tr></table>");
+        if (total.Unpriced is { } unpriced)
+        {
+            page.Append(P($"{unpriced}: name a priced model, or add its price under prices: in the teacher configuration."));
+        }
         if (manifest.RequestFiles.Count > 0)
         {
             page.Append(P("Batch API request files: ")).Append("<ul>");
