@@ -23,7 +23,7 @@ public sealed record RunRequestFile(string Path, string Model, int Requests, lon
 
 /// <summary>
 /// <c>run.json</c> in the run directory: the last run of the pipeline, written at its end. Paths are relative to the run
-/// directory. <c>planact report</c> reads it. The estimate (requests still waiting) is priced both online and through the
+/// directory (the ledger's too when it is inside it; otherwise absolute). <c>planact report</c> reads it. The estimate (requests still waiting) is priced both online and through the
 /// Batch API, per stage and model and in total.
 /// </summary>
 public sealed record RunManifest(

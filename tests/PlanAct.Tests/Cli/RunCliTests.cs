@@ -278,6 +278,87 @@ public class RunCliTests
     }
 
     [Fact]
+    public async Task Report_of_a_read_only_copy_of_a_run_reads_the_copy_and_its_ledger_and_writes_only_the_page()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var run = Path.Combine(dir, "run");
+        var finished = await PlanactProcess.RunAsync(Key, ["run", "--run-dir", run, "--ledger", Path.Combine(run, "ledger.db"), .. Teacher(teacher)]);
+        Assert.True(finished.ExitCode == 0, finished.Stderr);
+
+        // A copy from "another machine": the original is gone, and every file and folder of the copy is read-only.
+        var copy = Path.Combine(dir, "copy");
+        foreach (var folder in Directory.GetDirectories(run, "*", SearchOption.AllDirectories).Prepend(run))
+        {
+            Directory.CreateDirectory(folder.Replace(run, copy, StringComparison.Ordinal));
+        }
+
+        foreach (var file in Directory.GetFiles(run, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, file.Replace(run, copy, StringComparison.Ordinal));
+        }
+
+        Directory.Delete(run, recursive: true);
+        var entries = Directory.GetFileSystemEntries(copy, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        SetWritable(copy, writable: false);
+        try
+        {
+            var report = Path.Combine(dir, "r.html");
+            var result = await PlanactProcess.RunAsync("report", copy, "--out", report);
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            var html = await File.ReadAllTextAsync(report);
+            Assert.Contains("<figcaption>annotate latency</figcaption><svg class=\"chart\"", html, StringComparison.Ordinal);
+            Assert.Contains("<figcaption>steps per plan</figcaption><svg class=\"chart\"", html, StringComparison.Ordinal);
+            Assert.Contains("<figcaption>trajectories per site</figcaption><svg class=\"chart\"", html, StringComparison.Ordinal);
+            Assert.Equal(entries, Directory.GetFileSystemEntries(copy, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+
+            // Without its ledger the copy still has a report, which says what it cannot show.
+            SetWritable(copy, writable: true);
+            File.Delete(Path.Combine(copy, "ledger.db"));
+            SetWritable(copy, writable: false);
+            var withoutLedger = await PlanactProcess.RunAsync("report", copy, "--out", report);
+            Assert.True(withoutLedger.ExitCode == 0, withoutLedger.Stderr);
+            html = await File.ReadAllTextAsync(report);
+            Assert.Contains("ledger.db is not here, so there is no latency chart", html, StringComparison.Ordinal);
+            Assert.Contains("<figcaption>tokens per stage</figcaption><svg class=\"chart\"", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SetWritable(copy, writable: true);
+        }
+    }
+
+    /// <summary>
+    /// chmod of every file and folder under <paramref name="root"/>. Root ignores the modes, so there the test checks
+    /// everything except that the report copes with files it cannot write.
+    /// </summary>
+    private static void SetWritable(string root, bool writable)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            foreach (var file in Directory.GetFiles(root, "*", SearchOption.AllDirectories))
+            {
+                File.SetAttributes(file, writable ? FileAttributes.Normal : FileAttributes.ReadOnly);
+            }
+
+            return;
+        }
+
+        const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Search = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (var file in Directory.GetFiles(root, "*", SearchOption.AllDirectories))
+        {
+            File.SetUnixFileMode(file, ReadOnly | (writable ? UnixFileMode.UserWrite : 0));
+        }
+
+        foreach (var folder in Directory.GetDirectories(root, "*", SearchOption.AllDirectories).Prepend(root))
+        {
+            File.SetUnixFileMode(folder, ReadOnly | Search | (writable ? UnixFileMode.UserWrite : 0));
+        }
+    }
+
+    [Fact]
     public async Task A_pipeline_that_names_an_unknown_stage_or_option_is_bad_input_with_its_file()
     {
         var dir = TestPaths.TempDir();

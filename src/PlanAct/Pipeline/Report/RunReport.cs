@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
@@ -87,7 +88,7 @@ public static class RunReport
 
         Outcomes(page, stats);
         Costs(page, manifest);
-        await LatencyAsync(page, manifest, cancellationToken);
+        await LatencyAsync(page, runDir, manifest, cancellationToken);
         Estimate(page, manifest);
         return page.Append("</body></html>\n").ToString();
     }
@@ -160,17 +161,29 @@ public static class RunReport
         page.Append("</table>");
     }
 
-    private static async Task LatencyAsync(StringBuilder page, RunManifest manifest, CancellationToken cancellationToken)
+    /// <summary>The latency chart, from the ledger opened read-only: the report reads a run and never changes it.</summary>
+    private static async Task LatencyAsync(StringBuilder page, string runDir, RunManifest manifest, CancellationToken cancellationToken)
     {
         Section(page, "Teacher latency", "latency");
-        if (!File.Exists(manifest.Ledger))
+        var path = Path.Combine(runDir, manifest.Ledger);
+        if (!File.Exists(path))
         {
-            page.Append(P("No ledger yet."));
+            page.Append(P($"The ledger {path} is not here, so there is no latency chart (the tokens and costs above are the ones run.json kept)."));
             return;
         }
 
-        await using var ledger = await TeacherLedger.OpenAsync(manifest.Ledger, cancellationToken);
-        var latencies = await ledger.LatenciesAsync([.. manifest.Stages.Select(s => s.Stage)], cancellationToken);
+        IReadOnlyList<(string Stage, long LatencyMs)> latencies;
+        try
+        {
+            await using var ledger = await TeacherLedger.OpenReadOnlyAsync(path, cancellationToken);
+            latencies = await ledger.LatenciesAsync([.. manifest.Stages.Select(s => s.Stage)], cancellationToken);
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            page.Append(P($"The ledger {path} cannot be read ({e.Message}), so there is no latency chart."));
+            return;
+        }
+
         if (latencies.Count == 0)
         {
             page.Append(P("The ledger holds no answers for these stages yet."));
