@@ -192,10 +192,10 @@ public static class RunReport
 
         foreach (var stage in latencies.GroupBy(l => l.Stage))
         {
-            var seconds = stage.Select(l => l.LatencyMs / 1000.0).ToList();
-            var sorted = seconds.Order().ToList();
-            page.Append("<h3>").Append(E(stage.Key)).Append("</h3>").Append(SvgChart.Histogram($"{stage.Key} latency", seconds, "seconds per answer"))
-                .Append(P(string.Create(CultureInfo.InvariantCulture, $"{sorted.Count} answers; median {sorted[sorted.Count / 2]:0.00} s, p95 {sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(0.95 * sorted.Count) - 1)]:0.00} s, max {sorted[^1]:0.00} s.")));
+            var sorted = stage.Select(l => (double)l.LatencyMs).Order().ToList();
+            var scale = DurationScale.For(sorted[^1]);
+            page.Append("<h3>").Append(E(stage.Key)).Append("</h3>").Append(SvgChart.Histogram($"{stage.Key} latency", [.. sorted.Select(scale.Of)], $"{scale.Name} per answer"))
+                .Append(P($"{sorted.Count} answers; median {scale.Format(sorted[sorted.Count / 2])}, p95 {scale.Format(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(0.95 * sorted.Count) - 1)])}, max {scale.Format(sorted[^1])}."));
         }
     }
 
