@@ -266,6 +266,49 @@ public class RunCliTests
     }
 
     [Fact]
+    public async Task A_run_killed_mid_annotate_and_resumed_has_the_statistics_of_an_uninterrupted_run()
+    {
+        // Plans over an even number of actions are rejected once and then accepted; over 3 actions, never accepted.
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(
+            TimeSpan.FromMilliseconds(100),
+            ScriptedPlans.ActionCount(r) == 3 || (ScriptedPlans.ActionCount(r) % 2 == 0 && !ScriptedPlans.IsReask(r))
+                ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(ScriptedPlans.ActionCount(r)))
+                : ScriptedPlans.Valid(r)));
+        var reference = TestPaths.TempDir();
+        var referenceRun = await PlanactProcess.RunAsync(Key, Args(reference, [.. Teacher(teacher), "--concurrency", "2"]));
+        Assert.True(referenceRun.ExitCode == 4, referenceRun.Stderr);
+
+        var dir = TestPaths.TempDir();
+        var plans = Path.Combine(dir, "run", "plans.jsonl");
+        var journal = Path.Combine(dir, "run", "plans.rejections.jsonl");
+        using (var child = PlanactProcess.Start(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "2"])))
+        {
+            // Kill once some items with rejected answers have their records, long before all do.
+            while (!child.HasExited && !(File.Exists(journal) && File.ReadAllLines(journal).Length >= 2 && File.ReadAllLines(plans).Length >= 4))
+            {
+                await Task.Delay(10);
+            }
+
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+        }
+
+        Assert.InRange(File.ReadAllLines(plans).Length, 4, 15);
+        Assert.False(File.Exists(Path.Combine(dir, "run", "plans.stats.json")));
+        var resumed = await PlanactProcess.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "2"]));
+
+        Assert.True(resumed.ExitCode == 4, resumed.Stderr);
+        Assert.Matches(@"\(([1-9]|1[0-5]) from an earlier run\)", resumed.Stderr);
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(reference, "run", "plans.stats.json")));
+        using var actual = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run", "plans.stats.json")));
+        Assert.True(expected.RootElement.GetProperty("rejected_by_reason").EnumerateObject().Sum(r => r.Value.GetInt32()) > 3);
+        foreach (var count in new[] { "total", "ok", "quarantined", "skipped", "rejected_by_reason", "quarantined_by_reason", "skipped_by_reason" })
+        {
+            Assert.Equal(expected.RootElement.GetProperty(count).GetRawText(), actual.RootElement.GetProperty(count).GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task Report_of_a_folder_that_is_not_a_run_directory_is_bad_input()
     {
         var dir = TestPaths.TempDir();
