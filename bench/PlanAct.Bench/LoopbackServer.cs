@@ -60,7 +60,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
 
         var delay = TimeSpan.FromMilliseconds(CommandLine.Positive("DELAY_MS", delayMs));
-        await using var teacher = await LoopbackTeacher.StartAsync((request, _) => new LoopbackReply.Delayed(delay, ScriptedPlans.Valid(request)));
+        await using var teacher = await LoopbackTeacher.StartAsync((request, _) => new LoopbackReply.Delayed(delay, ScriptedPipeline.Answer(request)));
         Console.WriteLine(UrlPrefix + teacher.BaseUrl);
         await Console.In.ReadToEndAsync();
         return 0;

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using PlanAct.Html;
 using PlanAct.IO;
-using PlanAct.Plans;
 using PlanAct.Stages.Augment;
 using PlanAct.Stages.Expand;
 
@@ -30,43 +28,21 @@ internal static class AugmentCommand
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var threshold = filter.Threshold(parse);
             var outPath = parse.GetValue(output)!;
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
-            var path = parse.GetValue(input)!;
-            var records = await PlanJsonl.ReadLocatedAsync(path, problems, ct).ToListAsync(ct);
-            foreach (var (record, location) in records.Where(r => r.Record.Label is null))
-            {
-                problems.Error(location, $"record \"{record.Id}\" has no \"label\": run planact classify first");
-            }
-
-            var targets = records.Select(r => r.Record).Where(AugmentPrompts.IsTarget).ToList();
-            if (targets.Count == 0)
-            {
-                throw new InputException(new SourceLocation(path), "no record is labelled with a failure class (all are Other or unlabelled)");
-            }
-
-            var seeds = SeedRepository.Create(targets);
-            var known = records.Select(r => r.Record.Task).ToList();
-            var testQueries = await filter.TestQueriesAsync(parse, problems, ct);
-            var prompts = new AugmentPrompts(filter.MaxPageTokens(parse), TokenCounter.O200k);
-            Console.Error.WriteLine($"planact: augment: {targets.Count} labelled records to augment, {records.Count - targets.Count} labelled Other or unlabelled");
+            var job = await AugmentJob.LoadAsync(parse.GetValue(input)!, filter.Settings(parse), problems, ct);
+            Console.Error.WriteLine($"planact: augment: {job.Targets} labelled records to augment, {job.Others} labelled Other or unlabelled");
             GenerationResult? result = null;
             var code = await StageCommand.RunAsync(
                 invocation,
                 parse,
                 teacher,
-                session =>
+                session => (AugmentPrompts.StageName, async (mode, batch, progress) =>
                 {
-                    var stage = new GenerationStage(AugmentPrompts.StageName, session.ModelFor(AugmentPrompts.StageName), exactPairs: 1);
-                    var run = new GenerationRun(session, stage, seeds, () => new PairFilter(threshold, known, testQueries), PlanOrigin.Targeted);
-                    return (stage.Name, async (mode, batch, progress) =>
-                    {
-                        result = await run.RunAsync(prompts.Requests(targets), outPath, mode, batch, progress, ct);
-                        return result.Summary;
-                    }
-                    );
-                },
+                    result = await job.RunAsync(session, outPath, mode, batch, progress, ct);
+                    return result.Summary;
+                }
+                ),
                 summary => ExpandCommand.ReportGeneration(summary, result!, outPath),
                 ct);
             CommandRunner.ReportProblems(problems.Problems);

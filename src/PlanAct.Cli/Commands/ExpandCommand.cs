@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PlanAct.IO;
-using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Expand;
 
@@ -36,43 +35,30 @@ internal static class ExpandCommand
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var target = PairFilterArguments.Positive(parse.GetValue(count), "--count");
             var options = new ExpandOptions
             {
+                Count = PairFilterArguments.Positive(parse.GetValue(count), "--count"),
                 PerRequest = PairFilterArguments.Positive(parse.GetValue(perRequest), "--per-request"),
                 SeedsPerRequest = PairFilterArguments.Positive(parse.GetValue(seedsShown), "--seeds"),
-                MaxPageTokens = filter.MaxPageTokens(parse),
+                Sites = parse.GetValue(sites)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                MaxRequests = parse.GetValue(maxRequests) is { } max ? PairFilterArguments.Positive(max, "--max-requests") : null,
                 RandomSeed = parse.GetValue(seed),
+                Filter = filter.Settings(parse),
             };
-            var threshold = filter.Threshold(parse);
-            var budget = parse.GetValue(maxRequests) is { } max ? PairFilterArguments.Positive(max, "--max-requests") : 3 * ((target + options.PerRequest - 1) / options.PerRequest);
             var outPath = parse.GetValue(output)!;
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
-            var siteList = parse.GetValue(sites)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var repository = await SeedRepository.LoadAsync(parse.GetValue(plans)!, problems, siteList, ct);
-            var testQueries = await filter.TestQueriesAsync(parse, problems, ct);
-            var prompts = new ExpandPrompts(repository, options);
+            var job = await ExpandJob.LoadAsync(parse.GetValue(plans)!, options, problems, ct);
             GenerationResult? result = null;
             var code = await StageCommand.RunAsync(
                 invocation,
                 parse,
                 teacher,
-                session =>
+                session => (ExpandPrompts.StageName, async (mode, batch, progress) =>
                 {
-                    var stage = new GenerationStage(ExpandPrompts.StageName, session.ModelFor(ExpandPrompts.StageName));
-                    var run = new GenerationRun(session, stage, repository, () => new PairFilter(threshold, repository.AllTasks, testQueries), PlanOrigin.Synthetic)
-                    {
-                        Target = target,
-                        PerRequest = options.PerRequest,
-                        MaxRequests = budget,
-                    };
-                    return (stage.Name, async (mode, batch, progress) =>
-                    {
-                        result = await run.RunAsync(prompts.Requests(), outPath, mode, batch, progress, ct);
-                        return result.Summary;
-                    }
-                    );
-                },
+                    result = await job.RunAsync(session, outPath, mode, batch, progress, ct);
+                    return result.Summary;
+                }
+                ),
                 summary => ReportGeneration(summary, result!, outPath),
                 ct);
             CommandRunner.ReportProblems(problems.Problems);

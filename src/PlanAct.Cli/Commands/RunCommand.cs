@@ -74,9 +74,9 @@ internal static class RunCommand
         CommandRunner.ReportProblems(result.Problems);
         foreach (var stage in result.Stages)
         {
-            if (stage.Run is { } run && stage.Status != NodeStatus.Waiting)
+            if (stage.Run is { } run && stage.RunOutput is { } runOutput && stage.Status != NodeStatus.Waiting)
             {
-                StageCommand.PrintOutcome(run, stage.Outputs[0].Path);
+                StageCommand.PrintOutcome(run, runOutput);
             }
 
             Console.Error.WriteLine($"planact: {stage.Stage}: {stage.Status.ToString().ToLowerInvariant()}: {stage.Summary}");

@@ -54,6 +54,9 @@ public sealed record NodeResult(string Stage, NodeStatus Status, IReadOnlyList<N
     /// <summary>The stage runner's account of a teacher stage (counts, pending requests, costs).</summary>
     public StageSummary? Run { get; init; }
 
+    /// <summary>The file the stage runner wrote (its quarantine file is beside it), when <see cref="Run"/> is set.</summary>
+    public string? RunOutput { get; init; }
+
     /// <summary>Items left out as invalid, skipped or quarantined (exit code 4).</summary>
     public int Problems { get; init; }
 
@@ -93,7 +96,7 @@ public sealed class PipelineContext
     /// <summary>A path in the run directory.</summary>
     public string PathFor(string name) => Path.Combine(Pipeline.RunDir, name);
 
-    /// <summary>The training-data output of <paramref name="stage"/>, when it ran and finished.</summary>
-    public NodeOutput? TrainingDataOf(string stage) =>
-        Results.TryGetValue(stage, out var result) && result.Status == NodeStatus.Done ? result.Outputs.FirstOrDefault(o => o.TrainingData is not null) : null;
+    /// <summary>The main (first) output of <paramref name="stage"/>, when it ran and finished.</summary>
+    public NodeOutput? OutputOf(string stage) =>
+        Results.TryGetValue(stage, out var result) && result.Status == NodeStatus.Done && result.Outputs.Count > 0 ? result.Outputs[0] : null;
 }

@@ -8,7 +8,7 @@ namespace PlanAct.Pipeline;
 /// </summary>
 public sealed class PipelineRegistry(IReadOnlyList<IPipelineNode> nodes)
 {
-    public static PipelineRegistry Default { get; } = new([new AnnotateNode(), new ActNode(), new ReplanNode(), new DynamicActNode(), new ExportNode()]);
+    public static PipelineRegistry Default { get; } = new([new AnnotateNode(), new ActNode(), new ExpandNode(), new ClassifyNode(), new AugmentNode(), new ReplanNode(), new DynamicActNode(), new ExportNode()]);
 
     public IReadOnlyList<IPipelineNode> Nodes { get; } = nodes;
 

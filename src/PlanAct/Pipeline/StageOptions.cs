@@ -34,6 +34,14 @@ public sealed class StageOptions(string file, string stage, IReadOnlyDictionary<
                 : throw Error(key, $"\"{value}\" is not a whole number of at least {min}")
             : fallback;
 
+    /// <summary>A number in the range (<paramref name="above"/>, <paramref name="atMost"/>].</summary>
+    public double Double(string key, double fallback, double above, double atMost) =>
+        _values.TryGetValue(key, out var value) && value is not null
+            ? double.TryParse(value.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > above && number <= atMost
+                ? number
+                : throw Error(key, string.Create(CultureInfo.InvariantCulture, $"\"{value}\" is not a number more than {above} and at most {atMost}"))
+            : fallback;
+
     public bool Bool(string key, bool fallback) =>
         _values.TryGetValue(key, out var value) && value is not null
             ? bool.TryParse(value.ToString(), out var flag) ? flag : throw Error(key, $"\"{value}\" is not true or false")
@@ -45,8 +53,10 @@ public sealed class StageOptions(string file, string stage, IReadOnlyDictionary<
             : null;
 
     /// <summary>A path option, relative to the pipeline file.</summary>
-    public string? PathOf(string key) =>
-        String(key) is { } relative ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, relative)) : null;
+    public string? PathOf(string key) => String(key) is { } relative ? Resolve(relative) : null;
+
+    /// <summary>A list of paths, relative to the pipeline file; a single path is a list of one.</summary>
+    public IReadOnlyList<string>? PathsOf(string key) => Strings(key)?.Select(Resolve).ToList();
 
     /// <summary>A list of values; a single value is a list of one.</summary>
     public IReadOnlyList<string>? Strings(string key) => _values.TryGetValue(key, out var value) ? value switch
@@ -56,6 +66,8 @@ public sealed class StageOptions(string file, string stage, IReadOnlyDictionary<
         IEnumerable<object?> many => [.. many.Select(v => v as string ?? throw Error(key, "expected a list of values"))],
         _ => throw Error(key, "expected a value or a list of values"),
     } : null;
+
+    private string Resolve(string relative) => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, relative));
 
     public InputException Error(string key, string reason) => new(new SourceLocation(file), $"stages.{Stage}.options.{key}: {reason}");
 }

@@ -93,26 +93,43 @@ public class RunCliTests
     [Fact]
     public async Task With_the_loopback_teacher_run_makes_every_output_and_a_rerun_sends_nothing()
     {
-        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
 
         var first = await PlanactProcess.RunAsync(Key, Args(dir, Teacher(teacher)));
+        var calls = teacher.Calls;
         var again = await PlanactProcess.RunAsync(Key, Args(dir, Teacher(teacher)));
 
         Assert.True(first.ExitCode == 0, first.Stderr);
-        Assert.Equal(17, teacher.Calls);
+        Assert.Contains("planact: run samples (annotate → act → expand → classify → augment → replan → dynamic-act → export)", first.Stderr, StringComparison.Ordinal);
         Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "plans.jsonl")).Length);
         Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "executor.jsonl")).Length);
+        Assert.Equal(20, File.ReadAllLines(Path.Combine(run, "synthetic.jsonl")).Length);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "labelled.jsonl")).Length);
+        // Reddit's three plans are labelled Other; two shopping plans share their task, so their new pairs are the same: one is rejected.
+        Assert.Equal(17 - 3 - 1, File.ReadAllLines(Path.Combine(run, "targeted.jsonl")).Length);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "replans.jsonl")).Length);
+        Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "dynamic-executor.jsonl")).Length);
+        Assert.All(File.ReadAllLines(Path.Combine(run, "synthetic.jsonl")), line => Assert.Contains("\"origin\":\"synthetic\"", line, StringComparison.Ordinal));
+        Assert.All(File.ReadAllLines(Path.Combine(run, "targeted.jsonl")), line => Assert.Contains("\"origin\":\"targeted\"", line, StringComparison.Ordinal));
         Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "export", "planner.openai-chat.jsonl")).Length);
+        Assert.Equal(20, File.ReadAllLines(Path.Combine(run, "export", "synthetic-planner.sharegpt.jsonl")).Length);
+        Assert.Equal(13, File.ReadAllLines(Path.Combine(run, "export", "targeted-planner.openai-chat.jsonl")).Length);
+        Assert.Equal(98, File.ReadAllLines(Path.Combine(run, "export", "replanner.openai-chat.jsonl")).Length);
         Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "export", "executor.sharegpt.jsonl")).Length);
+        Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "export", "dynamic-executor.openai-chat.jsonl")).Length);
         Assert.True(File.Exists(Path.Combine(run, "export", "executor.openai-chat.md")));
         Assert.Contains("planact: annotate 17/17", first.Stderr, StringComparison.Ordinal);
         Assert.Contains("planact: act: done: 115 examples from 17 trajectories", first.Stderr, StringComparison.Ordinal);
+        Assert.Contains("planact: expand: done: expand: 20 accepted of 20 wanted", first.Stderr, StringComparison.Ordinal);
+        Assert.Contains("planact: augment: done: augment: 13 accepted from 14 pairs in 14 answers to 14 requests (0 quarantined); rejected: exact_duplicate 1", first.Stderr, StringComparison.Ordinal);
         Assert.Equal("done", Stage(run, "export").GetProperty("status").GetString());
+        var expandReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "synthetic.report.json"))).RootElement;
+        Assert.Equal(20, expandReport.GetProperty("accepted").GetInt32());
 
         Assert.True(again.ExitCode == 0, again.Stderr);
-        Assert.Equal(17, teacher.Calls);
+        Assert.Equal(calls, teacher.Calls);
         Assert.Contains("17 ok (17 from an earlier run)", again.Stderr, StringComparison.Ordinal);
         Assert.Contains("act: done: up to date", again.Stderr, StringComparison.Ordinal);
         Assert.Contains("export: done: up to date", again.Stderr, StringComparison.Ordinal);
@@ -128,8 +145,9 @@ public class RunCliTests
         Assert.True(dry.ExitCode == 0, dry.Stderr);
         Assert.Contains("annotate: waiting: dry run: 0 requests to send for 17 items", dry.Stderr, StringComparison.Ordinal);
         Assert.Contains("act: blocked", dry.Stderr, StringComparison.Ordinal);
+        Assert.Contains("expand: blocked", dry.Stderr, StringComparison.Ordinal);
         Assert.Equal(executorWritten, File.GetLastWriteTimeUtc(Path.Combine(run, "executor.jsonl")));
-        Assert.Equal(17, teacher.Calls);
+        Assert.Equal(calls, teacher.Calls);
     }
 
     [Fact]
@@ -188,7 +206,7 @@ public class RunCliTests
     [Fact]
     public async Task Batch_flag_runs_the_pipeline_through_the_batch_api_with_the_online_outputs()
     {
-        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
         var online = TestPaths.TempDir();
         var batched = TestPaths.TempDir();
 
@@ -198,7 +216,7 @@ public class RunCliTests
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.True(batch.ExitCode == 0, batch.Stderr);
         Assert.Contains("(batch)", batch.Stderr, StringComparison.Ordinal);
-        foreach (var file in new[] { "plans.jsonl", "executor.jsonl" })
+        foreach (var file in new[] { "plans.jsonl", "executor.jsonl", "synthetic.jsonl", "labelled.jsonl", "targeted.jsonl", "replans.jsonl", "dynamic-executor.jsonl" })
         {
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(online, "run", file)), await File.ReadAllTextAsync(Path.Combine(batched, "run", file)));
         }
@@ -209,9 +227,9 @@ public class RunCliTests
     {
         // The first trajectory's plans never ground it: three rejections, then quarantine; everyone else answers well.
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) =>
-            r.LastUserMessage.Contains("Actions taken", StringComparison.Ordinal) && ScriptedPlans.ActionCount(r) == 3 && !ScriptedPlans.IsReask(r)
+            ScriptedPipeline.IsAnnotate(r) && ScriptedPlans.ActionCount(r) == 3 && !ScriptedPlans.IsReask(r)
                 ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(3))
-                : ScriptedPlans.IsReask(r) ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(3)) : ScriptedPlans.Valid(r));
+                : ScriptedPipeline.IsAnnotate(r) && ScriptedPlans.IsReask(r) ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(3)) : ScriptedPipeline.Answer(r));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
 
@@ -231,16 +249,16 @@ public class RunCliTests
     [Fact]
     public async Task A_run_killed_mid_annotate_resumes_without_sending_answered_requests_again()
     {
-        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPlans.Valid(r)));
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPipeline.Answer(r)));
         var reference = TestPaths.TempDir();
         var referenceRun = await PlanactProcess.RunAsync(Key, Args(reference, [.. Teacher(teacher), "--concurrency", "3"]));
         Assert.True(referenceRun.ExitCode == 0, referenceRun.Stderr);
-        var callsBefore = teacher.Calls;
+        var requests = teacher.Calls;
 
         var dir = TestPaths.TempDir();
         using (var child = PlanactProcess.Start(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "3"])))
         {
-            while (teacher.Calls - callsBefore < 8 && !child.HasExited)
+            while (teacher.Calls - requests < 8 && !child.HasExited)
             {
                 await Task.Delay(20);
             }
@@ -252,14 +270,15 @@ public class RunCliTests
         var ledger = Path.Combine(dir, "ledger.db");
         var committed = await SendsAsync(ledger);
         Assert.InRange(committed.Count, 1, 16);
+        var callsBefore = teacher.Calls;
         var resumed = await PlanactProcess.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "3"]));
 
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         var after = await SendsAsync(ledger);
-        Assert.Equal(17, after.Count);
+        Assert.Equal(requests, after.Count);
         Assert.All(committed.Keys, key => Assert.Equal(1, after[key]));
-        Assert.InRange(teacher.Calls - callsBefore, 17, 17 + 3);
-        foreach (var file in new[] { "plans.jsonl", "executor.jsonl", Path.Combine("export", "executor.openai-chat.jsonl") })
+        Assert.InRange(teacher.Calls - callsBefore, requests - committed.Count, requests - committed.Count + 3);
+        foreach (var file in new[] { "plans.jsonl", "executor.jsonl", "synthetic.jsonl", "targeted.jsonl", "replans.jsonl", Path.Combine("export", "executor.openai-chat.jsonl"), Path.Combine("export", "synthetic-planner.openai-chat.jsonl") })
         {
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(reference, "run", file)), await File.ReadAllTextAsync(Path.Combine(dir, "run", file)));
         }
@@ -425,7 +444,7 @@ public class TelemetryCliTests
     [Fact]
     public async Task Otel_console_exports_teacher_spans_metrics_and_logs_with_the_run_id()
     {
-        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
 

@@ -46,7 +46,7 @@ public class ShardCliTests
     [Fact]
     public async Task A_sharded_pipeline_run_makes_only_its_part_and_merged_executor_data_equals_the_whole_run()
     {
-        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
         var dir = TestPaths.TempDir();
         string[] Run(string name, params string[] more) =>
             ["run", "--run-dir", Path.Combine(dir, name), "--ledger", Path.Combine(dir, name + ".db"), "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", .. more];
@@ -58,11 +58,15 @@ public class ShardCliTests
             ["merge", "--input", Samples, "--out", Path.Combine(dir, "executor.jsonl"), Path.Combine(dir, "one", "executor.jsonl"), Path.Combine(dir, "two", "executor.jsonl")]);
 
         Assert.True(whole.ExitCode == 0, whole.Stderr);
-        Assert.True(one.ExitCode == 0, one.Stderr);
-        Assert.True(two.ExitCode == 0, two.Stderr);
+        // expand and augment select over every answer, so a shard leaves them (and the export after them) to a whole run: exit 5.
+        Assert.True(one.ExitCode == 5, one.Stderr);
+        Assert.True(two.ExitCode == 5, two.Stderr);
+        Assert.Contains("expand: blocked: not split by item", one.Stderr, StringComparison.Ordinal);
+        Assert.Contains("replan: done", two.Stderr, StringComparison.Ordinal);
         Assert.True(merged.ExitCode == 0, merged.Stderr);
         Assert.DoesNotContain("without a plan", one.Stderr.Replace("0 without a plan", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Equal(await File.ReadAllTextAsync(Path.Combine(dir, "whole", "executor.jsonl")), await File.ReadAllTextAsync(Path.Combine(dir, "executor.jsonl")));
+        Assert.InRange(File.ReadAllLines(Path.Combine(dir, "one", "labelled.jsonl")).Length, 1, 16);
     }
 
     [Fact]

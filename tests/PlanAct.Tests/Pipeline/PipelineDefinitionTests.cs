@@ -39,7 +39,7 @@ public class PipelineDefinitionTests
         Assert.Equal("samples", pipeline.Name);
         Assert.Equal(Path.Combine(TestPaths.Samples, "trajectories.jsonl"), pipeline.Inputs["trajectories"]);
         Assert.Equal(Path.Combine(TestPaths.Root, "runs", "samples"), pipeline.RunDir);
-        Assert.Equal(["annotate", "act", "export"], PipelineGraph.Order(pipeline, PipelineRegistry.Default).Select(n => n.Name));
+        Assert.Equal(["annotate", "act", "expand", "classify", "augment", "replan", "dynamic-act", "export"], PipelineGraph.Order(pipeline, PipelineRegistry.Default).Select(n => n.Name));
         var teacher = pipeline.ApplyTeacher(new TeacherOptions());
         Assert.Equal(2048, teacher.ForStage("annotate").MaxOutputTokens);
         Assert.Equal(8, teacher.Limits.Concurrency);
@@ -62,7 +62,11 @@ public class PipelineDefinitionTests
 
     [Theory]
     [InlineData("stages:\n  act: {}\n", "stages.act needs stage annotate: add it to stages:")]
-    [InlineData("stages:\n  annotat: {}\n", "stages.annotat: unknown stage (known: annotate, act, replan, dynamic-act, export)")]
+    [InlineData("stages:\n  annotat: {}\n", "stages.annotat: unknown stage (known: annotate, act, expand, classify, augment, replan, dynamic-act, export)")]
+    [InlineData("stages:\n  annotate: {}\n  expand: {}\n", "stages.expand.options.count: say how many synthetic plans to accept")]
+    [InlineData("stages:\n  annotate: {}\n  expand:\n    options: { count: 5, similarity: 1.5 }\n", "stages.expand.options.similarity: \"1.5\" is not a number more than 0 and at most 1")]
+    [InlineData("stages:\n  annotate: {}\n  classify: {}\n", "stages.classify.options.classes: name the failure classes file")]
+    [InlineData("stages:\n  augment: {}\n", "stages.augment needs stage classify")]
     [InlineData("stages:\n  export:\n    options: { formats: [openai-chat, csv] }\n", "stages.export.options.formats: unknown format \"csv\"")]
     [InlineData("stages:\n  annotate:\n    options: { max_page_tokens: -3 }\n", "stages.annotate.options.max_page_tokens: \"-3\" is not a whole number of at least 1")]
     [InlineData("stages:\n  export:\n    options: { with_reasoning: maybe }\n", "stages.export.options.with_reasoning: \"maybe\" is not true or false")]

@@ -46,7 +46,7 @@ public abstract class ExecutorDataNode<TRecord>(
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        if (context.TrainingDataOf(source) is not { } records)
+        if (context.OutputOf(source) is not { } records)
         {
             return NodeResult.Blocked(Name, $"waits for {source} to finish");
         }

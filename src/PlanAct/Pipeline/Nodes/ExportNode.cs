@@ -35,7 +35,8 @@ public sealed class ExportNode : IPipelineNode
 
         var clock = Stopwatch.StartNew();
         var (formats, settings, pages) = Read(options);
-        var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null).ToList();
+        // A stage may finish with no records (e.g. augment when every pair was a duplicate): nothing to export of it.
+        var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null && new FileInfo(o.Path).Length > 0).ToList();
         var folder = context.PathFor(Folder);
         var statsPath = Path.Combine(folder, "export.stats.json");
         var fingerprint = await StageStats.FingerprintAsync(

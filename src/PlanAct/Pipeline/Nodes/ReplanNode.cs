@@ -27,7 +27,7 @@ public sealed class ReplanNode : IPipelineNode
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        if (context.TrainingDataOf(AnnotateStage.StageName) is not { } plans)
+        if (context.OutputOf(AnnotateStage.StageName) is not { } plans)
         {
             return NodeResult.Blocked(Name, $"waits for {AnnotateStage.StageName} to finish");
         }

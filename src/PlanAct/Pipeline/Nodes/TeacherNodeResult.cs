@@ -1,4 +1,6 @@
+using PlanAct.IO;
 using PlanAct.Stages;
+using PlanAct.Stages.Expand;
 
 namespace PlanAct.Pipeline.Nodes;
 
@@ -6,7 +8,7 @@ namespace PlanAct.Pipeline.Nodes;
 internal static class TeacherNodeResult
 {
     /// <summary>A dry run writes no output, so its stage is never done: the stages after it wait.</summary>
-    public static NodeResult Of(StageSummary run, TeacherMode mode, string outPath, string trainingData, TimeSpan elapsed)
+    public static NodeResult Of(StageSummary run, TeacherMode mode, string outPath, string? trainingData, TimeSpan elapsed)
     {
         var status = run.StoppedBecause is not null ? NodeStatus.Stopped
             : run.Pending.Count > 0 || mode == TeacherMode.DryRun ? NodeStatus.Waiting
@@ -19,9 +21,30 @@ internal static class TeacherNodeResult
         return new NodeResult(run.Stage, status, [new NodeOutput(outPath, trainingData)], text)
         {
             Run = run,
+            RunOutput = outPath,
             Problems = run.Quarantined + run.Skipped.Count,
             Seconds = elapsed.TotalSeconds,
             Stats = File.Exists(StageStats.PathBeside(outPath)) ? StageStats.PathBeside(outPath) : null,
+        };
+    }
+
+    /// <summary>
+    /// A generation run (expand, augment): the requests' account is that of its answers file; the records, once
+    /// selected, are the output, and a run that ended short of its target (budget spent) is stopped.
+    /// </summary>
+    public static NodeResult Of(GenerationResult result, TeacherMode mode, string outPath, string trainingData, TimeSpan elapsed)
+    {
+        var answers = Of(result.Summary, mode, OutputPaths.Beside(outPath, "answers.jsonl"), trainingData, elapsed);
+        if (answers.Status != NodeStatus.Done && result.Report is null)
+        {
+            return answers with { Outputs = [new NodeOutput(outPath, trainingData)] };
+        }
+
+        return answers with
+        {
+            Status = result.StoppedBecause is null ? NodeStatus.Done : answers.Status == NodeStatus.Waiting ? NodeStatus.Waiting : NodeStatus.Stopped,
+            Outputs = [new NodeOutput(outPath, trainingData), new NodeOutput(OutputPaths.Beside(outPath, "report.json"))],
+            Summary = result.Report!.Lines().First() + (result.StoppedBecause is { } why ? $"; {why}" : ""),
         };
     }
 }

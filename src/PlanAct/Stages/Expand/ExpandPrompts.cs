@@ -7,22 +7,33 @@ using PlanAct.Plans;
 
 namespace PlanAct.Stages.Expand;
 
-/// <summary>Settings of the expand stage.</summary>
+/// <summary>Settings of an expand run.</summary>
 public sealed record ExpandOptions
 {
+    /// <summary>How many new plan records to accept.</summary>
+    public required int Count { get; init; }
+
     /// <summary>New pairs asked for per request (m).</summary>
     public int PerRequest { get; init; } = 10;
 
     /// <summary>Seeds shown per request (k).</summary>
     public int SeedsPerRequest { get; init; } = 5;
 
-    /// <summary>Each seed's first page (planner view) is cut to this many tokens.</summary>
-    public int MaxPageTokens { get; init; } = 2000;
+    /// <summary>The sites requests rotate over, in this order; null: every site of the seeds.</summary>
+    public IReadOnlyList<string>? Sites { get; init; }
+
+    /// <summary>Requests to spend at most; null: <see cref="RequestBudget"/>'s default.</summary>
+    public int? MaxRequests { get; init; }
 
     /// <summary>The seed of the seed draws.</summary>
     public int RandomSeed { get; init; }
 
+    public PairFilterSettings Filter { get; init; } = new();
+
     public TokenCounter Counter { get; init; } = TokenCounter.O200k;
+
+    /// <summary>Requests the run may spend: <see cref="MaxRequests"/>, or three times what the target needs if every pair were accepted.</summary>
+    public int RequestBudget => MaxRequests ?? 3 * ((Count + PerRequest - 1) / PerRequest);
 }
 
 /// <summary>
@@ -66,7 +77,7 @@ public sealed class ExpandPrompts(SeedRepository seeds, ExpandOptions options)
     {
         if (!_pages.TryGetValue(seed.Id, out var page))
         {
-            _pages[seed.Id] = page = PageBudget.Fit(PageView.Render(seed.InitialHtml, PageView.Planner), options.MaxPageTokens, options.Counter).Html;
+            _pages[seed.Id] = page = PageBudget.Fit(PageView.Render(seed.InitialHtml, PageView.Planner), options.Filter.MaxPageTokens, options.Counter).Html;
         }
 
         return page;
