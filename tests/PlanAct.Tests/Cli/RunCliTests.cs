@@ -293,14 +293,17 @@ public class RunCliTests
             ScriptedPlans.ActionCount(r) == 3 || (ScriptedPlans.ActionCount(r) % 2 == 0 && !ScriptedPlans.IsReask(r))
                 ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(ScriptedPlans.ActionCount(r)))
                 : ScriptedPlans.Valid(r)));
+        var pipeline = Path.Combine(TestPaths.TempDir(), "annotate.yaml");
+        await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate: {{}}\n");
+        string[] Run(string dir) => ["run", pipeline, .. Args(dir, [.. Teacher(teacher), "--concurrency", "2"])[1..]];
         var reference = TestPaths.TempDir();
-        var referenceRun = await PlanactProcess.RunAsync(Key, Args(reference, [.. Teacher(teacher), "--concurrency", "2"]));
+        var referenceRun = await PlanactProcess.RunAsync(Key, Run(reference));
         Assert.True(referenceRun.ExitCode == 4, referenceRun.Stderr);
 
         var dir = TestPaths.TempDir();
         var plans = Path.Combine(dir, "run", "plans.jsonl");
         var journal = Path.Combine(dir, "run", "plans.rejections.jsonl");
-        using (var child = PlanactProcess.Start(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "2"])))
+        using (var child = PlanactProcess.Start(Key, Run(dir)))
         {
             // Kill once some items with rejected answers have their records, long before all do.
             while (!child.HasExited && !(File.Exists(journal) && File.ReadAllLines(journal).Length >= 2 && File.ReadAllLines(plans).Length >= 4))
@@ -314,7 +317,7 @@ public class RunCliTests
 
         Assert.InRange(File.ReadAllLines(plans).Length, 4, 15);
         Assert.False(File.Exists(Path.Combine(dir, "run", "plans.stats.json")));
-        var resumed = await PlanactProcess.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "2"]));
+        var resumed = await PlanactProcess.RunAsync(Key, Run(dir));
 
         Assert.True(resumed.ExitCode == 4, resumed.Stderr);
         Assert.Matches(@"\(([1-9]|1[0-5]) from an earlier run\)", resumed.Stderr);
@@ -345,7 +348,9 @@ public class RunCliTests
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
-        var finished = await PlanactProcess.RunAsync(Key, ["run", "--run-dir", run, "--ledger", Path.Combine(run, "ledger.db"), .. Teacher(teacher)]);
+        var pipeline = Path.Combine(dir, "annotate.yaml");
+        await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate: {{}}\n  act: {{}}\n");
+        var finished = await PlanactProcess.RunAsync(Key, ["run", pipeline, "--run-dir", run, "--ledger", Path.Combine(run, "ledger.db"), .. Teacher(teacher)]);
         Assert.True(finished.ExitCode == 0, finished.Stderr);
 
         // A copy from "another machine": the original is gone, and every file and folder of the copy is read-only.
