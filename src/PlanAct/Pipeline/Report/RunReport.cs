@@ -231,6 +231,7 @@ public static class RunReport
         {
             page.Append(P($"{unpriced}: name a priced model, or add its price under prices: in the teacher configuration."));
         }
+
         if (manifest.RequestFiles.Count > 0)
         {
             page.Append(P("Batch API request files: ")).Append("<ul>");
