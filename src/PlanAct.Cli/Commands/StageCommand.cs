@@ -230,13 +230,11 @@ internal static class StageCommand
                 $"  {line.Stage} {line.Model}: {line.Requests} requests, {line.InputTokens:N0} input tokens, up to {line.OutputTokens:N0} output tokens: online {TeacherArguments.Dollars(line.Online)}, batch {TeacherArguments.Dollars(line.Batch)}");
         }
 
-        Console.WriteLine($"  total: online {TeacherArguments.Dollars(Sum(lines, l => l.Online))}, batch {TeacherArguments.Dollars(Sum(lines, l => l.Batch))}");
+        var total = CostEstimate.Total(lines);
+        Console.WriteLine($"  total: online {TeacherArguments.Dollars(total.Online)}, batch {TeacherArguments.Dollars(total.Batch)}{(total.Unpriced is { } why ? $" ({why}{(configured ? "; add its price under prices: in the configuration" : "")})" : "")}");
         if (!configured)
         {
             Console.WriteLine("  no teacher is configured: name a model (--model or PLANACT_MODEL) to price the requests, and an endpoint to send them (see README, Teacher configuration)");
         }
     }
-
-    private static decimal? Sum(IReadOnlyList<CostEstimateLine> lines, Func<CostEstimateLine, decimal?> price) =>
-        lines.All(l => price(l) is not null) ? lines.Sum(l => price(l)!.Value) : null;
 }

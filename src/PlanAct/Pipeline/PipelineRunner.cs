@@ -122,7 +122,7 @@ public static partial class PipelineRunner
             .ToList();
         var manifest = new RunManifest(
             runId, pipeline.Name, pipeline.Path, options.CommandLine, options.Mode.ToString().ToLowerInvariant(), started, DateTimeOffset.UtcNow,
-            session.Options.ToString(), session.Ledger.Path, options.Shard?.ToString(),
+            session.Options.ToString(), LedgerPath(pipeline.RunDir, session.Ledger.Path), options.Shard?.ToString(),
             input,
             [.. ordered.Select(r => new RunStage(
                 r.Stage, r.Status.ToString().ToLowerInvariant(), r.Summary, r.Seconds, r.Problems,
@@ -130,7 +130,8 @@ public static partial class PipelineRunner
                 r.Stats is null ? null : Relative(pipeline.RunDir, r.Stats)))],
             costs,
             estimate,
-            [.. files.Select(f => new RunRequestFile(Relative(pipeline.RunDir, f.Path), f.Model, f.Keys.Count, f.Bytes))]);
+            [.. files.Select(f => new RunRequestFile(Relative(pipeline.RunDir, f.Path), f.Model, f.Keys.Count, f.Bytes))],
+            estimate.Count > 0 ? CostEstimate.Total(estimate) : null);
         var manifestPath = Path.Combine(pipeline.RunDir, ManifestName);
         await RunManifest.WriteAsync(manifestPath, manifest, cancellationToken);
         var reportPath = Path.Combine(pipeline.RunDir, ReportName);
@@ -178,4 +179,11 @@ public static partial class PipelineRunner
     private static partial void RunFinished(ILogger logger, string runId, int done, int stages, int pending, string report);
 
     private static string Relative(string runDir, string path) => Path.GetRelativePath(runDir, path).Replace('\\', '/');
+
+    /// <summary>A ledger in the run directory is named relative to it, so a copy of the directory reports from its own copy.</summary>
+    private static string LedgerPath(string runDir, string ledger)
+    {
+        var relative = Relative(runDir, ledger);
+        return relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? ledger : relative;
+    }
 }

@@ -23,7 +23,8 @@ public sealed record RunRequestFile(string Path, string Model, int Requests, lon
 
 /// <summary>
 /// <c>run.json</c> in the run directory: the last run of the pipeline, written at its end. Paths are relative to the run
-/// directory. <c>planact report</c> reads it.
+/// directory (the ledger's too when it is inside it; otherwise absolute). <c>planact report</c> reads it. The estimate (requests still waiting) is priced both online and through the
+/// Batch API, per stage and model and in total.
 /// </summary>
 public sealed record RunManifest(
     string RunId,
@@ -40,7 +41,8 @@ public sealed record RunManifest(
     IReadOnlyList<RunStage> Stages,
     IReadOnlyList<RunCost> Costs,
     IReadOnlyList<CostEstimateLine> Estimate,
-    IReadOnlyList<RunRequestFile> RequestFiles)
+    IReadOnlyList<RunRequestFile> RequestFiles,
+    CostEstimateTotal? EstimateTotal = null)
 {
     public static Task WriteAsync(string path, RunManifest manifest, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(manifest, RunManifestJsonContext.Indented.RunManifest), cancellationToken);

@@ -13,7 +13,9 @@ namespace PlanAct.Stages;
 /// mode it repeats: a pass collects what the ledger cannot answer, the Batch API answers it into the ledger, and the
 /// next pass goes further, until nothing is waiting. A dry run is one collecting pass that writes nothing. With a
 /// shard, only the items of that shard are the run's items. A run that writes leaves its statistics beside the output
-/// (<see cref="StageStats"/>).
+/// (<see cref="StageStats"/>); they count the whole output, items finished by earlier (even killed) runs included: an
+/// item's rejected answers count once it is finished (an item deferred to a batch round is counted in the round that
+/// finishes it), and those of items with a record are kept in the <see cref="RejectionJournal"/>.
 /// </summary>
 public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, TeacherSession session)
 {
@@ -56,16 +58,22 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
 
         await using var output = mode == TeacherMode.DryRun ? null : await ResumableJsonl.OpenAsync(outPath, cancellationToken);
         var alreadyDone = output is null ? 0 : order.Count(output.Done.Contains);
+        await using var journal = output is null ? null : await RejectionJournal.OpenAsync(outPath, order.Where(output.Done.Contains), cancellationToken);
         var quarantined = new ConcurrentDictionary<string, QuarantineRecord>(StringComparer.Ordinal);
         var failedForGood = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var ok = 0;
         var rejections = new ReasonCounts();
+        if (journal is not null)
+        {
+            rejections.Add(journal.Earlier);
+        }
+
         string? stopped = null;
         List<PendingRequest> pending;
         while (true)
         {
             var collector = new PendingRequestCollector(failedForGood);
-            var dialog = session.DialogFor(stage.Name, mode == TeacherMode.Online ? null : collector.Defer, rejections.Add);
+            var dialog = session.DialogFor(stage.Name, mode == TeacherMode.Online ? null : collector.Defer);
             var started = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             var waiting = 0;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = session.Limiter.Limits.Concurrency, CancellationToken = cancellationToken };
@@ -77,13 +85,20 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
                     return;
                 }
 
+                // This item's rejections (its steps may be asked concurrently); they count only once the item is finished.
+                var rejected = new ConcurrentQueue<string>();
                 try
                 {
-                    switch (await stage.ProcessAsync(item, dialog, token))
+                    switch (await stage.ProcessAsync(item, dialog.ReportingRejectionsTo(rejected.Enqueue), token))
                     {
                         case ItemResult<TOut>.Done done:
                             if (output is not null)
                             {
+                                if (!rejected.IsEmpty)
+                                {
+                                    await journal!.AppendAsync(id, rejected, token);
+                                }
+
                                 await output.AppendAsync(id, stage.Format(done.Output), token);
                             }
 
@@ -95,6 +110,11 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
                         case ItemResult<TOut>.Skipped s:
                             skipped[id] = s.Reason;
                             break;
+                    }
+
+                    foreach (var reason in rejected)
+                    {
+                        rejections.Add(reason);
                     }
                 }
                 catch (RequestDeferredException)
@@ -149,20 +169,10 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
             dropped);
     }
 
-    /// <summary>
-    /// Rejections of items finished in earlier runs are not seen again (they are not re-asked), so their counts are
-    /// carried over from the earlier statistics while the output still holds those items.
-    /// </summary>
     private async Task WriteStatsAsync(
         string outPath, int total, int ok, IEnumerable<QuarantineRecord> quarantined, IReadOnlyDictionary<string, string> skipped,
         ReasonCounts rejections, TimeSpan elapsed, CancellationToken cancellationToken)
     {
-        var path = StageStats.PathBeside(outPath);
-        if (ok > 0 && StageStats.TryRead(path) is { } earlier && earlier.Stage == stage.Name)
-        {
-            rejections.Add(earlier.RejectedByReason);
-        }
-
         var quarantineReasons = new ReasonCounts();
         var quarantinedCount = 0;
         foreach (var record in quarantined)
@@ -180,7 +190,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         var stats = new StageStats(
             stage.Name, total, ok, quarantinedCount, skipped.Count, rejections.Snapshot(), quarantineReasons.Snapshot(), skipReasons.Snapshot(),
             session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), elapsed.TotalSeconds, Shard?.ToString());
-        await StageStats.WriteAsync(path, stats, cancellationToken);
+        await StageStats.WriteAsync(StageStats.PathBeside(outPath), stats, cancellationToken);
     }
 
     private StageProgress Progress(int total, int alreadyDone, int ok, int quarantined, int skipped, int waiting, TimeSpan elapsed, string? phase)

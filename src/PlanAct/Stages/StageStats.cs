@@ -6,8 +6,9 @@ using PlanAct.Teacher.Cost;
 namespace PlanAct.Stages;
 
 /// <summary>
-/// What a stage run did, as <c>&lt;out-name&gt;.stats.json</c> beside its output: counts, reasons of rejected answers,
-/// quarantines and skips, and spending. <c>planact report</c> draws from it.
+/// What a stage's output holds, as <c>&lt;out-name&gt;.stats.json</c> beside it: counts, reasons of rejected answers,
+/// quarantines and skips over every item (those finished by earlier, even killed, runs included), and the spending and
+/// seconds of the last run. <c>planact report</c> draws from it.
 /// </summary>
 public sealed record StageStats(
     string Stage,

@@ -48,7 +48,10 @@ public sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions
     public string Stage { get; } = stage;
 
     /// <summary>Where every rejected answer's error is counted (the stage statistics), when set.</summary>
-    public Action<string>? OnRejected { get; init; }
+    public Action<string>? OnRejected { get; private init; }
+
+    /// <summary>The same dialog reporting every rejected answer's error to <paramref name="onRejected"/> (one item's rejections).</summary>
+    public TeacherDialog ReportingRejectionsTo(Action<string> onRejected) => new(teacher, Stage, options, attempts) { OnRejected = onRejected };
 
     public async Task<TeacherOutcome<T>> AskAsync<T>(
         string item, IReadOnlyList<ChatMessage> messages, Func<TeacherReply, Checked<T>> check, CancellationToken cancellationToken)

@@ -57,8 +57,8 @@ public sealed class TeacherSession : IAsyncDisposable
     }
 
     /// <summary>A re-ask dialog for a stage, with its parameters and attempt budget.</summary>
-    public TeacherDialog DialogFor(string stage, Action<PendingRequest>? defer = null, Action<string>? onRejected = null) =>
-        new(ClientFor(stage, defer), stage, ChatOptionsFor(stage), SettingsFor(stage).Attempts ?? StageSettings.DefaultAttempts) { OnRejected = onRejected };
+    public TeacherDialog DialogFor(string stage, Action<PendingRequest>? defer = null) =>
+        new(ClientFor(stage, defer), stage, ChatOptionsFor(stage), SettingsFor(stage).Attempts ?? StageSettings.DefaultAttempts);
 
     /// <summary>
     /// The client a stage asks through. With <paramref name="defer"/>, what the ledger cannot answer is handed there

@@ -69,6 +69,26 @@ public class AnnotateCliTests
     }
 
     [Fact]
+    public async Task Dry_run_prices_the_estimate_online_and_at_the_configured_batch_discount()
+    {
+        var dir = TestPaths.TempDir();
+        var config = Path.Combine(dir, "teacher.yaml");
+        await File.WriteAllTextAsync(config, "prices:\n  batch_discount: 0.25\n  models:\n    my-model: { input: 100, output: 100 }\n");
+
+        var result = await PlanactProcess.RunAsync(
+            "annotate", "--input", Samples, "--out", Path.Combine(dir, "plans.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"), "--config", config, "--model", "my-model", "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var line = System.Text.RegularExpressions.Regex.Match(result.Stdout, @"annotate my-model: 17 requests, .*: online \$(?<online>[\d.]+), batch \$(?<batch>[\d.]+)");
+        Assert.True(line.Success, result.Stdout);
+        var online = decimal.Parse(line.Groups["online"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var batch = decimal.Parse(line.Groups["batch"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(online, 1m, 20m);
+        Assert.InRange(batch, (online * 0.25m) - 0.01m, (online * 0.25m) + 0.01m);
+        Assert.Contains($"total: online ${line.Groups["online"].Value}, batch ${line.Groups["batch"].Value}", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_teacher_a_real_run_says_how_to_configure_one()
     {
         var dir = TestPaths.TempDir();

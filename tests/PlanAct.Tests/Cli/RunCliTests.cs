@@ -48,6 +48,8 @@ public class RunCliTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("dry run: 17 requests to send", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("annotate unconfigured: 17 requests", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("online price unknown, batch price unknown", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("total: online price unknown, batch price unknown (no price for \"unconfigured\", so there is no total", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("no teacher is configured, so this was a dry run", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("PLANACT_MODEL", result.Stdout, StringComparison.Ordinal);
         var run = Path.Combine(dir, "run");
@@ -73,6 +75,21 @@ public class RunCliTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Matches(@"annotate gpt-4o-mini: 17 requests, [\d,]+ input tokens, up to 34,816 output tokens: online \$0\.\d{4}, batch \$0\.\d{4}", result.Stdout);
         Assert.DoesNotContain("no teacher is configured", result.Stdout, StringComparison.Ordinal);
+
+        // run.json and the report carry both prices, per stage and model and in total; the batch one at the default discount.
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run", "run.json")));
+        var line = manifest.RootElement.GetProperty("estimate").EnumerateArray().Single();
+        var total = manifest.RootElement.GetProperty("estimate_total");
+        Assert.Equal("gpt-4o-mini", line.GetProperty("model").GetString());
+        Assert.Equal(line.GetProperty("online").GetDecimal() / 2, line.GetProperty("batch").GetDecimal());
+        Assert.Equal(line.GetProperty("online").GetDecimal(), total.GetProperty("online").GetDecimal());
+        Assert.Equal(line.GetProperty("batch").GetDecimal(), total.GetProperty("batch").GetDecimal());
+        Assert.Matches(@"  total: online \$0\.\d{4}, batch \$0\.\d{4}\n", result.Stdout.ReplaceLineEndings("\n"));
+        var report = await File.ReadAllTextAsync(Path.Combine(dir, "run", "report.html"));
+        var dollars = (decimal d) => d.ToString("$0.0000", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"<th>total</th><th></th><th>17</th>", report, StringComparison.Ordinal);
+        Assert.Contains($"<th>{dollars(total.GetProperty("online").GetDecimal())}</th><th>{dollars(total.GetProperty("batch").GetDecimal())}</th></tr>", report, StringComparison.Ordinal);
+        Assert.Contains("annotate: batch", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -270,6 +287,52 @@ public class RunCliTests
     }
 
     [Fact]
+    public async Task A_run_killed_mid_annotate_and_resumed_has_the_statistics_of_an_uninterrupted_run()
+    {
+        // Plans over an even number of actions are rejected once and then accepted; over 3 actions, never accepted.
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(
+            TimeSpan.FromMilliseconds(100),
+            ScriptedPlans.ActionCount(r) == 3 || (ScriptedPlans.ActionCount(r) % 2 == 0 && !ScriptedPlans.IsReask(r))
+                ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(ScriptedPlans.ActionCount(r)))
+                : ScriptedPlans.Valid(r)));
+        var pipeline = Path.Combine(TestPaths.TempDir(), "annotate.yaml");
+        await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate: {{}}\n");
+        string[] Run(string dir) => ["run", pipeline, .. Args(dir, [.. Teacher(teacher), "--concurrency", "2"])[1..]];
+        var reference = TestPaths.TempDir();
+        var referenceRun = await PlanactProcess.RunAsync(Key, Run(reference));
+        Assert.True(referenceRun.ExitCode == 4, referenceRun.Stderr);
+
+        var dir = TestPaths.TempDir();
+        var plans = Path.Combine(dir, "run", "plans.jsonl");
+        var journal = Path.Combine(dir, "run", "plans.rejections.jsonl");
+        using (var child = PlanactProcess.Start(Key, Run(dir)))
+        {
+            // Kill once some items with rejected answers have their records, long before all do.
+            while (!child.HasExited && !(File.Exists(journal) && File.ReadAllLines(journal).Length >= 2 && File.ReadAllLines(plans).Length >= 4))
+            {
+                await Task.Delay(10);
+            }
+
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+        }
+
+        Assert.InRange(File.ReadAllLines(plans).Length, 4, 15);
+        Assert.False(File.Exists(Path.Combine(dir, "run", "plans.stats.json")));
+        var resumed = await PlanactProcess.RunAsync(Key, Run(dir));
+
+        Assert.True(resumed.ExitCode == 4, resumed.Stderr);
+        Assert.Matches(@"\(([1-9]|1[0-5]) from an earlier run\)", resumed.Stderr);
+        using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(reference, "run", "plans.stats.json")));
+        using var actual = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run", "plans.stats.json")));
+        Assert.True(expected.RootElement.GetProperty("rejected_by_reason").EnumerateObject().Sum(r => r.Value.GetInt32()) > 3);
+        foreach (var count in new[] { "total", "ok", "quarantined", "skipped", "rejected_by_reason", "quarantined_by_reason", "skipped_by_reason" })
+        {
+            Assert.Equal(expected.RootElement.GetProperty(count).GetRawText(), actual.RootElement.GetProperty(count).GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task Report_of_a_folder_that_is_not_a_run_directory_is_bad_input()
     {
         var dir = TestPaths.TempDir();
@@ -279,6 +342,89 @@ public class RunCliTests
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("run.json: cannot read the run manifest", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir, "report.html")));
+    }
+
+    [Fact]
+    public async Task Report_of_a_read_only_copy_of_a_run_reads_the_copy_and_its_ledger_and_writes_only_the_page()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var run = Path.Combine(dir, "run");
+        var pipeline = Path.Combine(dir, "annotate.yaml");
+        await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate: {{}}\n  act: {{}}\n");
+        var finished = await PlanactProcess.RunAsync(Key, ["run", pipeline, "--run-dir", run, "--ledger", Path.Combine(run, "ledger.db"), .. Teacher(teacher)]);
+        Assert.True(finished.ExitCode == 0, finished.Stderr);
+
+        // A copy from "another machine": the original is gone, and every file and folder of the copy is read-only.
+        var copy = Path.Combine(dir, "copy");
+        foreach (var folder in Directory.GetDirectories(run, "*", SearchOption.AllDirectories).Prepend(run))
+        {
+            Directory.CreateDirectory(folder.Replace(run, copy, StringComparison.Ordinal));
+        }
+
+        foreach (var file in Directory.GetFiles(run, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, file.Replace(run, copy, StringComparison.Ordinal));
+        }
+
+        Directory.Delete(run, recursive: true);
+        var entries = Directory.GetFileSystemEntries(copy, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        SetWritable(copy, writable: false);
+        try
+        {
+            var report = Path.Combine(dir, "r.html");
+            var result = await PlanactProcess.RunAsync("report", copy, "--out", report);
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            var html = await File.ReadAllTextAsync(report);
+            Assert.Contains("<figcaption>annotate latency</figcaption><svg class=\"chart\"", html, StringComparison.Ordinal);
+            Assert.Contains("<figcaption>steps per plan</figcaption><svg class=\"chart\"", html, StringComparison.Ordinal);
+            Assert.Contains("<figcaption>trajectories per site</figcaption><svg class=\"chart\"", html, StringComparison.Ordinal);
+            Assert.Equal(entries, Directory.GetFileSystemEntries(copy, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+
+            // Without its ledger the copy still has a report, which says what it cannot show.
+            SetWritable(copy, writable: true);
+            File.Delete(Path.Combine(copy, "ledger.db"));
+            SetWritable(copy, writable: false);
+            var withoutLedger = await PlanactProcess.RunAsync("report", copy, "--out", report);
+            Assert.True(withoutLedger.ExitCode == 0, withoutLedger.Stderr);
+            html = await File.ReadAllTextAsync(report);
+            Assert.Contains("ledger.db is not here, so there is no latency chart", html, StringComparison.Ordinal);
+            Assert.Contains("<figcaption>tokens per stage</figcaption><svg class=\"chart\"", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SetWritable(copy, writable: true);
+        }
+    }
+
+    /// <summary>
+    /// chmod of every file and folder under <paramref name="root"/>. Root ignores the modes, so there the test checks
+    /// everything except that the report copes with files it cannot write.
+    /// </summary>
+    private static void SetWritable(string root, bool writable)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            foreach (var file in Directory.GetFiles(root, "*", SearchOption.AllDirectories))
+            {
+                File.SetAttributes(file, writable ? FileAttributes.Normal : FileAttributes.ReadOnly);
+            }
+
+            return;
+        }
+
+        const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Search = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (var file in Directory.GetFiles(root, "*", SearchOption.AllDirectories))
+        {
+            File.SetUnixFileMode(file, ReadOnly | (writable ? UnixFileMode.UserWrite : 0));
+        }
+
+        foreach (var folder in Directory.GetDirectories(root, "*", SearchOption.AllDirectories).Prepend(root))
+        {
+            File.SetUnixFileMode(folder, ReadOnly | Search | (writable ? UnixFileMode.UserWrite : 0));
+        }
     }
 
     [Fact]

@@ -59,4 +59,49 @@ public class SvgChartTests
         Assert.Contains("nothing to show yet", SvgChart.Bars("x", []), StringComparison.Ordinal);
         Assert.Contains("nothing to show yet", SvgChart.Histogram("x", [], "u"), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(3, 1, "3")]
+    [InlineData(0.25, 0.05, "0.25")]
+    [InlineData(0.15, 0.15, "0.15")]
+    [InlineData(0.1234, 0.1, "0.12")]
+    [InlineData(0.0031, 0.0002, "0.0031")]
+    [InlineData(0.003, 0, "0.003")]
+    [InlineData(0.25, 0, "0.25")]
+    [InlineData(1234.5, 150, "1235")]
+    [InlineData(7.5, 2.5, "7.5")]
+    [InlineData(0, 0, "0")]
+    public void Tick_labels_have_the_decimals_their_step_needs(double value, double step, string label) =>
+        Assert.Equal(label, SvgChart.Tick(value, step));
+
+    [Theory]
+    [InlineData(3, "ms", "3 ms")]
+    [InlineData(999, "ms", "999 ms")]
+    [InlineData(250, "ms", "250 ms")]
+    [InlineData(1_000, "s", "1 s")]
+    [InlineData(12_345, "s", "12.3 s")]
+    [InlineData(119_000, "s", "119 s")]
+    [InlineData(150_000, "min", "2.5 min")]
+    public void Durations_are_charted_in_the_unit_their_largest_value_reads_well_in(double maxMilliseconds, string unit, string text)
+    {
+        var scale = DurationScale.For(maxMilliseconds);
+
+        Assert.Equal(unit, scale.Unit);
+        Assert.Equal(text, scale.Format(maxMilliseconds));
+    }
+
+    [Fact]
+    public void Latency_histograms_label_loopback_milliseconds_and_close_seconds_apart()
+    {
+        static List<string> Labels(string chart) =>
+            [.. Svg(chart).Elements().Where(e => e.Name.LocalName == "text" && (string?)e.Attribute("text-anchor") == "middle").Select(e => e.Value)];
+        string Chart(double[] milliseconds)
+        {
+            var scale = DurationScale.For(milliseconds.Max());
+            return SvgChart.Histogram("latency", [.. milliseconds.Select(scale.Of)], $"{scale.Name} per answer", bins: 4);
+        }
+
+        Assert.Equal(["2", "3", "4", "5", "milliseconds per answer (n = 6)"], Labels(Chart([2, 3, 3, 4, 5, 5])));
+        Assert.Equal(["1.2", "1.275", "1.35", "1.425", "seconds per answer (n = 5)"], Labels(Chart([1_200, 1_250, 1_300, 1_400, 1_500])));
+    }
 }

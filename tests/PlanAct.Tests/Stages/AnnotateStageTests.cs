@@ -230,6 +230,11 @@ public class AnnotateStageTests
         var cost = Assert.Single(summary.Costs, c => c.Batch);
         Assert.Equal(34, cost.Sent);
         Assert.Equal(0, summary.Costs.Where(c => !c.Batch).Sum(c => c.Sent));
+
+        // A rejection seen again in each later round is counted once: in the round that finishes its item.
+        var onlineRejections = StageStats.TryRead(StageStats.PathBeside(online))!.RejectedByReason;
+        Assert.Equal(17, onlineRejections.Values.Sum());
+        Assert.Equal(onlineRejections, StageStats.TryRead(StageStats.PathBeside(batched))!.RejectedByReason);
     }
 
     [Fact]

@@ -110,4 +110,35 @@ public class LedgerTests
         Assert.NotEqual(key, RequestKey.Compute("m", new ChatOptions { Temperature = 0 }, [new(ChatRole.User, "q2")], request).Key);
         Assert.NotEqual(key, RequestKey.Compute("m", new ChatOptions { Temperature = 0 }, messages, request with { Stage = "act" }).Key);
     }
+
+    [Fact]
+    public async Task A_ledger_opened_read_only_reads_everything_and_refuses_writes_and_a_missing_one_is_not_created()
+    {
+        var dir = TestPaths.TempDir();
+        var path = Path.Combine(dir, "ledger.db");
+        var request = new TeacherRequest("annotate", "t1", 1);
+        await using (var writable = await TeacherLedger.OpenAsync(path))
+        {
+            await writable.RecordSendAsync("k1", request, "m", "{}");
+            await writable.CommitAsync(new LedgerEntry("k1", "answer", null, "stop", 10, 5, 3, DateTimeOffset.UtcNow));
+
+            // While a run holds it open, a reader sees what it committed.
+            await using var reader = await TeacherLedger.OpenReadOnlyAsync(path);
+            Assert.Equal("answer", (await reader.FindAsync("k1"))?.Text);
+        }
+
+        var before = await File.ReadAllBytesAsync(path);
+        await using (var readOnly = await TeacherLedger.OpenReadOnlyAsync(path))
+        {
+            Assert.Equal("answer", (await readOnly.FindAsync("k1"))?.Text);
+            Assert.Equal([("annotate", 3L)], await readOnly.LatenciesAsync());
+            var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => readOnly.RecordSendAsync("k2", request, "m", "{}"));
+            Assert.Equal(8, refused.SqliteErrorCode);
+        }
+
+        Assert.Equal(before, await File.ReadAllBytesAsync(path));
+        var missing = Path.Combine(dir, "nowhere", "ledger.db");
+        await Assert.ThrowsAsync<FileNotFoundException>(() => TeacherLedger.OpenReadOnlyAsync(missing));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(missing)));
+    }
 }

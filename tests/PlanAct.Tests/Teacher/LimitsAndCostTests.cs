@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using PlanAct.IO;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Cost;
@@ -111,6 +112,41 @@ public class LimitsAndCostTests
         var error = Assert.Throws<InputException>(() => PriceTable.Default.With("models:\n  m: { input: 1, ouput: 3 }\n", "prices.yaml"));
         Assert.StartsWith("prices.yaml:2", error.Message, StringComparison.Ordinal);
         Assert.Throws<InputException>(() => PriceTable.Default.With("models:\n  m: { input: -1, output: 3 }\n", "prices.yaml"));
+    }
+
+    [Fact]
+    public void The_estimate_prices_each_stage_and_model_online_and_at_the_batch_discount_and_names_unpriced_models()
+    {
+        var prices = PriceTable.Default.With("batch_discount: 0.4\nmodels:\n  my-model: { input: 1, output: 3 }\n", "prices.yaml");
+        PendingRequest Request(string stage, string item, string model, int? maxOutput) =>
+            new($"{stage}/{item}", new TeacherRequest(stage, item, 1), model, [new ChatMessage(ChatRole.User, "Describe step 1 of the plan.")], maxOutput is null ? null : new ChatOptions { MaxOutputTokens = maxOutput });
+
+        var lines = CostEstimate.Of(
+            [Request("act", "t1", "my-model", 500), Request("annotate", "t1", "my-model", null), Request("annotate", "t2", "my-model", 2_000), Request("annotate", "t3", "local-llama", null)],
+            prices,
+            assumedOutputTokens: 1_000);
+
+        Assert.Equal([("act", "my-model", 1), ("annotate", "local-llama", 1), ("annotate", "my-model", 2)], lines.Select(l => (l.Stage, l.Model, l.Requests)));
+        var annotate = lines[2];
+        Assert.Equal(3_000, annotate.OutputTokens);
+        Assert.True(annotate.InputTokens > 2);
+        Assert.Equal(((annotate.InputTokens * 1m) + (3_000 * 3m)) / 1_000_000m, annotate.Online);
+        Assert.Equal(annotate.Online * 0.4m, annotate.Batch);
+        Assert.Null(lines[1].Online);
+        Assert.Null(lines[1].Batch);
+
+        var total = CostEstimate.Total(lines);
+        Assert.Equal(4, total.Requests);
+        Assert.Equal(lines[0].Online + annotate.Online, total.Online);
+        Assert.Equal(lines[0].Batch + annotate.Batch, total.Batch);
+        Assert.Equal(["local-llama"], total.UnpricedModels);
+        Assert.Contains("\"local-llama\"", total.Unpriced, StringComparison.Ordinal);
+
+        var nothingPriced = CostEstimate.Total([lines[1]]);
+        Assert.Null(nothingPriced.Online);
+        Assert.Null(nothingPriced.Batch);
+        Assert.Contains("there is no total", nothingPriced.Unpriced, StringComparison.Ordinal);
+        Assert.Null(CostEstimate.Total([annotate]).Unpriced);
     }
 
     [Fact]

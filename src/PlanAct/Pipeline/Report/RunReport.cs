@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
+using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
 
@@ -86,7 +88,7 @@ public static class RunReport
 
         Outcomes(page, stats);
         Costs(page, manifest);
-        await LatencyAsync(page, manifest, cancellationToken);
+        await LatencyAsync(page, runDir, manifest, cancellationToken);
         Estimate(page, manifest);
         return page.Append("</body></html>\n").ToString();
     }
@@ -159,17 +161,29 @@ public static class RunReport
         page.Append("</table>");
     }
 
-    private static async Task LatencyAsync(StringBuilder page, RunManifest manifest, CancellationToken cancellationToken)
+    /// <summary>The latency chart, from the ledger opened read-only: the report reads a run and never changes it.</summary>
+    private static async Task LatencyAsync(StringBuilder page, string runDir, RunManifest manifest, CancellationToken cancellationToken)
     {
         Section(page, "Teacher latency", "latency");
-        if (!File.Exists(manifest.Ledger))
+        var path = Path.Combine(runDir, manifest.Ledger);
+        if (!File.Exists(path))
         {
-            page.Append(P("No ledger yet."));
+            page.Append(P($"The ledger {path} is not here, so there is no latency chart (the tokens and costs above are the ones run.json kept)."));
             return;
         }
 
-        await using var ledger = await TeacherLedger.OpenAsync(manifest.Ledger, cancellationToken);
-        var latencies = await ledger.LatenciesAsync([.. manifest.Stages.Select(s => s.Stage)], cancellationToken);
+        IReadOnlyList<(string Stage, long LatencyMs)> latencies;
+        try
+        {
+            await using var ledger = await TeacherLedger.OpenReadOnlyAsync(path, cancellationToken);
+            latencies = await ledger.LatenciesAsync([.. manifest.Stages.Select(s => s.Stage)], cancellationToken);
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            page.Append(P($"The ledger {path} cannot be read ({e.Message}), so there is no latency chart."));
+            return;
+        }
+
         if (latencies.Count == 0)
         {
             page.Append(P("The ledger holds no answers for these stages yet."));
@@ -178,10 +192,10 @@ public static class RunReport
 
         foreach (var stage in latencies.GroupBy(l => l.Stage))
         {
-            var seconds = stage.Select(l => l.LatencyMs / 1000.0).ToList();
-            var sorted = seconds.Order().ToList();
-            page.Append("<h3>").Append(E(stage.Key)).Append("</h3>").Append(SvgChart.Histogram($"{stage.Key} latency", seconds, "seconds per answer"))
-                .Append(P(string.Create(CultureInfo.InvariantCulture, $"{sorted.Count} answers; median {sorted[sorted.Count / 2]:0.00} s, p95 {sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(0.95 * sorted.Count) - 1)]:0.00} s, max {sorted[^1]:0.00} s.")));
+            var sorted = stage.Select(l => (double)l.LatencyMs).Order().ToList();
+            var scale = DurationScale.For(sorted[^1]);
+            page.Append("<h3>").Append(E(stage.Key)).Append("</h3>").Append(SvgChart.Histogram($"{stage.Key} latency", [.. sorted.Select(scale.Of)], $"{scale.Name} per answer"))
+                .Append(P($"{sorted.Count} answers; median {scale.Format(sorted[sorted.Count / 2])}, p95 {scale.Format(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(0.95 * sorted.Count) - 1)])}, max {scale.Format(sorted[^1])}."));
         }
     }
 
@@ -194,6 +208,15 @@ public static class RunReport
 
         Section(page, "Waiting for the teacher: estimate", "estimate");
         page.Append(SvgChart.Bars("estimated tokens per stage", [.. manifest.Estimate.GroupBy(e => e.Stage).Select(g => (g.Key, (double)g.Sum(e => e.InputTokens + e.OutputTokens)))]));
+        var priced = manifest.Estimate.Where(e => e.Online is not null).GroupBy(e => e.Stage).ToList();
+        if (priced.Count > 0)
+        {
+            page.Append(SvgChart.Bars(
+                "estimated cost per stage (USD): online and through the Batch API",
+                [.. priced.SelectMany(g => new[] { ($"{g.Key}: online", (double)g.Sum(e => e.Online!.Value)), ($"{g.Key}: batch", (double)g.Sum(e => e.Batch!.Value)) })],
+                v => v.ToString("$0.0000", CultureInfo.InvariantCulture)));
+        }
+
         page.Append("<table><tr><th>stage</th><th>model</th><th>requests</th><th>input tokens</th><th>output tokens (at most)</th><th>online</th><th>batch</th></tr>");
         foreach (var line in manifest.Estimate)
         {
@@ -201,7 +224,14 @@ public static class RunReport
                 .Append("</td><td>").Append(N(line.OutputTokens)).Append("</td><td>").Append(Dollars(line.Online)).Append("</td><td>").Append(Dollars(line.Batch)).Append("</td></tr>");
         }
 
-        page.Append("</table>");
+        var total = CostEstimate.Total(manifest.Estimate);
+        page.Append("<tr><th>total</th><th></th><th>").Append(total.Requests).Append("</th><th>").Append(N(total.InputTokens)).Append("</th><th>").Append(N(total.OutputTokens))
+            .Append("</th><th>").Append(Dollars(total.Online)).Append("</th><th>").Append(Dollars(total.Batch)).Append("</th></tr></table>");
+        if (total.Unpriced is { } unpriced)
+        {
+            page.Append(P($"{unpriced}: name a priced model, or add its price under prices: in the teacher configuration."));
+        }
+
         if (manifest.RequestFiles.Count > 0)
         {
             page.Append(P("Batch API request files: ")).Append("<ul>");

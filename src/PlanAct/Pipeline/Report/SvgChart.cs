@@ -71,13 +71,13 @@ public static class SvgChart
         {
             var from = min + (i * width);
             var to = perValue ? from : from + width;
-            var range = from == to ? Number(from) : $"{Number(from)}–{Number(to)}";
+            var range = from == to ? Tick(from, width) : $"{Tick(from, width)}–{Tick(to, width)}";
             var height = plotHeight * counts[i] / (double)top;
             var x = 45 + (i * barWidth);
             svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{x:0.#}\" y=\"{plotHeight + 10 - height:0.#}\" width=\"{Math.Max(1, barWidth - 2):0.#}\" height=\"{height:0.#}\" fill=\"{Palette[0]}\"><title>{Escape(range)} {Escape(unit)}: {counts[i]}</title></rect>");
             if (count <= 12 || i % (count / 6 + 1) == 0)
             {
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + (barWidth / 2):0.#}\" y=\"{plotHeight + 26}\" text-anchor=\"middle\">{Escape(Number(from))}</text>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + (barWidth / 2):0.#}\" y=\"{plotHeight + 26}\" text-anchor=\"middle\">{Escape(Tick(from, width))}</text>");
             }
         }
 
@@ -90,7 +90,17 @@ public static class SvgChart
 
     private static string Empty(string title) => $"<p class=\"empty\">{Escape(title)}: nothing to show yet.</p>";
 
-    private static string Number(double value) => value.ToString(Math.Abs(value) >= 100 || value == Math.Floor(value) ? "0" : "0.#", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// An axis label of a chart whose labels are <paramref name="step"/> apart: enough decimals that neighbours differ
+    /// (one more than the step's first significant digit needs, trailing zeros dropped), none for steps of ten or more.
+    /// </summary>
+    public static string Tick(double value, double step)
+    {
+        // Labels of a single value (no step) keep its own two significant digits.
+        var scale = step > 0 ? step : Math.Abs(value) / 10;
+        var decimals = scale > 0 ? Math.Clamp((int)Math.Ceiling(-Math.Log10(scale)) + 1, 0, 6) : 0;
+        return value.ToString(decimals == 0 ? "0" : "0." + new string('#', decimals), CultureInfo.InvariantCulture);
+    }
 
     private static string Cut(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 

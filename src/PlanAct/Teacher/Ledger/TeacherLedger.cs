@@ -32,69 +32,128 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken);
         var ledger = new TeacherLedger(full, connection);
-        await ledger.ExecuteAsync(
-            """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            PRAGMA busy_timeout = 10000;
-            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS requests (
-                key TEXT PRIMARY KEY,
-                stage TEXT NOT NULL,
-                item TEXT NOT NULL,
-                attempt INTEGER NOT NULL,
-                model TEXT NOT NULL,
-                request_json TEXT NOT NULL,
-                sends INTEGER NOT NULL DEFAULT 0,
-                first_sent_at TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS responses (
-                key TEXT PRIMARY KEY REFERENCES requests(key),
-                text TEXT NOT NULL,
-                reasoning TEXT,
-                finish_reason TEXT,
-                input_tokens INTEGER,
-                output_tokens INTEGER,
-                latency_ms INTEGER NOT NULL,
-                created_at TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS requests_by_stage ON requests(stage, item);
-            CREATE TABLE IF NOT EXISTS batches (
-                id TEXT PRIMARY KEY,
-                input_file_id TEXT NOT NULL,
-                endpoint TEXT NOT NULL,
-                status TEXT NOT NULL,
-                round INTEGER NOT NULL,
-                output_file_id TEXT,
-                error_file_id TEXT,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
-                collected_at TEXT);
-            CREATE TABLE IF NOT EXISTS batch_requests (
-                batch_id TEXT NOT NULL REFERENCES batches(id),
-                key TEXT NOT NULL REFERENCES requests(key),
-                state TEXT NOT NULL DEFAULT 'waiting',
-                error TEXT,
-                PRIMARY KEY (batch_id, key));
-            CREATE INDEX IF NOT EXISTS batch_requests_by_key ON batch_requests(key, state);
-            CREATE TABLE IF NOT EXISTS batch_uploads (
-                input_file_id TEXT PRIMARY KEY,
-                content_sha256 TEXT NOT NULL,
-                endpoint TEXT NOT NULL,
-                created_at TEXT NOT NULL);
-            """, cancellationToken);
-        var version = await ledger.ScalarAsync("SELECT value FROM meta WHERE name = 'schema'", cancellationToken);
-        if (version is null)
+        try
         {
-            await ledger.ExecuteAsync($"INSERT INTO meta (name, value) VALUES ('schema', '{SchemaVersion}')", cancellationToken);
+            await connection.OpenAsync(cancellationToken);
+            await ledger.ExecuteAsync(
+                """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = FULL;
+                PRAGMA busy_timeout = 10000;
+                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS requests (
+                    key TEXT PRIMARY KEY,
+                    stage TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    model TEXT NOT NULL,
+                    request_json TEXT NOT NULL,
+                    sends INTEGER NOT NULL DEFAULT 0,
+                    first_sent_at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS responses (
+                    key TEXT PRIMARY KEY REFERENCES requests(key),
+                    text TEXT NOT NULL,
+                    reasoning TEXT,
+                    finish_reason TEXT,
+                    input_tokens INTEGER,
+                    output_tokens INTEGER,
+                    latency_ms INTEGER NOT NULL,
+                    created_at TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS requests_by_stage ON requests(stage, item);
+                CREATE TABLE IF NOT EXISTS batches (
+                    id TEXT PRIMARY KEY,
+                    input_file_id TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    round INTEGER NOT NULL,
+                    output_file_id TEXT,
+                    error_file_id TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    collected_at TEXT);
+                CREATE TABLE IF NOT EXISTS batch_requests (
+                    batch_id TEXT NOT NULL REFERENCES batches(id),
+                    key TEXT NOT NULL REFERENCES requests(key),
+                    state TEXT NOT NULL DEFAULT 'waiting',
+                    error TEXT,
+                    PRIMARY KEY (batch_id, key));
+                CREATE INDEX IF NOT EXISTS batch_requests_by_key ON batch_requests(key, state);
+                CREATE TABLE IF NOT EXISTS batch_uploads (
+                    input_file_id TEXT PRIMARY KEY,
+                    content_sha256 TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    created_at TEXT NOT NULL);
+                """, cancellationToken);
+            if (await ledger.SchemaAsync(cancellationToken) is null)
+            {
+                await ledger.ExecuteAsync($"INSERT INTO meta (name, value) VALUES ('schema', '{SchemaVersion}')", cancellationToken);
+            }
+
+            return ledger;
         }
-        else if (Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
+        catch
         {
             await ledger.DisposeAsync();
-            throw new InvalidOperationException($"{full}: ledger schema {version} is not supported (expected {SchemaVersion})");
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing ledger only to read it (the run report): nothing is created, migrated or written, beside it
+    /// either, so it works on a read-only copy of a run or a read-only mount.
+    /// </summary>
+    public static async Task<TeacherLedger> OpenReadOnlyAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"{full}: no ledger here", full);
         }
 
-        return ledger;
+        // A ledger no one has open has no -wal file: it is read as immutable, which needs no lock and leaves no -wal and
+        // -shm files behind as a read-only WAL connection would. One that is open (or was left by a crash) is read through
+        // SQLite's shared memory, so a running pipeline's answers are seen; where that cannot be (a read-only folder
+        // without the -shm file) it is read as immutable too, without the answers still in the -wal file.
+        var immutable = !File.Exists(full + "-wal");
+        try
+        {
+            return await OpenReadOnlyAsync(full, immutable, cancellationToken);
+        }
+        catch (SqliteException e) when (!immutable && e.SqliteErrorCode is 8 or 14)
+        {
+            return await OpenReadOnlyAsync(full, immutable: true, cancellationToken);
+        }
+    }
+
+    private static async Task<TeacherLedger> OpenReadOnlyAsync(string full, bool immutable, CancellationToken cancellationToken)
+    {
+        var source = immutable ? new Uri(full).AbsoluteUri + "?immutable=1" : full;
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        var ledger = new TeacherLedger(full, connection);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ledger.SchemaAsync(cancellationToken);
+            return ledger;
+        }
+        catch
+        {
+            await ledger.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The ledger's schema version, or null for a new ledger; throws for a version this build does not read.</summary>
+    private async Task<string?> SchemaAsync(CancellationToken cancellationToken)
+    {
+        var version = await ScalarAsync("SELECT value FROM meta WHERE name = 'schema'", cancellationToken) as string;
+        if (version is not null && Convert.ToInt32(version, CultureInfo.InvariantCulture) != SchemaVersion)
+        {
+            throw new InvalidOperationException($"{Path}: ledger schema {version} is not supported (expected {SchemaVersion})");
+        }
+
+        return version;
     }
 
     public Task<LedgerEntry?> FindAsync(string key, CancellationToken cancellationToken = default) => LockedAsync(async () =>
