@@ -118,7 +118,7 @@ public static partial class PipelineRunner
         var names = nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
         var costs = (await session.Ledger.TotalsAsync(cancellationToken))
             .Where(t => names.Contains(t.Stage))
-            .Select(t => new RunCost(t.Stage, t.Model, t.Requests, t.Answered, t.InputTokens, t.OutputTokens, t.Sends, session.Options.Prices.Cost(t.Model, t.InputTokens, t.OutputTokens)))
+            .Select(t => new RunCost(t.Stage, t.Model, t.Requests, t.Answered, t.InputTokens, t.OutputTokens, t.Sends, t.Cost(session.Options.Prices)))
             .ToList();
         var manifest = new RunManifest(
             runId, pipeline.Name, pipeline.Path, options.CommandLine, options.Mode.ToString().ToLowerInvariant(), started, DateTimeOffset.UtcNow,

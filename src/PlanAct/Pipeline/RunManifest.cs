@@ -15,7 +15,7 @@ public sealed record RunOutput(string Path, string? TrainingData);
 /// <summary>One stage of a run: how it ended, what it wrote, where its statistics are.</summary>
 public sealed record RunStage(string Stage, string Status, string Summary, double Seconds, int Problems, IReadOnlyList<RunOutput> Outputs, string? Stats);
 
-/// <summary>What the ledger holds for one stage and model, priced at online prices (null: price unknown).</summary>
+/// <summary>What the ledger holds for one stage and model, priced as answered: online or through the Batch API (null: price unknown).</summary>
 public sealed record RunCost(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends, decimal? Dollars);
 
 /// <summary>A Batch API request file a dry run wrote.</summary>

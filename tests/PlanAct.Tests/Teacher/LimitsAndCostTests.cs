@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using PlanAct.IO;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Cost;
+using PlanAct.Teacher.Ledger;
 using PlanAct.Teacher.Limits;
 
 namespace PlanAct.Tests.Teacher;
@@ -9,6 +10,18 @@ namespace PlanAct.Tests.Teacher;
 /// <summary>Token buckets, prices, the budget and the YAML configuration.</summary>
 public class LimitsAndCostTests
 {
+    [Fact]
+    public void Ledger_totals_price_batch_answers_at_the_batch_price_and_the_rest_online()
+    {
+        var prices = PriceTable.Default;
+        var totals = new LedgerStageTotals("annotate", "gpt-4o-mini", 3, 3, 3000, 300, 3) { BatchInputTokens = 1000, BatchOutputTokens = 100 };
+
+        var expected = prices.Cost("gpt-4o-mini", 2000, 200)!.Value + (prices.Cost("gpt-4o-mini", 1000, 100)!.Value * prices.BatchDiscount);
+        Assert.Equal(expected, totals.Cost(prices));
+        Assert.True(totals.Cost(prices) < prices.Cost("gpt-4o-mini", 3000, 300));
+        Assert.Null((totals with { Model = "no-such-model" }).Cost(prices));
+    }
+
     /// <summary>A clock that moves only when told, and runs due timers when it does.</summary>
     private sealed class ManualTime : TimeProvider
     {

@@ -149,7 +149,7 @@ public static class RunReport
 
         page.Append(SvgChart.Bars("tokens per stage", [.. manifest.Costs.GroupBy(c => c.Stage).Select(g => (g.Key, (double)g.Sum(c => c.InputTokens + c.OutputTokens)))]));
         var priced = manifest.Costs.Where(c => c.Dollars is not null).GroupBy(c => c.Stage).Select(g => (g.Key, (double)g.Sum(c => c.Dollars!.Value))).ToList();
-        page.Append(SvgChart.Bars("cost per stage (USD, online prices)", priced, v => v.ToString("$0.0000", CultureInfo.InvariantCulture)));
+        page.Append(SvgChart.Bars("cost per stage (USD; batch answers at the batch price)", priced, v => v.ToString("$0.0000", CultureInfo.InvariantCulture)));
         page.Append("<table><tr><th>stage</th><th>model</th><th>requests</th><th>answered</th><th>input tokens</th><th>output tokens</th><th>sends</th><th>cost</th></tr>");
         foreach (var cost in manifest.Costs)
         {

@@ -211,15 +211,22 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         await using var command = _connection.CreateCommand();
         command.CommandText =
             """
-            SELECT q.stage, q.model, COUNT(*), COUNT(r.key), COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0), COALESCE(SUM(q.sends), 0)
+            SELECT q.stage, q.model, COUNT(*), COUNT(r.key), COALESCE(SUM(r.input_tokens), 0), COALESCE(SUM(r.output_tokens), 0), COALESCE(SUM(q.sends), 0),
+                   COALESCE(SUM(CASE WHEN b.key IS NULL THEN 0 ELSE r.input_tokens END), 0), COALESCE(SUM(CASE WHEN b.key IS NULL THEN 0 ELSE r.output_tokens END), 0)
             FROM requests q LEFT JOIN responses r ON r.key = q.key
+                 LEFT JOIN (SELECT DISTINCT key FROM batch_requests WHERE state = $answered) b ON b.key = r.key
             GROUP BY q.stage, q.model ORDER BY q.stage, q.model
             """;
+        command.Parameters.AddWithValue("$answered", Answered);
         var totals = new List<LedgerStageTotals>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            totals.Add(new LedgerStageTotals(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6)));
+            totals.Add(new LedgerStageTotals(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6))
+            {
+                BatchInputTokens = reader.GetInt64(7),
+                BatchOutputTokens = reader.GetInt64(8),
+            });
         }
 
         return totals;
@@ -372,4 +379,15 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 /// <summary>What one answered request used.</summary>
 public sealed record LedgerUsage(string Key, string Model, long InputTokens, long OutputTokens, bool Batch);
 
-public sealed record LedgerStageTotals(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends);
+public sealed record LedgerStageTotals(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends)
+{
+    /// <summary>Of <see cref="InputTokens"/>, those of answers that came through the Batch API.</summary>
+    public long BatchInputTokens { get; init; }
+
+    /// <summary>Of <see cref="OutputTokens"/>, those of answers that came through the Batch API.</summary>
+    public long BatchOutputTokens { get; init; }
+
+    /// <summary>What the answers cost: online answers at the online price, batch answers at the batch price; null for an unpriced model.</summary>
+    public decimal? Cost(Cost.PriceTable prices) =>
+        prices.Cost(Model, InputTokens - BatchInputTokens, OutputTokens - BatchOutputTokens) + prices.Cost(Model, BatchInputTokens, BatchOutputTokens, batch: true);
+}
