@@ -70,7 +70,7 @@ public class ReportBrowserTests
         var screenshot = Path.Combine(TestPaths.Root, "TestResults", "report.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
 
-        foreach (var expected in new[] { "trajectories per site", "steps per plan", "tokens per planner record", "tokens per executor record", "items by outcome", "rejected answers by reason", "tokens per stage", "cost per stage (USD, online prices)", "annotate latency" })
+        foreach (var expected in new[] { "trajectories per site", "steps per plan", "tokens per planner record", "tokens per executor record", "items by outcome", "rejected answers by reason", "tokens per stage", "cost per stage (USD; batch answers at the batch price)", "generated pairs by outcome", "annotate latency" })
         {
             Assert.Contains(expected, labels);
         }

@@ -129,6 +129,9 @@ public class RunCliTests
         Assert.Equal("done", Stage(run, "export").GetProperty("status").GetString());
         var expandReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "synthetic.report.json"))).RootElement;
         Assert.Equal(20, expandReport.GetProperty("accepted").GetInt32());
+        var report = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
+        Assert.Contains("generated pairs by outcome", report, StringComparison.Ordinal);
+        Assert.Contains("augment: rejected: exact_duplicate", report, StringComparison.Ordinal);
 
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Equal(calls, teacher.Calls);

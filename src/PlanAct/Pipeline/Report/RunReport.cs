@@ -5,6 +5,7 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
+using PlanAct.Stages.Expand;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
@@ -87,6 +88,8 @@ public static class RunReport
         }
 
         Outcomes(page, stats);
+        GeneratedPairs(page, [.. manifest.Stages.SelectMany(s => s.Outputs).Where(o => o.Path.EndsWith(".report.json", StringComparison.Ordinal))
+            .Select(o => GenerationReport.TryRead(Path.Combine(runDir, o.Path))).OfType<GenerationReport>()]);
         Costs(page, manifest);
         await LatencyAsync(page, runDir, manifest, cancellationToken);
         Estimate(page, manifest);
@@ -102,6 +105,35 @@ public static class RunReport
             page.Append("<tr class=\"").Append(E(stage.Status)).Append("\"><td>").Append(E(stage.Stage)).Append("</td><td>").Append(E(stage.Status)).Append("</td><td>")
                 .Append(E(stage.Summary)).Append("</td><td>").Append(stage.Seconds.ToString("0.0", CultureInfo.InvariantCulture)).Append("</td><td>").Append(stage.Problems)
                 .Append("</td><td>").Append(string.Join("<br>", stage.Outputs.Select(o => $"<a href=\"{E(o.Path)}\">{E(o.Path)}</a>"))).Append("</td></tr>");
+        }
+
+        page.Append("</table>");
+    }
+
+    /// <summary>What expand and augment kept of the pairs in their answers, and why the others were rejected.</summary>
+    private static void GeneratedPairs(StringBuilder page, IReadOnlyList<GenerationReport> reports)
+    {
+        if (reports.Count == 0)
+        {
+            return;
+        }
+
+        Section(page, "Generated pairs", "generated-pairs");
+        var bars = new List<(string, double)>();
+        foreach (var report in reports)
+        {
+            bars.Add(($"{report.Stage}: accepted", report.Accepted));
+            bars.AddRange(report.Rejected.Where(r => r.Value > 0).Select(r => ($"{report.Stage}: rejected: {r.Key}", (double)r.Value)));
+        }
+
+        page.Append(SvgChart.Bars("generated pairs by outcome", bars));
+        page.Append("<table><tr><th>stage</th><th>requests</th><th>pairs</th><th>accepted</th><th>rejected</th><th>distinct-1</th><th>distinct-2</th><th>seed pages used</th></tr>");
+        foreach (var report in reports)
+        {
+            page.Append("<tr><td>").Append(E(report.Stage)).Append("</td><td>").Append(report.Requests).Append("</td><td>").Append(report.Candidates).Append("</td><td>")
+                .Append(report.Accepted).Append("</td><td>").Append(report.Rejected.Values.Sum()).Append("</td><td>")
+                .Append(report.Distinct1.ToString("0.###", CultureInfo.InvariantCulture)).Append("</td><td>").Append(report.Distinct2.ToString("0.###", CultureInfo.InvariantCulture))
+                .Append("</td><td>").Append(E(report.SeedPagesUsed.ToString())).Append("</td></tr>");
         }
 
         page.Append("</table>");

@@ -76,6 +76,19 @@ public sealed record GenerationReport
         yield return string.Create(CultureInfo.InvariantCulture, $"accepted queries: distinct-1 {Distinct1:0.###}, distinct-2 {Distinct2:0.###}");
     }
 
+    /// <summary>The report in <paramref name="path"/>, or null when there is none or it cannot be read (the run report goes on without it).</summary>
+    public static GenerationReport? TryRead(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), GenerationReportJsonContext.Default.GenerationReport);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Writes the report file whole.</summary>
     public Task WriteAsync(string path, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllTextAsync(path, ToJson() + "\n", cancellationToken);
