@@ -22,14 +22,15 @@ public sealed record StageMeasurement(string Stage, int Sent, IReadOnlyList<Stag
 /// <summary>
 /// Measures every node of a pipeline run: wraps the nodes of a registry, and takes the stage runners' progress to
 /// tell their passes apart (a pass's reports share its item count; the meter's sent count at its last report is
-/// everything the pass sent, since the next pass starts only when every item of this one has reported).
+/// everything the pass sent, since the next pass starts only when every item of this one has reported). Nodes run one
+/// at a time, so what the session sends while a node runs is that node's, whatever stage name its requests carry.
 /// </summary>
 public sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgress>
 {
     private readonly Lock _lock = new();
     private readonly ConcurrentQueue<StageMeasurement> _measured = new();
     private readonly List<(int Total, int AlreadyDone, int Sent)> _passes = [];
-    private string? _stage;
+    private int _sentBefore;
 
     public IReadOnlyCollection<StageMeasurement> Measured => _measured;
 
@@ -40,7 +41,8 @@ public sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgr
     {
         lock (_lock)
         {
-            if (value.Stage != _stage)
+            // A node's own summary (act, export) reports nothing sent; a runner reports the session's count so far.
+            if (value.Sent <= _sentBefore)
             {
                 return;
             }
@@ -60,17 +62,15 @@ public sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgr
     private async Task<NodeResult> MeasureAsync(IPipelineNode node, PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         int SentSoFar() => context.Session.Meter.Lines().Sum(l => l.Sent);
-        int SentByStage() => context.Session.Meter.Lines().Where(l => l.Stage == node.Name).Sum(l => l.Sent);
 
+        var sentBefore = SentSoFar();
         lock (_lock)
         {
-            _stage = node.Name;
+            _sentBefore = sentBefore;
             _passes.Clear();
         }
 
         using var self = Process.GetCurrentProcess();
-        var sentBefore = SentByStage();
-        var sessionSentBefore = SentSoFar();
         var cpuBefore = self.TotalProcessorTime;
         var teacherBefore = teacherCpu();
         var clock = Stopwatch.StartNew();
@@ -79,22 +79,18 @@ public sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgr
         self.Refresh();
         var cpu = self.TotalProcessorTime - cpuBefore;
         var teacher = teacherCpu() - teacherBefore;
-        var sentByStage = SentByStage() - sentBefore;
         var passes = new List<StagePass>();
         lock (_lock)
         {
-            // Stages without a teacher report their own progress with nothing sent: they make no pass that counts.
-            var sentThen = sessionSentBefore;
-            foreach (var (total, alreadyDone, sent) in sentByStage > 0 ? _passes : [])
+            var sentThen = sentBefore;
+            foreach (var (total, alreadyDone, sent) in _passes)
             {
                 passes.Add(new StagePass(total - alreadyDone, sent - sentThen));
                 sentThen = sent;
             }
-
-            _stage = null;
         }
 
-        _measured.Enqueue(new StageMeasurement(node.Name, sentByStage, passes, clock.Elapsed, cpu, teacher));
+        _measured.Enqueue(new StageMeasurement(node.Name, SentSoFar() - sentBefore, passes, clock.Elapsed, cpu, teacher));
         return result;
     }
 
