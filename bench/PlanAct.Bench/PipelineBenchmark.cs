@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using PlanAct.Pipeline;
 using PlanAct.Stages;
+using PlanAct.Stages.Annotate;
+using PlanAct.Stages.Replan;
 using PlanAct.Teacher;
 using PlanAct.Trajectories;
 using static System.FormattableString;
@@ -39,15 +41,22 @@ public sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Concur
 }
 
 /// <summary>
-/// The <c>pipeline</c> benchmark: the bundled pipeline (annotate → act → export, the same YAML as samples/pipeline.yaml)
-/// over the samples replicated N times, through <see cref="PipelineRunner"/> as <c>planact run</c> drives it, against a
-/// loopback teacher in a child process that answers after a fixed delay. It reports the wall time against the ideal
-/// (the teacher's delay at full concurrency, nothing else), each stage's time, requests/s, peak memory, and the time
-/// of a second run that finds everything done.
+/// The <c>pipeline</c> benchmark: samples/pipeline.yaml, the whole stage graph (annotate → act / expand / classify →
+/// augment / replan → dynamic-act → export), with its input swapped for the samples replicated N times, through
+/// <see cref="PipelineRunner"/> as <c>planact run</c> drives it, against a loopback teacher in a child process that
+/// answers every stage validly after a fixed delay. Per stage and in all it reports the requests sent, the wall time
+/// against the ideal, requests/s and the CPU time of both processes; then peak memory, and a second run that finds
+/// everything done (it must send nothing). The ideal is the teacher's delay and nothing else: stages run one after
+/// another, so it is the sum of the stages' ideals; a stage without a teacher has none; a teacher stage needs, per
+/// pass of its stage runner (expand asks in waves, each a pass; the others make one), its requests spread over every
+/// slot in whole rounds, ⌈requests ÷ concurrency⌉ delays, but never fewer than its longest chain of requests that wait
+/// for each other (replan: a trajectory of n actions asks its n − 1 rounds in order; elsewhere one request per item).
 /// </summary>
 public static class PipelineBenchmark
 {
     private const string Model = "gpt-4.1-mini";
+
+    private const string OutsideStages = "input check, run.json, report";
 
     public static async Task<int> RunAsync(PipelineBenchOptions options)
     {
@@ -56,6 +65,8 @@ public static class PipelineBenchmark
         Console.WriteLine($"Machine: {Machine.Describe()}");
         var samples = await SampleTrajectories.LoadAsync(root, cancellationToken);
         var items = samples.Trajectories.Count * options.Copies;
+        var replanRounds = samples.Trajectories.Sum(t => t.Steps.Count - 1) * options.Copies;
+        var longestReplan = samples.Trajectories.Max(t => t.Steps.Count - 1);
         var folder = Directory.CreateTempSubdirectory("planact-bench-pipeline-");
         try
         {
@@ -67,6 +78,7 @@ public static class PipelineBenchmark
                 RunDir = Path.Combine(folder.FullName, "run"),
             };
             Console.WriteLine(Invariant($"Input: {items:N0} trajectories ({options.Copies} copies of the {samples.Trajectories.Count} of {samples.Source}), {Units.ToMiB(new FileInfo(input).Length):F1} MiB"));
+            Console.WriteLine(Invariant($"Stages: {string.Join(", ", pipeline.Stages.Select(s => s.Stage))} ({PipelineDefinition.SamplesPath})"));
 
             await using var server = await LoopbackServer.StartAsync(options.Delay, cancellationToken);
             Console.WriteLine(Invariant($"Loopback teacher: child process, every answer after {options.Delay.TotalMilliseconds:F0} ms; concurrency {options.Concurrency}"));
@@ -80,31 +92,21 @@ public static class PipelineBenchmark
             teacher = teacher with { Limits = teacher.Limits with { Concurrency = options.Concurrency } };
 
             using var heap = new GcHeapSampler();
-            var first = await RunOnceAsync(pipeline, teacher, cancellationToken);
-            var again = await RunOnceAsync(pipeline, teacher, cancellationToken);
+            var first = await RunOnceAsync(pipeline, teacher, server, cancellationToken);
+            var again = await RunOnceAsync(pipeline, teacher, server, cancellationToken);
             heap.Sample();
             using var self = Process.GetCurrentProcess();
 
-            var sent = first.Sent;
-            if (sent != items || first.Result.Stages.Any(s => s.Status != NodeStatus.Done) || again.Sent != 0)
+            Check(first, items, replanRounds);
+            if (again.Sent != 0 || again.Result.Stages.Any(s => s.Status != NodeStatus.Done))
             {
-                throw new InvalidOperationException(Invariant($"expected {items} requests sent once and every stage done; got {sent} sent, then {again.Sent}"));
-            }
-
-            var ideal = TimeSpan.FromTicks((long)(Math.Ceiling(items / (double)options.Concurrency) * options.Delay.Ticks));
-            var table = new StringBuilder()
-                .AppendLine("| Run | Wall s | Ideal s | Share of ideal | Requests sent | Requests/s | annotate s | act s | export s |")
-                .AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
-            foreach (var (name, run) in new[] { ("first", first), ("again (all done)", again) })
-            {
-                string Seconds(string stage) => Invariant($"{run.Result.Stages.Single(s => s.Stage == stage).Seconds:F1}");
-                var (idealText, share) = run.Sent > 0 ? (Invariant($"{ideal.TotalSeconds:F1}"), Invariant($"{ideal / run.Wall:P0}")) : ("–", "–");
-                table.AppendLine(Invariant(
-                    $"| {name} | {run.Wall.TotalSeconds:F1} | {idealText} | {share} | {run.Sent:N0} | {run.Sent / run.Wall.TotalSeconds:N1} | {Seconds("annotate")} | {Seconds("act")} | {Seconds("export")} |"));
+                throw new InvalidOperationException(Invariant($"the second run should find everything done; it sent {again.Sent} requests ({Describe(again)})"));
             }
 
             Console.WriteLine();
-            Console.WriteLine(table.ToString().TrimEnd());
+            Console.WriteLine(Table(first, again, options, longestReplan));
+            Console.WriteLine();
+            Console.WriteLine(Invariant($"Second run (everything done): {again.Wall.TotalSeconds:F1} s, {again.Sent} requests sent (checked: the benchmark fails if any is)."));
             Console.WriteLine(Invariant($"Peak working set {Units.ToMiB(self.PeakWorkingSet64):F0} MiB, peak managed heap {Units.ToMiB(heap.PeakHeapBytes):F0} MiB (this process: pipeline and report; the loopback teacher runs apart)"));
             return 0;
         }
@@ -114,12 +116,103 @@ public static class PipelineBenchmark
         }
     }
 
-    private static async Task<(PipelineResult Result, TimeSpan Wall, int Sent)> RunOnceAsync(PipelineDefinition pipeline, TeacherOptions teacher, CancellationToken cancellationToken)
+    /// <summary>Rounds of the teacher's delay a stage needs at the least (see the class summary).</summary>
+    private static int IdealRounds(StageMeasurement stage, int concurrency, int longestReplan) =>
+        stage.Passes.Where(p => p.Requests > 0).Sum(p => Math.Max((p.Requests + concurrency - 1) / concurrency, LongestChain(stage.Stage, longestReplan)));
+
+    private static int LongestChain(string stage, int longestReplan) => stage == ReplanStage.StageName ? longestReplan : 1;
+
+    /// <summary>
+    /// The ideal holds only if the scripted teacher's answers were all accepted: every stage done with nothing left
+    /// out, and as many requests as the chains above say (a re-ask would lengthen a chain).
+    /// </summary>
+    private static void Check(PipelineRun run, int items, int replanRounds)
+    {
+        if (run.Result.Stages.FirstOrDefault(s => s.Status != NodeStatus.Done || s.Problems > 0) is { } stage)
+        {
+            throw new InvalidOperationException(Invariant($"stage {stage.Stage} ended {stage.Status} with {stage.Problems} items left out: {stage.Summary}"));
+        }
+
+        foreach (var measured in run.Stages.Where(s => s.Sent > 0))
+        {
+            var expected = measured.Stage switch
+            {
+                AnnotateStage.StageName => items,
+                ReplanStage.StageName => replanRounds,
+                _ => measured.Passes.Sum(p => p.Items),
+            };
+            if (measured.Passes.Sum(p => p.Requests) != measured.Sent || measured.Sent != expected)
+            {
+                throw new InvalidOperationException(Invariant(
+                    $"stage {measured.Stage} sent {measured.Sent} requests, {measured.Passes.Sum(p => p.Requests)} in its passes; expected {expected} (one per item, replan one per round): a re-ask or a lost count"));
+            }
+        }
+    }
+
+    private static string Table(PipelineRun first, PipelineRun again, PipelineBenchOptions options, int longestReplan)
+    {
+        var delay = options.Delay.TotalSeconds;
+        var table = new StringBuilder()
+            .AppendLine("| Stage | Requests | Passes | Longest chain | Ideal s | Wall s | Ideal / wall | Requests/s | Pipeline CPU s | Teacher CPU s | Again s |")
+            .AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        var idealTotal = 0.0;
+        foreach (var stage in first.Stages)
+        {
+            var ideal = IdealRounds(stage, options.Concurrency, longestReplan) * delay;
+            idealTotal += ideal;
+            var passes = stage.Passes.Count switch
+            {
+                0 => "–",
+                1 => "1",
+                var n => Invariant($"{n} ({string.Join(" + ", stage.Passes.Select(p => p.Requests))})"),
+            };
+            var chain = stage.Sent > 0 ? Invariant($"{LongestChain(stage.Stage, longestReplan)}") : "–";
+            table.AppendLine(Row(stage.Stage, stage.Sent, passes, chain, stage.Sent > 0 ? ideal : null, stage.Wall, stage.PipelineCpu, stage.TeacherCpu, again.Stage(stage.Stage).Wall));
+        }
+
+        var outside = first.Outside;
+        table.AppendLine(Row(OutsideStages, 0, "–", "–", null, outside.Wall, outside.PipelineCpu, outside.TeacherCpu, again.Outside.Wall));
+        table.AppendLine(Row("**whole run**", first.Sent, "", "", idealTotal, first.Wall, first.PipelineCpu, first.TeacherCpu, again.Wall));
+        return table.ToString().TrimEnd();
+    }
+
+    private static string Row(string name, int sent, string passes, string chain, double? ideal, TimeSpan wall, TimeSpan pipelineCpu, TimeSpan teacherCpu, TimeSpan again)
+    {
+        var (idealText, share) = ideal is { } i ? (Invariant($"{i:F1}"), Invariant($"{i / wall.TotalSeconds:P0}")) : ("0", "–");
+        var rate = sent > 0 ? Invariant($"{sent / wall.TotalSeconds:N1}") : "–";
+        return Invariant(
+            $"| {name} | {sent:N0} | {passes} | {chain} | {idealText} | {wall.TotalSeconds:F1} | {share} | {rate} | {pipelineCpu.TotalSeconds:F1} | {teacherCpu.TotalSeconds:F1} | {again.TotalSeconds:F1} |");
+    }
+
+    private static string Describe(PipelineRun run) =>
+        string.Join("; ", run.Result.Stages.Select(s => Invariant($"{s.Stage} {s.Status}, {run.Stage(s.Stage).Sent} sent")));
+
+    private static async Task<PipelineRun> RunOnceAsync(PipelineDefinition pipeline, TeacherOptions teacher, LoopbackServer server, CancellationToken cancellationToken)
     {
         await using var session = await TeacherSession.OpenAsync(teacher, cancellationToken: cancellationToken);
+        var meter = new StageMeter(() => server.CpuTime);
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var teacherBefore = server.CpuTime;
         var clock = Stopwatch.StartNew();
-        var result = await PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions { Mode = TeacherMode.Online, CommandLine = "PlanAct.Bench pipeline" }, cancellationToken: cancellationToken);
+        var result = await PipelineRunner.RunAsync(
+            pipeline, session, new PipelineRunOptions { Mode = TeacherMode.Online, CommandLine = "PlanAct.Bench pipeline", Progress = meter }, meter.Wrap(PipelineRegistry.Default), cancellationToken);
         clock.Stop();
-        return (result, clock.Elapsed, session.Meter.Lines().Sum(l => l.Sent));
+        self.Refresh();
+        return new PipelineRun(result, clock.Elapsed, self.TotalProcessorTime - cpuBefore, server.CpuTime - teacherBefore, [.. meter.Measured]);
+    }
+
+    /// <summary>One run of the pipeline: its result, wall and CPU times, and each stage's measurement in run order.</summary>
+    private sealed record PipelineRun(PipelineResult Result, TimeSpan Wall, TimeSpan PipelineCpu, TimeSpan TeacherCpu, IReadOnlyList<StageMeasurement> Stages)
+    {
+        public int Sent => Stages.Sum(s => s.Sent);
+
+        /// <summary>The time of the run outside every stage: the input check before them, run.json and the report after.</summary>
+        public StageMeasurement Outside => new(
+            OutsideStages, 0, [], Wall - Sum(s => s.Wall), PipelineCpu - Sum(s => s.PipelineCpu), TeacherCpu - Sum(s => s.TeacherCpu));
+
+        public StageMeasurement Stage(string name) => Stages.Single(s => s.Stage == name);
+
+        private TimeSpan Sum(Func<StageMeasurement, TimeSpan> time) => Stages.Aggregate(TimeSpan.Zero, (total, s) => total + time(s));
     }
 }

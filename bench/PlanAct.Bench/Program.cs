@@ -20,10 +20,13 @@ public static class Program
                  that answers after --delay-ms (default 200), at each --concurrency level (default 1,16,64,256), with
                  --requests per level (default max(50, 16 x concurrency)) and a fresh ledger each time; prints
                  requests/s against concurrency / delay, client CPU per request and latency beyond the delay.
-        pipeline runs samples/pipeline.yaml (annotate -> act -> export) over the samples replicated --copies times
-                 (default 100) as `planact run` does, against a loopback teacher in a child process answering after
-                 --delay-ms (default 200) at --concurrency (default 64), then again with everything done; prints wall
-                 time against the ideal, per-stage time, requests/s and peak memory.
+        pipeline runs samples/pipeline.yaml (the whole graph: annotate -> act / expand / classify -> augment / replan
+                 -> dynamic-act -> export) over the samples replicated --copies times (default 100) as `planact run`
+                 does, against a loopback teacher in a child process answering every stage after --delay-ms (default
+                 200) at --concurrency (default 64), then again with everything done (it must send nothing); prints
+                 per stage and in all the requests sent, wall time against the ideal (per pass, whole rounds of the
+                 delay at the concurrency, at least the longest chain of dependent requests; stages add up),
+                 requests/s, CPU time of the pipeline and of the teacher, and peak memory.
         dedup    filters --sizes queries (real WebArena-Lite intents with a third of their words swapped) for ROUGE-L
                  near-duplicates as expand does, each size in a child process, with the index and, up to
                  --naive-up-to queries, by comparing with every kept query (both must decide alike); prints wall

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using PlanAct.Pipeline;
+using PlanAct.Stages;
+
+namespace PlanAct.Bench;
+
+/// <summary>One pass of a stage runner over its items: expand asks in waves, each wave a pass; other stages make one.</summary>
+/// <param name="Items">Items the pass processed (not those an earlier pass had done).</param>
+/// <param name="Requests">Requests the pass sent.</param>
+public sealed record StagePass(int Items, int Requests);
+
+/// <summary>What one stage of one pipeline run did, as the benchmark measured it around the node.</summary>
+/// <param name="Stage">The stage's name.</param>
+/// <param name="Sent">Requests the stage sent to the teacher (answers replayed from the ledger are not sent).</param>
+/// <param name="Passes">The stage runner's passes that processed something, in order.</param>
+/// <param name="Wall">Wall time of the node.</param>
+/// <param name="PipelineCpu">CPU time of this process (the pipeline) during the node.</param>
+/// <param name="TeacherCpu">CPU time of the loopback teacher's process during the node.</param>
+public sealed record StageMeasurement(string Stage, int Sent, IReadOnlyList<StagePass> Passes, TimeSpan Wall, TimeSpan PipelineCpu, TimeSpan TeacherCpu);
+
+/// <summary>
+/// Measures every node of a pipeline run: wraps the nodes of a registry, and takes the stage runners' progress to
+/// tell their passes apart (a pass's reports share its item count; the meter's sent count at its last report is
+/// everything the pass sent, since the next pass starts only when every item of this one has reported). Nodes run one
+/// at a time, so what the session sends while a node runs is that node's, whatever stage name its requests carry.
+/// </summary>
+public sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgress>
+{
+    private readonly Lock _lock = new();
+    private readonly ConcurrentQueue<StageMeasurement> _measured = new();
+    private readonly List<(int Total, int AlreadyDone, int Sent)> _passes = [];
+    private int _sentBefore;
+
+    public IReadOnlyCollection<StageMeasurement> Measured => _measured;
+
+    /// <summary>The nodes of <paramref name="registry"/>, each measured.</summary>
+    public PipelineRegistry Wrap(PipelineRegistry registry) => new([.. registry.Nodes.Select(n => new MeasuredNode(n, this))]);
+
+    public void Report(StageProgress value)
+    {
+        lock (_lock)
+        {
+            // A node's own summary (act, export) reports nothing sent; a runner reports the session's count so far.
+            if (value.Sent <= _sentBefore)
+            {
+                return;
+            }
+
+            var pass = _passes.FindIndex(p => p.Total == value.Total);
+            if (pass < 0)
+            {
+                _passes.Add((value.Total, value.AlreadyDone, value.Sent));
+            }
+            else
+            {
+                _passes[pass] = _passes[pass] with { Sent = Math.Max(_passes[pass].Sent, value.Sent) };
+            }
+        }
+    }
+
+    private async Task<NodeResult> MeasureAsync(IPipelineNode node, PipelineContext context, StageOptions options, CancellationToken cancellationToken)
+    {
+        int SentSoFar() => context.Session.Meter.Lines().Sum(l => l.Sent);
+
+        var sentBefore = SentSoFar();
+        lock (_lock)
+        {
+            _sentBefore = sentBefore;
+            _passes.Clear();
+        }
+
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var teacherBefore = teacherCpu();
+        var clock = Stopwatch.StartNew();
+        var result = await node.RunAsync(context, options, cancellationToken);
+        clock.Stop();
+        self.Refresh();
+        var cpu = self.TotalProcessorTime - cpuBefore;
+        var teacher = teacherCpu() - teacherBefore;
+        var passes = new List<StagePass>();
+        lock (_lock)
+        {
+            var sentThen = sentBefore;
+            foreach (var (total, alreadyDone, sent) in _passes)
+            {
+                passes.Add(new StagePass(total - alreadyDone, sent - sentThen));
+                sentThen = sent;
+            }
+        }
+
+        _measured.Enqueue(new StageMeasurement(node.Name, SentSoFar() - sentBefore, passes, clock.Elapsed, cpu, teacher));
+        return result;
+    }
+
+    private sealed class MeasuredNode(IPipelineNode inner, StageMeter meter) : IPipelineNode
+    {
+        public string Name => inner.Name;
+
+        public IReadOnlyList<string> Requires => inner.Requires;
+
+        public bool YieldsTrainingData => inner.YieldsTrainingData;
+
+        public bool ReadsAllTrainingData => inner.ReadsAllTrainingData;
+
+        public void Check(StageOptions options) => inner.Check(options);
+
+        public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
+            meter.MeasureAsync(inner, context, options, cancellationToken);
+    }
+}
