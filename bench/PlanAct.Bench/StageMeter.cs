@@ -106,6 +106,8 @@ public sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgr
 
         public void Check(StageOptions options) => inner.Check(options);
 
+        public string? ExpectedRequests(RunInput input, StageOptions options) => inner.ExpectedRequests(input, options);
+
         public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             meter.MeasureAsync(inner, context, options, cancellationToken);
     }
