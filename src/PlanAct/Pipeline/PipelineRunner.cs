@@ -96,7 +96,7 @@ public static partial class PipelineRunner
             var unfinished = node.Requires.Where(r => results[r].Status != NodeStatus.Done).ToList();
             var stageOptions = pipeline.Stages.First(s => s.Stage == node.Name).Options;
             var result = unfinished.Count > 0
-                ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then about {expected}" : ""))
+                ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then {expected}" : ""))
                 : await node.RunAsync(context, stageOptions, cancellationToken);
             stageSpan?.SetTag("planact.status", result.Status.ToString()).SetTag("planact.problems", result.Problems);
             StageFinished(logger, node.Name, result.Status, result.Seconds, result.Problems, result.Summary);

@@ -57,8 +57,8 @@ public class RunCliTests
         Assert.False(File.Exists(Path.Combine(run, "plans.jsonl")));
         Assert.Equal("waiting", Stage(run, "annotate").GetProperty("status").GetString());
         Assert.Equal("blocked", Stage(run, "act").GetProperty("status").GetString());
-        Assert.StartsWith("waits for annotate to finish; then about 98 requests", Stage(run, "replan").GetProperty("summary").GetString(), StringComparison.Ordinal);
-        Assert.Contains("expand: blocked: waits for annotate to finish; then about 2 to 6 requests", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("waits for annotate to finish; then 98 requests", Stage(run, "replan").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains("expand: blocked: waits for annotate to finish; then 2 to 6 requests", result.Stderr, StringComparison.Ordinal);
         var report = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
         Assert.Contains("Waiting for the teacher: estimate", report, StringComparison.Ordinal);
         Assert.Contains("trajectories per site", report, StringComparison.Ordinal);
