@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PlanAct.IO;
 using PlanAct.Text;
@@ -111,19 +110,10 @@ public static class DedupBenchmark
 
         var queries = await QueriesAsync(int.Parse(sizeText, CultureInfo.InvariantCulture));
         var threshold = double.Parse(thresholdText, CultureInfo.InvariantCulture);
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        using var heap = new GcHeapSampler();
-        var clock = Stopwatch.StartNew();
+        using var span = MeasuredSpan.Start();
         var (kept, decisions) = method == "index" ? FilterWithIndex(queries, threshold) : FilterNaively(queries, threshold);
-        clock.Stop();
-        heap.Sample();
-        using var process = Process.GetCurrentProcess();
-        var result = new DedupResult(
-            method, queries.Count, kept, clock.Elapsed.TotalSeconds, process.PeakWorkingSet64, heap.PeakHeapBytes,
-            GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, decisions);
+        var used = span.Stop();
+        var result = new DedupResult(method, queries.Count, kept, used.Seconds, used.PeakWorkingSet, used.PeakHeapBytes, used.AllocatedBytes, decisions);
         ChildProcess.Report(result, BenchJsonContext.Default.DedupResult);
         return 0;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PlanAct.Html;
 using PlanAct.Trajectories;
 
@@ -59,12 +58,7 @@ public static class Measurement
     {
         // Load the tokenizer's vocabulary before the clock starts: a one-off cost, not a per-page one.
         var counter = workload == Workload.Clean ? TokenCounter.O200k : null;
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        using var heap = new GcHeapSampler();
-        var clock = Stopwatch.StartNew();
+        using var span = MeasuredSpan.Start();
         int trajectories = 0, steps = 0;
         long raw = 0, planner = 0, executor = 0;
         await foreach (var trajectory in TrajectoryFiles.ReadAsync(file, new TrajectoryReadOptions(), cancellationToken))
@@ -85,19 +79,17 @@ public static class Measurement
             }
         }
 
-        clock.Stop();
-        heap.Sample();
-        using var process = Process.GetCurrentProcess();
+        var used = span.Stop();
         return new MeasurementResult(
             TrajectoryFiles.DetectFormat(file).ToString(),
             workload,
             new FileInfo(file).Length,
             trajectories,
             steps,
-            clock.Elapsed.TotalSeconds,
-            process.PeakWorkingSet64,
-            heap.PeakHeapBytes,
-            GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore,
+            used.Seconds,
+            used.PeakWorkingSet,
+            used.PeakHeapBytes,
+            used.AllocatedBytes,
             raw,
             planner,
             executor);

@@ -137,7 +137,7 @@ public static class DatasetExporter
             return null;
         }
 
-        await using var ledger = await TeacherLedger.OpenAsync(sources.Ledger, cancellationToken);
+        await using var ledger = await TeacherLedger.OpenReadOnlyAsync(sources.Ledger, cancellationToken);
         return await RecordsCost.OfAsync(ledger, report.TeacherRequests, sources.Prices, cancellationToken);
     }
 

@@ -46,7 +46,6 @@ public sealed class GenerationRun(TeacherSession session, GenerationStage stage,
         while (true)
         {
             // Requests are built again on every pass rather than held: they carry pages, and building is deterministic.
-            count = requests.Take(count).Count();
             var wave = requests.Take(count);
             var summary = await runner.RunAsync(() => wave.ToAsyncEnumerable(), answersPath, mode, batch, progress, cancellationToken);
             if (mode == TeacherMode.DryRun)
@@ -56,8 +55,10 @@ public sealed class GenerationRun(TeacherSession session, GenerationStage stage,
 
             var answers = await GeneratedAnswerJsonl.ReadAllAsync(answersPath, cancellationToken);
             var selection = new PairSelection(seeds, newFilter(), origin, Target);
+            var covered = 0;
             foreach (var request in wave)
             {
+                covered++;
                 if (answers.TryGetValue(request.Id, out var answer))
                 {
                     selection.Add(answer);
@@ -66,17 +67,19 @@ public sealed class GenerationRun(TeacherSession session, GenerationStage stage,
 
             var stopped = summary.StoppedBecause
                 ?? (summary.Pending.Count > 0 ? $"{summary.Pending.Count} requests are still waiting for answers; run again to continue" : null)
-                ?? (Target is { } wanted && !selection.TargetReached && count >= MaxRequests
-                    ? $"the request budget ({MaxRequests} requests) is spent with {selection.Accepted.Count} of {wanted} records accepted; raise --max-requests and run again to continue"
+                ?? (Target is { } wanted && !selection.TargetReached && (covered >= MaxRequests || covered < count)
+                    ? covered < count
+                        ? $"all {covered} requests are answered with {selection.Accepted.Count} of {wanted} records accepted"
+                        : $"the request budget ({MaxRequests} requests) is spent with {selection.Accepted.Count} of {wanted} records accepted; raise --max-requests and run again to continue"
                     : null);
             if (stopped is not null || Target is null || selection.TargetReached)
             {
-                var report = selection.Report(stage.Name, count, summary.Quarantined);
+                var report = selection.Report(stage.Name, covered, summary.Quarantined);
                 await WriteAsync(outPath, selection, report, cancellationToken);
                 return new GenerationResult(summary, report, stopped);
             }
 
-            count = Math.Min(MaxRequests, count + MoreRequests(selection, Target.Value));
+            count = Math.Min(MaxRequests, covered + MoreRequests(selection, Target.Value));
         }
     }
 
