@@ -54,13 +54,13 @@ public sealed partial record SampleTrajectories(string Source, IReadOnlyList<Tra
             throw new ArgumentException($"no sample trajectories: none of {string.Join(", ", SampleFiles)} exists, nor start pages in {pages}");
         }
 
-        var trajectories = new List<Trajectory>();
+        var synthetic = new List<Trajectory>();
         foreach (var file in files)
         {
-            trajectories.Add(Synthesize(Path.GetFileNameWithoutExtension(file), await File.ReadAllTextAsync(file, cancellationToken)));
+            synthetic.Add(Synthesize(Path.GetFileNameWithoutExtension(file), await File.ReadAllTextAsync(file, cancellationToken)));
         }
 
-        return new SampleTrajectories($"{StartPages} (synthetic steps on the real start pages)", trajectories);
+        return new SampleTrajectories($"{StartPages} (synthetic steps on the real start pages)", synthetic);
     }
 
     /// <summary>A plausible four-step trajectory on one page: use a text box or click a link, click another, scroll, answer.</summary>
