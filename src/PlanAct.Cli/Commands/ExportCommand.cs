@@ -82,7 +82,7 @@ internal static class ExportCommand
                 $"planact: export: {report.Written} examples ok ({options.Formatter.Name}), {report.Overlong.Count} left out over the token limit, "
                 + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}; card -> {cardPath}; profile {options.Profile.Name}"
                 + (report.Refused.Count > 0 ? $", {report.Refused.Count} records it cannot be made from left out (listed above)" : ""));
-            return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
+            return problems.ErrorCount > 0 || report.Refused.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;
     }

@@ -30,6 +30,19 @@ internal static class PlanactProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Runs the CLI with <paramref name="input"/> on its standard input.</summary>
+    public static async Task<Result> RunWithInputAsync(string input, params string[] args)
+    {
+        using var process = Start(new Dictionary<string, string>(), args, redirectInput: true);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Runs another program (git, dotnet, an installed planact) without the teacher variables; output is stdout then stderr.</summary>
     public static async Task<(int Code, string Output)> RunProgramAsync(string file, string workingDirectory, TimeSpan timeout, params string[] args)
     {
@@ -49,10 +62,13 @@ internal static class PlanactProcess
     }
 
     /// <summary>Starts the CLI with redirected output; the caller reads, waits for or kills it.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(environment, args, redirectInput: false);
+
+    private static Process Start(IReadOnlyDictionary<string, string> environment, string[] args, bool redirectInput)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = TestPaths.Root,
