@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using PlanAct.Training.Profiles;
 using PlanAct.Teacher.Cost;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Export;
 
