@@ -34,7 +34,7 @@ public static class Program
                  time, queries/s, peak working set, peak GC heap and bytes allocated.
         render   renders the five real start pages of samples/pages/ in the reference-compatible views (planner,
                  executor, earlier round around an element on the page and the earlier round's fallback), --runs
-                 timed runs (default 7) of about --ms-per-run each (default 1000) per view after one untimed pass;
+                 timed runs (default 7) of about --ms-per-run each (default 1000) per view after untimed runs;
                  prints MB/s of input (median, min, max) and pages/s.
         """;
 

@@ -18,27 +18,7 @@ internal sealed class SoupParser
     ];
 
     /// <summary>Elements whose whitespace is kept as written, in the tree and in print.</summary>
-    internal static readonly HashSet<string> PreserveWhitespace = ["pre", "textarea"];
-
-    /// <summary>Elements whose text gets its own string class (see <see cref="SoupString.Container"/>).</summary>
-    private static readonly HashSet<string> StringContainers = ["rt", "rp", "style", "script", "template"];
-
-    /// <summary>Attributes BeautifulSoup splits into lists of words (per element, or "*" for any); it compares and
-    /// prints them with single spaces.</summary>
-    private static readonly Dictionary<string, string[]> WordListAttributes = new()
-    {
-        ["*"] = ["class", "accesskey", "dropzone"],
-        ["a"] = ["rel", "rev"],
-        ["link"] = ["rel", "rev"],
-        ["td"] = ["headers"],
-        ["th"] = ["headers"],
-        ["form"] = ["accept-charset"],
-        ["object"] = ["archive"],
-        ["area"] = ["rel"],
-        ["icon"] = ["sizes"],
-        ["iframe"] = ["sandbox"],
-        ["output"] = ["for"],
-    };
+    internal static bool PreservesWhitespace(string name) => name is "pre" or "textarea";
 
     private readonly string _raw;
     private readonly SoupElement _document = SoupElement.NewDocument();
@@ -852,12 +832,13 @@ internal sealed class SoupParser
 
         Current.Children.Add(element);
         _stack.Add(element);
-        if (PreserveWhitespace.Contains(name))
+        if (PreservesWhitespace(name))
         {
             _preserveStack.Add(element);
         }
 
-        if (StringContainers.Contains(name))
+        // Text inside these gets its own string class (see SoupString.Container).
+        if (name is "rt" or "rp" or "style" or "script" or "template")
         {
             _containerStack.Add(element);
         }
@@ -869,9 +850,21 @@ internal sealed class SoupParser
         }
     }
 
-    private static bool IsWordList(string element, string attribute) =>
-        Array.IndexOf(WordListAttributes["*"], attribute) >= 0
-        || (WordListAttributes.TryGetValue(element, out var names) && Array.IndexOf(names, attribute) >= 0);
+    /// <summary>Attributes BeautifulSoup splits into lists of words (on any element, or on the named ones); it
+    /// compares and prints them with single spaces.</summary>
+    private static bool IsWordList(string element, string attribute) => attribute switch
+    {
+        "class" or "accesskey" or "dropzone" => true,
+        "rel" => element is "a" or "link" or "area",
+        "rev" => element is "a" or "link",
+        "headers" => element is "td" or "th",
+        "accept-charset" => element == "form",
+        "archive" => element == "object",
+        "sizes" => element == "icon",
+        "sandbox" => element == "iframe",
+        "for" => element == "output",
+        _ => false,
+    };
 
     private static string JoinWords(string value)
     {
