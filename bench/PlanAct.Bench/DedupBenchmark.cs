@@ -53,7 +53,7 @@ public sealed record DedupResult(
 /// <summary>
 /// Near-duplicate filtering as expand does it: each query in turn is kept unless its ROUGE-L F with a query kept
 /// before reaches the threshold. The queries are WebArena-Lite task intents (the real 1,123 of
-/// <c>webrl_WebArena-Lite_info.json</c>) with about a third of their words swapped for other words of those intents,
+/// <c>samples/webarena-lite-tasks.json</c>) with about a third of their words swapped for other words of those intents,
 /// so many are near-duplicates of each other, as generated queries are. Each size runs in its own child process,
 /// with the index and, up to <see cref="DedupOptions.NaiveUpTo"/>, with the naive comparison against every kept
 /// query; both must make the same decisions.
@@ -166,7 +166,7 @@ public static class DedupBenchmark
     /// <summary>Real intents with about a third of their words swapped, from a fixed random seed.</summary>
     private static async Task<List<string>> QueriesAsync(int count)
     {
-        var path = Path.Combine(RepositoryRoot.Find(), "..", "shared", "fixtures", "real", "webrl_WebArena-Lite_info.json");
+        var path = Path.Combine(RepositoryRoot.Find(), "samples", "webarena-lite-tasks.json");
         var intents = await QueryListReader.ReadAsync(path, new ProblemLog()).Select(e => e.Query.Split(' ')).ToListAsync();
         var vocabulary = intents.SelectMany(w => w).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var random = new Random(2025);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using PlanAct.Actions;
 using PlanAct.IO;
@@ -12,17 +11,8 @@ public sealed partial record SampleTrajectories(string Source, IReadOnlyList<Tra
 {
     private static readonly string[] SampleFiles = ["samples/trajectories.jsonl", "samples/authoring/trajectories.jsonl"];
 
-    private const string StartPages = "../shared/fixtures/real/webrl_htmls.json";
-
-    /// <summary>WebRL's keys for the start pages, and the WebArena-Lite site each one is.</summary>
-    private static readonly Dictionary<string, string> SiteOfKey = new(StringComparer.Ordinal)
-    {
-        ["cms"] = "shopping_admin",
-        ["oss"] = "shopping",
-        ["map"] = "map",
-        ["reddit"] = "reddit",
-        ["gitlab"] = "gitlab",
-    };
+    /// <summary>WebRL's start pages, one <c>&lt;site&gt;.html</c> each.</summary>
+    private const string StartPages = "samples/pages";
 
     /// <summary>Copy <paramref name="index"/> of the samples, its own trajectory: the counter has a fixed width so every cycle of samples has the same size.</summary>
     public Trajectory Copy(int index)
@@ -58,26 +48,19 @@ public sealed partial record SampleTrajectories(string Source, IReadOnlyList<Tra
         }
 
         var pages = Path.GetFullPath(Path.Combine(repositoryRoot, StartPages));
-        if (!File.Exists(pages))
+        var files = Directory.Exists(pages) ? Directory.GetFiles(pages, "*.html").Order(StringComparer.Ordinal).ToList() : [];
+        if (files.Count == 0)
         {
-            throw new ArgumentException($"no sample trajectories: none of {string.Join(", ", SampleFiles)} exists, nor {pages}");
+            throw new ArgumentException($"no sample trajectories: none of {string.Join(", ", SampleFiles)} exists, nor start pages in {pages}");
         }
 
-        return new SampleTrajectories($"{StartPages} (synthetic steps on the real start pages)", await FromStartPagesAsync(pages, cancellationToken));
-    }
-
-    private static async Task<List<Trajectory>> FromStartPagesAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
-        var trajectories = new List<Trajectory>();
-        foreach (var page in document.RootElement.EnumerateArray().SelectMany(e => e.EnumerateObject()))
+        var synthetic = new List<Trajectory>();
+        foreach (var file in files)
         {
-            var site = SiteOfKey.GetValueOrDefault(page.Name, page.Name);
-            trajectories.Add(Synthesize(site, page.Value.GetString() ?? ""));
+            synthetic.Add(Synthesize(Path.GetFileNameWithoutExtension(file), await File.ReadAllTextAsync(file, cancellationToken)));
         }
 
-        return trajectories;
+        return new SampleTrajectories($"{StartPages} (synthetic steps on the real start pages)", synthetic);
     }
 
     /// <summary>A plausible four-step trajectory on one page: use a text box or click a link, click another, scroll, answer.</summary>

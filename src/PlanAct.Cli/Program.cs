@@ -32,6 +32,8 @@ public static class Program
         root.Subcommands.Add(ClassifyCommand.Build());
         root.Subcommands.Add(AugmentCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
+        root.Subcommands.Add(PromptCommand.BuildPrompt());
+        root.Subcommands.Add(PromptCommand.BuildParse());
         return root;
     }
 }

@@ -55,6 +55,16 @@ public class SamplesTests
     }
 
     [Fact]
+    public async Task Bundled_test_intents_are_the_intents_of_the_real_test_configs()
+    {
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(TestPaths.RealFixture("vab_test_webarena_lite.raw.json")));
+        using var bundled = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(TestPaths.Samples, "webarena-lite-test-intents.json")));
+        Assert.Equal(
+            doc.RootElement.EnumerateArray().Select(e => e.GetProperty("intent").GetString()),
+            bundled.RootElement.EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task Generated_sample_files_are_what_the_tool_makes_today()
     {
         var dir = TestPaths.TempDir();

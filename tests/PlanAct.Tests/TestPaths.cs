@@ -1,19 +1,19 @@
-using System.Text.Json;
-
 namespace PlanAct.Tests;
 
-/// <summary>Finds the repository, its samples and the shared real fixtures from the test's output folder.</summary>
+/// <summary>Finds the repository, its samples and the real fixtures from the test's output folder; nothing outside the repository.</summary>
 internal static class TestPaths
 {
     public static string Root { get; } = FindRoot();
 
     public static string Samples => Path.Combine(Root, "samples");
 
-    public static string RealFixtures => Path.Combine(Root, "..", "shared", "fixtures", "real");
+    /// <summary>Copies of real data files that only tests use (provenance and licence in the README there).</summary>
+    public static string RealFixture(string name) => Path.Combine(Root, "tests", "PlanAct.Tests", "Fixtures", "real", name);
 
-    public static string RealFixture(string name) => Path.Combine(RealFixtures, name);
+    /// <summary>WebRL's 1,123 WebArena-Lite task intents, a sample (see samples/SOURCE.md).</summary>
+    public static string WebArenaLiteTasks => Path.Combine(Samples, "webarena-lite-tasks.json");
 
-    /// <summary>The real WebRL start pages by our site names.</summary>
+    /// <summary>The real WebRL start pages by our site names (samples/pages, unmodified from WebRL's htmls.json).</summary>
     public static IReadOnlyDictionary<string, string> StartPages { get; } = LoadStartPages();
 
     public static string TempDir()
@@ -36,17 +36,7 @@ internal static class TestPaths
         throw new InvalidOperationException("cannot find the repository root (PlanAct.slnx) above " + AppContext.BaseDirectory);
     }
 
-    private static Dictionary<string, string> LoadStartPages()
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(RealFixture("webrl_htmls.json")));
-        var pages = doc.RootElement[0];
-        return new Dictionary<string, string>
-        {
-            ["shopping"] = pages.GetProperty("oss").GetString()!,
-            ["shopping_admin"] = pages.GetProperty("cms").GetString()!,
-            ["reddit"] = pages.GetProperty("reddit").GetString()!,
-            ["gitlab"] = pages.GetProperty("gitlab").GetString()!,
-            ["map"] = pages.GetProperty("map").GetString()!,
-        };
-    }
+    private static Dictionary<string, string> LoadStartPages() =>
+        new[] { "shopping", "shopping_admin", "reddit", "gitlab", "map" }
+            .ToDictionary(site => site, site => File.ReadAllText(Path.Combine(Samples, "pages", site + ".html")));
 }

@@ -19,7 +19,7 @@ internal static class AugmentCommand
             AugmentPrompts.StageName,
             "Make exactly one new pair from every labelled record whose class is not Other (SPEC §2.5): same intent, site and interface names, other values and wording; "
             + "checked and deduplicated like expand (against every input query and --decontaminate), written with origin \"targeted\".\n\n"
-            + "Example:\n  planact augment --input labelled.jsonl --out targeted.jsonl --decontaminate ../shared/fixtures/real/vab_test_webarena_lite.raw.json --model gpt-4o-mini",
+            + "Example:\n  planact augment --input labelled.jsonl --out targeted.jsonl --decontaminate samples/webarena-lite-test-intents.json --model gpt-4o-mini",
             teacher);
         foreach (var option in new Option[] { input, output, skipInvalid }.Concat(filter.Options))
         {

@@ -1,25 +1,40 @@
 using System.CommandLine;
 using PlanAct.Training;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Cli.Commands;
 
 /// <summary>Options several commands share, defined once.</summary>
 internal static class CommandOptions
 {
-    public static Option<int> MaxPageTokens(string what)
+    /// <param name="what">The pages cut.</param>
+    /// <param name="fromProfile">Without the option the prompt profile's budget holds (export); otherwise the planact default.</param>
+    public static Option<int?> MaxPageTokens(string what, bool fromProfile = false)
     {
-        var option = new Option<int>("--max-page-tokens")
+        var option = new Option<int?>("--max-page-tokens")
         {
-            Description = $"Cut {what} to this many tokens (o200k), at a tag or word boundary.",
-            DefaultValueFactory = _ => ExamplePageOptions.DefaultMaxPageTokens,
+            Description = $"Cut {what} to this many tokens (o200k), at a tag or word boundary."
+                + (fromProfile ? $" Default: the profile's budget ({PromptProfile.PlanActName}: {ExamplePageOptions.DefaultMaxPageTokens}; {PromptProfile.PlanAndActName}: none, as the reference)." : ""),
         };
+        if (!fromProfile)
+        {
+            option.DefaultValueFactory = _ => ExamplePageOptions.DefaultMaxPageTokens;
+        }
+
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() <= 0)
+            if (result.GetValueOrDefault<int?>() <= 0)
             {
                 result.AddError("--max-page-tokens must be a positive number");
             }
         });
         return option;
     }
+
+    /// <summary>The prompt profile option: a built-in name or a profile file.</summary>
+    public static Option<string> Profile(string what) => new("--profile")
+    {
+        Description = $"The prompt profile {what}: {string.Join(", ", PromptProfile.BuiltInNames)}, or a profile YAML file (see the README, \"Train and run with the same prompts\").",
+        DefaultValueFactory = _ => PromptProfile.PlanActName,
+    };
 }

@@ -26,7 +26,7 @@ internal static class ExpandCommand
             "Generate new query-plan pairs from seed plans (SPEC §2.4): each request shows k seeds of one site (sites in turn) and asks for m new pairs; "
             + "pairs that are malformed, start from a seed number not shown, repeat or nearly repeat (ROUGE-L) a seed or accepted query, or resemble a test query are rejected with their reason. "
             + "Runs until --count records are accepted or --max-requests are spent.\n\n"
-            + "Example:\n  planact expand --plans plans.jsonl --count 100 --out synthetic.jsonl --decontaminate ../shared/fixtures/real/vab_test_webarena_lite.raw.json --model gpt-4o-mini",
+            + "Example:\n  planact expand --plans plans.jsonl --count 100 --out synthetic.jsonl --decontaminate samples/webarena-lite-test-intents.json --model gpt-4o-mini",
             teacher);
         foreach (var option in new Option[] { plans, count, output, perRequest, seedsShown, sites, maxRequests, seed, skipInvalid }.Concat(filter.Options))
         {

@@ -4,6 +4,7 @@ using PlanAct.IO;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Cli.Commands;
 
@@ -25,13 +26,14 @@ internal static class ExportCommand
         });
         var withReasoning = new Option<bool>("--with-reasoning") { Description = "Put each example's reasoning before its target as <think>…</think>." };
         var card = new Option<string?>("--card") { Description = "Where to write the dataset card. Default: README.md beside --out, unless a README that planact did not write is there." };
-        var maxPageTokens = CommandOptions.MaxPageTokens("the page of each planner or replanner example made from a plan or replan record");
+        var maxPageTokens = CommandOptions.MaxPageTokens("every page the profile renders (examples laid out again: planner and replanner examples, and executor examples under a profile other than planact)", fromProfile: true);
+        var profile = CommandOptions.Profile("the examples are laid out in (the one the trained model must be run with)");
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records and export the rest, instead of stopping." };
         var ledger = new Option<string>("--ledger") { Description = "The teacher ledger that prices the records' requests for the card.", DefaultValueFactory = _ => TeacherLedger.DefaultPath };
         var config = new Option<string?>("--config") { Description = "Teacher YAML whose prices: section overrides the default price table." };
-        var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000")
+        var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000\n  planact export --input executor.cot.jsonl --format openai-chat --profile plan-and-act --out train/executor.pa.jsonl")
         {
-            input, format, output, maxTokens, withReasoning, card, maxPageTokens, skipInvalid, ledger, config,
+            input, format, output, profile, maxTokens, withReasoning, card, maxPageTokens, skipInvalid, ledger, config,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -48,6 +50,7 @@ internal static class ExportCommand
             {
                 MaxTokens = parse.GetValue(maxTokens),
                 WithReasoning = parse.GetValue(withReasoning),
+                Profile = PromptProfile.Load(parse.GetValue(profile)!),
             };
             var pages = new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) };
             var prices = (parse.GetValue(config) is { } configPath ? TeacherConfigFile.Apply(new TeacherOptions(), configPath) : new TeacherOptions()).Prices;
@@ -60,6 +63,16 @@ internal static class ExportCommand
                 Console.Error.WriteLine($"planact: example \"{overlong.Id}\" has {overlong.Tokens} tokens, over --max-tokens {options.MaxTokens}; left out");
             }
 
+            foreach (var refused in report.Refused.Take(50))
+            {
+                Console.Error.WriteLine($"planact: example \"{refused.Id}\" left out: {refused.Reason}");
+            }
+
+            if (report.Refused.Count > 50)
+            {
+                Console.Error.WriteLine($"planact: … and {report.Refused.Count - 50} more examples left out for the {options.Profile.Name} profile");
+            }
+
             if (options.WithReasoning && report.WithReasoning < report.Written)
             {
                 Console.Error.WriteLine($"planact: warning: {report.Written - report.WithReasoning} examples have no reasoning; their targets have no <think> block");
@@ -67,8 +80,9 @@ internal static class ExportCommand
 
             Console.Error.WriteLine(
                 $"planact: export: {report.Written} examples ok ({options.Formatter.Name}), {report.Overlong.Count} left out over the token limit, "
-                + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}; card -> {cardPath}");
-            return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
+                + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}; card -> {cardPath}; profile {options.Profile.Name}"
+                + (report.Refused.Count > 0 ? $", {report.Refused.Count} records it cannot be made from left out (listed above)" : ""));
+            return problems.ErrorCount > 0 || report.Refused.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;
     }

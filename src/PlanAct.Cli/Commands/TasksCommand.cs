@@ -11,7 +11,7 @@ namespace PlanAct.Cli.Commands;
 /// <summary><c>planact tasks generate|judge</c>: new task intents per site, and the outcome judge that keeps successful trajectories.</summary>
 internal static class TasksCommand
 {
-    public static Command Build() => new("tasks", "New tasks for data collection, and the outcome judge (paper §4.1, data side).\n\nExample:\n  planact tasks generate --seeds ../shared/fixtures/real/webrl_WebArena-Lite_info.json --per-site 50 --out tasks.jsonl --model gpt-4o-mini\n  planact tasks judge --input collected.jsonl --out kept.jsonl --model gpt-4o-mini")
+    public static Command Build() => new("tasks", "New tasks for data collection, and the outcome judge (paper §4.1, data side).\n\nExample:\n  planact tasks generate --seeds samples/webarena-lite-tasks.json --per-site 50 --out tasks.jsonl --model gpt-4o-mini\n  planact tasks judge --input collected.jsonl --out kept.jsonl --model gpt-4o-mini")
     {
         Generate(), Judge(),
     };
@@ -45,7 +45,7 @@ internal static class TasksCommand
         var command = new Command(
             "generate",
             "Generate new task intents per site from seed intents (Self-Instruct style): near-duplicates of seeds, avoided intents and accepted tasks are dropped (ROUGE-L), then the teacher judges each task feasible on its site. Online only; a re-run replays the ledger and sends nothing.\n\n"
-            + "Example:\n  planact tasks generate --seeds ../shared/fixtures/real/webrl_WebArena-Lite_info.json --avoid ../shared/fixtures/real/vab_test_webarena_lite.raw.json --per-site 50 --out tasks.jsonl --model gpt-4o-mini")
+            + "Example:\n  planact tasks generate --seeds samples/webarena-lite-tasks.json --avoid samples/webarena-lite-test-intents.json --per-site 50 --out tasks.jsonl --model gpt-4o-mini")
         {
             seeds, perSite, output, sites, avoid, notes, seedsPerRequest, perRequest, maxRequests, seed, threshold, skipInvalid,
         };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PlanAct.Teacher.Cost;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Export;
 
@@ -12,6 +13,9 @@ public sealed record CardContext(string Input, string Output, string Format, boo
 
     /// <summary>The cost of the teacher requests the records name, from <see cref="Ledger"/>; null when there is no ledger there.</summary>
     public RecordsCost? Cost { get; init; }
+
+    /// <summary>The prompt profile the examples are laid out in.</summary>
+    public PromptProfile Profile { get; init; } = PromptProfile.PlanAct;
 }
 
 /// <summary>
@@ -59,6 +63,15 @@ public static class DatasetCard
         Line();
         Line(string.Create(c, $"{report.Written} Plan-and-Act training examples in the **{context.Format}** format, made by `planact export` on {context.Date.UtcDateTime:yyyy-MM-dd}."));
         Line();
+        Line($"Prompt profile: **{context.Profile.Name}** ({(context.Profile.IsBuiltIn ? "built in" : $"`{context.Profile.Source}`")}). "
+            + $"Run the trained model with the same profile: `planact prompt <role> --profile {context.Profile.Name}` builds its prompts and `planact parse` reads its answers.");
+        Line();
+        if (report.Refused.Count > 0)
+        {
+            Line(string.Create(c, $"{report.Refused.Count} records could not be laid out in this profile and were left out (listed by `planact export`), e.g. `{report.Refused[0].Id}`: {report.Refused[0].Reason}."));
+            Line();
+        }
+
         Line("## Contents");
         Line();
         Table("kind", report.ByKind);

@@ -4,6 +4,7 @@ using PlanAct.IO;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Export;
 
@@ -16,6 +17,9 @@ public sealed record ExportOptions(IExampleFormatter Formatter)
     public bool WithReasoning { get; init; }
 
     public TokenCounter Counter { get; init; } = TokenCounter.O200k;
+
+    /// <summary>The prompt profile the examples are laid out in.</summary>
+    public PromptProfile Profile { get; init; } = PromptProfile.PlanAct;
 }
 
 /// <summary>Where a dataset card's provenance comes from: the command that made it, and the ledger and prices of its cost.</summary>
@@ -35,7 +39,11 @@ public sealed record ExportReport(
     int SourcePlans,
     IReadOnlySet<string> TeacherRequests,
     int WithReasoning,
-    IReadOnlyList<OverlongExample> Overlong);
+    IReadOnlyList<OverlongExample> Overlong)
+{
+    /// <summary>Examples the profile could not be made from their records, with the reason.</summary>
+    public IReadOnlyList<RefusedExample> Refused { get; init; } = [];
+}
 
 /// <summary>
 /// Writes examples in a fine-tuning format, whole or not at all. Tokens are counted over the message contents as
@@ -44,12 +52,13 @@ public sealed record ExportReport(
 public static class DatasetExporter
 {
     /// <summary>
-    /// The messages as exported: with <paramref name="withReasoning"/> and a non-blank reasoning, the target becomes
-    /// <c>&lt;think&gt;\n{reasoning}\n&lt;/think&gt;\n\n{target}</c>; otherwise the messages are unchanged.
+    /// The messages as exported: with <paramref name="withReasoning"/>, a non-blank reasoning and a profile that keeps
+    /// the reasoning apart from the target, the target becomes <c>&lt;think&gt;\n{reasoning}\n&lt;/think&gt;\n\n{target}</c>;
+    /// otherwise the messages are unchanged (a profile that shows reasoning has put it in the target already).
     /// </summary>
-    public static IReadOnlyList<ExampleMessage> Messages(TrainingExample example, bool withReasoning)
+    public static IReadOnlyList<ExampleMessage> Messages(TrainingExample example, bool withReasoning, PromptProfile? profile = null)
     {
-        if (!withReasoning || string.IsNullOrWhiteSpace(example.Reasoning))
+        if (!withReasoning || string.IsNullOrWhiteSpace(example.Reasoning) || !(profile ?? PromptProfile.PlanAct).KeepsReasoningApart(RoleOf(example)))
         {
             return example.Messages;
         }
@@ -57,6 +66,14 @@ public static class DatasetExporter
         var target = ExampleMessage.Assistant($"<think>\n{example.Reasoning.Trim()}\n</think>\n\n{example.Target.Content}");
         return [.. example.Prompt, target];
     }
+
+    /// <summary>The agent role an example trains.</summary>
+    public static AgentRole RoleOf(TrainingExample example) => example.Kind switch
+    {
+        ExampleKind.Planner => AgentRole.Planner,
+        ExampleKind.Replanner => AgentRole.Replanner,
+        _ => example.Context?.Role ?? AgentRole.Executor,
+    };
 
     public static async Task<ExportReport> WriteAsync(
         string path, IAsyncEnumerable<TrainingExample> examples, ExportOptions options, CancellationToken cancellationToken = default)
@@ -75,7 +92,7 @@ public static class DatasetExporter
         {
             await foreach (var example in examples.WithCancellation(cancellationToken))
             {
-                var messages = Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning);
+                var messages = Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning, options.Profile);
                 var count = messages.Sum(m => options.Counter.Count(m.Content));
                 if (count > options.MaxTokens)
                 {
@@ -118,10 +135,12 @@ public static class DatasetExporter
     public static async Task<(ExportReport Report, int PagesCut)> ExportFileAsync(
         string inputPath, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
     {
-        var builders = new ExampleBuilders(pages);
+        var builders = new ExampleBuilders(pages with { Profile = options.Profile });
         var report = await WriteAsync(outputPath, TrainingRecords.ReadAsync(inputPath, builders, problems, cancellationToken), options, cancellationToken);
+        report = report with { Refused = [.. builders.Refusals.Refused] };
         var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
         {
+            Profile = options.Profile,
             Ledger = sources.Ledger,
             Cost = await PriceAsync(report, sources, cancellationToken),
         };

@@ -1,11 +1,13 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace PlanAct.IO;
 
 /// <summary>
 /// An immutable list with value equality, so records that hold lists compare by content
-/// (parse(print(x)) == x is checked with plain <c>==</c>).
+/// (parse(print(x)) == x is checked with plain <c>==</c>). Collection expressions (<c>[a, b]</c>) build one.
 /// </summary>
+[CollectionBuilder(typeof(EquatableList), nameof(EquatableList.Create))]
 public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
 {
     private readonly T[] _items;
@@ -46,4 +48,7 @@ public static class EquatableList
     public static EquatableList<T> ToEquatableList<T>(this IEnumerable<T> items) => new(items);
 
     public static EquatableList<T> Of<T>(params T[] items) => new(items);
+
+    /// <summary>What a collection expression calls.</summary>
+    public static EquatableList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
 }

@@ -22,6 +22,8 @@ internal sealed record ExampleLine
 
     [JsonPropertyName("source")] public ExampleSourceLine? Source { get; init; }
 
+    [JsonPropertyName("context")] public StepContextLine? Context { get; init; }
+
     [JsonPropertyName("teacher")] public string? Teacher { get; init; }
 
     [JsonPropertyName("requests")] public List<string>? Requests { get; init; }
@@ -41,6 +43,17 @@ internal sealed record ExampleSourceLine
     [JsonPropertyName("step")] public int? Step { get; init; }
 
     [JsonPropertyName("plan")] public string? Plan { get; init; }
+}
+
+internal sealed record StepContextLine
+{
+    [JsonPropertyName("role")] public string? Role { get; init; }
+
+    [JsonPropertyName("page")] public string? Page { get; init; }
+
+    [JsonPropertyName("plan")] public string? Plan { get; init; }
+
+    [JsonPropertyName("action")] public string? Action { get; init; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

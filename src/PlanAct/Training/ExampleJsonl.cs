@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PlanAct.IO;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;
 
@@ -10,7 +11,11 @@ public static class ExampleJsonl
 
     /// <summary>Streams the valid examples of a file; invalid lines and duplicate ids go to <paramref name="problems"/> with their line.</summary>
     public static IAsyncEnumerable<TrainingExample> ReadAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
-        JsonlFile.ReadRecordsAsync(path, (text, location) => Parse(text, location, problems), e => e.Id, problems, cancellationToken).Select(e => e.Record);
+        ReadLocatedAsync(path, problems, cancellationToken).Select(e => e.Record);
+
+    /// <summary>As <see cref="ReadAsync"/>, with each example's line.</summary>
+    public static IAsyncEnumerable<(TrainingExample Record, SourceLocation Location)> ReadLocatedAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
+        JsonlFile.ReadRecordsAsync(path, (text, location) => Parse(text, location, problems), e => e.Id, problems, cancellationToken);
 
     /// <summary>Parses and validates one line; reports a problem and returns null when it is not a valid example.</summary>
     internal static TrainingExample? Parse(string text, SourceLocation location, ProblemLog problems)
@@ -28,6 +33,9 @@ public static class ExampleJsonl
             { Task: var task } when string.IsNullOrWhiteSpace(task) => "missing or empty \"task\"",
             { Messages: null or [] } => "no messages",
             { Source: null } => "missing \"source\"",
+            { Context: { } stepContext } when AgentRoles.Parse(stepContext.Role) is not (AgentRole.Executor or AgentRole.DynamicExecutor) =>
+                $"\"context.role\" must be executor or dynamic-executor; got {Quote(stepContext.Role)}",
+            { Context: { Page: null } or { Plan: null } or { Action: null } } => "\"context\" needs \"page\", \"plan\" and \"action\"",
             _ => null,
         };
         error ??= line.Messages!.Select((m, i) => m switch
@@ -52,6 +60,7 @@ public static class ExampleJsonl
             new ExampleSource(line.Source!.Trajectory, line.Source.Step, line.Source.Plan))
         {
             Reasoning = line.Reasoning,
+            Context = line.Context is { } context ? new StepContext(AgentRoles.Parse(context.Role)!.Value, context.Page!, context.Plan!, context.Action!) : null,
             Teacher = line.Teacher,
             Requests = line.Requests?.ToEquatableList(),
         };
@@ -78,6 +87,9 @@ public static class ExampleJsonl
             Messages = [.. example.Messages.Select(m => new MessageLine { Role = ExampleNames.Of(m.Role), Content = m.Content })],
             Reasoning = example.Reasoning,
             Source = new ExampleSourceLine { Trajectory = example.Source.Trajectory, Step = example.Source.Step, Plan = example.Source.Plan },
+            Context = example.Context is { } context
+                ? new StepContextLine { Role = AgentRoles.Name(context.Role), Page = context.Page, Plan = context.Plan, Action = context.Action }
+                : null,
             Teacher = example.Teacher,
             Requests = example.Requests?.ToList(),
         },

@@ -1,16 +1,20 @@
 using PlanAct.Html;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;
 
-/// <summary>How pages are put into prompts: rendered as a model view, then cut to a token budget.</summary>
+/// <summary>How examples are laid out: the prompt profile, and the page budget that overrides the profile's.</summary>
 public sealed record ExamplePageOptions
 {
+    /// <summary>The page budget of the <c>planact</c> profile.</summary>
     public const int DefaultMaxPageTokens = 4096;
 
-    /// <summary>The most tokens a page may take in a prompt; longer pages are cut at a tag or word boundary.</summary>
-    public int MaxPageTokens { get; init; } = DefaultMaxPageTokens;
+    public PromptProfile Profile { get; init; } = PromptProfile.PlanAct;
+
+    /// <summary>The most tokens a page may take in a prompt (longer pages are cut at a tag or word boundary); null keeps the profile's budget.</summary>
+    public int? MaxPageTokens { get; init; }
 
     public TokenCounter Counter { get; init; } = TokenCounter.O200k;
 
-    public BudgetedPage Fit(string html, PageViewOptions view) => PageBudget.Fit(PageView.Render(html, view), MaxPageTokens, Counter);
+    public PromptSettings Settings => new() { MaxPageTokens = MaxPageTokens, Counter = Counter };
 }

@@ -1,40 +1,50 @@
-using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;
 
 /// <summary>
-/// Turns plan records into planner examples: the planner's role and answer format, then the task and the planner view
-/// of the first page, and as target the plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>.
-/// The plan's trace (CoT annotation) becomes the example's reasoning.
+/// Turns plan records into planner examples laid out by the options' profile: the prompt built from the task and the
+/// first page, and as target the plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>. The plan's trace
+/// (CoT annotation) becomes the example's reasoning; a profile whose target shows reasoning refuses plans without one.
 /// </summary>
-public sealed class PlannerExamples(ExamplePageOptions options)
+public sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null)
 {
-    private static readonly PromptTemplate System = PromptTemplate.Load(typeof(PlannerExamples), "PlannerSystem.md");
-    private static readonly PromptTemplate User = PromptTemplate.Load(typeof(PlannerExamples), "PlannerUser.md");
-
     private int _pagesCut;
 
-    /// <summary>How many first pages were cut to fit <see cref="ExamplePageOptions.MaxPageTokens"/> so far.</summary>
+    /// <summary>How many first pages were cut to fit the page budget so far.</summary>
     public int PagesCut => _pagesCut;
 
     public static string ExampleId(string planId) => $"{planId}/planner";
 
-    public TrainingExample Build(PlanRecord plan)
+    /// <summary>The planner's state for a plan record: what a planner knows when it writes this plan.</summary>
+    public static PlannerState State(PlanRecord plan) => new(plan.Task, plan.InitialHtml);
+
+    /// <summary>The example.</summary>
+    /// <exception cref="InvalidOperationException">The profile refuses the plan (see <see cref="TryBuild"/>).</exception>
+    public TrainingExample Build(PlanRecord plan) =>
+        TryBuild(plan) ?? throw new InvalidOperationException($"the {options.Profile.Name} profile cannot make a planner example of plan \"{plan.Id}\"");
+
+    /// <summary>The example, or null when the profile refuses it (the reason is in the refusals).</summary>
+    public TrainingExample? TryBuild(PlanRecord plan)
     {
-        var page = options.Fit(plan.InitialHtml, PageView.Planner);
-        if (page.Truncated)
+        var profile = options.Profile;
+        if (profile.TargetNeedsReasoning(AgentRole.Planner) && string.IsNullOrWhiteSpace(plan.Trace))
+        {
+            refusals?.Add(ExampleId(plan.Id), ExampleRefusals.NoReasoning(profile, plan.Origin == PlanOrigin.Grounded ? "planact annotate --mode cot" : null));
+            return null;
+        }
+
+        var prompt = profile.Prompt(State(plan), options.Settings);
+        if (prompt.PageCut)
         {
             Interlocked.Increment(ref _pagesCut);
         }
 
-        var messages = EquatableList.Of(
-            ExampleMessage.System(System.Fill()),
-            ExampleMessage.User(User.Fill(("task", plan.Task), ("page", page.Html))),
-            ExampleMessage.Assistant(PlanText.Format(plan.Plan, PlanTextStyle.Target).TrimEnd()));
+        var target = profile.Target(AgentRole.Planner, PlanText.Format(plan.Plan, PlanTextStyle.Target).TrimEnd(), plan.Trace);
         var source = new ExampleSource(plan.Origin == PlanOrigin.Grounded ? plan.Id : null, Plan: plan.Id);
-        return new TrainingExample(ExampleId(plan.Id), ExampleKind.Planner, plan.Site, plan.Task, messages, source)
+        return new TrainingExample(ExampleId(plan.Id), ExampleKind.Planner, plan.Site, plan.Task, prompt.Messages.Append(ExampleMessage.Assistant(target)).ToEquatableList(), source)
         {
             Reasoning = plan.Trace,
             Teacher = plan.Teacher,

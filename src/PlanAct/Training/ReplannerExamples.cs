@@ -1,61 +1,58 @@
 using System.Globalization;
 using PlanAct.Actions;
-using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Trajectories;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;
 
 /// <summary>
-/// Turns replan records into replanner examples, one per round r (SPEC §2.6): the replanner's role, format and task;
-/// the earlier rounds as turns whose page is the placeholder and whose answer is the plan written then (the initial plan
-/// for round 0); the last turn with the action just taken and the planner view of the current page; as target the new
-/// plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>. A round's trace (CoT) becomes the example's reasoning.
+/// Turns replan records into replanner examples, one per round r (SPEC §2.6), laid out by the options' profile from
+/// the replanner's state at that round (the task, the plan before it, the actions taken, the current page and the
+/// plans written at earlier rounds); as target the new plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>.
+/// A round's trace (CoT) becomes the example's reasoning.
 /// </summary>
-public sealed class ReplannerExamples(ExamplePageOptions options)
+public sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null)
 {
-    /// <summary>What the first turn says: nothing has been done yet.</summary>
+    /// <summary>What the planact profile's first turn says: nothing has been done yet.</summary>
     public const string NothingTaken = "No action has been taken yet.";
-
-    private static readonly PromptTemplate System = PromptTemplate.Load(typeof(ReplannerExamples), "ReplannerSystem.md");
-    private static readonly PromptTemplate Turn = PromptTemplate.Load(typeof(ReplannerExamples), "ReplannerTurn.md");
 
     private int _pagesCut;
 
-    /// <summary>How many current pages were cut to fit <see cref="ExamplePageOptions.MaxPageTokens"/> so far.</summary>
+    /// <summary>How many current pages were cut to fit the page budget so far.</summary>
     public int PagesCut => _pagesCut;
 
     public static string ExampleId(string trajectoryId, int round) => $"{trajectoryId}/replanner/{round.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>The user turn of round <paramref name="round"/>: the action taken since the round before (none at round 0) and the page.</summary>
-    public static string UserTurn(ReplanRecord record, int round, string page) => Turn.Fill(
-        ("taken", round == 0 ? NothingTaken : "Action taken:\n" + ActionPrinter.PrintNumbered([record.Actions[round - 1]], round - 1)),
-        ("page", page));
+    /// <summary>The replanner's state at <paramref name="round"/>: what it knows when it writes that round's plan.</summary>
+    public static ReplannerState State(ReplanRecord record, ReplanRound round) =>
+        new(record.Task, Text(record.PlanBefore(round.Round - 1)), record.Actions.Take(round.Round).Select(ActionPrinter.Print).ToEquatableList(), round.Html)
+        {
+            Plans = Enumerable.Range(0, round.Round).Select(k => Text(record.PlanBefore(k))).ToEquatableList(),
+        };
 
-    /// <summary>One example per round, in round order.</summary>
+    /// <summary>One example per round, in round order; rounds the profile refuses are left out (the reason is in the refusals).</summary>
     public IEnumerable<TrainingExample> Build(ReplanRecord record)
     {
-        var system = ExampleMessage.System(System.Fill(("task", record.Task)));
+        var profile = options.Profile;
         foreach (var round in record.Rounds)
         {
-            var messages = new List<ExampleMessage>((2 * round.Round) + 3) { system };
-            for (var k = 0; k < round.Round; k++)
+            var id = ExampleId(record.Id, round.Round);
+            if (profile.TargetNeedsReasoning(AgentRole.Replanner) && string.IsNullOrWhiteSpace(round.Trace))
             {
-                messages.Add(ExampleMessage.User(UserTurn(record, k, SftPrompt.HtmlPlaceholder)));
-                messages.Add(ExampleMessage.Assistant(Target(record.PlanBefore(k))));
+                refusals?.Add(id, ExampleRefusals.NoReasoning(profile, "planact replan --cot"));
+                continue;
             }
 
-            var page = options.Fit(round.Html, PageView.Planner);
-            if (page.Truncated)
+            var prompt = profile.Prompt(State(record, round), options.Settings);
+            if (prompt.PageCut)
             {
                 Interlocked.Increment(ref _pagesCut);
             }
 
-            messages.Add(ExampleMessage.User(UserTurn(record, round.Round, page.Shown)));
-            messages.Add(ExampleMessage.Assistant(Target(round.Plan)));
+            var target = ExampleMessage.Assistant(profile.Target(AgentRole.Replanner, Text(round.Plan), round.Trace));
             yield return new TrainingExample(
-                ExampleId(record.Id, round.Round), ExampleKind.Replanner, record.Site, record.Task, messages.ToEquatableList(),
+                id, ExampleKind.Replanner, record.Site, record.Task, prompt.Messages.Append(target).ToEquatableList(),
                 new ExampleSource(record.Id, round.Round, record.Id))
             {
                 Reasoning = round.Trace,
@@ -65,5 +62,5 @@ public sealed class ReplannerExamples(ExamplePageOptions options)
         }
     }
 
-    private static string Target(Plan plan) => PlanText.Format(plan, PlanTextStyle.Target).TrimEnd();
+    private static string Text(Plan plan) => PlanText.Format(plan, PlanTextStyle.Target).TrimEnd();
 }

@@ -1,4 +1,5 @@
 using PlanAct.IO;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;
 
@@ -31,6 +32,13 @@ public sealed record ExampleMessage(MessageRole Role, string Content)
 public sealed record ExampleSource(string? Trajectory, int? Step = null, string? Plan = null);
 
 /// <summary>
+/// What an executor example was made from at its step, beyond its trajectory: the page as observed (raw HTML), the plan
+/// in force (training-target text) and the action taken. With the contexts of the trajectory's earlier steps it is the
+/// executor's whole state, so <c>export</c> can lay the example out under any profile.
+/// </summary>
+public sealed record StepContext(AgentRole Role, string Page, string Plan, string Action);
+
+/// <summary>
 /// The canonical training example (schema <c>planact/example@1</c>): a chat whose last message is the assistant target.
 /// The teacher's reasoning for the target is kept apart in <see cref="Reasoning"/>; exporters decide whether to show it.
 /// </summary>
@@ -41,6 +49,9 @@ public sealed record TrainingExample(string Id, ExampleKind Kind, string Site, s
 
     /// <summary>The teacher model whose answers built this example, if any.</summary>
     public string? Teacher { get; init; }
+
+    /// <summary>Executor examples: what the step was made from, for laying it out under another profile.</summary>
+    public StepContext? Context { get; init; }
 
     /// <summary>Ledger request ids whose answers built this example.</summary>
     public EquatableList<string>? Requests { get; init; }

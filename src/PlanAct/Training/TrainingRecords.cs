@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;
 
@@ -18,16 +19,32 @@ public enum TrainingRecordKind
     Replans,
 }
 
-/// <summary>The builders that turn plan and replan records into examples.</summary>
-public sealed record ExampleBuilders(PlannerExamples Planner, ReplannerExamples Replanner)
+/// <summary>
+/// The builders that turn plan and replan records into examples under a profile, and lay executor example records out
+/// again when the profile is not the <c>planact</c> one they were written in. What the profile refuses is in <see cref="Refusals"/>.
+/// </summary>
+public sealed class ExampleBuilders
 {
+    private readonly ExecutorRelayout? _executors;
+
     public ExampleBuilders(ExamplePageOptions options)
-        : this(new PlannerExamples(options), new ReplannerExamples(options))
     {
+        Planner = new PlannerExamples(options, Refusals);
+        Replanner = new ReplannerExamples(options, Refusals);
+        _executors = options.Profile == PromptProfile.PlanAct ? null : new ExecutorRelayout(options, Refusals);
     }
 
-    /// <summary>Pages cut to the token budget by either builder so far.</summary>
-    public int PagesCut => Planner.PagesCut + Replanner.PagesCut;
+    public PlannerExamples Planner { get; }
+
+    public ReplannerExamples Replanner { get; }
+
+    public ExampleRefusals Refusals { get; } = new();
+
+    /// <summary>Pages cut to the token budget by any builder so far.</summary>
+    public int PagesCut => Planner.PagesCut + Replanner.PagesCut + (_executors?.PagesCut ?? 0);
+
+    internal TrainingExample? Executor(TrainingExample example, SourceLocation location) =>
+        _executors is null || example.Kind != ExampleKind.Executor ? example : _executors.Relayout(example, location);
 }
 
 /// <summary>Reads example, plan or replan records as training examples, telling them apart by the first record.</summary>
@@ -94,13 +111,16 @@ public static class TrainingRecords
     {
         var examples = await DetectAsync(path, cancellationToken) switch
         {
-            TrainingRecordKind.Plans => PlanJsonl.ReadAsync(path, problems, cancellationToken).Select(builders.Planner.Build),
+            TrainingRecordKind.Plans => PlanJsonl.ReadAsync(path, problems, cancellationToken).Select(builders.Planner.TryBuild),
             TrainingRecordKind.Replans => ReplanJsonl.ReadLocatedAsync(path, problems, cancellationToken).SelectMany(r => builders.Replanner.Build(r.Record).ToAsyncEnumerable()),
-            _ => ExampleJsonl.ReadAsync(path, problems, cancellationToken),
+            _ => ExampleJsonl.ReadLocatedAsync(path, problems, cancellationToken).Select(e => builders.Executor(e.Record, e.Location)),
         };
         await foreach (var example in examples)
         {
-            yield return example;
+            if (example is not null)
+            {
+                yield return example;
+            }
         }
     }
 }

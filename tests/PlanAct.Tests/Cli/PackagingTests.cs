@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using PlanAct.Cli;
 
 namespace PlanAct.Tests.Cli;
@@ -9,26 +8,8 @@ public class PackagingTests
 {
     private static IEnumerable<Command> AllCommands(Command command) => command.Subcommands.SelectMany(AllCommands).Prepend(command);
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, string workingDirectory, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in new[] { "PLANACT_BASE_URL", "PLANACT_MODEL", "OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT", "PLANACT_OTEL" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int Code, string Output)> RunAsync(string file, string workingDirectory, params string[] args) =>
+        PlanactProcess.RunProgramAsync(file, workingDirectory, TimeSpan.FromMinutes(5), args);
 
     [Fact]
     public void Every_command_has_help_with_an_example()

@@ -12,9 +12,9 @@ internal static class PlanactProcess
     private static readonly string CliPath = Path.Combine(
         TestPaths.Root, "src", "PlanAct.Cli", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory).Name, "PlanAct.Cli.dll");
 
-    /// <summary>Teacher variables of the machine running the tests must never reach a child: tests are hermetic.</summary>
+    /// <summary>Teacher and telemetry variables of the machine running the tests must never reach a child: tests are hermetic.</summary>
     private static readonly string[] TeacherVariables =
-        ["PLANACT_BASE_URL", "PLANACT_MODEL", "OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT"];
+        ["PLANACT_BASE_URL", "PLANACT_MODEL", "OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT", "PLANACT_OTEL"];
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
@@ -30,11 +30,45 @@ internal static class PlanactProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Runs the CLI with <paramref name="input"/> on its standard input.</summary>
+    public static async Task<Result> RunWithInputAsync(string input, params string[] args)
+    {
+        using var process = Start(new Dictionary<string, string>(), args, redirectInput: true);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Runs another program (git, dotnet, an installed planact) without the teacher variables; output is stdout then stderr.</summary>
+    public static async Task<(int Code, string Output)> RunProgramAsync(string file, string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        RemoveTeacherVariables(start);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>Starts the CLI with redirected output; the caller reads, waits for or kills it.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(environment, args, redirectInput: false);
+
+    private static Process Start(IReadOnlyDictionary<string, string> environment, string[] args, bool redirectInput)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = redirectInput,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = TestPaths.Root,
@@ -45,16 +79,20 @@ internal static class PlanactProcess
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var name in TeacherVariables)
-        {
-            start.Environment.Remove(name);
-        }
-
+        RemoveTeacherVariables(start);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
         return Process.Start(start)!;
+    }
+
+    private static void RemoveTeacherVariables(ProcessStartInfo start)
+    {
+        foreach (var name in TeacherVariables)
+        {
+            start.Environment.Remove(name);
+        }
     }
 }

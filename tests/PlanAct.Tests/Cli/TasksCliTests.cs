@@ -11,7 +11,7 @@ namespace PlanAct.Tests.Cli;
 /// <summary>`planact tasks generate` and `planact tasks judge` as real child processes against the loopback teacher.</summary>
 public class TasksCliTests
 {
-    private static readonly string Seeds = TestPaths.RealFixture("webrl_WebArena-Lite_info.json");
+    private static readonly string Seeds = TestPaths.WebArenaLiteTasks;
     private static readonly string TestIntents = TestPaths.RealFixture("vab_test_webarena_lite.raw.json");
 
     private static IReadOnlyDictionary<string, string> Key => new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-test-SECRET-3" };

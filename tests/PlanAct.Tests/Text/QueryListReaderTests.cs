@@ -106,7 +106,7 @@ public class QueryListReaderTests
     [Fact]
     public async Task Reads_the_real_webrl_task_list()
     {
-        var entries = await ReadAsync(TestPaths.RealFixture("webrl_WebArena-Lite_info.json"));
+        var entries = await ReadAsync(TestPaths.WebArenaLiteTasks);
         Assert.Equal(1123, entries.Count);
         Assert.Equal(329, entries.Count(e => e.Sites is ["reddit"]));
     }

@@ -11,7 +11,7 @@ public class PlannerExamplesTests
     /// <summary>Plan records on the five real WebRL start pages, with real WebArena-Lite training intents of the same site.</summary>
     private static IEnumerable<PlanRecord> RealPlans()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(TestPaths.RealFixture("webrl_WebArena-Lite_info.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(TestPaths.WebArenaLiteTasks));
         var tasks = doc.RootElement.EnumerateArray().ToList();
         foreach (var (site, page) in TestPaths.StartPages)
         {

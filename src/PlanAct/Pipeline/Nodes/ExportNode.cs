@@ -3,12 +3,13 @@ using System.Globalization;
 using PlanAct.Export;
 using PlanAct.Stages;
 using PlanAct.Training;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Pipeline.Nodes;
 
 /// <summary>
 /// export: every training-data output of the pipeline in each format, as <c>export/&lt;kind&gt;.&lt;format&gt;.jsonl</c>
-/// with its dataset card beside it (<c>.md</c>). Options: formats, max_tokens, with_reasoning, max_page_tokens.
+/// with its dataset card beside it (<c>.md</c>). Options: formats, profile, max_tokens, with_reasoning, max_page_tokens.
 /// </summary>
 public sealed class ExportNode : IPipelineNode
 {
@@ -43,7 +44,7 @@ public sealed class ExportNode : IPipelineNode
         var statsPath = Path.Combine(folder, "export.stats.json");
         var fingerprint = await StageStats.FingerprintAsync(
             sources.Select(s => s.Path),
-            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} pages={pages.MaxPageTokens}"),
+            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} pages={pages.MaxPageTokens}"),
             cancellationToken);
         var outputs = sources.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, $"{s.TrainingData}.{f.Name}.jsonl")))).ToList();
         if (outputs.All(o => File.Exists(o.Path)) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
@@ -55,6 +56,7 @@ public sealed class ExportNode : IPipelineNode
         var errorsBefore = context.Problems.ErrorCount;
         var written = 0;
         var overlong = 0;
+        var refused = 0;
         foreach (var source in sources)
         {
             foreach (var format in formats)
@@ -65,6 +67,7 @@ public sealed class ExportNode : IPipelineNode
                     new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
                 written += report.Written;
                 overlong += report.Overlong.Count;
+                refused += report.Refused.Count;
             }
         }
 
@@ -74,12 +77,17 @@ public sealed class ExportNode : IPipelineNode
             skipped["over max_tokens"] = overlong;
         }
 
+        if (refused > 0)
+        {
+            skipped[$"refused by the {settings.Profile.Name} profile"] = refused;
+        }
+
         var stats = new StageStats(
-            Name, written + overlong, written, 0, overlong, new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [],
+            Name, written + overlong + refused, written, 0, overlong + refused, new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [],
             clock.Elapsed.TotalSeconds, context.Shard?.ToString(), fingerprint);
         await StageStats.WriteAsync(statsPath, stats, cancellationToken);
         Report(context, stats, clock.Elapsed);
-        return new NodeResult(Name, NodeStatus.Done, outputs, $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens")
+        return new NodeResult(Name, NodeStatus.Done, outputs, $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens, {refused} refused by the {settings.Profile.Name} profile")
         {
             Problems = context.Problems.ErrorCount - errorsBefore,
             Seconds = clock.Elapsed.TotalSeconds,
@@ -92,7 +100,7 @@ public sealed class ExportNode : IPipelineNode
 
     private static (IReadOnlyList<IExampleFormatter> Formats, ExportOptions Settings, ExamplePageOptions Pages) Read(StageOptions options)
     {
-        options.OnlyThese("formats", "max_tokens", "with_reasoning", "max_page_tokens");
+        options.OnlyThese("formats", "profile", "max_tokens", "with_reasoning", "max_page_tokens");
         var formats = (options.Strings("formats") ?? ["openai-chat"])
             .Select(name => ExampleFormatters.ByName(name) ?? throw options.Error("formats", $"unknown format \"{name}\" (known: {string.Join(", ", ExampleFormatters.All.Select(f => f.Name))})"))
             .ToList();
@@ -100,7 +108,10 @@ public sealed class ExportNode : IPipelineNode
         {
             MaxTokens = options.String("max_tokens") is null ? null : options.Int("max_tokens", 0),
             WithReasoning = options.Bool("with_reasoning", false),
+            Profile = options.String("profile") is { } profile
+                ? PromptProfile.Load(PromptProfile.BuiltInNames.Contains(profile) ? profile : options.PathOf("profile")!)
+                : PromptProfile.PlanAct,
         };
-        return (formats, settings, new ExamplePageOptions { MaxPageTokens = options.Int("max_page_tokens", ExamplePageOptions.DefaultMaxPageTokens) });
+        return (formats, settings, new ExamplePageOptions { MaxPageTokens = options.String("max_page_tokens") is null ? null : options.Int("max_page_tokens", 0) });
     }
 }

@@ -1,0 +1,23 @@
+using System.Collections.Concurrent;
+using PlanAct.Training.Profiles;
+
+namespace PlanAct.Training;
+
+/// <summary>An example a profile cannot be made from its record, and why.</summary>
+public sealed record RefusedExample(string Id, string Reason);
+
+/// <summary>The examples a profile refused: listed by export, never dropped silently.</summary>
+public sealed class ExampleRefusals
+{
+    private readonly ConcurrentQueue<RefusedExample> _refused = new();
+
+    public IReadOnlyCollection<RefusedExample> Refused => _refused;
+
+    public void Add(string id, string reason) => _refused.Enqueue(new RefusedExample(id, reason));
+
+    /// <param name="profile">The profile whose layout shows reasoning.</param>
+    /// <param name="command">The command that makes records with reasoning, or null when none does.</param>
+    public static string NoReasoning(PromptProfile profile, string? command) =>
+        $"no reasoning, which the {profile.Name} profile shows in the answer; "
+        + (command is null ? "records of this origin carry none" : $"make the records with `{command}`");
+}
