@@ -108,10 +108,14 @@ public sealed class ExportNode : IPipelineNode
         {
             MaxTokens = options.String("max_tokens") is null ? null : options.Int("max_tokens", 0),
             WithReasoning = options.Bool("with_reasoning", false),
-            Profile = options.String("profile") is { } profile
-                ? PromptProfile.Load(PromptProfile.BuiltInNames.Contains(profile) ? profile : options.PathOf("profile")!)
-                : PromptProfile.PlanAct,
+            Profile = options.String("profile") is { } profile ? Profile(options, profile) : PromptProfile.PlanAct,
         };
         return (formats, settings, new ExamplePageOptions { MaxPageTokens = options.String("max_page_tokens") is null ? null : options.Int("max_page_tokens", 0) });
     }
+
+    /// <summary>A built-in profile by name, or a profile file relative to the pipeline file.</summary>
+    private static PromptProfile Profile(StageOptions options, string name) =>
+        PromptProfile.BuiltInNames.Contains(name) ? PromptProfile.Load(name)
+        : File.Exists(options.PathOf("profile")) ? PromptProfile.Load(options.PathOf("profile")!)
+        : throw options.Error("profile", $"\"{name}\" is neither a built-in profile ({string.Join(", ", PromptProfile.BuiltInNames)}) nor a profile file");
 }
