@@ -28,7 +28,7 @@ public class ProfileCliTests
         Assert.Contains($"example \"{trajectories[0].Id}/executor/0\" left out: no reasoning, which the plan-and-act profile shows in the answer; make the records with `planact act --cot`", export.Stderr, StringComparison.Ordinal);
         Assert.Contains($"0 examples ok (openai-chat)", export.Stderr, StringComparison.Ordinal);
         Assert.Contains($"profile plan-and-act, {steps} records it cannot be made from left out", export.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Prompt profile: **plan-and-act** (built in)", await File.ReadAllTextAsync(Path.Combine(dir, "out", "README.md")), StringComparison.Ordinal);
+        Assert.Contains("Prompt profile: **plan-and-act** (built in)", await File.ReadAllTextAsync(Path.Combine(dir, "out", "executor.card.md")), StringComparison.Ordinal);
 
         var planner = await PlanactProcess.RunAsync("export", "--input", plans, "--format", "sharegpt", "--profile", "plan-and-act", "--out", Path.Combine(dir, "planner.json"));
         Assert.Equal(4, planner.ExitCode);
