@@ -63,6 +63,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         var failedForGood = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var ok = 0;
         var rejections = new ReasonCounts();
+        var normalized = new NormalizedCounts();
         if (journal is not null)
         {
             rejections.Add(journal.Earlier);
@@ -87,9 +88,10 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
 
                 // This item's rejections (its steps may be asked concurrently); they count only once the item is finished.
                 var rejected = new ConcurrentQueue<string>();
+                var dressed = new ConcurrentQueue<IReadOnlyList<Dressing>>();
                 try
                 {
-                    switch (await stage.ProcessAsync(item, dialog.ReportingRejectionsTo(rejected.Enqueue), token))
+                    switch (await stage.ProcessAsync(item, dialog.ReportingRejectionsTo(rejected.Enqueue).ReportingNormalizedTo(dressed.Enqueue), token))
                     {
                         case ItemResult<TOut>.Done done:
                             if (output is not null)
@@ -116,6 +118,8 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
                     {
                         rejections.Add(reason);
                     }
+
+                    normalized.Add(dressed);
                 }
                 catch (RequestDeferredException)
                 {
@@ -153,7 +157,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
                 dropped = await output.FinishAsync(order, cancellationToken);
             }
 
-            await WriteStatsAsync(outPath, order.Count, alreadyDone + ok, quarantined.Values, skipped, rejections, clock.Elapsed, cancellationToken);
+            await WriteStatsAsync(outPath, order.Count, alreadyDone + ok, quarantined.Values, skipped, rejections, normalized, clock.Elapsed, cancellationToken);
         }
 
         return new StageSummary(
@@ -171,7 +175,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
 
     private async Task WriteStatsAsync(
         string outPath, int total, int ok, IEnumerable<QuarantineRecord> quarantined, IReadOnlyDictionary<string, string> skipped,
-        ReasonCounts rejections, TimeSpan elapsed, CancellationToken cancellationToken)
+        ReasonCounts rejections, NormalizedCounts normalized, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         var quarantineReasons = new ReasonCounts();
         var quarantinedCount = 0;
@@ -189,7 +193,11 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
 
         var stats = new StageStats(
             stage.Name, total, ok, quarantinedCount, skipped.Count, rejections.Snapshot(), quarantineReasons.Snapshot(), skipReasons.Snapshot(),
-            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), elapsed.TotalSeconds, Shard?.ToString());
+            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), elapsed.TotalSeconds, Shard?.ToString())
+        {
+            Normalized = normalized.Answers,
+            NormalizedByDressing = normalized.ByDressing.Snapshot(),
+        };
         await StageStats.WriteAsync(StageStats.PathBeside(outPath), stats, cancellationToken);
     }
 
