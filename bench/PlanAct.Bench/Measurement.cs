@@ -1,5 +1,6 @@
 using PlanAct.Html;
 using PlanAct.Trajectories;
+using PlanAct.Text;
 
 namespace PlanAct.Bench;
 

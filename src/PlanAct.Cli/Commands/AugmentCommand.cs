@@ -1,7 +1,7 @@
 using System.CommandLine;
 using PlanAct.IO;
 using PlanAct.Stages.Augment;
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Cli.Commands;
 

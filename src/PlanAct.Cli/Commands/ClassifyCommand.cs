@@ -1,7 +1,7 @@
 using System.CommandLine;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Stages.Augment;
+using PlanAct.Stages.Classify;
 
 namespace PlanAct.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PlanAct.IO;
 using PlanAct.Stages;
 using PlanAct.Stages.Expand;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using PlanAct.Stages.Expand;
 using PlanAct.Text;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Cli.Commands;
 

@@ -1,10 +1,10 @@
-using PlanAct.Html;
 using PlanAct.Inspection;
 using PlanAct.IO;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
+using PlanAct.Text;
 
 namespace PlanAct.Export;
 

@@ -2,6 +2,7 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Trajectories;
+using PlanAct.Text;
 
 namespace PlanAct.Inspection;
 

@@ -1,5 +1,5 @@
-using PlanAct.Html;
 using PlanAct.Training.Profiles;
+using PlanAct.Text;
 
 namespace PlanAct.Training;
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using PlanAct.Export;
-using PlanAct.Html;
 using PlanAct.IO;
-using PlanAct.Stages.Act;
 using PlanAct.Teacher.Cost;
 using PlanAct.Tests.Training;
 using PlanAct.Training;
+using PlanAct.Text;
+using PlanAct.Plans;
 
 namespace PlanAct.Tests.Export;
 

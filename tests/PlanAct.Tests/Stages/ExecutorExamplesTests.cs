@@ -6,6 +6,7 @@ using PlanAct.Stages.Act;
 using PlanAct.Tests.Training;
 using PlanAct.Training;
 using PlanAct.Trajectories;
+using PlanAct.Text;
 
 namespace PlanAct.Tests.Stages;
 

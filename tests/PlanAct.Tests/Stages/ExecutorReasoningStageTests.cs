@@ -8,6 +8,7 @@ using PlanAct.Teacher;
 using PlanAct.Tests.Training;
 using PlanAct.Training;
 using static PlanAct.Tests.Stages.AnnotateStageTests;
+using PlanAct.Plans;
 
 namespace PlanAct.Tests.Stages;
 

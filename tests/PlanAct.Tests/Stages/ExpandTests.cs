@@ -1,8 +1,8 @@
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
-using PlanAct.Stages.Expand;
 using PlanAct.Tests.Training;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Tests.Stages;
 

@@ -3,6 +3,7 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Training;
+using PlanAct.Text;
 
 namespace PlanAct.Tests.Training;
 

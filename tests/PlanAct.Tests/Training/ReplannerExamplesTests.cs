@@ -6,6 +6,7 @@ using PlanAct.Plans;
 using PlanAct.Stages.Act;
 using PlanAct.Training;
 using PlanAct.Trajectories;
+using PlanAct.Text;
 
 namespace PlanAct.Tests.Training;
 

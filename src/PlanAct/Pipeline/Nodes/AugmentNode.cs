@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PlanAct.Stages.Augment;
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Classify;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Pipeline.Nodes;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Annotate;
-using PlanAct.Stages.Augment;
+using PlanAct.Stages.Classify;
 
 namespace PlanAct.Pipeline.Nodes;
 

@@ -1,4 +1,4 @@
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Pipeline.Nodes;
 

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
-using PlanAct.Stages.Expand;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
+using PlanAct.Text;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Pipeline.Report;
 

@@ -6,6 +6,7 @@ using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Teacher;
 using PlanAct.Trajectories;
+using PlanAct.Text;
 
 namespace PlanAct.Stages.Annotate;
 

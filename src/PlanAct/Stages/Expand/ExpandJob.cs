@@ -2,6 +2,7 @@ using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Stages.Expand;
 

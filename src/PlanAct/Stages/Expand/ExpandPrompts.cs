@@ -4,6 +4,8 @@ using Microsoft.Extensions.AI;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Text;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Stages.Expand;
 

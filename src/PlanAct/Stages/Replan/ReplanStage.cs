@@ -4,9 +4,9 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Stages.Act;
 using PlanAct.Teacher;
 using PlanAct.Trajectories;
+using PlanAct.Text;
 
 namespace PlanAct.Stages.Replan;
 

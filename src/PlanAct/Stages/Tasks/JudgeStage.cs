@@ -7,6 +7,7 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Teacher;
 using PlanAct.Trajectories;
+using PlanAct.Text;
 
 namespace PlanAct.Stages.Tasks;
 
