@@ -1,6 +1,6 @@
 using PlanAct.Html;
-using PlanAct.Trajectories;
 using PlanAct.Text;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Bench;
 

@@ -2,9 +2,9 @@ using PlanAct.Inspection;
 using PlanAct.IO;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
+using PlanAct.Text;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
-using PlanAct.Text;
 
 namespace PlanAct.Export;
 

@@ -1,8 +1,8 @@
 using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
-using PlanAct.Trajectories;
 using PlanAct.Text;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Inspection;
 

@@ -1,5 +1,5 @@
-using PlanAct.Training.Profiles;
 using PlanAct.Text;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;
 

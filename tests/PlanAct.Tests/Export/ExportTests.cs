@@ -1,11 +1,11 @@
 using System.Text.Json;
 using PlanAct.Export;
 using PlanAct.IO;
+using PlanAct.Plans;
 using PlanAct.Teacher.Cost;
 using PlanAct.Tests.Training;
-using PlanAct.Training;
 using PlanAct.Text;
-using PlanAct.Plans;
+using PlanAct.Training;
 
 namespace PlanAct.Tests.Export;
 

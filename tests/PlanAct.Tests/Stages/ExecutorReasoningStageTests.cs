@@ -2,13 +2,13 @@ using System.Text.Json;
 using PlanAct.Actions;
 using PlanAct.IO;
 using PlanAct.Loopback;
+using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Act;
 using PlanAct.Teacher;
 using PlanAct.Tests.Training;
 using PlanAct.Training;
 using static PlanAct.Tests.Stages.AnnotateStageTests;
-using PlanAct.Plans;
 
 namespace PlanAct.Tests.Stages;
 

@@ -1,8 +1,8 @@
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
-using PlanAct.Tests.Training;
 using PlanAct.Stages.Generation;
+using PlanAct.Tests.Training;
 
 namespace PlanAct.Tests.Stages;
 

@@ -2,8 +2,8 @@ using System.Text.Json;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Training;
 using PlanAct.Text;
+using PlanAct.Training;
 
 namespace PlanAct.Tests.Training;
 

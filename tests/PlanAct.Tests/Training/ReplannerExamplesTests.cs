@@ -4,9 +4,9 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages.Act;
+using PlanAct.Text;
 using PlanAct.Training;
 using PlanAct.Trajectories;
-using PlanAct.Text;
 
 namespace PlanAct.Tests.Training;
 

@@ -4,11 +4,11 @@ using Microsoft.Data.Sqlite;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
+using PlanAct.Stages.Generation;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
-using PlanAct.Training;
 using PlanAct.Text;
-using PlanAct.Stages.Generation;
+using PlanAct.Training;
 
 namespace PlanAct.Pipeline.Report;
 

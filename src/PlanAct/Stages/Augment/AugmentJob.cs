@@ -1,9 +1,9 @@
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Stages.Generation;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 using PlanAct.Text;
-using PlanAct.Stages.Generation;
 
 namespace PlanAct.Stages.Augment;
 

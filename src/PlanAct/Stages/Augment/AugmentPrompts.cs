@@ -2,8 +2,8 @@ using Microsoft.Extensions.AI;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Text;
 using PlanAct.Stages.Generation;
+using PlanAct.Text;
 
 namespace PlanAct.Stages.Augment;
 

@@ -1,8 +1,8 @@
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Stages.Generation;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
-using PlanAct.Stages.Generation;
 
 namespace PlanAct.Stages.Expand;
 

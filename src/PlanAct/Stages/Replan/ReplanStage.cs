@@ -5,8 +5,8 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Teacher;
-using PlanAct.Trajectories;
 using PlanAct.Text;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Replan;
 

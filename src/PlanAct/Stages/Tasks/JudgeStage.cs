@@ -6,8 +6,8 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Teacher;
-using PlanAct.Trajectories;
 using PlanAct.Text;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Tasks;
 
