@@ -10,6 +10,7 @@ public static class Program
           PlanAct.Bench teacher [--requests N] [--delay-ms MS] [--concurrency 1,16,64,256]
           PlanAct.Bench pipeline [--copies N] [--delay-ms MS] [--concurrency N]
           PlanAct.Bench dedup [--sizes 1000,10000,100000] [--threshold 0.7] [--naive-up-to 10000]
+          PlanAct.Bench render [--runs N] [--ms-per-run MS]
 
         reader   generates (once, cached in --work, default bench/.data) a WebArena-Lite SFT JSON file of at least
                  --size-mb MB (default 500) and a JSONL file of the same trajectories, then measures in a fresh child
@@ -31,6 +32,10 @@ public static class Program
                  near-duplicates as expand does, each size in a child process, with the index and, up to
                  --naive-up-to queries, by comparing with every kept query (both must decide alike); prints wall
                  time, queries/s, peak working set, peak GC heap and bytes allocated.
+        render   renders the five real start pages of samples/pages/ in the reference-compatible views (planner,
+                 executor, earlier round around an element on the page and the earlier round's fallback), --runs
+                 timed runs (default 7) of about --ms-per-run each (default 1000) per view after untimed runs;
+                 prints MB/s of input (median, min, max) and pages/s.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -43,6 +48,7 @@ public static class Program
                 ["teacher", .. var rest] => await TeacherBenchmark.RunAsync(TeacherBenchOptions.Parse(rest)),
                 ["pipeline", .. var rest] => await PipelineBenchmark.RunAsync(PipelineBenchOptions.Parse(rest)),
                 ["dedup", .. var rest] => await DedupBenchmark.RunAsync(DedupOptions.Parse(rest)),
+                ["render", .. var rest] => await RenderBenchmark.RunAsync(RenderOptions.Parse(rest)),
                 [Measurement.Command, .. var rest] => await Measurement.RunChildAsync(rest),
                 [DedupBenchmark.Command, .. var rest] => await DedupBenchmark.RunChildAsync(rest),
                 [LoopbackServer.Command, .. var rest] => await LoopbackServer.RunChildAsync(rest),

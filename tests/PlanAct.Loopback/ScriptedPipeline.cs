@@ -22,4 +22,14 @@ public static class ScriptedPipeline
             : ScriptedExecutor.IsExecutorRequest(request) ? ScriptedExecutor.Valid(request)
             : ScriptedReplans.ValidForEither(request);
     }
+
+    /// <summary>
+    /// A teacher for a CoT pipeline and the outcome judge, every answer dressed as chat models dress them
+    /// (<see cref="ScriptedDressing"/>): descriptions and rewrites as <see cref="ScriptedPlans.ValidCot"/>, verdicts as
+    /// <see cref="ScriptedTasks.JudgeEven"/>, the rest as <see cref="Answer"/>.
+    /// </summary>
+    public static LoopbackReply DressedCotAnswer(ReceivedRequest request) => ScriptedDressing.Dress(
+        ScriptedPlans.IsDescribe(request) || ScriptedPlans.IsRewrite(request) ? ScriptedPlans.ValidCot(request)
+        : SystemMessage(request).StartsWith("You judge whether", StringComparison.Ordinal) ? ScriptedTasks.JudgeEven(request)
+        : Answer(request));
 }

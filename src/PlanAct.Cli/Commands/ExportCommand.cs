@@ -13,9 +13,18 @@ internal static class ExportCommand
     public static Command Build()
     {
         var input = new Option<string>("--input") { Description = "Example records (planact/example@1), plan records (planact/plan@1, made into planner examples) or replan records (planact/replan@1, made into replanner examples), JSONL.", Required = true };
-        var format = new Option<string>("--format") { Description = "The fine-tuning format (see the README for each layout).", Required = true };
+        var format = new Option<string>("--format") { Description = "The fine-tuning format (see the README for each layout); hf writes a Hugging Face dataset folder at --out.", Required = true };
         format.AcceptOnlyFromAmong([.. ExampleFormatters.All.Select(f => f.Name)]);
-        var output = new Option<string>("--out") { Description = "The JSONL file to write (whole or not at all).", Required = true };
+        var output = new Option<string>("--out") { Description = "The JSONL file to write (whole or not at all), or the folder for --format hf.", Required = true };
+        var trainEarlierTurns = new Option<bool>("--train-earlier-turns") { Description = "openai-chat: leave out the \"weight\": 0 on assistant turns before the target, so OpenAI trains the history too." };
+        var validation = new Option<double?>("--validation") { Description = "hf: the fraction of trajectories (above 0, at most 0.5) in a validation split, chosen by a hash of their ids (the same on every export)." };
+        validation.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } fraction && fraction is not (> 0 and <= 0.5))
+            {
+                result.AddError("--validation must be above 0 and at most 0.5");
+            }
+        });
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Leave out (and list) examples with more tokens than this (o200k, all messages); nothing is cut." };
         maxTokens.Validators.Add(result =>
         {
@@ -25,7 +34,7 @@ internal static class ExportCommand
             }
         });
         var withReasoning = new Option<bool>("--with-reasoning") { Description = "Put each example's reasoning before its target as <think>…</think>." };
-        var card = new Option<string?>("--card") { Description = "Where to write the dataset card (refused over a README that planact did not write). [default: README.md beside --out]" };
+        var card = new Option<string?>("--card") { Description = "Where to write the dataset card (refused over a file that planact did not write). [default: <out-name>.card.md beside --out, README.md inside an hf folder]" };
         var maxPageTokens = CommandOptions.MaxPageTokens("every page the profile renders (examples laid out again: planner and replanner examples, and executor examples under a profile other than planact)", fallback: null);
         var profile = CommandOptions.Profile("the examples are laid out in (the one the trained model must be run with)");
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records and export the rest, instead of stopping." };
@@ -33,12 +42,19 @@ internal static class ExportCommand
         var config = new Option<string?>("--config") { Description = "Teacher YAML whose prices: section overrides the default price table." };
         var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000\n  planact export --input executor.cot.jsonl --format openai-chat --profile plan-and-act --out train/executor.pa.jsonl")
         {
-            input, format, output, profile, maxTokens, withReasoning, card, maxPageTokens, skipInvalid, ledger, config,
+            input, format, output, profile, maxTokens, withReasoning, trainEarlierTurns, validation, card, maxPageTokens, skipInvalid, ledger, config,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var outputPath = parse.GetValue(output)!;
-            var cardPath = parse.GetValue(card) ?? DatasetCard.DefaultPath(outputPath);
+            var exportFormat = ExampleFormatters.ByName(parse.GetValue(format)!, new FormatSettings(parse.GetValue(trainEarlierTurns), parse.GetValue(validation) ?? 0))!;
+            if (parse.GetValue(validation) is not null && exportFormat is not HuggingFaceFormat)
+            {
+                Console.Error.WriteLine("planact: error: --validation splits a Hugging Face dataset; use it with --format hf");
+                return ExitCodes.Usage;
+            }
+
+            var cardPath = parse.GetValue(card) ?? exportFormat.DefaultCardPath(outputPath);
             if (parse.GetValue(card) is null && !DatasetCard.CanReplace(cardPath))
             {
                 Console.Error.WriteLine($"planact: error: {cardPath} exists and planact did not write it; name another place for the dataset card with --card PATH");
@@ -46,7 +62,7 @@ internal static class ExportCommand
             }
 
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
-            var options = new ExportOptions(ExampleFormatters.ByName(parse.GetValue(format)!)!)
+            var options = new ExportOptions(exportFormat)
             {
                 MaxTokens = parse.GetValue(maxTokens),
                 WithReasoning = parse.GetValue(withReasoning),

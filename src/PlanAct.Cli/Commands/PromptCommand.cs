@@ -41,7 +41,8 @@ internal static class PromptCommand
             var json = statePath == "-" ? await Console.In.ReadToEndAsync(ct) : await ReadFileAsync(statePath, ct);
             var agentState = AgentStateJson.Read(agentRole, json, statePath == "-" ? "standard input" : statePath);
             var prompt = loaded.Prompt(agentState, new PromptSettings { MaxPageTokens = parse.GetValue(maxPageTokens) });
-            Console.WriteLine(new OpenAiChatFormatter().FormatLine(prompt.Messages));
+            // The messages as they are: no training weights in a prompt.
+            Console.WriteLine(new OpenAiChatFormatter(trainEarlierTurns: true).FormatLine(prompt.Messages));
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -35,4 +35,14 @@ public sealed class AlpacaFormatter : IExampleFormatter
             json.WriteString("output", messages[^1].Content);
         });
     }
+
+    public string TrainerSnippet(string output) => $$"""
+        LLaMA-Factory (`dataset_info.json` entry; the default alpaca columns):
+
+        ```json
+        "{{Path.GetFileNameWithoutExtension(output)}}": { "file_name": "{{Path.GetFileName(output)}}" }
+        ```
+
+        Axolotl: `datasets: [{ path: {{Path.GetFileName(output)}}, type: alpaca }]`.
+        """;
 }

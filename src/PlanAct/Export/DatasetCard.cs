@@ -16,18 +16,22 @@ public sealed record CardContext(string Input, string Output, string Format, boo
 
     /// <summary>The prompt profile the examples are laid out in.</summary>
     public PromptProfile Profile { get; init; } = PromptProfile.PlanAct;
+
+    /// <summary>How a trainer reads the output (markdown from the format), or null.</summary>
+    public string? Trainer { get; init; }
 }
 
 /// <summary>
-/// The dataset card: a README beside the exported file with counts by kind and site, token statistics, teachers,
-/// sources, cost, date and command. Its first line marks it as ours, so a re-export replaces it while any other
-/// README is never overwritten.
+/// The dataset card beside the exported file (<c>&lt;name&gt;.card.md</c>, or a Hugging Face folder's README): counts by
+/// kind and site, token statistics, teachers, sources, cost, how to train with it, date and command. Its first line
+/// (after a Hugging Face front matter) marks it as ours, so a re-export replaces it while any other file is never overwritten.
 /// </summary>
 public static class DatasetCard
 {
     public const string Marker = "<!-- planact dataset card: written by planact export, replaced on the next export -->";
 
-    public static string DefaultPath(string output) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, "README.md");
+    /// <summary>Where a JSONL export's card goes when none is named: <c>train/executor.jsonl</c> → <c>train/executor.card.md</c>.</summary>
+    public static string DefaultPath(string output) => Path.ChangeExtension(Path.GetFullPath(output), ".card.md");
 
     /// <summary>True when nothing is at <paramref name="path"/> or a card planact wrote earlier.</summary>
     public static bool CanReplace(string path)
@@ -38,7 +42,18 @@ public static class DatasetCard
         }
 
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        return reader.ReadLine() == Marker;
+        var line = reader.ReadLine();
+        if (line == "---")
+        {
+            // A Hugging Face README: the marker follows the YAML front matter.
+            while ((line = reader.ReadLine()) is not null and not "---")
+            {
+            }
+
+            line = reader.ReadLine();
+        }
+
+        return line == Marker;
     }
 
     public static string Render(ExportReport report, CardContext context)
@@ -58,8 +73,9 @@ public static class DatasetCard
             Line();
         }
 
+        sb.Append(report.CardFrontMatter);
         Line(Marker);
-        Line($"# {Path.GetFileName(context.Output)}");
+        Line($"# {Path.GetFileName(Path.TrimEndingDirectorySeparator(context.Output))}");
         Line();
         Line(string.Create(c, $"{report.Written} Plan-and-Act training examples in the **{context.Format}** format, made by `planact export` on {context.Date.UtcDateTime:yyyy-MM-dd}."));
         Line();
@@ -112,6 +128,14 @@ public static class DatasetCard
         }
 
         Line();
+        if (context.Trainer is { } trainer)
+        {
+            Line("## Training with it");
+            Line();
+            Line(trainer.TrimEnd());
+            Line();
+        }
+
         Line("## How it was made");
         Line();
         Line("```");

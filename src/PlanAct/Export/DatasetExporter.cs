@@ -8,7 +8,7 @@ using PlanAct.Training.Profiles;
 
 namespace PlanAct.Export;
 
-public sealed record ExportOptions(IExampleFormatter Formatter)
+public sealed record ExportOptions(IExportFormat Formatter)
 {
     /// <summary>Examples with more tokens than this are left out and reported; nothing is ever cut.</summary>
     public int? MaxTokens { get; init; }
@@ -43,6 +43,9 @@ public sealed record ExportReport(
 {
     /// <summary>Examples the profile could not be made from their records, with the reason.</summary>
     public IReadOnlyList<RefusedExample> Refused { get; init; } = [];
+
+    /// <summary>The YAML front matter the format needs at the top of its card (Hugging Face folders), or null.</summary>
+    public string? CardFrontMatter { get; init; }
 }
 
 /// <summary>
@@ -88,7 +91,7 @@ public static class DatasetExporter
         var overlong = new List<OverlongExample>();
         var withReasoning = 0;
 
-        async IAsyncEnumerable<string> Lines()
+        async IAsyncEnumerable<ExportedExample> Exported()
         {
             await foreach (var example in examples.WithCancellation(cancellationToken))
             {
@@ -120,12 +123,15 @@ public static class DatasetExporter
 
                 requests.UnionWith(example.Requests ?? EquatableList<string>.Empty);
                 withReasoning += string.IsNullOrWhiteSpace(example.Reasoning) ? 0 : 1;
-                yield return options.Formatter.FormatLine(messages);
+                yield return new ExportedExample(example, RoleOf(example), messages);
             }
         }
 
-        var written = await JsonlFile.WriteAsync(path, Lines(), line => line, cancellationToken);
-        return new ExportReport(written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong);
+        var result = await options.Formatter.WriteAsync(path, Exported(), cancellationToken);
+        return new ExportReport(result.Written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong)
+        {
+            CardFrontMatter = result.CardFrontMatter,
+        };
     }
 
     /// <summary>
@@ -141,6 +147,7 @@ public static class DatasetExporter
         var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
         {
             Profile = options.Profile,
+            Trainer = options.Formatter.TrainerSnippet(outputPath),
             Ledger = sources.Ledger,
             Cost = await PriceAsync(report, sources, cancellationToken),
         };

@@ -2,18 +2,56 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using PlanAct.IO;
 using PlanAct.Training;
+using PlanAct.Training.Profiles;
 
 namespace PlanAct.Export;
 
-/// <summary>Writes one example as one JSONL line of a fine-tuning format.</summary>
-public interface IExampleFormatter
+/// <summary>One example as it is exported: the record, the role it trains and its messages (reasoning placed as asked).</summary>
+public sealed record ExportedExample(TrainingExample Example, AgentRole Role, IReadOnlyList<ExampleMessage> Messages);
+
+/// <summary>What a format wrote: the count, and the YAML front matter its dataset card must start with (Hugging Face folders).</summary>
+public sealed record FormatResult(int Written)
+{
+    public string? CardFrontMatter { get; init; }
+}
+
+/// <summary>What some formats take: OpenAI chat's weights on earlier turns, the Hugging Face validation split.</summary>
+/// <param name="TrainEarlierTurns">OpenAI chat: train every assistant turn, not only the target.</param>
+/// <param name="Validation">Hugging Face: the fraction of trajectories in the validation split.</param>
+public sealed record FormatSettings(bool TrainEarlierTurns = false, double Validation = 0);
+
+/// <summary>A fine-tuning format: how examples are written and how a trainer reads them.</summary>
+public interface IExportFormat
 {
     /// <summary>The format's name on the command line.</summary>
     string Name { get; }
 
+    /// <summary>The output is a folder (Hugging Face), not a JSONL file.</summary>
+    bool WritesFolder => false;
+
+    /// <summary>The output's name for a base name: a JSONL file, or a folder.</summary>
+    string OutputName(string baseName) => WritesFolder ? baseName : baseName + ".jsonl";
+
+    /// <summary>Where the dataset card goes when none is named: beside the output, under a name of its own.</summary>
+    string DefaultCardPath(string output) => Path.ChangeExtension(Path.GetFullPath(output), ".card.md");
+
+    /// <summary>Writes the examples at <paramref name="path"/> whole or not at all.</summary>
+    Task<FormatResult> WriteAsync(string path, IAsyncEnumerable<ExportedExample> examples, CancellationToken cancellationToken);
+
+    /// <summary>The dataset card's section on training with the output: markdown with the trainer's configuration.</summary>
+    string TrainerSnippet(string output);
+}
+
+/// <summary>A JSONL format: one example a line.</summary>
+public interface IExampleFormatter : IExportFormat
+{
     /// <param name="messages">A valid chat (see <see cref="ExampleValidator"/>): optional system, user/assistant turns, assistant target last.</param>
     string FormatLine(IReadOnlyList<ExampleMessage> messages);
+
+    async Task<FormatResult> IExportFormat.WriteAsync(string path, IAsyncEnumerable<ExportedExample> examples, CancellationToken cancellationToken) =>
+        new(await JsonlFile.WriteAsync(path, examples, e => FormatLine(e.Messages), cancellationToken));
 }
 
 /// <summary>The formats <c>planact export</c> knows, and the helpers they share.</summary>
@@ -21,10 +59,18 @@ public static class ExampleFormatters
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static IReadOnlyList<IExampleFormatter> All { get; } =
-        [new OpenAiChatFormatter(), new ShareGptFormatter(), new AlpacaFormatter(), new TorchtuneFormatter()];
+    public static IReadOnlyList<IExportFormat> All { get; } =
+        [new OpenAiChatFormatter(), new ShareGptFormatter(), new AlpacaFormatter(), new TorchtuneFormatter(), new TrlFormatter(), new HuggingFaceFormat()];
 
-    public static IExampleFormatter? ByName(string name) => All.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    public static IExportFormat? ByName(string name) => All.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The format by name, set up with the settings that apply to it.</summary>
+    public static IExportFormat? ByName(string name, FormatSettings settings) => ByName(name) switch
+    {
+        OpenAiChatFormatter => new OpenAiChatFormatter(settings.TrainEarlierTurns),
+        HuggingFaceFormat => new HuggingFaceFormat(settings.Validation),
+        var other => other,
+    };
 
     /// <summary>One compact JSON object; HTML and non-ASCII text stay readable, quotes and control characters are escaped.</summary>
     internal static string JsonObject(Action<Utf8JsonWriter> write)

@@ -1,3 +1,7 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PlanAct.IO;
 using PlanAct.Training;
 
 namespace PlanAct.Export;
@@ -6,9 +10,14 @@ namespace PlanAct.Export;
 /// ShareGPT as LLaMA-Factory reads it (<c>"formatting": "sharegpt"</c> with its default tags):
 /// <c>{"conversations": [{"from": "system"|"human"|"gpt", "value": …}, …]}</c>. A system message may only come first
 /// (LLaMA-Factory takes it as the system prompt); then <c>human</c> and <c>gpt</c> alternate and <c>gpt</c> ends.
+/// Beside the file, <c>dataset_info.json</c> gets the file's entry (an existing one keeps its other entries).
 /// </summary>
 public sealed class ShareGptFormatter : IExampleFormatter
 {
+    public const string DatasetInfo = "dataset_info.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public string Name => "sharegpt";
 
     public string FormatLine(IReadOnlyList<ExampleMessage> messages) => ExampleFormatters.JsonObject(json =>
@@ -29,4 +38,68 @@ public sealed class ShareGptFormatter : IExampleFormatter
 
         json.WriteEndArray();
     });
+
+    public async Task<FormatResult> WriteAsync(string path, IAsyncEnumerable<ExportedExample> examples, CancellationToken cancellationToken)
+    {
+        var written = await JsonlFile.WriteAsync(path, examples, e => FormatLine(e.Messages), cancellationToken);
+        await RegisterAsync(path, cancellationToken);
+        return new FormatResult(written);
+    }
+
+    /// <summary>The dataset's name in <c>dataset_info.json</c>: the file name without its extension.</summary>
+    public static string DatasetName(string path) => Path.GetFileNameWithoutExtension(path);
+
+    /// <summary>Adds or replaces the file's entry in the <c>dataset_info.json</c> beside it, keeping every other entry.</summary>
+    /// <exception cref="InputException">An existing <c>dataset_info.json</c> is not a JSON object.</exception>
+    public static async Task RegisterAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var infoPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, DatasetInfo);
+        JsonObject info;
+        if (File.Exists(infoPath))
+        {
+            try
+            {
+                info = JsonNode.Parse(await File.ReadAllTextAsync(infoPath, cancellationToken)) as JsonObject
+                    ?? throw new InputException(new SourceLocation(infoPath), "not a JSON object; left as it is");
+            }
+            catch (JsonException e)
+            {
+                throw new InputException(new SourceLocation(infoPath, (int?)e.LineNumber + 1), $"malformed JSON ({e.Message}); left as it is", e);
+            }
+        }
+        else
+        {
+            info = [];
+        }
+
+        info[DatasetName(path)] = new JsonObject
+        {
+            ["file_name"] = Path.GetFileName(path),
+            ["formatting"] = "sharegpt",
+            ["columns"] = new JsonObject { ["messages"] = "conversations" },
+            ["tags"] = new JsonObject
+            {
+                ["role_tag"] = "from",
+                ["content_tag"] = "value",
+                ["user_tag"] = "human",
+                ["assistant_tag"] = "gpt",
+                ["system_tag"] = "system",
+            },
+        };
+        await AtomicFile.WriteAllTextAsync(infoPath, info.ToJsonString(Indented) + "\n", cancellationToken);
+    }
+
+    public string TrainerSnippet(string output) => $$"""
+        LLaMA-Factory: `{{DatasetInfo}}` beside the file names it `{{DatasetName(output)}}`. In the training YAML (LLaMA-Factory trains the last `gpt` turn of each example only when `mask_history: true`):
+
+        ```yaml
+        stage: sft
+        do_train: true
+        dataset: {{DatasetName(output)}}
+        dataset_dir: .            # the folder of {{DatasetInfo}}
+        template: qwen
+        mask_history: true
+        finetuning_type: lora
+        ```
+        """;
 }

@@ -23,4 +23,16 @@ public sealed class TorchtuneFormatter : IExampleFormatter
             json.WriteString("output", messages[^1].Content);
         });
     }
+
+    public string TrainerSnippet(string output) => $$"""
+        torchtune (no longer actively developed; prefer TRL or LLaMA-Factory for new work):
+
+        ```yaml
+        dataset:
+          _component_: torchtune.datasets.instruct_dataset
+          source: json
+          data_files: {{Path.GetFileName(output)}}
+          split: train
+        ```
+        """;
 }

@@ -9,24 +9,27 @@ namespace PlanAct.Html;
 /// </summary>
 internal sealed class Cleaner(HashSet<string>? keep)
 {
-    private static readonly HashSet<string> Removed = ["noscript", "script", "style", "footer"];
+    private static bool IsRemoved(string name) => name is "noscript" or "script" or "style" or "footer";
 
-    private static readonly HashSet<string> KeptAttributes =
-    [
-        "alt", "contenteditable", "placeholder", "role", "title", "type", "name", "value", "selected", "expanded",
-        "aria_description", "aria_label", "aria_role", "input_checked", "input_value", "label", "option_selected",
-        "text_value", "data-value", "data-text", "data-testid", "data-label", "data-status",
-    ];
+    private static bool IsKeptAttribute(string name) => name is
+        "alt" or "contenteditable" or "placeholder" or "role" or "title" or "type" or "name" or "value" or "selected"
+        or "expanded" or "aria_description" or "aria_label" or "aria_role" or "input_checked" or "input_value"
+        or "label" or "option_selected" or "text_value" or "data-value" or "data-text" or "data-testid"
+        or "data-label" or "data-status";
 
-    private static readonly HashSet<string> IgnoredRoles = ["main", "none", "presentation", "text"];
+    private static bool IsIgnoredRole(string role) => role is "main" or "none" or "presentation" or "text";
 
-    private static readonly HashSet<string> Collapsible =
-        ["abbr", "b", "dfn", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "mark", "p", "small", "span", "strong", "u", "text", "icon"];
+    /// <summary>Layout elements that may be unwrapped when they have one element child.</summary>
+    private static bool IsCollapsible(string name) => name is
+        "abbr" or "b" or "dfn" or "div" or "em" or "h1" or "h2" or "h3" or "h4" or "h5" or "h6" or "i" or "mark"
+        or "p" or "small" or "span" or "strong" or "u" or "text" or "icon";
 
-    private static readonly HashSet<string> Smoothable = ["abbr", "b", "dfn", "em", "i", "mark", "small", "span", "strong", "u", "text"];
+    /// <summary>Inline elements that may be unwrapped when they hold only text.</summary>
+    private static bool IsSmoothable(string name) => name is
+        "abbr" or "b" or "dfn" or "em" or "i" or "mark" or "small" or "span" or "strong" or "u" or "text";
 
     /// <summary>Input elements: never removed, unwrapped or collapsed into.</summary>
-    private static readonly HashSet<string> Interactive = ["textarea", "input", "select", "option", "button", "a"];
+    private static bool IsInteractive(string name) => name is "textarea" or "input" or "select" or "option" or "button" or "a";
 
     private bool IsKept(SoupElement element) =>
         keep is not null && element.GetAttribute("id") is { } id && keep.Contains(id);
@@ -34,7 +37,7 @@ internal sealed class Cleaner(HashSet<string>? keep)
     /// <summary>The reference's default pass.</summary>
     public void Visit(SoupElement element)
     {
-        if (Removed.Contains(element.Name) && !IsKept(element))
+        if (IsRemoved(element.Name) && !IsKept(element))
         {
             element.Decompose();
             return;
@@ -81,7 +84,7 @@ internal sealed class Cleaner(HashSet<string>? keep)
             }
         }
 
-        if (children.Count == 0 && element.Attributes.Count == 0 && !Interactive.Contains(element.Name) && !IsKept(element))
+        if (children.Count == 0 && element.Attributes.Count == 0 && !IsInteractive(element.Name) && !IsKept(element))
         {
             element.Decompose();
             return;
@@ -105,7 +108,7 @@ internal sealed class Cleaner(HashSet<string>? keep)
         }
 
         JoinText(element);
-        if (Interactive.Contains(element.Name) || element.Name is "body" or "html" || IsKept(element))
+        if (IsInteractive(element.Name) || element.Name is "body" or "html" || IsKept(element))
         {
             return;
         }
@@ -125,7 +128,14 @@ internal sealed class Cleaner(HashSet<string>? keep)
             return;
         }
 
-        foreach (var key in attributes.Select(a => a.Key).ToArray())
+        // The keys as they are now: renamed keys are added at the end and are not visited again.
+        var keys = new string[attributes.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = attributes[i].Key;
+        }
+
+        foreach (var key in keys)
         {
             if (key == "id")
             {
@@ -148,7 +158,7 @@ internal sealed class Cleaner(HashSet<string>? keep)
                 continue;
             }
 
-            if (!KeptAttributes.Contains(key))
+            if (!IsKeptAttribute(key))
             {
                 element.RemoveAttribute(key);
                 continue;
@@ -157,7 +167,7 @@ internal sealed class Cleaner(HashSet<string>? keep)
             var value = element.GetAttribute(key)!;
             var drop = PythonText.IsBlank(value)
                 || (key == "contenteditable" && value != "true")
-                || (key == "role" && IgnoredRoles.Contains(value))
+                || (key == "role" && IsIgnoredRole(value))
                 || element.Name switch
                 {
                     "a" => key == "role" && value is "button" or "link",
@@ -204,7 +214,7 @@ internal sealed class Cleaner(HashSet<string>? keep)
 
     private void Collapse(SoupElement element)
     {
-        if (element.Children.Count != 1 || Interactive.Contains(element.Name))
+        if (element.Children.Count != 1 || IsInteractive(element.Name))
         {
             return;
         }
@@ -213,7 +223,7 @@ internal sealed class Cleaner(HashSet<string>? keep)
         var bare = element.Attributes.Count == 0 && !IsKept(element);
         if (only is SoupString)
         {
-            if (Smoothable.Contains(element.Name) && bare)
+            if (IsSmoothable(element.Name) && bare)
             {
                 element.Unwrap();
             }
@@ -222,11 +232,11 @@ internal sealed class Cleaner(HashSet<string>? keep)
         }
 
         var child = (SoupElement)only;
-        if (Collapsible.Contains(element.Name) && bare)
+        if (IsCollapsible(element.Name) && bare)
         {
             element.Unwrap();
         }
-        else if (Collapsible.Contains(child.Name) && child.Attributes.Count == 0 && !IsKept(child))
+        else if (IsCollapsible(child.Name) && child.Attributes.Count == 0 && !IsKept(child))
         {
             child.Unwrap();
         }

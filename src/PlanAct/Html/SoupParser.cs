@@ -18,37 +18,19 @@ internal sealed class SoupParser
     ];
 
     /// <summary>Elements whose whitespace is kept as written, in the tree and in print.</summary>
-    internal static readonly HashSet<string> PreserveWhitespace = ["pre", "textarea"];
-
-    /// <summary>Elements whose text gets its own string class (see <see cref="SoupString.Container"/>).</summary>
-    private static readonly HashSet<string> StringContainers = ["rt", "rp", "style", "script", "template"];
-
-    /// <summary>Attributes BeautifulSoup splits into lists of words (per element, or "*" for any); it compares and
-    /// prints them with single spaces.</summary>
-    private static readonly Dictionary<string, string[]> WordListAttributes = new()
-    {
-        ["*"] = ["class", "accesskey", "dropzone"],
-        ["a"] = ["rel", "rev"],
-        ["link"] = ["rel", "rev"],
-        ["td"] = ["headers"],
-        ["th"] = ["headers"],
-        ["form"] = ["accept-charset"],
-        ["object"] = ["archive"],
-        ["area"] = ["rel"],
-        ["icon"] = ["sizes"],
-        ["iframe"] = ["sandbox"],
-        ["output"] = ["for"],
-    };
+    internal static bool PreservesWhitespace(string name) => name is "pre" or "textarea";
 
     private readonly string _raw;
     private readonly SoupElement _document = SoupElement.NewDocument();
     private readonly List<SoupElement> _stack = [];
-    private readonly Dictionary<string, int> _openCount = [];
     private readonly List<SoupElement> _preserveStack = [];
     private readonly List<SoupElement> _containerStack = [];
     private readonly List<string> _alreadyClosedVoid = [];
     private readonly StringBuilder _data = new();
+    private readonly List<AttributeSpan> _attributeSpans = [];
     private bool _hasData;
+    private int _sliceStart = -1;
+    private int _sliceLength;
     private string? _cdataElement;
 
     private SoupParser(string raw)
@@ -350,15 +332,27 @@ internal sealed class SoupParser
         AddData(data);
     }
 
-    private void AddData(string s)
-    {
-        _data.Append(s);
-        _hasData = true;
-    }
+    private void AddData(string s) => AddData(s, 0, s.Length);
 
+    /// <summary>Collects text until the next tag or other markup; most text is one slice of the page, taken as is.</summary>
     private void AddData(string s, int start, int length)
     {
-        _data.Append(s, start, length);
+        if (!_hasData && ReferenceEquals(s, _raw))
+        {
+            _sliceStart = start;
+            _sliceLength = length;
+        }
+        else
+        {
+            if (_sliceStart >= 0)
+            {
+                _data.Append(_raw, _sliceStart, _sliceLength);
+                _sliceStart = -1;
+            }
+
+            _data.Append(s, start, length);
+        }
+
         _hasData = true;
     }
 
@@ -369,24 +363,33 @@ internal sealed class SoupParser
             return;
         }
 
-        var s = _data.ToString();
-        _data.Clear();
-        _hasData = false;
-        if (_preserveStack.Count == 0 && IsAsciiSpaceOnly(s))
+        var slice = _sliceStart >= 0 ? _raw.AsSpan(_sliceStart, _sliceLength) : default;
+        string s;
+        if (_preserveStack.Count == 0 && (_sliceStart >= 0 ? IsAsciiSpaceOnly(slice) : IsAsciiSpaceOnly(_data)))
         {
-            s = s.Contains('\n') ? "\n" : " ";
+            // Whitespace-only text shrinks to one newline or space (shared instances: pages are full of them).
+            s = (_sliceStart >= 0 ? slice.Contains('\n') : _data.ToString().Contains('\n')) ? "\n" : " ";
+        }
+        else
+        {
+            s = _sliceStart >= 0 ? slice.ToString() : _data.ToString();
         }
 
+        _data.Clear();
+        _sliceStart = -1;
+        _hasData = false;
         var container = kind == SoupStringKind.Text && _containerStack.Count > 0 ? _containerStack[^1].Name : null;
         var node = new SoupString(s, kind, container) { Parent = Current };
         Current.Children.Add(node);
     }
 
-    private static bool IsAsciiSpaceOnly(string s)
+    private static bool IsAsciiSpaceOnly(ReadOnlySpan<char> s) => s.IndexOfAnyExcept(" \n\t\f\r") < 0;
+
+    private static bool IsAsciiSpaceOnly(StringBuilder sb)
     {
-        foreach (var c in s)
+        foreach (var chunk in sb.GetChunks())
         {
-            if (c is not (' ' or '\n' or '\t' or '\f' or '\r'))
+            if (!IsAsciiSpaceOnly(chunk.Span))
             {
                 return false;
             }
@@ -599,7 +602,7 @@ internal sealed class SoupParser
 
         var end = p;
         p = SkipSpace(p);
-        return p < raw.Length && raw[p] == '>' ? raw[start..end].ToLowerInvariant() : null;
+        return p < raw.Length && raw[p] == '>' ? Names.Lower(raw.AsSpan(start, end - start)) : null;
     }
 
     /// <summary>A tag name (a letter, then anything but whitespace, '/', '&gt;' or NUL) and where what follows it —
@@ -614,8 +617,7 @@ internal sealed class SoupParser
             p++;
         }
 
-        var name = raw[start..p].ToLowerInvariant();
-        return (name, SkipSpaceAndLoneSlashes(p));
+        return (Names.Lower(raw.AsSpan(start, p - start)), SkipSpaceAndLoneSlashes(p));
     }
 
     private int SkipSpaceAndLoneSlashes(int p)
@@ -638,15 +640,12 @@ internal sealed class SoupParser
             return endPos;
         }
 
+        // The attributes are those found while locating the end: both scans start where no attribute can begin
+        // if their starts differ (at a '/' before '>'), so they read the same ones.
         var (name, k) = ReadTagName(i + 1);
-        var attributes = new List<KeyValuePair<string, string>>();
-        while (k < endPos)
+        var attributes = new List<KeyValuePair<string, string>>(_attributeSpans.Count);
+        foreach (var attribute in _attributeSpans)
         {
-            if (ScanAttribute(k) is not { } attribute)
-            {
-                break;
-            }
-
             var value = attribute.ValueStart < 0 ? "" : raw[attribute.ValueStart..attribute.ValueEnd];
             if (value.Length >= 2 && value[0] is '\'' or '"' && value[^1] == value[0])
             {
@@ -658,7 +657,7 @@ internal sealed class SoupParser
                 value = NamedCharacterReferences.Unescape(value);
             }
 
-            attributes.Add(new(raw[attribute.NameStart..attribute.NameEnd].ToLowerInvariant(), value));
+            attributes.Add(new(Names.Lower(raw.AsSpan(attribute.NameStart, attribute.NameEnd - attribute.NameStart)), value));
             k = SkipSpaceAndLoneSlashes(attribute.End);
         }
 
@@ -704,8 +703,10 @@ internal sealed class SoupParser
             p++;
         }
 
+        _attributeSpans.Clear();
         while (ScanAttribute(p) is { } attribute)
         {
+            _attributeSpans.Add(attribute);
             p = SkipSpaceAndLoneSlashes(attribute.End);
         }
 
@@ -831,13 +832,13 @@ internal sealed class SoupParser
 
         Current.Children.Add(element);
         _stack.Add(element);
-        _openCount[name] = _openCount.GetValueOrDefault(name) + 1;
-        if (PreserveWhitespace.Contains(name))
+        if (PreservesWhitespace(name))
         {
             _preserveStack.Add(element);
         }
 
-        if (StringContainers.Contains(name))
+        // Text inside these gets its own string class (see SoupString.Container).
+        if (name is "rt" or "rp" or "style" or "script" or "template")
         {
             _containerStack.Add(element);
         }
@@ -849,9 +850,21 @@ internal sealed class SoupParser
         }
     }
 
-    private static bool IsWordList(string element, string attribute) =>
-        Array.IndexOf(WordListAttributes["*"], attribute) >= 0
-        || (WordListAttributes.TryGetValue(element, out var names) && Array.IndexOf(names, attribute) >= 0);
+    /// <summary>Attributes BeautifulSoup splits into lists of words (on any element, or on the named ones); it
+    /// compares and prints them with single spaces.</summary>
+    private static bool IsWordList(string element, string attribute) => attribute switch
+    {
+        "class" or "accesskey" or "dropzone" => true,
+        "rel" => element is "a" or "link" or "area",
+        "rev" => element is "a" or "link",
+        "headers" => element is "td" or "th",
+        "accept-charset" => element == "form",
+        "archive" => element == "object",
+        "sizes" => element == "icon",
+        "sandbox" => element == "iframe",
+        "for" => element == "output",
+        _ => false,
+    };
 
     private static string JoinWords(string value)
     {
@@ -888,19 +901,17 @@ internal sealed class SoupParser
         }
 
         EndData(SoupStringKind.Text);
-        for (var i = _stack.Count - 1; i > 0; i--)
-        {
-            if (_openCount.GetValueOrDefault(name) == 0)
-            {
-                break;
-            }
 
-            var top = _stack[i];
+        // Everything above the innermost open element of that name is closed with it; with none open, nothing is.
+        var open = _stack.Count - 1;
+        while (open > 0 && _stack[open].Name != name)
+        {
+            open--;
+        }
+
+        while (open > 0 && _stack.Count > open)
+        {
             PopTag();
-            if (top.Name == name && top.Prefix is null)
-            {
-                break;
-            }
         }
     }
 
@@ -908,11 +919,6 @@ internal sealed class SoupParser
     {
         var element = _stack[^1];
         _stack.RemoveAt(_stack.Count - 1);
-        if (_openCount.TryGetValue(element.Name, out var count))
-        {
-            _openCount[element.Name] = count - 1;
-        }
-
         if (_preserveStack.Count > 0 && ReferenceEquals(_preserveStack[^1], element))
         {
             _preserveStack.RemoveAt(_preserveStack.Count - 1);

@@ -29,7 +29,7 @@ internal static class SoupWriter
 
     private static void Decode(StringBuilder sb, SoupElement element, int? level, bool hasNextSibling)
     {
-        var pretty = level is not null && !SoupParser.PreserveWhitespace.Contains(element.Name);
+        var pretty = level is not null && !SoupParser.PreservesWhitespace(element.Name);
         int? childLevel = pretty ? level + 1 : null;
         if (element.IsDocument)
         {
@@ -91,7 +91,7 @@ internal static class SoupWriter
 
     private static void DecodeContents(StringBuilder sb, SoupElement element, int? level)
     {
-        var preserve = SoupParser.PreserveWhitespace.Contains(element.Name);
+        var preserve = SoupParser.PreservesWhitespace(element.Name);
         var rawText = element.Name is "script" or "style";
         var children = element.Children;
         for (var i = 0; i < children.Count; i++)

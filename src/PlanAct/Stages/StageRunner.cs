@@ -124,12 +124,13 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
     {
         // This item's rejections (its steps may be asked concurrently); they count only once the item is finished.
         var rejected = new ConcurrentQueue<string>();
+        var dressed = new ConcurrentQueue<IReadOnlyList<Dressing>>();
         var deferred = 0;
         var dialog = session.DialogFor(stage.Name, collector is null ? null : request =>
         {
             collector.Defer(request);
             Interlocked.Exchange(ref deferred, 1);
-        }).ReportingRejectionsTo(rejected.Enqueue);
+        }).ReportingRejectionsTo(rejected.Enqueue).ReportingNormalizedTo(dressed.Enqueue);
         ItemResult<TOut>? result = null;
         try
         {
@@ -176,6 +177,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         }
 
         state.Rejections.AddAll(rejected);
+        state.Normalized.Add(dressed);
     }
 
     /// <summary>Writes the quarantine file, puts a complete output in input order, and writes the statistics; gives the records dropped.</summary>
@@ -186,7 +188,11 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         var stats = new StageStats(
             stage.Name, state.Order.Count, state.AlreadyDone + state.Ok, state.Quarantined.Count, state.Skipped.Count, state.Rejections.Snapshot(),
             ReasonCounts.Of(state.Quarantined.Values.Select(q => q.Reason)).Snapshot(), ReasonCounts.Of(state.Skipped.Values).Snapshot(),
-            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), state.Elapsed.TotalSeconds, Shard?.ToString());
+            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), state.Elapsed.TotalSeconds, Shard?.ToString())
+        {
+            Normalized = state.Normalized.Answers,
+            NormalizedByDressing = state.Normalized.ByDressing.Snapshot(),
+        };
         await StageStats.WriteAsync(StageStats.PathBeside(outPath), stats, cancellationToken);
         return dropped;
     }
@@ -214,6 +220,9 @@ internal sealed class StageRunState(string stage, CostMeter meter)
     public ConcurrentDictionary<string, string> FailedForGood { get; } = new(StringComparer.Ordinal);
 
     public ReasonCounts Rejections { get; } = new();
+
+    /// <summary>Answers of finished items that were read after taking off chat dressing, and which.</summary>
+    public NormalizedCounts Normalized { get; } = new();
 
     /// <summary>The output being resumed; null in a dry run.</summary>
     public ResumableJsonl? Output { get; private set; }

@@ -24,6 +24,12 @@ public sealed record StageStats(
     string? Shard = null,
     string? InputFingerprint = null)
 {
+    /// <summary>Answers accepted after the tolerant reading took dressing off them (apart from re-asks: these needed none).</summary>
+    public int Normalized { get; init; }
+
+    /// <summary>The dressing taken off accepted answers, by kind (<see cref="Teacher.Dressing"/>): how many answers had each.</summary>
+    public IReadOnlyDictionary<string, int>? NormalizedByDressing { get; init; }
+
     /// <summary><c>plans.jsonl</c> → <c>plans.stats.json</c>.</summary>
     public static string PathBeside(string outPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".stats.json");

@@ -9,6 +9,12 @@ public sealed record TeacherReply(string Text, string? Reasoning, string? Reques
 /// <summary>The verdict of a stage's validator on one answer.</summary>
 public readonly record struct Checked<T>(T? Value, string? Error)
 {
+    /// <summary>The dressing the tolerant reading took off the answer before parsing it (null or empty: read as written).</summary>
+    public IReadOnlyList<Dressing>? Removed { get; init; }
+
+    /// <summary>The answer's form, whose example a re-ask shows (null: the error alone).</summary>
+    public AnswerForm? Form { get; init; }
+
     public static Checked<T> Ok(T value) => new(value, null);
 
     public static Checked<T> Fail(string error) => new(default, error);
@@ -50,8 +56,14 @@ public sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions
     /// <summary>Where every rejected answer's error is counted (the stage statistics), when set.</summary>
     public Action<string>? OnRejected { get; private init; }
 
+    /// <summary>Where the dressing of every answer accepted after it was taken off is counted (the stage statistics), when set.</summary>
+    public Action<IReadOnlyList<Dressing>>? OnNormalized { get; private init; }
+
     /// <summary>The same dialog reporting every rejected answer's error to <paramref name="onRejected"/> (one item's rejections).</summary>
-    public TeacherDialog ReportingRejectionsTo(Action<string> onRejected) => new(teacher, Stage, options, attempts) { OnRejected = onRejected };
+    public TeacherDialog ReportingRejectionsTo(Action<string> onRejected) => new(teacher, Stage, options, attempts) { OnRejected = onRejected, OnNormalized = OnNormalized };
+
+    /// <summary>The same dialog reporting the dressing of every answer accepted after it was taken off to <paramref name="onNormalized"/>.</summary>
+    public TeacherDialog ReportingNormalizedTo(Action<IReadOnlyList<Dressing>> onNormalized) => new(teacher, Stage, options, attempts) { OnRejected = OnRejected, OnNormalized = onNormalized };
 
     public async Task<TeacherOutcome<T>> AskAsync<T>(
         string item, IReadOnlyList<ChatMessage> messages, Func<TeacherReply, Checked<T>> check, CancellationToken cancellationToken)
@@ -76,21 +88,42 @@ public sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions
             var result = check(reply);
             if (result.Error is null)
             {
+                if (result.Removed is { Count: > 0 } removed)
+                {
+                    OnNormalized?.Invoke(removed);
+                }
+
                 return new TeacherOutcome<T>.Accepted(result.Value!, reply) { Rejected = rejected };
             }
 
             rejected.Add(new TeacherAttempt(attempt, reply.RequestId, reply.Text, reply.Reasoning, result.Error));
             OnRejected?.Invoke(result.Error);
             conversation.Add(new ChatMessage(ChatRole.Assistant, reply.Text));
-            conversation.Add(new ChatMessage(ChatRole.User, Reask(result.Error)));
+            conversation.Add(new ChatMessage(ChatRole.User, Reask(result.Error, result.Removed, result.Form)));
         }
 
         return new TeacherOutcome<T>.Failed(rejected[^1].Error) { Rejected = rejected };
     }
 
-    /// <summary>The follow-up message after a rejected answer: the validator's exact words.</summary>
-    public static string Reask(string error) =>
-        $"That answer cannot be used: {error}\nWrite the whole answer again, correcting this, in exactly the required format.";
+    /// <summary>
+    /// The follow-up message after a rejected answer: the validator's exact words, the dressing that was taken off
+    /// before reading (so the teacher sees that it was not the problem), and the expected form with a minimal example.
+    /// </summary>
+    public static string Reask(string error, IReadOnlyList<Dressing>? removed = null, AnswerForm? form = null)
+    {
+        var text = new System.Text.StringBuilder("That answer cannot be used: ").Append(error).Append('\n');
+        if (removed is { Count: > 0 })
+        {
+            text.Append("(It was read after taking off ").AppendJoin(", ", removed).Append("; that was not the problem.)\n");
+        }
+
+        if (form is not null)
+        {
+            text.Append("\nThe expected form of ").Append(form.Name).Append(", for example:\n\n").Append(form.Example.TrimEnd()).Append("\n\n");
+        }
+
+        return text.Append("Write the whole answer again, correcting this, in exactly the required format.").ToString();
+    }
 
     private static TeacherReply ReplyOf(ChatResponse response)
     {

@@ -96,14 +96,14 @@ public class ActAndExportCliTests
         var executor = Path.Combine(dir, "executor.jsonl");
         var act = await PlanactProcess.RunAsync("act", "--input", SamplesJsonl, "--plans", await WritePlansAsync(dir), "--out", executor);
         Assert.True(act.ExitCode == 0, act.Stderr);
-        foreach (var format in new[] { "openai-chat", "sharegpt", "alpaca", "torchtune" })
+        foreach (var format in new[] { "openai-chat", "sharegpt", "alpaca", "torchtune", "trl" })
         {
             var output = Path.Combine(dir, format, "train.jsonl");
             var result = await PlanactProcess.RunAsync("export", "--input", executor, "--format", format, "--out", output);
             Assert.True(result.ExitCode == 0, result.Stderr);
             Assert.Contains($"115 examples ok ({format})", result.Stderr, StringComparison.Ordinal);
             Assert.All(File.ReadAllLines(output), line => JsonDocument.Parse(line).Dispose());
-            var card = await File.ReadAllTextAsync(Path.Combine(dir, format, "README.md"));
+            var card = await File.ReadAllTextAsync(Path.Combine(dir, format, "train.card.md"));
             Assert.StartsWith(DatasetCard.Marker, card, StringComparison.Ordinal);
             Assert.Contains("| executor | 115 |", card, StringComparison.Ordinal);
             Assert.Contains($"planact export --input {executor} --format {format} --out {output}", card, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public class ActAndExportCliTests
     }
 
     [Fact]
-    public async Task Export_never_overwrites_a_readme_it_did_not_write()
+    public async Task Export_never_overwrites_a_card_it_did_not_write_and_leaves_a_readme_beside_the_output_alone()
     {
         var dir = TestPaths.TempDir();
         var input = Path.Combine(dir, "examples.jsonl");
@@ -155,11 +155,18 @@ public class ActAndExportCliTests
         await File.WriteAllTextAsync(Path.Combine(dir, "README.md"), "# My project\n");
         var output = Path.Combine(dir, "train.jsonl");
 
+        var beside = await PlanactProcess.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output);
+        Assert.True(beside.ExitCode == 0, beside.Stderr);
+        Assert.Equal("# My project\n", await File.ReadAllTextAsync(Path.Combine(dir, "README.md")));
+        Assert.StartsWith(DatasetCard.Marker, await File.ReadAllTextAsync(Path.Combine(dir, "train.card.md")), StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(Path.Combine(dir, "train.card.md"), "# My notes\n");
+        File.Delete(output);
         var refused = await PlanactProcess.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output);
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--card PATH", refused.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
-        Assert.Equal("# My project\n", await File.ReadAllTextAsync(Path.Combine(dir, "README.md")));
+        Assert.Equal("# My notes\n", await File.ReadAllTextAsync(Path.Combine(dir, "train.card.md")));
 
         var card = Path.Combine(dir, "CARD.md");
         var ok = await PlanactProcess.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output, "--card", card);

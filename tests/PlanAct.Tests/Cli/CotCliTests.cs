@@ -49,7 +49,7 @@ public class CotCliTests
         {
             var totals = (await ledger.TotalsAsync()).Single(t => t.Stage == "act");
             var dollars = ((totals.InputTokens * 1.0m) + (totals.OutputTokens * 2.0m)) / 1_000_000m;
-            var card = await File.ReadAllTextAsync(Path.Combine(dir, "README.md"));
+            var card = await File.ReadAllTextAsync(Path.Combine(dir, "executor.openai.card.md"));
             Assert.Contains(
                 string.Create(CultureInfo.InvariantCulture, $"${dollars:0.0000} for the 115 teacher requests behind these records ({totals.InputTokens:N0} input + {totals.OutputTokens:N0} output tokens; 0 answered"),
                 card,

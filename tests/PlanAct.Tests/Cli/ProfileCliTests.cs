@@ -27,7 +27,7 @@ public class ProfileCliTests
         Assert.Contains($"example \"{trajectories[0].Id}/executor/0\" left out: no reasoning, which the plan-and-act profile shows in the answer; make the records with `planact act --cot`", export.Stderr, StringComparison.Ordinal);
         Assert.Contains($"0 examples ok (openai-chat)", export.Stderr, StringComparison.Ordinal);
         Assert.Contains($"profile plan-and-act, {steps} records it cannot be made from left out", export.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Prompt profile: **plan-and-act** (built in)", await File.ReadAllTextAsync(Path.Combine(dir, "out", "README.md")), StringComparison.Ordinal);
+        Assert.Contains("Prompt profile: **plan-and-act** (built in)", await File.ReadAllTextAsync(Path.Combine(dir, "out", "executor.card.md")), StringComparison.Ordinal);
 
         var planner = await PlanactProcess.RunAsync("export", "--input", plans, "--format", "sharegpt", "--profile", "plan-and-act", "--out", Path.Combine(dir, "planner.json"));
         Assert.Equal(4, planner.ExitCode);
@@ -73,7 +73,9 @@ public class ProfileCliTests
         var exported = JsonNode.Parse(lines[step])!["messages"]!.AsArray();
         var built = JsonNode.Parse(prompt.Stdout)!["messages"]!.AsArray();
         Assert.Equal(exported.Count - 1, built.Count);
-        Assert.True(JsonNode.DeepEquals(new JsonArray([.. exported.Take(exported.Count - 1).Select(m => m!.DeepClone())]), built), "the prompt differs from the exported example");
+        // The export's training weights ("weight": 0 on earlier assistant turns) are not part of the prompt.
+        var exportedPrompt = new JsonArray([.. exported.Take(exported.Count - 1).Select(m => (JsonNode)new JsonObject { ["role"] = m!["role"]!.DeepClone(), ["content"] = m["content"]!.DeepClone() })]);
+        Assert.True(JsonNode.DeepEquals(exportedPrompt, built), "the prompt differs from the exported example");
 
         var parse = await PlanactProcess.RunWithInputAsync(exported[^1]!["content"]!.GetValue<string>(), "parse", "action", "--profile", "plan-and-act");
         Assert.True(parse.ExitCode == 0, parse.Stderr);

@@ -84,7 +84,7 @@ public class ReplanCliTests
             Assert.True(fromReplans.ExitCode == 0, fromReplans.Stderr);
             Assert.Contains($"export: {rounds} examples ok ({format})", fromReplans.Stderr, StringComparison.Ordinal);
             Assert.Equal(rounds, File.ReadAllLines(replanner).Length);
-            Assert.Contains($"| replanner | {rounds} |", await File.ReadAllTextAsync(Path.Combine(dir, format, "README.md")), StringComparison.Ordinal);
+            Assert.Contains($"| replanner | {rounds} |", await File.ReadAllTextAsync(Path.Combine(dir, format, "replanner.card.md")), StringComparison.Ordinal);
 
             var dynamic = Path.Combine(dir, format, "executor", "dynamic.jsonl");
             var fromExamples = await PlanactProcess.RunAsync("export", "--input", executor, "--format", format, "--out", dynamic);

@@ -133,7 +133,7 @@ public class ExportTests
     {
         var dir = TestPaths.TempDir();
         var card = DatasetCard.DefaultPath(Path.Combine(dir, "train.jsonl"));
-        Assert.Equal(Path.Combine(dir, "README.md"), card);
+        Assert.Equal(Path.Combine(dir, "train.card.md"), card);
         Assert.True(DatasetCard.CanReplace(card));
         await File.WriteAllTextAsync(card, DatasetCard.Marker + "\n# old card\n");
         Assert.True(DatasetCard.CanReplace(card));

@@ -31,8 +31,11 @@ public class FormatterTests
             """{"messages":[{"role":"system","content":"Be \"brief\".\nOK"},{"role":"user","content":"Café — ☕ <b>x</b> \uD83D\uDE00"},{"role":"assistant","content":"exit(message=\"a\\b\")"}]}""",
             formatter.FormatLine(WithSystem));
         Assert.Equal(
-            """{"messages":[{"role":"user","content":"q1"},{"role":"assistant","content":"a1"},{"role":"user","content":"q2\tend"},{"role":"assistant","content":"a2"}]}""",
+            """{"messages":[{"role":"user","content":"q1"},{"role":"assistant","content":"a1","weight":0},{"role":"user","content":"q2\tend"},{"role":"assistant","content":"a2"}]}""",
             formatter.FormatLine(TwoRounds));
+        Assert.Equal(
+            """{"messages":[{"role":"user","content":"q1"},{"role":"assistant","content":"a1"},{"role":"user","content":"q2\tend"},{"role":"assistant","content":"a2"}]}""",
+            new OpenAiChatFormatter(trainEarlierTurns: true).FormatLine(TwoRounds));
     }
 
     [Fact]
@@ -78,7 +81,7 @@ public class FormatterTests
     [Fact]
     public void Formats_are_found_by_their_command_line_names()
     {
-        Assert.Equal(["openai-chat", "sharegpt", "alpaca", "torchtune"], ExampleFormatters.All.Select(f => f.Name));
+        Assert.Equal(["openai-chat", "sharegpt", "alpaca", "torchtune", "trl", "hf"], ExampleFormatters.All.Select(f => f.Name));
         Assert.IsType<ShareGptFormatter>(ExampleFormatters.ByName("ShareGPT"));
         Assert.Null(ExampleFormatters.ByName("csv"));
     }

@@ -91,6 +91,7 @@ public class PipelineDefinitionTests
     [InlineData("stages:\n  export:\n    options: { formats: [openai-chat, csv] }\n", "stages.export.options.formats: unknown format \"csv\"")]
     [InlineData("stages:\n  annotate:\n    options: { max_page_tokens: -3 }\n", "stages.annotate.options.max_page_tokens: \"-3\" is not a whole number of at least 1")]
     [InlineData("stages:\n  export:\n    options: { with_reasoning: maybe }\n", "stages.export.options.with_reasoning: \"maybe\" is not true or false")]
+    [InlineData("stages:\n  export:\n    options: { profile: plan-and-action }\n", "stages.export.options.profile: \"plan-and-action\" is neither a built-in profile (planact, plan-and-act) nor a profile file")]
     [InlineData("stages: {}\n", "stages: name at least one stage to run")]
     [InlineData("stages:\n  annotate: {}\nteacher:\n  options: { a: 1 }\n", "teacher.options: options belong to a stage")]
     public void A_bad_pipeline_is_an_input_error_naming_the_file_and_the_key(string yaml, string message)

@@ -160,7 +160,7 @@ public class ReplanStageTests
         var (first, last) = ScriptedReplans.Remaining(reask);
         var expected = ReplanStage.Check(new TeacherReply(ScriptedReplans.WrongRange(last), null, null, false), first, last + 1, cot: false).Error!;
         Assert.Contains("Step 1 lists action 0, but the actions to cover are 2..", expected, StringComparison.Ordinal);
-        Assert.Equal(TeacherDialog.Reask(expected), reask.LastUserMessage);
+        Assert.Equal(TeacherDialog.Reask(expected, [], AnswerForms.GroundedPlan), reask.LastUserMessage);
         var records = await ReadAsync(outPath);
         Assert.All(records, r => Assert.Equal(2, r.Rounds[1].Requests!.Count));
         Assert.All(records, r => Assert.Empty(r.Validate()));

@@ -9,7 +9,8 @@ namespace PlanAct.Pipeline.Nodes;
 
 /// <summary>
 /// export: every training-data output of the pipeline in each format, as <c>export/&lt;kind&gt;.&lt;format&gt;.jsonl</c>
-/// with its dataset card beside it (<c>.md</c>). Options: formats, profile, max_tokens, with_reasoning, max_page_tokens.
+/// with its dataset card beside it (<c>.md</c>; a Hugging Face folder <c>export/&lt;kind&gt;.hf</c> holds its card as
+/// README.md). Options: formats, profile, max_tokens, with_reasoning, max_page_tokens, train_earlier_turns, validation.
 /// </summary>
 public sealed class ExportNode : IPipelineNode
 {
@@ -37,17 +38,17 @@ public sealed class ExportNode : IPipelineNode
         }
 
         var clock = Stopwatch.StartNew();
-        var (formats, settings, pages) = Read(options);
+        var (formats, formatSettings, settings, pages) = Read(options);
         // A stage may finish with no records (e.g. augment when every pair was a duplicate): nothing to export of it.
         var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null && new FileInfo(o.Path).Length > 0).ToList();
         var folder = context.PathFor(Folder);
         var statsPath = Path.Combine(folder, "export.stats.json");
         var fingerprint = await StageStats.FingerprintAsync(
             sources.Select(s => s.Path),
-            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} pages={pages.MaxPageTokens}"),
+            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} {formatSettings} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} pages={pages.MaxPageTokens}"),
             cancellationToken);
-        var outputs = sources.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, $"{s.TrainingData}.{f.Name}.jsonl")))).ToList();
-        if (outputs.All(o => File.Exists(o.Path)) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
+        var outputs = sources.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, f.OutputName($"{s.TrainingData}.{f.Name}"))))).ToList();
+        if (outputs.All(o => Path.Exists(o.Path)) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
         {
             Report(context, earlier, clock.Elapsed);
             return new NodeResult(Name, NodeStatus.Done, outputs, $"up to date: {earlier.Ok} examples, inputs unchanged since the last run") { Stats = statsPath };
@@ -61,9 +62,9 @@ public sealed class ExportNode : IPipelineNode
         {
             foreach (var format in formats)
             {
-                var outPath = Path.Combine(folder, $"{source.TrainingData}.{format.Name}.jsonl");
+                var outPath = Path.Combine(folder, format.OutputName($"{source.TrainingData}.{format.Name}"));
                 var (report, _) = await DatasetExporter.ExportFileAsync(
-                    source.Path, outPath, Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages,
+                    source.Path, outPath, format.WritesFolder ? format.DefaultCardPath(outPath) : Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages,
                     new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
                 written += report.Written;
                 overlong += report.Overlong.Count;
@@ -98,20 +99,25 @@ public sealed class ExportNode : IPipelineNode
     private void Report(PipelineContext context, StageStats stats, TimeSpan elapsed) =>
         context.Progress?.Report(new StageProgress(Name, stats.Total, 0, stats.Ok, 0, stats.Skipped, 0, elapsed, 0, 0, 0, 0));
 
-    private static (IReadOnlyList<IExampleFormatter> Formats, ExportOptions Settings, ExamplePageOptions Pages) Read(StageOptions options)
+    private static (IReadOnlyList<IExportFormat> Formats, FormatSettings FormatSettings, ExportOptions Settings, ExamplePageOptions Pages) Read(StageOptions options)
     {
-        options.OnlyThese("formats", "profile", "max_tokens", "with_reasoning", "max_page_tokens");
+        options.OnlyThese("formats", "profile", "max_tokens", "with_reasoning", "max_page_tokens", "train_earlier_turns", "validation");
+        var formatSettings = new FormatSettings(options.Bool("train_earlier_turns", false), options.Double("validation", 0, 0, 0.5));
         var formats = (options.Strings("formats") ?? ["openai-chat"])
-            .Select(name => ExampleFormatters.ByName(name) ?? throw options.Error("formats", $"unknown format \"{name}\" (known: {string.Join(", ", ExampleFormatters.All.Select(f => f.Name))})"))
+            .Select(name => ExampleFormatters.ByName(name, formatSettings) ?? throw options.Error("formats", $"unknown format \"{name}\" (known: {string.Join(", ", ExampleFormatters.All.Select(f => f.Name))})"))
             .ToList();
         var settings = new ExportOptions(formats[0])
         {
             MaxTokens = options.String("max_tokens") is null ? null : options.Int("max_tokens", 0),
             WithReasoning = options.Bool("with_reasoning", false),
-            Profile = options.String("profile") is { } profile
-                ? PromptProfile.Load(PromptProfile.BuiltInNames.Contains(profile) ? profile : options.PathOf("profile")!)
-                : PromptProfile.PlanAct,
+            Profile = options.String("profile") is { } profile ? Profile(options, profile) : PromptProfile.PlanAct,
         };
-        return (formats, settings, new ExamplePageOptions { MaxPageTokens = options.String("max_page_tokens") is null ? null : options.Int("max_page_tokens", 0) });
+        return (formats, formatSettings, settings, new ExamplePageOptions { MaxPageTokens = options.String("max_page_tokens") is null ? null : options.Int("max_page_tokens", 0) });
     }
+
+    /// <summary>A built-in profile by name, or a profile file relative to the pipeline file.</summary>
+    private static PromptProfile Profile(StageOptions options, string name) =>
+        PromptProfile.BuiltInNames.Contains(name) ? PromptProfile.Load(name)
+        : File.Exists(options.PathOf("profile")) ? PromptProfile.Load(options.PathOf("profile")!)
+        : throw options.Error("profile", $"\"{name}\" is neither a built-in profile ({string.Join(", ", PromptProfile.BuiltInNames)}) nor a profile file");
 }

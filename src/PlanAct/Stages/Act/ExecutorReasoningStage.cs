@@ -76,7 +76,9 @@ public sealed partial class ExecutorReasoningStage(string name, string model) : 
     }
 
     /// <summary>Accepts the reasoning when the answer has both sections and its action is <paramref name="truth"/>'s call.</summary>
-    public static Checked<string> Check(string answer, WebAction truth)
+    public static Checked<string> Check(string answer, WebAction truth) => AnswerForms.ExecutorReasoning.Check(answer, text => CheckSections(text, truth));
+
+    private static Checked<string> CheckSections(string answer, WebAction truth)
     {
         var expected = ActionPrinter.PrintCall(truth);
         var headers = SectionHeader().Matches(answer);

@@ -113,9 +113,5 @@ public sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
         PageBudget.Fit(PageView.Render(trajectory.InitialHtml, PageView.Planner), _options.MaxPageTokens, _options.Counter).Shown;
 
     /// <summary>Parses an answer and checks that it grounds all <paramref name="actionCount"/> actions.</summary>
-    public static Checked<Plan> Check(string answer, int actionCount)
-    {
-        var (plan, error) = PlanValidator.ParseGrounded(answer, 0, actionCount);
-        return plan is not null ? Checked<Plan>.Ok(plan) : Checked<Plan>.Fail(error!);
-    }
+    public static Checked<Plan> Check(string answer, int actionCount) => AnswerForms.CheckGrounded(answer, 0, actionCount);
 }

@@ -101,7 +101,9 @@ public sealed partial class CotAnnotation(AnnotateOptions options, AnnotateStage
     }
 
     /// <summary>A description is one or two plain sentences; it is kept on one line.</summary>
-    public static Checked<string> CheckDescription(string answer)
+    public static Checked<string> CheckDescription(string answer) => AnswerForms.Description.Check(answer, CheckSentences);
+
+    private static Checked<string> CheckSentences(string answer)
     {
         var text = answer.Trim();
         if (text.Length == 0)
@@ -123,7 +125,9 @@ public sealed partial class CotAnnotation(AnnotateOptions options, AnnotateStage
     /// Checks a rewrite: a non-empty <c>## Thinking</c> section, then the same steps with the same <c>Step:</c> lines,
     /// and no action numbers anywhere. The result keeps <paramref name="reduced"/>'s descriptions and grounding.
     /// </summary>
-    public static Checked<RewrittenPlan> CheckRewrite(string answer, Plan reduced)
+    public static Checked<RewrittenPlan> CheckRewrite(string answer, Plan reduced) => AnswerForms.Rewrite.Check(answer, text => CheckRewritten(text, reduced));
+
+    private static Checked<RewrittenPlan> CheckRewritten(string answer, Plan reduced)
     {
         var header = ThinkingHeader().Match(answer);
         var firstStep = PlanText.IndexOfFirstStep(answer);

@@ -69,7 +69,10 @@ public sealed partial class ClassifyStage(FailureClasses classes) : ITeacherStag
     }
 
     /// <summary>Reads "## Reasoning" and "## Classification"; the class must be one of the site's or Other.</summary>
-    public static Checked<FailureLabel> Check(string answer, IReadOnlyList<FailureClass> siteClasses)
+    public static Checked<FailureLabel> Check(string answer, IReadOnlyList<FailureClass> siteClasses) =>
+        AnswerForms.Classification.Check(answer, text => CheckSections(text, siteClasses));
+
+    private static Checked<FailureLabel> CheckSections(string answer, IReadOnlyList<FailureClass> siteClasses)
     {
         var sections = Section().Matches(answer);
         string? Body(string name)

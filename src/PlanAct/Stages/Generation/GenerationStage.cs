@@ -33,7 +33,9 @@ public sealed class GenerationStage(string name, string model, int? exactPairs =
         };
     }
 
-    public Checked<IReadOnlyList<GeneratedPair>> Check(string answer, int seedCount)
+    public Checked<IReadOnlyList<GeneratedPair>> Check(string answer, int seedCount) => AnswerForms.DataPairs.Check(answer, text => CheckPairs(text, seedCount));
+
+    private Checked<IReadOnlyList<GeneratedPair>> CheckPairs(string answer, int seedCount)
     {
         var (pairs, error) = DataPairText.Parse(answer, seedCount);
         if (error is not null)

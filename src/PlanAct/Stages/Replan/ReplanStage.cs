@@ -137,7 +137,6 @@ public sealed class ReplanStage(ReplanOptions options, string model) : ITeacherS
             return Checked<Plan>.Fail("The answer has no thinking: think first inside <think> and </think>, then write the plan after it.");
         }
 
-        var (plan, error) = PlanValidator.ParseGrounded(reply.Text, first, end);
-        return plan is not null ? Checked<Plan>.Ok(plan) : Checked<Plan>.Fail(error!);
+        return AnswerForms.CheckGrounded(reply.Text, first, end);
     }
 }

@@ -81,11 +81,11 @@ public sealed class JudgeStage(int maxPageTokens, string model, TokenCounter? co
         return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(JudgeStage), "judge.system.md")), new ChatMessage(ChatRole.User, user)];
     }
 
-    public static Checked<Verdict> Check(string answer)
+    public static Checked<Verdict> Check(string answer) => AnswerForms.Verdict.Check(answer, text =>
     {
-        var (verdict, error) = Verdict.Parse(answer);
+        var (verdict, error) = Verdict.Parse(text);
         return verdict is not null ? Checked<Verdict>.Ok(verdict) : Checked<Verdict>.Fail(error!);
-    }
+    });
 
     /// <summary>The ids judged YES in a verdicts file written by this stage.</summary>
     public static async Task<HashSet<string>> ReadSuccessfulAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default)

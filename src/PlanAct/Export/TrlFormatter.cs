@@ -1,0 +1,44 @@
+using PlanAct.Training;
+
+namespace PlanAct.Export;
+
+/// <summary>
+/// TRL's conversational prompt-completion form: <c>{"prompt": [messages before the target], "completion": [the target]}</c>.
+/// SFTTrainer computes the loss on the completion only, so a multi-turn example trains its target and nothing else.
+/// </summary>
+public sealed class TrlFormatter : IExampleFormatter
+{
+    public string Name => "trl";
+
+    public string FormatLine(IReadOnlyList<ExampleMessage> messages) => ExampleFormatters.JsonObject(json =>
+    {
+        WriteMessages(json, "prompt", messages.Take(messages.Count - 1));
+        WriteMessages(json, "completion", [messages[^1]]);
+    });
+
+    public string TrainerSnippet(string output) => $$"""
+        TRL's `SFTTrainer` (conversational prompt-completion; the loss is on the completion only):
+
+        ```python
+        from datasets import load_dataset
+        from trl import SFTConfig, SFTTrainer
+        dataset = load_dataset("json", data_files="{{Path.GetFileName(output)}}", split="train")
+        trainer = SFTTrainer(model="Qwen/Qwen2.5-7B-Instruct", train_dataset=dataset, args=SFTConfig(output_dir="out"))
+        trainer.train()
+        ```
+        """;
+
+    private static void WriteMessages(System.Text.Json.Utf8JsonWriter json, string name, IEnumerable<ExampleMessage> messages)
+    {
+        json.WriteStartArray(name);
+        foreach (var message in messages)
+        {
+            json.WriteStartObject();
+            json.WriteString("role", ExampleNames.Of(message.Role));
+            json.WriteString("content", message.Content);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+}
