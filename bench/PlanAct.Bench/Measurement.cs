@@ -1,4 +1,5 @@
 using PlanAct.Html;
+using PlanAct.Text;
 using PlanAct.Trajectories;
 
 namespace PlanAct.Bench;

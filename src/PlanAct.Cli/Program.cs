@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PlanAct.Cli.Commands;
+using PlanAct.Stages.Catalogue;
 
 namespace PlanAct.Cli;
 
@@ -14,7 +15,10 @@ public static class Program
         return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
     }
 
-    public static RootCommand BuildRoot()
+    public static RootCommand BuildRoot() => BuildRoot(StageCatalogue.Default);
+
+    /// <summary>The command tree: a command (and batch subcommands) for every stage of <paramref name="catalogue"/>, and the rest.</summary>
+    public static RootCommand BuildRoot(StageCatalogue catalogue)
     {
         var root = new RootCommand("planact: Plan-and-Act training data from web-agent trajectories.\n\nExample:\n  planact run\n  planact inspect samples/webarena-lite-sft.json");
         root.Subcommands.Add(RunCommand.Build());
@@ -22,15 +26,13 @@ public static class Program
         root.Subcommands.Add(MergeCommand.Build());
         root.Subcommands.Add(InspectCommand.Build());
         root.Subcommands.Add(ConvertCommand.Build());
-        root.Subcommands.Add(AnnotateCommand.Build());
-        root.Subcommands.Add(ReplanCommand.Build());
-        root.Subcommands.Add(BatchCommand.Build());
-        root.Subcommands.Add(ActCommand.Build());
-        root.Subcommands.Add(ActCommand.BuildDynamic());
+        foreach (var stage in catalogue.Stages)
+        {
+            root.Subcommands.Add(StageCommand.Build(stage, StageInvocation.Run));
+        }
+
+        root.Subcommands.Add(BatchCommand.Build(catalogue));
         root.Subcommands.Add(TasksCommand.Build());
-        root.Subcommands.Add(ExpandCommand.Build());
-        root.Subcommands.Add(ClassifyCommand.Build());
-        root.Subcommands.Add(AugmentCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(PromptCommand.BuildPrompt());
         root.Subcommands.Add(PromptCommand.BuildParse());

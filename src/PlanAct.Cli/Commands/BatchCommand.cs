@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PlanAct.Stages.Catalogue;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Ledger;
 
@@ -11,12 +12,12 @@ namespace PlanAct.Cli.Commands;
 /// </summary>
 internal static class BatchCommand
 {
-    public static Command Build()
+    public static Command Build(StageCatalogue catalogue)
     {
         var prepare = new Command("prepare", "Write the Batch API request files of a stage; sends nothing.\n\nExample:\n  planact batch prepare annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini");
-        AddStages(prepare, StageInvocation.BatchPrepare);
+        AddStages(prepare, StageInvocation.BatchPrepare, catalogue);
         var submit = new Command("submit", "Submit a stage's unanswered requests as Batch API jobs and return.\n\nExample:\n  planact batch submit annotate --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini");
-        AddStages(submit, StageInvocation.BatchSubmit);
+        AddStages(submit, StageInvocation.BatchSubmit, catalogue);
         var batch = new Command(
             "batch",
             "The Batch API step by step (stage commands take --batch to run the whole cycle and wait).\n\n"
@@ -27,15 +28,12 @@ internal static class BatchCommand
         return batch;
     }
 
-    /// <summary>Every stage whose requests can go through the Batch API, as a subcommand of prepare or submit.</summary>
-    private static void AddStages(Command parent, StageInvocation invocation)
+    /// <summary>Every stage of the catalogue, as a subcommand of prepare or submit.</summary>
+    private static void AddStages(Command parent, StageInvocation invocation, StageCatalogue catalogue)
     {
-        foreach (var build in new Func<StageInvocation, Command>[]
+        foreach (var stage in catalogue.Stages)
         {
-            AnnotateCommand.Build, ActCommand.Build, ReplanCommand.Build, ActCommand.BuildDynamic, ExpandCommand.Build, ClassifyCommand.Build, AugmentCommand.Build,
-        })
-        {
-            parent.Subcommands.Add(build(invocation));
+            parent.Subcommands.Add(StageCommand.Build(stage, invocation));
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class CliTelemetry : IDisposable
 
     public static Option<string?> CreateOption() => new("--otel")
     {
-        Description = $"Export traces, metrics and logs (teacher calls, stages, the run id): console, or otlp (OTEL_EXPORTER_OTLP_ENDPOINT, default localhost:4317). Env {Variable}.",
+        Description = $"Export traces, metrics and logs (teacher calls, stages, the run id): console, or otlp (to OTEL_EXPORTER_OTLP_ENDPOINT or localhost:4317). Env {Variable}.",
     };
 
     public ILogger CreateLogger(string category) => _logs.CreateLogger(category);

@@ -8,17 +8,17 @@ namespace PlanAct.Cli.Commands;
 internal static class CommandOptions
 {
     /// <param name="what">The pages cut.</param>
-    /// <param name="fromProfile">Without the option the prompt profile's budget holds (export); otherwise the planact default.</param>
-    public static Option<int?> MaxPageTokens(string what, bool fromProfile = false)
+    /// <param name="fallback">The default; null: the prompt profile's budget holds (export, prompt).</param>
+    public static Option<int?> MaxPageTokens(string what, int? fallback)
     {
         var option = new Option<int?>("--max-page-tokens")
         {
             Description = $"Cut {what} to this many tokens (o200k), at a tag or word boundary."
-                + (fromProfile ? $" Default: the profile's budget ({PromptProfile.PlanActName}: {ExamplePageOptions.DefaultMaxPageTokens}; {PromptProfile.PlanAndActName}: none, as the reference)." : ""),
+                + (fallback is null ? $" [default: the profile's budget ({PromptProfile.PlanActName}: {ExamplePageOptions.DefaultMaxPageTokens}; {PromptProfile.PlanAndActName}: none, as the reference)]" : ""),
         };
-        if (!fromProfile)
+        if (fallback is { } tokens)
         {
-            option.DefaultValueFactory = _ => ExamplePageOptions.DefaultMaxPageTokens;
+            option.DefaultValueFactory = _ => tokens;
         }
 
         option.Validators.Add(result =>

@@ -10,7 +10,7 @@ internal static class ConvertCommand
     {
         var input = new Argument<string>("input") { Description = "A trajectory file (SFT .json or planact .jsonl) or a folder of them." };
         var output = new Option<string>("--out") { Description = "The file to write (written whole or not at all).", Required = true };
-        var to = new Option<TrajectoryFormat>("--to") { Description = "Output format: jsonl (planact trajectories) or sft (WebArena-Lite SFT array).", DefaultValueFactory = _ => TrajectoryFormat.Jsonl };
+        var to = new Option<TrajectoryFormat>("--to") { Description = "Output format: jsonl (planact trajectories) or sft (WebArena-Lite SFT array).", DefaultValueFactory = _ => TrajectoryFormat.Jsonl, HelpName = "jsonl|sft" };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid trajectories and convert the rest, instead of stopping." };
         var command = new Command("convert", "Convert trajectories between the WebArena-Lite SFT array and planact JSONL.\n\nExample:\n  planact convert samples/webarena-lite-sft.json --to jsonl --out trajectories.jsonl")
         {

@@ -34,8 +34,8 @@ internal static class ExportCommand
             }
         });
         var withReasoning = new Option<bool>("--with-reasoning") { Description = "Put each example's reasoning before its target as <think>…</think>." };
-        var card = new Option<string?>("--card") { Description = "Where to write the dataset card. Default: <out-name>.card.md beside --out (README.md inside an hf folder), unless a file planact did not write is there." };
-        var maxPageTokens = CommandOptions.MaxPageTokens("every page the profile renders (examples laid out again: planner and replanner examples, and executor examples under a profile other than planact)", fromProfile: true);
+        var card = new Option<string?>("--card") { Description = "Where to write the dataset card (refused over a file that planact did not write). [default: <out-name>.card.md beside --out, README.md inside an hf folder]" };
+        var maxPageTokens = CommandOptions.MaxPageTokens("every page the profile renders (examples laid out again: planner and replanner examples, and executor examples under a profile other than planact)", fallback: null);
         var profile = CommandOptions.Profile("the examples are laid out in (the one the trained model must be run with)");
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records and export the rest, instead of stopping." };
         var ledger = new Option<string>("--ledger") { Description = "The teacher ledger that prices the records' requests for the card.", DefaultValueFactory = _ => TeacherLedger.DefaultPath };

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using PlanAct.Html;
 using PlanAct.Inspection;
+using PlanAct.Text;
 
 namespace PlanAct.Cli.Commands;
 

@@ -28,7 +28,7 @@ internal static class PromptCommand
                 + "dynamic-executor the same with plan on each round; replanner {task, plan, actions: [...], page, plans?: [...]}. Pages are raw observation HTML.",
             DefaultValueFactory = _ => "-",
         };
-        var maxPageTokens = CommandOptions.MaxPageTokens("the current page", fromProfile: true);
+        var maxPageTokens = CommandOptions.MaxPageTokens("the current page", fallback: null);
         var command = new Command("prompt", "Print the messages a model trained under a profile must be given for an agent's state, as {\"messages\": [{\"role\", \"content\"}, …]}.\n\nExample:\n  planact prompt executor --profile plan-and-act --state samples/agent-states/executor.json")
         {
             role, profile, state, maxPageTokens,

@@ -9,7 +9,7 @@ internal static class ReportCommand
     public static Command Build()
     {
         var runDir = new Argument<string>("run-dir") { Description = "A run directory of `planact run` (it holds run.json)." };
-        var output = new Option<string?>("--out") { Description = $"The HTML file to write (default: {PipelineRunner.ReportName} in the run directory)." };
+        var output = new Option<string?>("--out") { Description = $"The HTML file to write. [default: {PipelineRunner.ReportName} in the run directory]" };
         var command = new Command(
             "report",
             "Write the run report again: one self-contained HTML page (no script, nothing fetched) with the stages, site mix, steps per plan, tokens per record, "

@@ -10,8 +10,8 @@ internal static class RunCommand
 {
     public static Command Build()
     {
-        var file = new Argument<string?>("pipeline") { Description = "The pipeline YAML file (default: samples/pipeline.yaml, the bundled samples).", Arity = ArgumentArity.ZeroOrOne };
-        var runDir = new Option<string?>("--run-dir") { Description = "Where outputs, statistics, run.json and report.html go (default: the pipeline's run_dir)." };
+        var file = new Argument<string?>("pipeline") { Description = "The pipeline YAML file. [default: samples/pipeline.yaml, the bundled samples]", Arity = ArgumentArity.ZeroOrOne };
+        var runDir = new Option<string?>("--run-dir") { Description = "Where outputs, statistics, run.json and report.html go. [default: the pipeline's run_dir]" };
         var shard = StageCommand.ShardOption();
         var teacher = new TeacherArguments();
         var command = new Command(

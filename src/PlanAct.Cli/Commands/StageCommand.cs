@@ -1,6 +1,8 @@
 using System.CommandLine;
+using PlanAct.IO;
 using PlanAct.Pipeline;
 using PlanAct.Stages;
+using PlanAct.Stages.Catalogue;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
@@ -15,9 +17,6 @@ internal enum StageInvocation
     BatchSubmit,
 }
 
-/// <summary>Runs prepared teacher work in a mode, reporting progress, to its summary.</summary>
-internal delegate Task<StageSummary> StageRun(TeacherMode mode, BatchRunner? batch, IProgress<StageProgress> progress);
-
 /// <summary>What every teacher-driven command does around its stage: the teacher, the run, the report, the exit code.</summary>
 internal static class StageCommand
 {
@@ -25,7 +24,7 @@ internal static class StageCommand
     public const string HowToConfigure =
         "Set --model (or PLANACT_MODEL) and --base-url / OPENAI_API_KEY, or AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_API_KEY / AZURE_OPENAI_DEPLOYMENT (README, Teacher configuration)";
 
-    private static readonly Option<string?> RequestsDir = new("--dir") { Description = "Where to write the batch request files (default: batches/<stage> beside the ledger)." };
+    private static readonly Option<string?> RequestsDir = new("--dir") { Description = "Where to write the batch request files. [default: batches/<stage> beside the ledger]" };
 
     /// <summary>--shard i/n: this machine's part of the items, by a stable hash of their ids.</summary>
     public static Option<string?> ShardOption() => new("--shard") { Description = "Run only part i of n of the items (e.g. 2/4), chosen by a stable hash of each item id; `planact merge` joins the parts." };
@@ -35,18 +34,21 @@ internal static class StageCommand
 
     private static readonly Option<string?> ShardFlag = ShardOption();
 
-    /// <summary>The --shard of a stage run, for a command that applies it itself (work without a teacher).</summary>
+    /// <summary>The --shard of a stage run.</summary>
     public static Shard? ShardOf(ParseResult parse) => ParseShard(parse.GetValue(ShardFlag));
 
-    /// <summary>Names a stage command and adds the options of its invocation.</summary>
-    public static Command Create(StageInvocation invocation, string name, string description, TeacherArguments teacher)
+    /// <summary>
+    /// Names a stage command and adds its options in the order help shows them: the stage's own (required ones first),
+    /// then the teacher flags, then those of its invocation.
+    /// </summary>
+    public static Command Create(StageInvocation invocation, string name, string description, TeacherArguments teacher, IEnumerable<Option> options)
     {
-        var command = new Command(name, invocation switch
+        var command = new Command(name, description);
+        foreach (var option in options.OrderBy(o => o.Required ? 0 : 1))
         {
-            StageInvocation.BatchPrepare => $"Write the Batch API request files of `planact {name}` (what the ledger cannot answer yet); sends nothing.\n\nExample:\n  planact batch prepare {name} --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini",
-            StageInvocation.BatchSubmit => $"Submit the requests of `planact {name}` that the ledger cannot answer as Batch API jobs, and return; `planact batch collect` fetches the answers.\n\nExample:\n  planact batch submit {name} --input samples/trajectories.jsonl --out plans.jsonl --model gpt-4o-mini",
-            _ => description,
-        });
+            command.Options.Add(option);
+        }
+
         teacher.AddTo(command);
         if (invocation == StageInvocation.BatchPrepare)
         {
@@ -61,50 +63,72 @@ internal static class StageCommand
         return command;
     }
 
-    /// <summary>Runs an item stage: one record per input item, through the <see cref="StageRunner{TIn,TOut}"/>.</summary>
-    public static Task<int> RunAsync<TIn, TOut>(
-        StageInvocation invocation,
-        ParseResult parse,
-        TeacherArguments teacher,
-        string outPath,
-        Func<TeacherSession, ITeacherStage<TIn, TOut>> createStage,
-        Func<IAsyncEnumerable<TIn>> input,
-        CancellationToken cancellationToken) =>
-        RunCoreAsync(
-            invocation,
-            parse,
-            teacher,
-            session =>
+    /// <summary>The command of a catalogue stage: <c>planact &lt;stage&gt;</c>, or its <c>planact batch prepare|submit</c> subcommand.</summary>
+    public static Command Build(StageDefinition stage, StageInvocation invocation)
+    {
+        var inputs = stage.Inputs.Select(i => new Option<string>(i.Flag) { Description = i.Help, Required = true }).ToList();
+        var output = new Option<string>("--out") { Description = stage.Output.Help, Required = true };
+        var options = stage.Options.Where(o => invocation == StageInvocation.Run || o.UnderBatch is null).Select(StageOptionFlag.Of).ToList();
+        var skipInvalid = new Option<bool>("--skip-invalid") { Description = $"Report invalid {stage.InvalidItems} and go on with the rest, instead of stopping." };
+        var teacher = new TeacherArguments();
+        var example = stage.Examples[0];
+        var description = invocation switch
+        {
+            StageInvocation.BatchPrepare => $"Write the Batch API request files of `planact {stage.Name}` (what the ledger cannot answer yet); sends nothing.\n\nExample:\n  {example.Replace("planact ", "planact batch prepare ", StringComparison.Ordinal)}",
+            StageInvocation.BatchSubmit => $"Submit the requests of `planact {stage.Name}` that the ledger cannot answer as Batch API jobs, and return; `planact batch collect` fetches the answers.\n\nExample:\n  {example.Replace("planact ", "planact batch submit ", StringComparison.Ordinal)}",
+            _ => $"{stage.Description}\n\nExample:\n  {string.Join("\n  ", stage.Examples)}",
+        };
+        var command = Create(invocation, stage.Name, description, teacher, [.. inputs, output, .. options.Select(o => o.Option), skipInvalid]);
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
+        {
+            var given = options.ToDictionary(o => o.Spec.Key, o => o.Read(parse), StringComparer.Ordinal);
+            foreach (var implied in stage.Options.Where(o => invocation != StageInvocation.Run && o.UnderBatch is not null))
             {
-                var stage = createStage(session);
-                var runner = new StageRunner<TIn, TOut>(stage, session) { Shard = invocation == StageInvocation.Run ? ParseShard(parse.GetValue(ShardFlag)) : null };
-                return (stage.Name, (StageRun)((mode, batch, progress) => runner.RunAsync(input, outPath, mode, batch, progress, cancellationToken)));
-            },
-            summary => Report(summary, outPath),
-            cancellationToken);
+                given[implied.Key] = implied.UnderBatch;
+            }
+
+            var values = new StageOptionValues(stage.Options, given);
+            var shard = invocation == StageInvocation.Run ? ShardOf(parse) : null;
+            if (shard is not null && !stage.SplitsByItem)
+            {
+                throw new CommandLineException("--shard splits the items of an item stage; this command's work is not split by item");
+            }
+
+            var problems = new ProblemLog(parse.GetValue(skipInvalid));
+            var setup = new StageSetup
+            {
+                Options = values,
+                Inputs = inputs.ToDictionary(i => i.Name, i => parse.GetValue(i)!, StringComparer.Ordinal),
+                OutPath = parse.GetValue(output)!,
+                Problems = problems,
+                Shard = shard,
+            };
+            if (!stage.AsksTeacher(values) && teacher.Mode(parse) != TeacherMode.Online)
+            {
+                var flag = "--" + stage.TeacherSwitch!.Replace('_', '-');
+                throw new CommandLineException($"--dry-run and --batch need {flag}: {stage.Name} without {flag} asks no teacher");
+            }
+
+            var job = await stage.OpenAsync(setup, ct);
+            foreach (var note in job.Notes)
+            {
+                Console.Error.WriteLine($"planact: {note}");
+            }
+
+            var code = stage.AsksTeacher(values)
+                ? await RunAsync(invocation, parse, teacher, stage.Name, job, ct)
+                : Report(await job.RunAsync(new StageRunContext(null, TeacherMode.Online, null, null), ct));
+            CommandRunner.ReportProblems(problems.Problems);
+            return code == ExitCodes.Ok && problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : code;
+        }, ct));
+        return command;
+    }
 
     /// <summary>
-    /// Runs any teacher-driven work that ends in a <see cref="StageSummary"/>: opens the teacher, runs it with progress,
-    /// then reports (<paramref name="report"/> gives the exit code of a real run), or writes or submits its batch requests.
+    /// Runs a stage's teacher work: opens the teacher, runs it with progress, then reports (a real run), prints the
+    /// estimate (a dry run), or writes or submits its batch requests.
     /// </summary>
-    public static Task<int> RunAsync(
-        StageInvocation invocation,
-        ParseResult parse,
-        TeacherArguments teacher,
-        Func<TeacherSession, (string Stage, StageRun Run)> prepare,
-        Func<StageSummary, int> report,
-        CancellationToken cancellationToken) =>
-        invocation == StageInvocation.Run && parse.GetValue(ShardFlag) is not null
-            ? throw new CommandLineException("--shard splits the items of an item stage; this command's work is not split by item")
-            : RunCoreAsync(invocation, parse, teacher, prepare, report, cancellationToken);
-
-    private static async Task<int> RunCoreAsync(
-        StageInvocation invocation,
-        ParseResult parse,
-        TeacherArguments teacher,
-        Func<TeacherSession, (string Stage, StageRun Run)> prepare,
-        Func<StageSummary, int> report,
-        CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(StageInvocation invocation, ParseResult parse, TeacherArguments teacher, string stage, StageJob job, CancellationToken cancellationToken)
     {
         var options = teacher.Resolve(parse);
         var mode = invocation == StageInvocation.Run ? teacher.Mode(parse) : TeacherMode.DryRun;
@@ -125,10 +149,10 @@ internal static class StageCommand
 
         using var telemetry = teacher.Telemetry(parse, PipelineRunner.NewRunId());
         await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
-        var (stage, run) = prepare(session);
         Console.Error.WriteLine($"planact: {stage}: teacher {options}; ledger {session.Ledger.Path}");
         var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null;
-        var summary = await ProgressView.RunAsync(stage, progress => run(mode, batch, progress));
+        var result = await ProgressView.RunAsync(stage, progress => job.RunAsync(new StageRunContext(session, mode, batch, progress), cancellationToken));
+        var summary = result.Run ?? throw new InvalidOperationException($"{stage} asked no teacher");
         switch (invocation)
         {
             case StageInvocation.BatchPrepare:
@@ -150,8 +174,29 @@ internal static class StageCommand
 
                 Console.WriteLine($"submitted {submitted.Sum(b => b.Requests)} of {summary.Pending.Count} requests (the rest are answered or already in an open batch); `planact batch collect --wait` fetches the answers, then run `planact {stage}` again");
                 return ExitCodes.Ok;
+            case StageInvocation.Run when mode == TeacherMode.DryRun:
+                var estimated = ReportEstimate(summary, session);
+                Details(result);
+                return estimated;
             default:
-                return mode == TeacherMode.DryRun ? ReportEstimate(summary, session) : report(summary);
+                return Report(result);
+        }
+    }
+
+    /// <summary>Prints what a stage's run did; its exit code.</summary>
+    private static int Report(NodeResult result)
+    {
+        var code = result.Run is { } run && result.RunOutput is { } runOutput ? Report(run, runOutput) : ExitCodes.Ok;
+        Details(result);
+        // A generation run can end short of its target with every request answered.
+        return code == ExitCodes.Ok && result.Status is NodeStatus.Stopped or NodeStatus.Waiting ? ExitCodes.Stopped : code;
+    }
+
+    private static void Details(NodeResult result)
+    {
+        foreach (var line in result.Details)
+        {
+            Console.Error.WriteLine($"planact: {line}");
         }
     }
 

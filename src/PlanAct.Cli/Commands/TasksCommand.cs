@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PlanAct.IO;
 using PlanAct.Stages;
+using PlanAct.Stages.Catalogue;
 using PlanAct.Stages.Tasks;
 using PlanAct.Teacher;
 using PlanAct.Text;
@@ -21,7 +22,7 @@ internal static class TasksCommand
         var seeds = new Option<string>("--seeds") { Description = "Seed intents: text (one per line), a JSON array or JSONL of strings or objects with intent/task/query and site/sites (e.g. WebRL's task list).", Required = true };
         var perSite = new Option<int>("--per-site") { Description = "New tasks wanted per site.", Required = true };
         var output = new Option<string>("--out") { Description = "The new tasks (JSONL: id, site, sites, intent, feasibility); rejected candidates with their reasons go to <out>.rejected.jsonl.", Required = true };
-        var sites = new Option<string?>("--sites") { Description = "Comma-separated sites to generate for (default: every site named alone by a seed)." };
+        var sites = new Option<string?>("--sites") { Description = "Comma-separated sites to generate for. [default: every site named alone by a seed]" };
         var avoid = new Option<string[]>("--avoid") { Description = "Intents new tasks must not come near, e.g. the benchmark test intents (any --seeds format; repeatable).", AllowMultipleArgumentsPerToken = true };
         var notes = new Option<string?>("--site-notes") { Description = "YAML feasibility notes (site: {about, cannot: [..]}) over the built-in ones for the five WebArena-Lite sites." };
         var seedsPerRequest = new Option<int>("--seeds-per-request") { Description = "Seed tasks shown per request.", DefaultValueFactory = _ => 8 };
@@ -128,8 +129,8 @@ internal static class TasksCommand
     {
         var input = new Option<string>("--input") { Description = "Collected trajectories: SFT .json, planact .jsonl, or a folder of them.", Required = true };
         var output = new Option<string>("--out") { Description = "The trajectories judged YES (planact trajectory JSONL), written when every trajectory is judged.", Required = true };
-        var verdicts = new Option<string?>("--verdicts") { Description = "Where the verdicts go (JSONL: id, verdict YES|NO, reason; resumable). Default: <out>.verdicts.jsonl." };
-        var maxPageTokens = new Option<int>("--max-page-tokens") { Description = "Cut the last page's view to this many tokens.", DefaultValueFactory = _ => 6000 };
+        var verdicts = new Option<string?>("--verdicts") { Description = "Where the verdicts go (JSONL: id, verdict YES|NO, reason; resumable). [default: <out>.verdicts.jsonl]" };
+        var maxPageTokens = CommandOptions.MaxPageTokens("the last page's view", fallback: 6000);
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid trajectories and judge the rest, instead of stopping." };
         var teacher = new TeacherArguments();
         var command = StageCommand.Create(
@@ -137,11 +138,8 @@ internal static class TasksCommand
             "judge",
             "Judge every trajectory with the teacher (YES/NO with a reason, from the task, the actions and the last page) and keep those judged YES.\n\n"
             + "Example:\n  planact tasks judge --input collected.jsonl --out kept.jsonl --model gpt-4o-mini",
-            teacher);
-        foreach (var option in new Option[] { input, output, verdicts, maxPageTokens, skipInvalid })
-        {
-            command.Options.Add(option);
-        }
+            teacher,
+            [input, output, verdicts, maxPageTokens, skipInvalid]);
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -150,14 +148,9 @@ internal static class TasksCommand
             var outPath = parse.GetValue(output)!;
             var verdictPath = parse.GetValue(verdicts) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".verdicts.jsonl");
             IAsyncEnumerable<Trajectory> Trajectories() => TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems }, ct);
-            var code = await StageCommand.RunAsync(
-                StageInvocation.Run,
-                parse,
-                teacher,
-                verdictPath,
-                session => new JudgeStage(parse.GetValue(maxPageTokens), session.ModelFor(JudgeStage.StageName)),
-                Trajectories,
-                ct);
+            var judge = new ItemStageJob<Trajectory, TrajectoryVerdict>(
+                session => new JudgeStage(parse.GetValue(maxPageTokens)!.Value, session.ModelFor(JudgeStage.StageName)), Trajectories, verdictPath, StageCommand.ShardOf(parse), null);
+            var code = await StageCommand.RunAsync(StageInvocation.Run, parse, teacher, JudgeStage.StageName, judge, ct);
             CommandRunner.ReportProblems(problems.Problems);
             if (teacher.Mode(parse) == TeacherMode.DryRun || code is not (ExitCodes.Ok or ExitCodes.InvalidItemsSkipped))
             {

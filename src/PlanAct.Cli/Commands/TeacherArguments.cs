@@ -14,15 +14,15 @@ internal sealed class TeacherArguments
     private readonly Option<string?> _baseUrl = new("--base-url") { Description = "OpenAI-compatible endpoint, e.g. http://localhost:8000/v1 (env PLANACT_BASE_URL; Azure: AZURE_OPENAI_ENDPOINT)." };
     private readonly Option<string?> _apiKey = new("--api-key") { Description = "API key (env OPENAI_API_KEY or AZURE_OPENAI_API_KEY). Never stored or printed." };
     private readonly Option<string?> _model = new("--model") { Description = "Teacher model, or the Azure deployment (env PLANACT_MODEL / AZURE_OPENAI_DEPLOYMENT)." };
-    private readonly Option<int?> _concurrency = new("--concurrency") { Description = "Requests in flight at once (default 8)." };
+    private readonly Option<int?> _concurrency = new("--concurrency") { Description = "Requests in flight at once. [default: 8]" };
     private readonly Option<int?> _rpm = new("--rpm") { Description = "Requests per minute at most." };
     private readonly Option<long?> _tpm = new("--tpm") { Description = "Tokens per minute at most (prompt + output limit reserved, settled with real usage)." };
-    private readonly Option<double?> _timeout = new("--timeout") { Description = "Seconds before one request is abandoned and retried (default 120)." };
-    private readonly Option<string?> _ledger = new("--ledger") { Description = "The SQLite ledger of requests and answers (default .planact/ledger.db)." };
+    private readonly Option<double?> _timeout = new("--timeout") { Description = "Seconds before one request is abandoned and retried. [default: 120]" };
+    private readonly Option<string?> _ledger = new("--ledger") { Description = "The SQLite ledger of requests and answers. [default: .planact/ledger.db]" };
     private readonly Option<bool> _refresh = new("--refresh") { Description = "Ask again even when the ledger holds an answer." };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Build every request, count tokens, print the cost estimate; send and write nothing." };
     private readonly Option<bool> _batch = new("--batch") { Description = "Send through the Batch API (half price, slower) and wait for the whole cycle." };
-    private readonly Option<double?> _batchPoll = new("--batch-poll") { Description = "Seconds between Batch API status checks at first, doubling up to 5 minutes (default 15)." };
+    private readonly Option<double?> _batchPoll = new("--batch-poll") { Description = "Seconds between Batch API status checks at first, doubling up to 5 minutes. [default: 15]" };
     private readonly Option<string?> _otel = CliTelemetry.CreateOption();
     private readonly Option<decimal?> _maxCost = new("--max-cost") { Description = "Stop cleanly before this run's spending could pass this many dollars; run again to resume." };
 

@@ -1,8 +1,8 @@
-using PlanAct.Html;
 using PlanAct.Inspection;
 using PlanAct.IO;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
+using PlanAct.Text;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using PlanAct.Text;
 
 namespace PlanAct.Html;
 

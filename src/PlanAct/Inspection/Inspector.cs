@@ -1,6 +1,7 @@
 using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
+using PlanAct.Text;
 using PlanAct.Trajectories;
 
 namespace PlanAct.Inspection;

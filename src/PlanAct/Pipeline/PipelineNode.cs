@@ -71,6 +71,9 @@ public sealed record NodeResult(string Stage, NodeStatus Status, IReadOnlyList<N
     /// <summary>The node's <see cref="StageStats"/> file, when it wrote one.</summary>
     public string? Stats { get; init; }
 
+    /// <summary>What a stage command says of the run after its counts (e.g. a selection report), one line each.</summary>
+    public IReadOnlyList<string> Details { get; init; } = [];
+
     public static NodeResult Blocked(string stage, string why) => new(stage, NodeStatus.Blocked, [], why);
 }
 

@@ -15,6 +15,22 @@ public sealed partial class ReasonCounts
 
     public void Add(string reason) => _counts.AddOrUpdate(Fold(reason), 1, (_, n) => n + 1);
 
+    public void AddAll(IEnumerable<string> reasons)
+    {
+        foreach (var reason in reasons)
+        {
+            Add(reason);
+        }
+    }
+
+    /// <summary>The reasons counted.</summary>
+    public static ReasonCounts Of(IEnumerable<string> reasons)
+    {
+        var counts = new ReasonCounts();
+        counts.AddAll(reasons);
+        return counts;
+    }
+
     public void Add(IReadOnlyDictionary<string, int> counts)
     {
         foreach (var (reason, count) in counts)

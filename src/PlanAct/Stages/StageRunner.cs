@@ -17,6 +17,13 @@ namespace PlanAct.Stages;
 /// item's rejected answers count once it is finished (an item deferred to a batch round is counted in the round that
 /// finishes it), and those of items with a record are kept in the <see cref="RejectionJournal"/>.
 /// </summary>
+/// <remarks>
+/// The run is four parts: <see cref="IndexAsync"/> (the items and their order), <see cref="PassAsync"/> (one
+/// concurrent pass over the unfinished items), <see cref="RoundsAsync"/> (passes until nothing waits for the Batch
+/// API) and <see cref="FinishAsync"/> (quarantine file, output order, statistics). Their common state is one
+/// <see cref="StageRunState"/>. Deferral is an outcome the runner sees for itself: an item whose dialog held a request
+/// back waits for the next pass, whatever the stage returned or caught (see <see cref="ITeacherStage{TIn,TOut}"/>).
+/// </remarks>
 public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, TeacherSession session)
 {
     /// <summary>This machine's part of the items (<c>--shard i/n</c>); all of them when null.</summary>
@@ -35,177 +42,252 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
             throw new ArgumentNullException(nameof(batch), "batch mode needs a batch executor");
         }
 
-        var clock = Stopwatch.StartNew();
-        var order = new List<string>();
-        var position = new Dictionary<string, int>(StringComparer.Ordinal);
-        var skipped = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var item in input().WithCancellation(cancellationToken))
-        {
-            var id = stage.IdOf(item);
-            if (Shard?.Contains(id) == false)
-            {
-                continue;
-            }
-
-            if (!position.TryAdd(id, order.Count))
-            {
-                skipped.TryAdd($"{id} (again)", "the id occurs more than once; only its first item is used");
-                continue;
-            }
-
-            order.Add(id);
-        }
-
+        var state = await IndexAsync(input, cancellationToken);
         await using var output = mode == TeacherMode.DryRun ? null : await ResumableJsonl.OpenAsync(outPath, cancellationToken);
-        var alreadyDone = output is null ? 0 : order.Count(output.Done.Contains);
-        await using var journal = output is null ? null : await RejectionJournal.OpenAsync(outPath, order.Where(output.Done.Contains), cancellationToken);
-        var quarantined = new ConcurrentDictionary<string, QuarantineRecord>(StringComparer.Ordinal);
-        var failedForGood = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        var ok = 0;
-        var rejections = new ReasonCounts();
-        var normalized = new NormalizedCounts();
-        if (journal is not null)
-        {
-            rejections.Add(journal.Earlier);
-        }
-
-        string? stopped = null;
-        List<PendingRequest> pending;
-        while (true)
-        {
-            var collector = new PendingRequestCollector(failedForGood);
-            var dialog = session.DialogFor(stage.Name, mode == TeacherMode.Online ? null : collector.Defer);
-            var started = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            var waiting = 0;
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = session.Limiter.Limits.Concurrency, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(input(), parallel, async (item, token) =>
-            {
-                var id = stage.IdOf(item);
-                if (!position.ContainsKey(id) || !started.TryAdd(id, true) || output?.Done.Contains(id) == true || quarantined.ContainsKey(id) || skipped.ContainsKey(id) || Volatile.Read(ref stopped) is not null)
-                {
-                    return;
-                }
-
-                // This item's rejections (its steps may be asked concurrently); they count only once the item is finished.
-                var rejected = new ConcurrentQueue<string>();
-                var dressed = new ConcurrentQueue<IReadOnlyList<Dressing>>();
-                try
-                {
-                    switch (await stage.ProcessAsync(item, dialog.ReportingRejectionsTo(rejected.Enqueue).ReportingNormalizedTo(dressed.Enqueue), token))
-                    {
-                        case ItemResult<TOut>.Done done:
-                            if (output is not null)
-                            {
-                                if (!rejected.IsEmpty)
-                                {
-                                    await journal!.AppendAsync(id, rejected, token);
-                                }
-
-                                await output.AppendAsync(id, stage.Format(done.Output), token);
-                            }
-
-                            Interlocked.Increment(ref ok);
-                            break;
-                        case ItemResult<TOut>.Quarantined q:
-                            quarantined[id] = new QuarantineRecord(stage.Name, id, q.Reason, q.Attempts);
-                            break;
-                        case ItemResult<TOut>.Skipped s:
-                            skipped[id] = s.Reason;
-                            break;
-                    }
-
-                    foreach (var reason in rejected)
-                    {
-                        rejections.Add(reason);
-                    }
-
-                    normalized.Add(dressed);
-                }
-                catch (RequestDeferredException)
-                {
-                    Interlocked.Increment(ref waiting);
-                }
-                catch (BudgetExceededException e)
-                {
-                    Interlocked.CompareExchange(ref stopped, e.Message, null);
-                }
-
-                progress?.Report(Progress(order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, null));
-            });
-
-            pending = [.. collector.Pending.OrderBy(r => position.GetValueOrDefault(r.Request.Item.Split('/')[0], int.MaxValue)).ThenBy(r => r.Key, StringComparer.Ordinal)];
-            if (mode != TeacherMode.Batch || pending.Count == 0 || stopped is not null)
-            {
-                break;
-            }
-
-            progress?.Report(Progress(order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, $"batch of {pending.Count} requests"));
-            var phase = new Progress<BatchProgress>(p => progress?.Report(Progress(
-                order.Count, alreadyDone, ok, quarantined.Count, skipped.Count, waiting, clock.Elapsed, $"batch {p.BatchId} {p.Status}: {p.Completed}/{p.Total} done, {p.Failed} failed (round {p.Round})")));
-            foreach (var (key, reason) in (await batch!.RunAsync(pending, phase, cancellationToken)).Failed)
-            {
-                failedForGood[key] = reason;
-            }
-        }
-
-        var dropped = 0;
-        if (output is not null)
-        {
-            await QuarantineFile.WriteAsync(QuarantineFile.PathBeside(outPath), [.. quarantined.Values.OrderBy(q => position[q.Id])], cancellationToken);
-            if (stopped is null && pending.Count == 0)
-            {
-                dropped = await output.FinishAsync(order, cancellationToken);
-            }
-
-            await WriteStatsAsync(outPath, order.Count, alreadyDone + ok, quarantined.Values, skipped, rejections, normalized, clock.Elapsed, cancellationToken);
-        }
-
+        await using var journal = output is null ? null : await RejectionJournal.OpenAsync(outPath, state.Order.Where(output.Done.Contains), cancellationToken);
+        state.Resume(output, journal);
+        var pending = await RoundsAsync(state, input, mode, batch, progress, cancellationToken);
+        var dropped = output is null ? 0 : await FinishAsync(state, output, outPath, pending, cancellationToken);
         return new StageSummary(
             stage.Name,
-            order.Count,
-            alreadyDone,
-            ok,
-            quarantined.Count,
-            [.. skipped.Select(s => (s.Key, s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal)],
+            state.Order.Count,
+            state.AlreadyDone,
+            state.Ok,
+            state.Quarantined.Count,
+            [.. state.Skipped.Select(s => (s.Key, s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal)],
             pending,
             session.Meter.Lines(),
-            stopped,
+            state.Stopped,
             dropped);
     }
 
-    private async Task WriteStatsAsync(
-        string outPath, int total, int ok, IEnumerable<QuarantineRecord> quarantined, IReadOnlyDictionary<string, string> skipped,
-        ReasonCounts rejections, NormalizedCounts normalized, TimeSpan elapsed, CancellationToken cancellationToken)
+    /// <summary>The run's items in input order (this shard's, first of each id); a repeated id is skipped.</summary>
+    private async Task<StageRunState> IndexAsync(Func<IAsyncEnumerable<TIn>> input, CancellationToken cancellationToken)
     {
-        var quarantineReasons = new ReasonCounts();
-        var quarantinedCount = 0;
-        foreach (var record in quarantined)
+        var state = new StageRunState(stage.Name, session.Meter);
+        await foreach (var item in input().WithCancellation(cancellationToken))
         {
-            quarantineReasons.Add(record.Reason);
-            quarantinedCount++;
+            var id = stage.IdOf(item);
+            if (Shard?.Contains(id) != false)
+            {
+                state.Add(id);
+            }
         }
 
-        var skipReasons = new ReasonCounts();
-        foreach (var reason in skipped.Values)
-        {
-            skipReasons.Add(reason);
-        }
-
-        var stats = new StageStats(
-            stage.Name, total, ok, quarantinedCount, skipped.Count, rejections.Snapshot(), quarantineReasons.Snapshot(), skipReasons.Snapshot(),
-            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), elapsed.TotalSeconds, Shard?.ToString())
-        {
-            Normalized = normalized.Answers,
-            NormalizedByDressing = normalized.ByDressing.Snapshot(),
-        };
-        await StageStats.WriteAsync(StageStats.PathBeside(outPath), stats, cancellationToken);
+        return state;
     }
 
-    private StageProgress Progress(int total, int alreadyDone, int ok, int quarantined, int skipped, int waiting, TimeSpan elapsed, string? phase)
+    /// <summary>Passes over the items; in batch mode the Batch API answers each pass's held-back requests before the next.</summary>
+    private async Task<List<PendingRequest>> RoundsAsync(
+        StageRunState state, Func<IAsyncEnumerable<TIn>> input, TeacherMode mode, BatchRunner? batch, IProgress<StageProgress>? progress, CancellationToken cancellationToken)
     {
-        var lines = session.Meter.Lines();
+        while (true)
+        {
+            var pending = await PassAsync(state, input, mode, progress, cancellationToken);
+            if (mode != TeacherMode.Batch || pending.Count == 0 || state.Stopped is not null)
+            {
+                return pending;
+            }
+
+            progress?.Report(state.Progress($"batch of {pending.Count} requests"));
+            var phase = new Progress<BatchProgress>(p => progress?.Report(state.Progress($"batch {p.BatchId} {p.Status}: {p.Completed}/{p.Total} done, {p.Failed} failed (round {p.Round})")));
+            foreach (var (key, reason) in (await batch!.RunAsync(pending, phase, cancellationToken)).Failed)
+            {
+                state.FailedForGood[key] = reason;
+            }
+        }
+    }
+
+    /// <summary>One concurrent pass over the unfinished items; gives the requests held back for a teacher, in item order.</summary>
+    private async Task<List<PendingRequest>> PassAsync(
+        StageRunState state, Func<IAsyncEnumerable<TIn>> input, TeacherMode mode, IProgress<StageProgress>? progress, CancellationToken cancellationToken)
+    {
+        var collector = new PendingRequestCollector(state.FailedForGood);
+        var started = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        state.Waiting = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = session.Limiter.Limits.Concurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(input(), parallel, async (item, token) =>
+        {
+            var id = stage.IdOf(item);
+            if (state.IsOpen(id) && started.TryAdd(id, true))
+            {
+                await ProcessAsync(state, id, item, mode == TeacherMode.Online ? null : collector, token);
+                progress?.Report(state.Progress());
+            }
+        });
+
+        return [.. collector.Pending.OrderBy(r => state.Position(r.Request.Item.Split('/')[0])).ThenBy(r => r.Key, StringComparer.Ordinal)];
+    }
+
+    /// <summary>One item: its record appended, or quarantined, skipped, waiting for a held-back request, or the budget's stop.</summary>
+    private async Task ProcessAsync(StageRunState state, string id, TIn item, PendingRequestCollector? collector, CancellationToken token)
+    {
+        // This item's rejections (its steps may be asked concurrently); they count only once the item is finished.
+        var rejected = new ConcurrentQueue<string>();
+        var dressed = new ConcurrentQueue<IReadOnlyList<Dressing>>();
+        var deferred = 0;
+        var dialog = session.DialogFor(stage.Name, collector is null ? null : request =>
+        {
+            collector.Defer(request);
+            Interlocked.Exchange(ref deferred, 1);
+        }).ReportingRejectionsTo(rejected.Enqueue).ReportingNormalizedTo(dressed.Enqueue);
+        ItemResult<TOut>? result = null;
+        try
+        {
+            result = await stage.ProcessAsync(item, dialog, token);
+        }
+        catch (RequestDeferredException)
+        {
+            // Seen below through the dialog: a request of this item was held back.
+        }
+        catch (BudgetExceededException e)
+        {
+            state.Stop(e.Message);
+            return;
+        }
+
+        if (Volatile.Read(ref deferred) == 1 || result is null)
+        {
+            // Whatever the stage made of the missing answer is not its result: the item waits for the next pass.
+            state.Wait();
+            return;
+        }
+
+        switch (result)
+        {
+            case ItemResult<TOut>.Done done:
+                if (state.Output is not null)
+                {
+                    if (!rejected.IsEmpty)
+                    {
+                        await state.Journal!.AppendAsync(id, rejected, token);
+                    }
+
+                    await state.Output.AppendAsync(id, stage.Format(done.Output), token);
+                }
+
+                state.Finish();
+                break;
+            case ItemResult<TOut>.Quarantined q:
+                state.Quarantined[id] = new QuarantineRecord(stage.Name, id, q.Reason, q.Attempts);
+                break;
+            case ItemResult<TOut>.Skipped s:
+                state.Skipped[id] = s.Reason;
+                break;
+        }
+
+        state.Rejections.AddAll(rejected);
+        state.Normalized.Add(dressed);
+    }
+
+    /// <summary>Writes the quarantine file, puts a complete output in input order, and writes the statistics; gives the records dropped.</summary>
+    private async Task<int> FinishAsync(StageRunState state, ResumableJsonl output, string outPath, IReadOnlyList<PendingRequest> pending, CancellationToken cancellationToken)
+    {
+        await QuarantineFile.WriteAsync(QuarantineFile.PathBeside(outPath), [.. state.Quarantined.Values.OrderBy(q => state.Position(q.Id))], cancellationToken);
+        var dropped = state.Stopped is null && pending.Count == 0 ? await output.FinishAsync(state.Order, cancellationToken) : 0;
+        var stats = new StageStats(
+            stage.Name, state.Order.Count, state.AlreadyDone + state.Ok, state.Quarantined.Count, state.Skipped.Count, state.Rejections.Snapshot(),
+            ReasonCounts.Of(state.Quarantined.Values.Select(q => q.Reason)).Snapshot(), ReasonCounts.Of(state.Skipped.Values).Snapshot(),
+            session.Meter.Lines().Where(l => l.Stage == stage.Name).ToList(), state.Elapsed.TotalSeconds, Shard?.ToString())
+        {
+            Normalized = state.Normalized.Answers,
+            NormalizedByDressing = state.Normalized.ByDressing.Snapshot(),
+        };
+        await StageStats.WriteAsync(StageStats.PathBeside(outPath), stats, cancellationToken);
+        return dropped;
+    }
+}
+
+/// <summary>
+/// What one stage run knows while it runs: its items in order, the output it resumes, and what became of each item
+/// so far. Shared by the runner's parts and read by every progress report.
+/// </summary>
+internal sealed class StageRunState(string stage, CostMeter meter)
+{
+    private readonly Dictionary<string, int> _position = new(StringComparer.Ordinal);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _ok;
+    private int _waiting;
+    private string? _stopped;
+
+    public List<string> Order { get; } = [];
+
+    public ConcurrentDictionary<string, string> Skipped { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, QuarantineRecord> Quarantined { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Requests the Batch API failed for good: asking them again fails the attempt instead of deferring.</summary>
+    public ConcurrentDictionary<string, string> FailedForGood { get; } = new(StringComparer.Ordinal);
+
+    public ReasonCounts Rejections { get; } = new();
+
+    /// <summary>Answers of finished items that were read after taking off chat dressing, and which.</summary>
+    public NormalizedCounts Normalized { get; } = new();
+
+    /// <summary>The output being resumed; null in a dry run.</summary>
+    public ResumableJsonl? Output { get; private set; }
+
+    public RejectionJournal? Journal { get; private set; }
+
+    /// <summary>Items whose record an earlier run wrote.</summary>
+    public int AlreadyDone { get; private set; }
+
+    public int Ok => Volatile.Read(ref _ok);
+
+    /// <summary>Items of the current pass waiting for a held-back request.</summary>
+    public int Waiting
+    {
+        get => Volatile.Read(ref _waiting);
+        set => Volatile.Write(ref _waiting, value);
+    }
+
+    /// <summary>Why the run stopped early (the budget), or null.</summary>
+    public string? Stopped => Volatile.Read(ref _stopped);
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public void Add(string id)
+    {
+        if (_position.TryAdd(id, Order.Count))
+        {
+            Order.Add(id);
+        }
+        else
+        {
+            Skipped.TryAdd($"{id} (again)", "the id occurs more than once; only its first item is used");
+        }
+    }
+
+    /// <summary>Picks up what an earlier run wrote: its records and the rejections counted on the way to them.</summary>
+    public void Resume(ResumableJsonl? output, RejectionJournal? journal)
+    {
+        Output = output;
+        Journal = journal;
+        AlreadyDone = output is null ? 0 : Order.Count(output.Done.Contains);
+        if (journal is not null)
+        {
+            Rejections.Add(journal.Earlier);
+        }
+    }
+
+    /// <summary>Where an item stands in the input; items not in it last.</summary>
+    public int Position(string id) => _position.GetValueOrDefault(id, int.MaxValue);
+
+    /// <summary>Whether the item is this run's and still to do (and the run not stopped).</summary>
+    public bool IsOpen(string id) =>
+        _position.ContainsKey(id) && Output?.Done.Contains(id) != true && !Quarantined.ContainsKey(id) && !Skipped.ContainsKey(id) && Stopped is null;
+
+    public void Finish() => Interlocked.Increment(ref _ok);
+
+    public void Wait() => Interlocked.Increment(ref _waiting);
+
+    public void Stop(string why) => Interlocked.CompareExchange(ref _stopped, why, null);
+
+    public StageProgress Progress(string? phase = null)
+    {
+        var lines = meter.Lines();
         return new StageProgress(
-            stage.Name, total, alreadyDone, ok, quarantined, skipped, waiting, elapsed,
+            stage, Order.Count, AlreadyDone, Ok, Quarantined.Count, Skipped.Count, Waiting, Elapsed,
             lines.Sum(l => l.Sent), lines.Sum(l => l.Reused), lines.Sum(l => l.InputTokens + l.OutputTokens), lines.Sum(l => l.Dollars ?? 0), phase);
     }
 }

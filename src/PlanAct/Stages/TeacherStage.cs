@@ -23,6 +23,13 @@ public abstract record ItemResult<TOut>
 /// requests, asks through the dialog it is given and validates; the runner owns ordering, resume, quarantine,
 /// progress, batching and dry runs.
 /// </summary>
+/// <remarks>
+/// In batch mode and in a dry run, a request the ledger cannot answer is held back and the dialog throws
+/// <see cref="RequestDeferredException"/>. The runner does not rely on the exception reaching it: it sees through the
+/// dialog that the item's request was held back, and the item waits for the next pass whatever the stage returned, so a
+/// stage that catches <see cref="Exception"/> (and returns, say, a quarantine) cannot turn a waiting item into a
+/// finished one (a test holds the runner to this with a stage that swallows every exception).
+/// </remarks>
 public interface ITeacherStage<TIn, TOut>
 {
     /// <summary>The stage name: the key of its settings, of its ledger requests and of its costs.</summary>

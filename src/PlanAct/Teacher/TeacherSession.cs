@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
-using PlanAct.Html;
 using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Teacher.Limits;
+using PlanAct.Text;
 
 namespace PlanAct.Teacher;
 

@@ -1,4 +1,4 @@
-using PlanAct.Html;
+using PlanAct.Text;
 using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PlanAct.Actions;
 using PlanAct.Plans;
-using PlanAct.Stages.Act;
 using PlanAct.Tests.Training;
 using PlanAct.Training;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using PlanAct.Export;
 using PlanAct.IO;
-using PlanAct.Stages.Act;
+using PlanAct.Plans;
 using PlanAct.Teacher.Cost;
 using PlanAct.Tests.Training;
 using PlanAct.Training;

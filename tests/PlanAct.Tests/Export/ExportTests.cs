@@ -1,10 +1,10 @@
 using System.Text.Json;
 using PlanAct.Export;
-using PlanAct.Html;
 using PlanAct.IO;
-using PlanAct.Stages.Act;
+using PlanAct.Plans;
 using PlanAct.Teacher.Cost;
 using PlanAct.Tests.Training;
+using PlanAct.Text;
 using PlanAct.Training;
 
 namespace PlanAct.Tests.Export;

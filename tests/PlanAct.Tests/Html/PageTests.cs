@@ -1,4 +1,5 @@
 using PlanAct.Html;
+using PlanAct.Text;
 
 namespace PlanAct.Tests.Html;
 

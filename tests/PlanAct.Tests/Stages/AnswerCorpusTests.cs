@@ -3,8 +3,8 @@ using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Act;
 using PlanAct.Stages.Annotate;
-using PlanAct.Stages.Augment;
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Classify;
+using PlanAct.Stages.Generation;
 using PlanAct.Stages.Tasks;
 using PlanAct.Teacher;
 

@@ -1,5 +1,5 @@
 using PlanAct.IO;
-using PlanAct.Stages.Augment;
+using PlanAct.Stages.Classify;
 
 namespace PlanAct.Tests.Stages;
 

@@ -5,7 +5,7 @@ using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Act;
 using PlanAct.Stages.Annotate;
-using PlanAct.Stages.Augment;
+using PlanAct.Stages.Classify;
 using PlanAct.Stages.Tasks;
 using PlanAct.Teacher;
 using PlanAct.Tests.Training;

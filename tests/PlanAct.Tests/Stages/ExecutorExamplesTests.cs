@@ -4,6 +4,7 @@ using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages.Act;
 using PlanAct.Tests.Training;
+using PlanAct.Text;
 using PlanAct.Training;
 using PlanAct.Trajectories;
 

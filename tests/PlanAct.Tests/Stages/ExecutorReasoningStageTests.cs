@@ -2,6 +2,7 @@ using System.Text.Json;
 using PlanAct.Actions;
 using PlanAct.IO;
 using PlanAct.Loopback;
+using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Act;
 using PlanAct.Teacher;

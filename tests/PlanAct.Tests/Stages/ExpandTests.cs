@@ -1,7 +1,7 @@
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Generation;
 using PlanAct.Tests.Training;
 
 namespace PlanAct.Tests.Stages;

@@ -5,7 +5,6 @@ using PlanAct.IO;
 using PlanAct.Loopback;
 using PlanAct.Plans;
 using PlanAct.Stages;
-using PlanAct.Stages.Act;
 using PlanAct.Stages.Replan;
 using PlanAct.Teacher;
 using PlanAct.Tests.Training;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Text;
 using PlanAct.Training;
 
 namespace PlanAct.Tests.Training;

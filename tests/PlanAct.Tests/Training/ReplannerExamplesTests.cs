@@ -4,6 +4,7 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages.Act;
+using PlanAct.Text;
 using PlanAct.Training;
 using PlanAct.Trajectories;
 

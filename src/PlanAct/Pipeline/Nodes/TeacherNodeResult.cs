@@ -1,6 +1,6 @@
 using PlanAct.IO;
 using PlanAct.Stages;
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Generation;
 
 namespace PlanAct.Pipeline.Nodes;
 

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages;
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Generation;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
+using PlanAct.Text;
 using PlanAct.Training;
 
 namespace PlanAct.Pipeline.Report;

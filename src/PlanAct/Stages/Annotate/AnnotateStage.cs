@@ -5,6 +5,7 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Teacher;
+using PlanAct.Text;
 using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Annotate;

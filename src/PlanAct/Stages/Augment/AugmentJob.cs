@@ -1,9 +1,9 @@
-using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Generation;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
+using PlanAct.Text;
 
 namespace PlanAct.Stages.Augment;
 

@@ -2,7 +2,8 @@ using Microsoft.Extensions.AI;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Stages.Expand;
+using PlanAct.Stages.Generation;
+using PlanAct.Text;
 
 namespace PlanAct.Stages.Augment;
 

@@ -1,5 +1,6 @@
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Stages.Generation;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 

@@ -4,6 +4,8 @@ using Microsoft.Extensions.AI;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Stages.Generation;
+using PlanAct.Text;
 
 namespace PlanAct.Stages.Expand;
 

@@ -4,8 +4,8 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Stages.Act;
 using PlanAct.Teacher;
+using PlanAct.Text;
 using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Replan;

@@ -6,6 +6,7 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Teacher;
+using PlanAct.Text;
 using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Tasks;

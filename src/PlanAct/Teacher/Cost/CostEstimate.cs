@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using PlanAct.Html;
 using PlanAct.Teacher.Limits;
+using PlanAct.Text;
 
 namespace PlanAct.Teacher.Cost;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
-using PlanAct.Html;
 using PlanAct.Teacher.Cost;
+using PlanAct.Text;
 
 namespace PlanAct.Teacher.Limits;
 

@@ -4,6 +4,7 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Text;
 
 namespace PlanAct.Training.Profiles;
 

@@ -1,5 +1,5 @@
 using PlanAct.IO;
-using PlanAct.Stages.Act;
+using PlanAct.Plans;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
 

@@ -2,7 +2,6 @@ using PlanAct.Actions;
 using PlanAct.Export;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Stages.Act;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
 using PlanAct.Trajectories;

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using PlanAct.Plans;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>
 /// One request for new query-plan pairs: the seeds it shows (numbered 1..k) and its messages. The id ends in a hash of

@@ -5,7 +5,7 @@ using PlanAct.Plans;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>How a generation run ended.</summary>
 /// <param name="Summary">The last pass of the stage runner over the requests (costs, pending batch requests, stops).</param>

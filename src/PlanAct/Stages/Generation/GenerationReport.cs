@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PlanAct.IO;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>
 /// What one expand or augment run produced, written to <c>&lt;out&gt;.report.json</c>: requests, pairs accepted and

@@ -1,7 +1,7 @@
 using PlanAct.IO;
 using PlanAct.Plans;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>The seeds one generation request shows, numbered 1..k in this order.</summary>
 public sealed record SeedDraw(int Index, string Site, IReadOnlyList<PlanRecord> Seeds);

@@ -1,7 +1,7 @@
 using PlanAct.IO;
 using PlanAct.Plans;
 
-namespace PlanAct.Stages.Augment;
+namespace PlanAct.Stages.Classify;
 
 /// <summary>A kind of task a planner gets wrong, and what data would help it.</summary>
 public sealed record FailureClass(string Name, string Description, string DataNeeded, EquatableList<string> Examples);

@@ -1,7 +1,7 @@
 using PlanAct.IO;
 using PlanAct.Teacher;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>
 /// Asks one generation request and keeps every pair of the answer with its form check. An answer with no pairs at

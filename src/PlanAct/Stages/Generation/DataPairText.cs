@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using PlanAct.Plans;
 using PlanAct.Text;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>Why a generated pair was not accepted (the keys of the rejected file and the report).</summary>
 public static class RejectionReason

@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace PlanAct.Html;
+namespace PlanAct.Text;
 
 /// <summary>Counts tokens offline with the tiktoken encodings shipped in NuGet data packages.</summary>
 public sealed class TokenCounter

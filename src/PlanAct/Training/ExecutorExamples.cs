@@ -1,11 +1,10 @@
 using PlanAct.Actions;
 using PlanAct.IO;
 using PlanAct.Plans;
-using PlanAct.Training;
 using PlanAct.Training.Profiles;
 using PlanAct.Trajectories;
 
-namespace PlanAct.Stages.Act;
+namespace PlanAct.Training;
 
 /// <summary>
 /// Builds executor examples, one per step (SPEC §2.3), laid out by the options' profile from the executor's state at

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using PlanAct.IO;
 using PlanAct.Plans;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>
 /// The pairs one request got back, as kept in <c>&lt;out&gt;.answers.jsonl</c>: which seeds it showed and every

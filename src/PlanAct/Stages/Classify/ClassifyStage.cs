@@ -5,7 +5,7 @@ using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Teacher;
 
-namespace PlanAct.Stages.Augment;
+namespace PlanAct.Stages.Classify;
 
 /// <summary>
 /// Failure classification (SPEC §2.5): the teacher reads a plan record and the failure classes of its site and names

@@ -1,7 +1,7 @@
 using PlanAct.IO;
 using PlanAct.Text;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>What the new pairs of expand and augment are checked against, and how much of each seed page a request shows.</summary>
 public sealed record PairFilterSettings

@@ -1,7 +1,6 @@
-using PlanAct.Plans;
 using PlanAct.Trajectories;
 
-namespace PlanAct.Stages.Act;
+namespace PlanAct.Plans;
 
 /// <summary>A trajectory and the global plan that grounds it (the plan record with the trajectory's id).</summary>
 public sealed record PlannedTrajectory(Trajectory Trajectory, string PlanId, Plan Plan);

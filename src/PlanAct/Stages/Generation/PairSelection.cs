@@ -1,7 +1,7 @@
 using PlanAct.Plans;
 using PlanAct.Text;
 
-namespace PlanAct.Stages.Expand;
+namespace PlanAct.Stages.Generation;
 
 /// <summary>A generated pair that was not accepted, as written to <c>&lt;out&gt;.rejected.jsonl</c>.</summary>
 public sealed record RejectedPair(string Request, int Pair, string Site, string Query, string Reason, string? Detail);

@@ -1,0 +1,49 @@
+using PlanAct.Stages.Catalogue;
+
+namespace PlanAct.Pipeline.Nodes;
+
+/// <summary>
+/// A catalogue stage as the pipeline drives it: its options read from the pipeline file, its inputs the pipeline's
+/// trajectories and the outputs of the stages it requires, its output a file of the run directory.
+/// </summary>
+public sealed class StageNode(StageDefinition stage) : IPipelineNode
+{
+    public string Name => stage.Name;
+
+    public IReadOnlyList<string> Requires => stage.Requires;
+
+    public bool YieldsTrainingData => stage.Output.TrainingData is not null;
+
+    public bool ReadsAllTrainingData => false;
+
+    public void Check(StageOptions options) => StageOptionValues.Read(options, stage.Options);
+
+    public string? ExpectedRequests(RunInput input, StageOptions options)
+    {
+        var values = StageOptionValues.Read(options, stage.Options);
+        return stage.AsksTeacher(values) ? stage.ExpectedRequests(input, values) : null;
+    }
+
+    public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
+    {
+        var inputs = stage.Inputs.ToDictionary(i => i.Flag, i => i.Stage is { } required ? context.OutputOf(required).Path : context.Pipeline.Input("trajectories", Name));
+        if (!stage.SplitsByItem && context.Shard is not null)
+        {
+            // The stage selects over all answers in request order, so its work does not split by item.
+            return NodeResult.Blocked(Name, "not split by item: run it without --shard over the merged outputs");
+        }
+
+        var values = StageOptionValues.Read(options, stage.Options);
+        var setup = new StageSetup
+        {
+            Options = values,
+            Inputs = inputs,
+            OutPath = context.PathFor(stage.Output.FileName(values)),
+            Problems = context.Problems,
+            Shard = context.Shard,
+            SkipWhenUnchanged = true,
+        };
+        var job = await stage.OpenAsync(setup, cancellationToken);
+        return await job.RunAsync(new StageRunContext(context.Session, context.Mode, context.Batch, context.Progress), cancellationToken);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using PlanAct.IO;
+using PlanAct.Pipeline;
+using PlanAct.Pipeline.Nodes;
+using PlanAct.Stages.Catalogue;
+using PlanAct.Teacher;
+using PlanAct.Teacher.Batch;
+using PlanAct.Text;
+
+namespace PlanAct.Stages.Generation;
+
+/// <summary>A generation stage's work (expand, augment): requests asked, then their pairs selected into the output.</summary>
+public sealed class GenerationJob(
+    Func<TeacherSession, string, TeacherMode, BatchRunner?, IProgress<StageProgress>?, CancellationToken, Task<GenerationResult>> run,
+    StageSetup setup,
+    string trainingData) : StageJob
+{
+    public override async Task<NodeResult> RunAsync(StageRunContext context, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var session = context.Session ?? throw new InvalidOperationException("a generation stage asks a teacher: open a session");
+        var result = await run(session, setup.OutPath, context.Mode, context.Batch, context.Progress, cancellationToken);
+        var node = TeacherNodeResult.Of(result, context.Mode, setup.OutPath, trainingData, clock.Elapsed);
+        if (result.Report is null)
+        {
+            return node;
+        }
+
+        var outPath = setup.OutPath;
+        List<string> details =
+        [
+            .. result.Report.Lines(),
+            $"records -> {outPath}; rejected pairs -> {OutputPaths.Beside(outPath, "rejected.jsonl")}; report -> {OutputPaths.Beside(outPath, "report.json")}",
+        ];
+        if (result.Summary.StoppedBecause is null && result.Summary.Pending.Count == 0 && result.StoppedBecause is { } why)
+        {
+            details.Add(why);
+        }
+
+        return node with { Details = details };
+    }
+}
+
+/// <summary>The options expand and augment share: what new pairs are checked against, and how much of each seed page they show.</summary>
+public static class PairFilterOptions
+{
+    public static IReadOnlyList<StageOption> All { get; } =
+    [
+        new("decontaminate", StageOptionType.Paths, "Test queries no generated query may resemble: text (one per line), JSON array or JSONL with intent/task/query. Repeatable."),
+        new("similarity", StageOptionType.Number, "ROUGE-L F at or above which two queries are near-duplicates.") { Default = NearDuplicateIndex.DefaultThreshold, Above = 0, AtMost = 1 },
+        new("max_page_tokens", StageOptionType.Int, "Cut each seed's first page (planner view) to this many tokens.") { Default = PairFilterSettings.DefaultMaxPageTokens },
+    ];
+
+    public static PairFilterSettings Read(StageOptionValues options) => new()
+    {
+        TestQueryFiles = options.List("decontaminate") ?? [],
+        Similarity = options.Number("similarity"),
+        MaxPageTokens = options.Int("max_page_tokens"),
+    };
+}
