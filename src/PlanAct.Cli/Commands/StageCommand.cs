@@ -277,6 +277,11 @@ internal static class StageCommand
 
         var total = CostEstimate.Total(lines);
         Console.WriteLine($"  total: online {TeacherArguments.Dollars(total.Online)}, batch {TeacherArguments.Dollars(total.Batch)}{(total.Unpriced is { } why ? $" ({why}{(configured ? "; add its price under prices: in the configuration" : "")})" : "")}");
+        if (total.AtCommonModels.Count > 0)
+        {
+            Console.WriteLine($"  with no model named, the requests would cost: {CostEstimate.DescribeCommonModels(total.AtCommonModels, TeacherArguments.Dollars)}");
+        }
+
         if (!configured)
         {
             Console.WriteLine("  no teacher is configured: name a model (--model or PLANACT_MODEL) to price the requests, and an endpoint to send them (see README, Teacher configuration)");

@@ -65,6 +65,7 @@ public class AnnotateCliTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("17 requests to send", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("no teacher is configured", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"with no model named, the requests would cost: gpt-4o-mini \$0\.\d{4} online, \$0\.\d{4} batch; gpt-4\.1-mini \$\d+\.\d+ online, \$\d+\.\d+ batch; gpt-4o \$\d+\.\d+ online", result.Stdout);
         Assert.False(File.Exists(outPath));
     }
 

@@ -264,6 +264,11 @@ public static class RunReport
             page.Append(P($"{unpriced}: name a priced model, or add its price under prices: in the teacher configuration."));
         }
 
+        if (total.AtCommonModels.Count > 0)
+        {
+            page.Append(P($"With no model named, the requests would cost: {CostEstimate.DescribeCommonModels(total.AtCommonModels, Dollars)}."));
+        }
+
         if (manifest.RequestFiles.Count > 0)
         {
             page.Append(P("Batch API request files: ")).Append("<ul>");
