@@ -19,4 +19,7 @@ public static class ExitCodes
 
     /// <summary>The run stopped before the end (--max-cost reached, batch requests still waiting); run it again to resume.</summary>
     public const int Stopped = 5;
+
+    /// <summary>Another planact process writes the same output or ledger; this one sent and wrote nothing.</summary>
+    public const int Locked = 6;
 }

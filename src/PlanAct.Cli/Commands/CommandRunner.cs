@@ -11,6 +11,11 @@ internal static class CommandRunner
         {
             return await body();
         }
+        catch (WriterLockedException e)
+        {
+            await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
+            return ExitCodes.Locked;
+        }
         catch (InputException e)
         {
             await Console.Error.WriteLineAsync($"planact: error: {e.Message}");

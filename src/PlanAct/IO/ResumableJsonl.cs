@@ -14,12 +14,14 @@ public sealed class ResumableJsonl : IAsyncDisposable
     private readonly FileStream _stream;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _done;
+    private readonly WriterLock _writer;
 
-    private ResumableJsonl(string path, FileStream stream, HashSet<string> done)
+    private ResumableJsonl(string path, FileStream stream, HashSet<string> done, WriterLock writer)
     {
         Path = path;
         _stream = stream;
         _done = done;
+        _writer = writer;
     }
 
     public string Path { get; }
@@ -27,11 +29,22 @@ public sealed class ResumableJsonl : IAsyncDisposable
     /// <summary>Ids of the records in the file.</summary>
     public IReadOnlySet<string> Done => _done;
 
+    /// <exception cref="WriterLockedException">Another process writes the file.</exception>
     public static async Task<ResumableJsonl> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
         var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        var stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        var writer = WriterLock.Acquire(full);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+
         try
         {
             var done = new HashSet<string>(StringComparer.Ordinal);
@@ -45,11 +58,12 @@ public sealed class ResumableJsonl : IAsyncDisposable
             // Whatever follows the last newline is a line torn by a crash: its item is simply done again.
             stream.SetLength(end);
             stream.Position = end;
-            return new ResumableJsonl(full, stream, done);
+            return new ResumableJsonl(full, stream, done, writer);
         }
         catch
         {
             await stream.DisposeAsync();
+            writer.Dispose();
             throw;
         }
     }
@@ -188,5 +202,6 @@ public sealed class ResumableJsonl : IAsyncDisposable
     {
         await _stream.DisposeAsync();
         _gate.Dispose();
+        _writer.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using PlanAct.IO;
 
 namespace PlanAct.Teacher.Ledger;
 
@@ -16,10 +17,14 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _lock = new(1, 1);
 
-    private TeacherLedger(string path, SqliteConnection connection)
+    /// <summary>The one-writer lock of a ledger opened to write (null when opened read-only).</summary>
+    private readonly WriterLock? _writer;
+
+    private TeacherLedger(string path, SqliteConnection connection, WriterLock? writer = null)
     {
         Path = path;
         _connection = connection;
+        _writer = writer;
     }
 
     /// <summary>The default location: <c>.planact/ledger.db</c> in the working directory.</summary>
@@ -27,12 +32,14 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 
     public string Path { get; }
 
+    /// <summary>Opens (or creates) a ledger to write; one process at a time (see <see cref="WriterLock"/>).</summary>
+    /// <exception cref="WriterLockedException">Another process has it open to write.</exception>
     public static async Task<TeacherLedger> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
         var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var writer = WriterLock.Acquire(full);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
-        var ledger = new TeacherLedger(full, connection);
+        var ledger = new TeacherLedger(full, connection, writer);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -366,12 +373,14 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
     {
         await _connection.DisposeAsync();
         _lock.Dispose();
+        _writer?.Dispose();
     }
 
     public void Dispose()
     {
         _connection.Dispose();
         _lock.Dispose();
+        _writer?.Dispose();
     }
 }
 
