@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PlanAct.IO;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
 
@@ -37,4 +38,14 @@ internal static class CommandOptions
         Description = $"The prompt profile {what}: {string.Join(", ", PromptProfile.BuiltInNames)}, or a profile YAML file (see the README, \"Train and run with the same prompts\").",
         DefaultValueFactory = _ => PromptProfile.PlanActName,
     };
+
+    /// <summary>Refuses an output that would overwrite one of the command's inputs (after links), before anything is read.</summary>
+    /// <exception cref="CommandLineException">The output is an input, or lies in an input folder.</exception>
+    public static void RefuseOutputOverInput(string output, params IEnumerable<string> inputs)
+    {
+        if (OutputPaths.OverwrittenInput(output, inputs) is { } input)
+        {
+            throw new CommandLineException($"--out {output} would overwrite the input {input}; write the output somewhere else");
+        }
+    }
 }

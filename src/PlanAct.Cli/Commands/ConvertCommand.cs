@@ -18,6 +18,7 @@ internal static class ConvertCommand
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
+            CommandOptions.RefuseOutputOverInput(parse.GetValue(output)!, parse.GetValue(input)!);
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
             var trajectories = TrajectoryFiles.ReadAsync(parse.GetValue(input)!, new TrajectoryReadOptions { Problems = problems }, ct);
             var count = await TrajectoryFiles.WriteAsync(parse.GetValue(output)!, parse.GetValue(to), trajectories, ct);

@@ -54,7 +54,9 @@ internal static class ExportCommand
                 return ExitCodes.Usage;
             }
 
+            CommandOptions.RefuseOutputOverInput(outputPath, parse.GetValue(input)!);
             var cardPath = parse.GetValue(card) ?? exportFormat.DefaultCardPath(outputPath);
+            CommandOptions.RefuseOutputOverInput(cardPath, parse.GetValue(input)!);
             if (parse.GetValue(card) is null && !DatasetCard.CanReplace(cardPath))
             {
                 Console.Error.WriteLine($"planact: error: {cardPath} exists and planact did not write it; name another place for the dataset card with --card PATH");

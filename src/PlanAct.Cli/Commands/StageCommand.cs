@@ -94,6 +94,7 @@ internal static class StageCommand
                 throw new CommandLineException("--shard splits the items of an item stage; this command's work is not split by item");
             }
 
+            CommandOptions.RefuseOutputOverInput(parse.GetValue(output)!, inputs.Select(i => parse.GetValue(i)!));
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
             var setup = new StageSetup
             {
