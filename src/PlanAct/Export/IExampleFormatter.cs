@@ -86,6 +86,26 @@ public static class ExampleFormatters
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Writes <c>"name": [{"role", "content"}, …]</c>; <paramref name="unweighted"/> marks the messages to write with <c>"weight": 0</c>.</summary>
+    internal static void WriteMessages(Utf8JsonWriter json, string name, IReadOnlyList<ExampleMessage> messages, Func<int, bool>? unweighted = null)
+    {
+        json.WriteStartArray(name);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WriteString("role", ExampleNames.Of(messages[i].Role));
+            json.WriteString("content", messages[i].Content);
+            if (unweighted?.Invoke(i) == true)
+            {
+                json.WriteNumber("weight", 0);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
     /// <summary>
     /// Folds turns into one text for single-turn formats: a lone turn as it is; several as blocks headed
     /// <c>User:</c> / <c>Assistant:</c> (and <c>System:</c>) on their own line, separated by a blank line.

@@ -15,23 +15,7 @@ public sealed class OpenAiChatFormatter(bool trainEarlierTurns = false) : IExamp
     public bool TrainEarlierTurns => trainEarlierTurns;
 
     public string FormatLine(IReadOnlyList<ExampleMessage> messages) => ExampleFormatters.JsonObject(json =>
-    {
-        json.WriteStartArray("messages");
-        for (var i = 0; i < messages.Count; i++)
-        {
-            json.WriteStartObject();
-            json.WriteString("role", ExampleNames.Of(messages[i].Role));
-            json.WriteString("content", messages[i].Content);
-            if (!trainEarlierTurns && messages[i].Role == MessageRole.Assistant && i < messages.Count - 1)
-            {
-                json.WriteNumber("weight", 0);
-            }
-
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    });
+        ExampleFormatters.WriteMessages(json, "messages", messages, i => !trainEarlierTurns && messages[i].Role == MessageRole.Assistant && i < messages.Count - 1));
 
     public string TrainerSnippet(string output) => $$"""
         OpenAI fine-tuning ({{(trainEarlierTurns ? "every assistant turn is trained" : "only the last assistant turn is trained: earlier ones carry `\"weight\": 0`")}}):

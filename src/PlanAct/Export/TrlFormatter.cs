@@ -12,8 +12,8 @@ public sealed class TrlFormatter : IExampleFormatter
 
     public string FormatLine(IReadOnlyList<ExampleMessage> messages) => ExampleFormatters.JsonObject(json =>
     {
-        WriteMessages(json, "prompt", messages.Take(messages.Count - 1));
-        WriteMessages(json, "completion", [messages[^1]]);
+        ExampleFormatters.WriteMessages(json, "prompt", [.. messages.Take(messages.Count - 1)]);
+        ExampleFormatters.WriteMessages(json, "completion", [messages[^1]]);
     });
 
     public string TrainerSnippet(string output) => $$"""
@@ -27,18 +27,4 @@ public sealed class TrlFormatter : IExampleFormatter
         trainer.train()
         ```
         """;
-
-    private static void WriteMessages(System.Text.Json.Utf8JsonWriter json, string name, IEnumerable<ExampleMessage> messages)
-    {
-        json.WriteStartArray(name);
-        foreach (var message in messages)
-        {
-            json.WriteStartObject();
-            json.WriteString("role", ExampleNames.Of(message.Role));
-            json.WriteString("content", message.Content);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
 }
