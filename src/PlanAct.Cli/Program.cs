@@ -23,6 +23,7 @@ public static class Program
         var root = new RootCommand("planact: Plan-and-Act training data from web-agent trajectories.\n\nExample:\n  planact run\n  planact inspect samples/webarena-lite-sft.json");
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(ReportCommand.Build());
+        root.Subcommands.Add(ViewCommand.Build());
         root.Subcommands.Add(MergeCommand.Build());
         root.Subcommands.Add(InspectCommand.Build());
         root.Subcommands.Add(ConvertCommand.Build());

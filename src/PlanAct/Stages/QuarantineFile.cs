@@ -10,6 +10,29 @@ public static class QuarantineFile
     /// <summary>The quarantine file beside an output: <c>plans.jsonl</c> → <c>plans.quarantine.jsonl</c>.</summary>
     public static string PathBeside(string outPath) => OutputPaths.Beside(outPath, "quarantine.jsonl");
 
+    /// <summary>Reads one line of a quarantine file.</summary>
+    /// <exception cref="InputException">The line is not a quarantine record.</exception>
+    public static QuarantineRecord Parse(string text, SourceLocation location)
+    {
+        QuarantineRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize(text, QuarantineJsonContext.Relaxed.QuarantineRecord);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
+        }
+
+        return record switch
+        {
+            null => throw new InputException(location, "expected a JSON object"),
+            { Id: var id } when string.IsNullOrWhiteSpace(id) => throw new InputException(location, "a quarantine record needs \"id\""),
+            { Reason: null } or { Stage: null } => throw new InputException(location, "a quarantine record needs \"stage\" and \"reason\""),
+            _ => record with { Attempts = record.Attempts ?? [] },
+        };
+    }
+
     /// <summary>Writes the records whole (or removes a stale file when there are none).</summary>
     public static async Task WriteAsync(string path, IReadOnlyList<QuarantineRecord> records, CancellationToken cancellationToken)
     {

@@ -84,7 +84,8 @@ public sealed class RejectionJournal : IAsyncDisposable
         }
     }
 
-    private static RejectedAnswers? Parse(string text)
+    /// <summary>A journal line, or null when it is torn or not one.</summary>
+    internal static RejectedAnswers? Parse(string text)
     {
         try
         {

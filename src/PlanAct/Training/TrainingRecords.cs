@@ -29,10 +29,14 @@ public sealed class ExampleBuilders
 
     public ExampleBuilders(ExamplePageOptions options)
     {
+        Profile = options.Profile;
         Planner = new PlannerExamples(options, Refusals);
         Replanner = new ReplannerExamples(options, Refusals);
         _executors = options.Profile == PromptProfile.PlanAct ? null : new ExecutorRelayout(options, Refusals);
     }
+
+    /// <summary>The profile every builder lays its examples out in.</summary>
+    public PromptProfile Profile { get; }
 
     public PlannerExamples Planner { get; }
 
