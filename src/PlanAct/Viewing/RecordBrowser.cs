@@ -197,11 +197,18 @@ public sealed class RecordBrowser
         var trajectory = example.Source.Trajectory is { } id ? Trajectories.Find(id) : null;
         IReadOnlyList<string>? actions = trajectory?.Actions
             ?? (example.Context is { } context && earlier.All(e => e.Context is not null) ? [.. earlier.Select(e => e.Context!.Action), context.Action] : null);
-        var plans = planRecord is not null && example.Context?.Role != AgentRole.DynamicExecutor
-            ? [new PlanView($"plan {planRecord.Id} (grounded)", planRecord.Plan)]
-            : example.Context is { } withPlan && PlanText.Parse(withPlan.Plan, grounded: false) is { Plan: { } inForce }
-                ? [new PlanView("plan in force at this step", inForce)]
-                : Array.Empty<PlanView>();
+        // A dynamic executor step works under the latest replan: its grounding is in the trajectory's replan record.
+        var replan = example.Context?.Role == AgentRole.DynamicExecutor && example.Source is { Trajectory: { } replanned, Step: { } at }
+            && Index.Find(AgentRoles.Name(AgentRole.Replanner), replanned) is { } replanEntry
+            ? (Record: ReplanJsonl.Parse(await Index.ReadAsync(replanEntry, cancellationToken), Index.Location(replanEntry), strict)!, Step: at)
+            : default;
+        IReadOnlyList<PlanView> plans = replan.Record is { } withRounds && replan.Step < withRounds.Actions.Count
+            ? [new PlanView(replan.Step == 0 ? "initial plan, in force at step 0" : $"round {replan.Step}'s replan, in force at step {replan.Step}", withRounds.PlanBefore(replan.Step))]
+            : planRecord is not null && example.Context?.Role != AgentRole.DynamicExecutor
+                ? [new PlanView($"plan {planRecord.Id} (grounded)", planRecord.Plan)]
+                : example.Context is { } withPlan && PlanText.Parse(withPlan.Plan, grounded: false) is { Plan: { } inForce }
+                    ? [new PlanView("plan in force at this step", inForce)]
+                    : [];
         return new RecordView(entry, Index.Location(entry), example.Task)
         {
             Plans = plans,
