@@ -14,7 +14,7 @@ internal static class ViewCommand
         {
             if (result.GetValueOrDefault<int>() is < 0 or > 65535)
             {
-                result.AddError("--port must be a port number (1-65535)");
+                result.AddError("--port must be from 0 (a free port) to 65535");
             }
         });
         var profile = CommandOptions.Profile("the examples are first shown in (the page switches between it and the built-in ones)");

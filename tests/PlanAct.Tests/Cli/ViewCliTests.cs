@@ -30,6 +30,6 @@ public class ViewCliTests
         var result = await PlanactProcess.RunAsync("view", TestPaths.Samples, "--port", "70000");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--port must be a port number (1-65535)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--port must be from 0 (a free port) to 65535", result.Stderr, StringComparison.Ordinal);
     }
 }
