@@ -32,11 +32,8 @@ public static class RecordOutcomes
 /// </summary>
 public sealed record IndexEntry(int Number, int File, int Line, long Offset, int Length, string Id, string Kind, string Site, string Origin, string Outcome)
 {
-    /// <summary>The trajectory the record was made from, when it names one.</summary>
+    /// <summary>The trajectory the record was made from, when it names one (executor steps of one trajectory are found by it).</summary>
     public string? Trajectory { get; init; }
-
-    /// <summary>Executor examples: the step of the trajectory.</summary>
-    public int? Step { get; init; }
 }
 
 /// <summary>Which entries a page lists; a null field does not filter.</summary>
@@ -189,10 +186,10 @@ public sealed class RecordIndex
                 var fields = recordKind switch
                 {
                     TrainingRecordKind.Plans => PlanJsonl.Parse(line.Text, location, strict) is { } plan
-                        ? new Fields(plan.Id, AgentRoles.Name(AgentRole.Planner), plan.Site, plan.Origin, plan.Origin == PlanOrigin.Grounded ? plan.Id : null, null)
+                        ? new Fields(plan.Id, AgentRoles.Name(AgentRole.Planner), plan.Site, plan.Origin, plan.Origin == PlanOrigin.Grounded ? plan.Id : null)
                         : null,
                     TrainingRecordKind.Replans => ReplanJsonl.Parse(line.Text, location, strict) is { } replan
-                        ? new Fields(replan.Id, AgentRoles.Name(AgentRole.Replanner), replan.Site, PlanOrigin.Grounded, replan.Id, null)
+                        ? new Fields(replan.Id, AgentRoles.Name(AgentRole.Replanner), replan.Site, PlanOrigin.Grounded, replan.Id)
                         : null,
                     _ => ExampleJsonl.Parse(line.Text, location, strict) is { } example ? ExampleFields(example) : null,
                 };
@@ -230,7 +227,7 @@ public sealed class RecordIndex
                 // An empty output gives its quarantine no kind or origin: the stage's name and "unknown" say what is known.
                 var kind = beside.Kind.Length > 0 ? beside.Kind : record.Stage;
                 var origin = beside.Origin.Length > 0 ? beside.Origin : "unknown";
-                Add(file, line, new Fields(record.Id, kind, trajectory?.Site ?? "unknown", origin, trajectory?.Id, null), RecordOutcomes.Quarantined);
+                Add(file, line, new Fields(record.Id, kind, trajectory?.Site ?? "unknown", origin, trajectory?.Id), RecordOutcomes.Quarantined);
             }
         }
 
@@ -241,14 +238,12 @@ public sealed class RecordIndex
 
             // Examples carry no plan origin: one made from a trajectory is grounded in it, one made from a plan alone was generated.
             example.Source.Trajectory is null ? "generated" : PlanOrigin.Grounded,
-            example.Source.Trajectory,
-            example.Source.Step);
+            example.Source.Trajectory);
 
         private void Add(int file, LocatedLine line, Fields fields, string outcome) =>
             Entries.Add(new IndexEntry(Entries.Count, file, line.Line, line.Offset, line.Length, fields.Id, Shared(fields.Kind), Shared(fields.Site), Shared(fields.Origin), outcome)
             {
                 Trajectory = fields.Trajectory,
-                Step = fields.Step,
             });
 
         /// <summary>Offsets of the rejection journal beside a records file. Its lines are appended before their records, so a torn last line (a killed run) is skipped as the stage itself skips it.</summary>
@@ -272,5 +267,5 @@ public sealed class RecordIndex
         private string Shared(string value) => _values.TryGetValue(value, out var shared) ? shared : _values[value] = value;
     }
 
-    private sealed record Fields(string Id, string Kind, string Site, string Origin, string? Trajectory, int? Step);
+    private sealed record Fields(string Id, string Kind, string Site, string Origin, string? Trajectory);
 }
