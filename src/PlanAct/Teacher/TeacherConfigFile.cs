@@ -33,7 +33,7 @@ public static class TeacherConfigFile
 
         if (teacher.ApiKey is not null)
         {
-            throw new InputException(new SourceLocation(path), "api_key does not belong in a configuration file; set OPENAI_API_KEY / AZURE_OPENAI_API_KEY or pass --api-key");
+            throw new InputException(new SourceLocation(path), "api_key does not belong in a configuration file; set OPENAI_API_KEY / AZURE_OPENAI_API_KEY in the environment");
         }
 
         var stages = new Dictionary<string, StageSettings>(options.Stages, StringComparer.OrdinalIgnoreCase);

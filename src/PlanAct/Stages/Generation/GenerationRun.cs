@@ -70,7 +70,7 @@ public sealed class GenerationRun(TeacherSession session, GenerationStage stage,
                 ?? (Target is { } wanted && !selection.TargetReached && (covered >= MaxRequests || covered < count)
                     ? covered < count
                         ? $"all {covered} requests are answered with {selection.Accepted.Count} of {wanted} records accepted"
-                        : $"the request budget ({MaxRequests} requests) is spent with {selection.Accepted.Count} of {wanted} records accepted; raise --max-requests and run again to continue"
+                        : $"the request budget ({MaxRequests} requests) is spent with {selection.Accepted.Count} of {wanted} records accepted; raise the request budget (max requests) and run again to continue"
                     : null);
             if (stopped is not null || Target is null || selection.TargetReached)
             {

@@ -3,9 +3,9 @@ namespace PlanAct.Teacher.Cost;
 /// <summary>Spending of one stage on one model, online or through the Batch API.</summary>
 public sealed record CostLine(string Stage, string Model, bool Batch, int Sent, int Reused, long InputTokens, long OutputTokens, decimal? Dollars);
 
-/// <summary>A send would take spending past <c>--max-cost</c>; the run stops cleanly and can be resumed later.</summary>
+/// <summary>A send would take spending past the cost budget; the run stops cleanly and can be resumed later.</summary>
 public sealed class BudgetExceededException(decimal maxCost, decimal spent)
-    : Exception($"stopping: the next request could take spending past the budget of ${maxCost:0.00} (${spent:0.0000} spent in this run); run again to resume, with a larger --max-cost")
+    : Exception($"stopping: the next request could take spending past the budget of ${maxCost:0.00} (${spent:0.0000} spent in this run); run again to resume, with a larger budget")
 {
     public decimal MaxCost { get; } = maxCost;
 
@@ -47,7 +47,7 @@ public sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
         }
 
         var estimate = Prices.Cost(model, promptTokens, maxOutputTokens)
-            ?? throw new InvalidOperationException($"--max-cost needs a price for model \"{model}\"; add it under prices: in the configuration");
+            ?? throw new InvalidOperationException($"a cost budget needs a price for model \"{model}\"; add it under prices: in the configuration");
         lock (_gate)
         {
             var spent = _lines.Values.Sum(l => l.Dollars ?? 0);
