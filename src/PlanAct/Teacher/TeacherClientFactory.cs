@@ -8,7 +8,7 @@ using OpenAI;
 namespace PlanAct.Teacher;
 
 /// <summary>Builds provider clients over the official SDKs: OpenAI (and compatible servers), Azure OpenAI, Ollama.</summary>
-public static class TeacherClientFactory
+internal static class TeacherClientFactory
 {
     /// <summary>The OpenAI SDK client for the endpoint (Azure's for Azure), retries off: ours is the one retry layer.</summary>
     public static OpenAIClient CreateOpenAIClient(TeacherOptions options)

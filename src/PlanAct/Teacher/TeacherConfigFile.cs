@@ -8,7 +8,7 @@ namespace PlanAct.Teacher;
 /// <c>stages:</c> with per-stage overrides, and <c>prices:</c> over the default price table. API keys do not belong
 /// in it; they come from the environment or a flag.
 /// </summary>
-public static class TeacherConfigFile
+internal static class TeacherConfigFile
 {
     /// <summary>The options of the file at <paramref name="path"/> laid over <paramref name="options"/>.</summary>
     public static TeacherOptions Apply(TeacherOptions options, string path)

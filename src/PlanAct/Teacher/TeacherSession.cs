@@ -12,7 +12,7 @@ namespace PlanAct.Teacher;
 /// ledger (answers what was paid for) → retry → limits and budget → telemetry → provider. Without a configured model it can
 /// still serve everything the ledger holds and collect the rest (dry runs, batch preparation).
 /// </summary>
-public sealed class TeacherSession : IAsyncDisposable
+internal sealed class TeacherSession : IAsyncDisposable
 {
     /// <summary>The model name requests are keyed and priced under when no teacher is configured (dry runs).</summary>
     public const string UnconfiguredModel = "unconfigured";

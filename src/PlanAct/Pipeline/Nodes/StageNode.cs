@@ -6,7 +6,7 @@ namespace PlanAct.Pipeline.Nodes;
 /// A catalogue stage as the pipeline drives it: its options read from the pipeline file, its inputs the pipeline's
 /// trajectories and the outputs of the stages it requires, its output a file of the run directory.
 /// </summary>
-public sealed class StageNode(StageDefinition stage) : IPipelineNode
+internal sealed class StageNode(StageDefinition stage) : IPipelineNode
 {
     public string Name => stage.Name;
 
