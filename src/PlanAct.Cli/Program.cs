@@ -4,7 +4,7 @@ using PlanAct.Stages.Catalogue;
 
 namespace PlanAct.Cli;
 
-public static class Program
+internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {

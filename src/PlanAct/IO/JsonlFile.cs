@@ -7,7 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace PlanAct.IO;
 
-public static class JsonlFile
+internal static class JsonlFile
 {
     /// <summary>Streams the non-blank lines of a file with their 1-based line numbers.</summary>
     /// <exception cref="InputException">The file does not exist.</exception>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace PlanAct.IO;
 
 /// <summary>Another process writes the file or folder: nothing is sent or written.</summary>
-public sealed class WriterLockedException(string path, string holder)
+internal sealed class WriterLockedException(string path, string holder)
     : Exception($"{path} is being written by another planact process ({holder}); wait for it to finish, or stop it")
 {
     public string Path { get; } = path;
@@ -17,7 +17,7 @@ public sealed class WriterLockedException(string path, string holder)
 /// ends, however it ends, so a killed run never blocks the next. Who holds it (pid, host, command, since when) is kept in
 /// <c>&lt;path&gt;.lock.json</c> for the message a second process shows. Within one process the lock is shared.
 /// </summary>
-public sealed class WriterLock : IDisposable
+internal sealed class WriterLock : IDisposable
 {
     private static readonly ConcurrentDictionary<string, (FileStream Stream, int Holders)> Held = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();

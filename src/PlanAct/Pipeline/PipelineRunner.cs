@@ -12,7 +12,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Pipeline;
 
 /// <summary>How a pipeline is run (beside what its file says).</summary>
-public sealed record PipelineRunOptions
+internal sealed record PipelineRunOptions
 {
     public TeacherMode Mode { get; init; } = TeacherMode.Online;
 
@@ -36,7 +36,7 @@ public sealed record PipelineRunOptions
 }
 
 /// <summary>What a pipeline run did.</summary>
-public sealed record PipelineResult(
+internal sealed record PipelineResult(
     string RunId,
     TeacherMode Mode,
     RunInput? Input,
@@ -53,7 +53,7 @@ public sealed record PipelineResult(
 /// and the estimate of what is waiting. Every run ends by writing <c>run.json</c> and <c>report.html</c> in the run
 /// directory.
 /// </summary>
-public static partial class PipelineRunner
+internal static partial class PipelineRunner
 {
     public const string ManifestName = "run.json";
 

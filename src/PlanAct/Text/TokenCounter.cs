@@ -22,6 +22,7 @@ public sealed class TokenCounter
     /// <summary>The encoding of GPT-4 and GPT-3.5 models.</summary>
     public static TokenCounter Cl100k => Cl100kInstance.Value;
 
+    /// <summary>The tiktoken encoding name, e.g. <c>o200k_base</c>.</summary>
     public string Encoding { get; }
 
     /// <summary>The encoding for a model name: cl100k for the GPT-4 / GPT-3.5 families, o200k otherwise (also for non-OpenAI models, as an estimate).</summary>
@@ -31,6 +32,8 @@ public sealed class TokenCounter
             ? Cl100k
             : O200k;
 
+    /// <summary>The counter of an encoding by name (<c>o200k</c>, <c>cl100k</c>, with or without <c>_base</c>).</summary>
+    /// <exception cref="ArgumentException">For any other name.</exception>
     public static TokenCounter ForEncoding(string encoding) => encoding.ToLowerInvariant() switch
     {
         "o200k" or "o200k_base" => O200k,
@@ -38,5 +41,6 @@ public sealed class TokenCounter
         _ => throw new ArgumentException($"unknown encoding \"{encoding}\" (use o200k or cl100k)", nameof(encoding)),
     };
 
+    /// <summary>The number of tokens of <paramref name="text"/>.</summary>
     public int Count(string text) => _tokenizer.CountTokens(text);
 }

@@ -18,7 +18,7 @@ namespace PlanAct.Pipeline.Report;
 /// per stage, teacher latency, and the dry-run estimate. It reads <c>run.json</c>, the stages' statistics, their
 /// training data and the ledger.
 /// </summary>
-public static class RunReport
+internal static class RunReport
 {
     /// <summary>Records read per training-data file for the plan and token charts; a larger file is charted from its start.</summary>
     public const int MaxRecordsPerFile = 2_000;

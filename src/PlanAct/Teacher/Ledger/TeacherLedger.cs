@@ -10,7 +10,7 @@ namespace PlanAct.Teacher.Ledger;
 /// of sending the request again. Only requests and answers are stored: never a key or a header. Batches sent through
 /// the Batch API are recorded too (see the batch part of this class), so a restarted process reattaches to them.
 /// </summary>
-public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
+internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 {
     private const int SchemaVersion = 1;
 
@@ -386,9 +386,9 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 
 /// <summary>Ledger totals for one stage and model.</summary>
 /// <summary>What one answered request used.</summary>
-public sealed record LedgerUsage(string Key, string Model, long InputTokens, long OutputTokens, bool Batch);
+internal sealed record LedgerUsage(string Key, string Model, long InputTokens, long OutputTokens, bool Batch);
 
-public sealed record LedgerStageTotals(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends)
+internal sealed record LedgerStageTotals(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends)
 {
     /// <summary>Of <see cref="InputTokens"/>, those of answers that came through the Batch API.</summary>
     public long BatchInputTokens { get; init; }

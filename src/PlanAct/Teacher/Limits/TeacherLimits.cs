@@ -1,7 +1,7 @@
 namespace PlanAct.Teacher.Limits;
 
 /// <summary>How hard the teacher may be driven. Null rates mean no limit of that kind.</summary>
-public sealed record TeacherLimits
+internal sealed record TeacherLimits
 {
     /// <summary>Requests in flight at once.</summary>
     public int Concurrency { get; init; } = 8;
