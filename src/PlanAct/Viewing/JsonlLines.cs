@@ -6,13 +6,13 @@ using PlanAct.IO;
 namespace PlanAct.Viewing;
 
 /// <summary>A non-blank line of a JSONL file and where its bytes are, so it can be read again by seeking.</summary>
-public sealed record LocatedLine(int Line, long Offset, int Length, string Text);
+internal sealed record LocatedLine(int Line, long Offset, int Length, string Text);
 
 /// <summary>
 /// JSONL lines with their byte offsets: one streaming pass that never holds more than the line being read, and a read of
 /// one line by seeking to it. Line numbers count every line (blank ones too), as <see cref="JsonlFile.ReadLinesAsync"/> does.
 /// </summary>
-public static class JsonlLines
+internal static class JsonlLines
 {
     private const int BufferSize = 1 << 16;
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];

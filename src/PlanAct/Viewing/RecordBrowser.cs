@@ -11,13 +11,13 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Viewing;
 
 /// <summary>A plan shown beside the trajectory: its title (which plan of the record it is) and its steps with their grounding.</summary>
-public sealed record PlanView(string Title, Plan Plan);
+internal sealed record PlanView(string Title, Plan Plan);
 
 /// <summary>A record's training example as the model sees it under a profile, or why the profile cannot make it.</summary>
-public sealed record ExampleView(string Title, EquatableList<ExampleMessage>? Messages, string? Refusal);
+internal sealed record ExampleView(string Title, EquatableList<ExampleMessage>? Messages, string? Refusal);
 
 /// <summary>Everything one record page shows, read from the record's line (and, for an executor step, its earlier steps and its plan record).</summary>
-public sealed record RecordView(IndexEntry Entry, SourceLocation Location, string Task)
+internal sealed record RecordView(IndexEntry Entry, SourceLocation Location, string Task)
 {
     /// <summary>The plans to show, each grounded in <see cref="Actions"/> when its steps carry action numbers.</summary>
     public IReadOnlyList<PlanView> Plans { get; init; } = [];
@@ -55,7 +55,7 @@ public sealed record RecordView(IndexEntry Entry, SourceLocation Location, strin
 /// <c>run.json</c> names as training data) or of one records file, indexed by offset, and the actions of the
 /// trajectories they were made from. Records are read one at a time, by seeking, when they are shown.
 /// </summary>
-public sealed class RecordBrowser
+internal sealed class RecordBrowser
 {
     /// <summary>The property a record's hindsight findings are under, when its stage checks for hindsight.</summary>
     public const string HindsightProperty = "hindsight";

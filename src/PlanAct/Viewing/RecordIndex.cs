@@ -7,7 +7,7 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Viewing;
 
 /// <summary>What the lines of a file the viewer indexes are.</summary>
-public enum ViewedFileRole
+internal enum ViewedFileRole
 {
     /// <summary>Plan, replan or example records (a stage output or any records file).</summary>
     Records,
@@ -17,10 +17,10 @@ public enum ViewedFileRole
 }
 
 /// <summary>A file to index; a quarantine names the records file it sits beside, whose kind and origin its items share.</summary>
-public sealed record ViewedFile(string Path, ViewedFileRole Role, string? Beside = null);
+internal sealed record ViewedFile(string Path, ViewedFileRole Role, string? Beside = null);
 
 /// <summary>Outcomes the index knows.</summary>
-public static class RecordOutcomes
+internal static class RecordOutcomes
 {
     public const string Ok = "ok";
     public const string Quarantined = "quarantined";
@@ -30,28 +30,28 @@ public static class RecordOutcomes
 /// One indexed line: where its bytes are (file, byte offset and length, line number) and the few fields pages filter
 /// on. The record itself is read again by seeking when it is shown.
 /// </summary>
-public sealed record IndexEntry(int Number, int File, int Line, long Offset, int Length, string Id, string Kind, string Site, string Origin, string Outcome)
+internal sealed record IndexEntry(int Number, int File, int Line, long Offset, int Length, string Id, string Kind, string Site, string Origin, string Outcome)
 {
     /// <summary>The trajectory the record was made from, when it names one (executor steps of one trajectory are found by it).</summary>
     public string? Trajectory { get; init; }
 }
 
 /// <summary>Which entries a page lists; a null field does not filter.</summary>
-public sealed record RecordFilter(string? Kind = null, string? Site = null, string? Origin = null, string? Outcome = null)
+internal sealed record RecordFilter(string? Kind = null, string? Site = null, string? Origin = null, string? Outcome = null)
 {
     public bool Matches(IndexEntry entry) =>
         (Kind is null || Kind == entry.Kind) && (Site is null || Site == entry.Site) && (Origin is null || Origin == entry.Origin) && (Outcome is null || Outcome == entry.Outcome);
 }
 
 /// <summary>A value of a filter field and how many entries have it.</summary>
-public sealed record FacetValue(string Value, int Count);
+internal sealed record FacetValue(string Value, int Count);
 
 /// <summary>
 /// The offset index of a run's records and quarantines, built by one streaming pass over each file: every line is
 /// parsed and validated by its record reader (the first bad line stops the build with its file and line), then only
 /// its offset and filter fields are kept. A page reads the lines it shows by seeking.
 /// </summary>
-public sealed class RecordIndex
+internal sealed class RecordIndex
 {
     private readonly List<IndexEntry> _entries;
     private readonly Dictionary<(string Kind, string Id), int> _okByKindAndId;

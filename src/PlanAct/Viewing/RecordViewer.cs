@@ -14,7 +14,7 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Viewing;
 
 /// <summary>How the viewer serves: its port (0: one the system picks), the profiles the pages offer and the page budget of examples.</summary>
-public sealed record ViewerOptions
+internal sealed record ViewerOptions
 {
     public int Port { get; init; }
 
@@ -32,7 +32,7 @@ public sealed record ViewerOptions
 /// The local web server of <c>planact view</c>: Kestrel on 127.0.0.1 only, serving the list and record pages of a
 /// <see cref="RecordBrowser"/> and the viewer's own style sheet and script; nothing else is fetched or listened on.
 /// </summary>
-public sealed class RecordViewer : IAsyncDisposable
+internal sealed class RecordViewer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -5,14 +5,14 @@ using PlanAct.Trajectories;
 namespace PlanAct.Viewing;
 
 /// <summary>What the viewer shows of a trajectory beside a plan: its site, task and actions (printed canonically); never its pages.</summary>
-public sealed record TrajectoryOutline(string Id, string Site, string Task, EquatableList<string> Actions);
+internal sealed record TrajectoryOutline(string Id, string Site, string Task, EquatableList<string> Actions);
 
 /// <summary>
 /// The outlines of the trajectories a run read, by id. Plan records hold only action numbers, so the actions they
 /// ground come from here. Pages (nearly all of a trajectory file's bytes) are dropped as each trajectory is read, so
 /// what is held is the actions alone. Trajectories the reader finds invalid are left out: the run refused them too.
 /// </summary>
-public sealed class TrajectoryActions
+internal sealed class TrajectoryActions
 {
     private readonly IReadOnlyDictionary<string, TrajectoryOutline> _byId;
 

@@ -8,7 +8,7 @@ using PlanAct.Training;
 namespace PlanAct.Viewing;
 
 /// <summary>Where a page was asked from: the list's filter and page, carried to a record and back, and the profile examples are laid out in.</summary>
-public sealed record PageQuery(RecordFilter Filter, int Page, string Profile)
+internal sealed record PageQuery(RecordFilter Filter, int Page, string Profile)
 {
     /// <summary>The query string that asks for this list again (and this profile).</summary>
     public string ToQueryString()
@@ -37,7 +37,7 @@ public sealed record PageQuery(RecordFilter Filter, int Page, string Profile)
 /// plans with the grounding marked, its examples under a profile, the teacher's rejected answers). Every text taken
 /// from a record is HTML-escaped; the style sheet and script are the viewer's own, served beside the pages.
 /// </summary>
-public static class ViewerPages
+internal static class ViewerPages
 {
     public const string StylePath = "/viewer.css";
     public const string ScriptPath = "/viewer.js";
