@@ -146,19 +146,19 @@ internal sealed class RecordBrowser
 
     private RecordView PlanRecordView(IndexEntry entry, PlanRecord plan, ExampleBuilders builders, IReadOnlyList<string> rejections, IReadOnlyList<string> hindsight)
     {
-            var trajectory = plan.Origin == PlanOrigin.Grounded ? Trajectories.Find(plan.Id) : null;
-            var example = builders.Planner.TryBuild(plan);
-            return new RecordView(entry, Index.Location(entry), plan.Task)
-            {
-                Plans = [new PlanView("plan", plan.Plan)],
-                Actions = trajectory?.Actions,
-                NoActionsBecause = trajectory is null ? (plan.Origin == PlanOrigin.Grounded ? NoTrajectory(plan.Id) : $"a {plan.Origin} plan: no trajectory was taken for it") : null,
-                Reasoning = plan.Trace,
-                Label = plan.Label,
-                Examples = [Example($"planner example ({builders.Profile.Name})", example, builders, PlannerExamples.ExampleId(plan.Id))],
-                Rejections = rejections,
-                Hindsight = hindsight,
-            };
+        var trajectory = plan.Origin == PlanOrigin.Grounded ? Trajectories.Find(plan.Id) : null;
+        var example = builders.Planner.TryBuild(plan);
+        return new RecordView(entry, Index.Location(entry), plan.Task)
+        {
+            Plans = [new PlanView("plan", plan.Plan)],
+            Actions = trajectory?.Actions,
+            NoActionsBecause = trajectory is null ? (plan.Origin == PlanOrigin.Grounded ? NoTrajectory(plan.Id) : $"a {plan.Origin} plan: no trajectory was taken for it") : null,
+            Reasoning = plan.Trace,
+            Label = plan.Label,
+            Examples = [Example($"planner example ({builders.Profile.Name})", example, builders, PlannerExamples.ExampleId(plan.Id))],
+            Rejections = rejections,
+            Hindsight = hindsight,
+        };
     }
 
     private RecordView ReplanView(IndexEntry entry, ReplanRecord record, ExampleBuilders builders, IReadOnlyList<string> rejections, IReadOnlyList<string> hindsight)
@@ -229,7 +229,7 @@ internal sealed class RecordBrowser
         new(title, null, builders.Refusals.Refused.LastOrDefault(r => r.Id == id)?.Reason ?? "the profile cannot make this example");
 
     private string NoTrajectory(string id) => TrajectoriesPath is null
-        ? "the trajectories are not known: give them with --trajectories"
+        ? "the trajectories the records were made from were not given"
         : $"no trajectory \"{id}\" in {TrajectoriesPath}";
 
     private static IReadOnlyList<string> HindsightOf(string text)
