@@ -87,9 +87,11 @@ internal sealed class RecordViewer : IAsyncDisposable
         return new RecordViewer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
     }
 
+    /// <summary>Stops serving. Connections a browser keeps open are closed after a moment rather than waited for: Ctrl-C must stop the viewer promptly.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await _app.StopAsync(patience.Token);
         await _app.DisposeAsync();
     }
 

@@ -38,62 +38,74 @@ public class ViewBrowserTests
         Assert.True(result.ExitCode is 0 or 4, result.Stderr);
 
         using var viewer = PlanactProcess.Start(new Dictionary<string, string>(), "view", run);
-        var started = await viewer.StandardOutput.ReadLineAsync() ?? await viewer.StandardError.ReadToEndAsync();
-        Assert.StartsWith("view: http://127.0.0.1:", started, StringComparison.Ordinal);
-        var url = new Uri(started.Split(' ')[1]);
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(
-            Path.Combine(dir, "chromium-profile"),
-            new BrowserTypeLaunchPersistentContextOptions { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true, Args = ChromiumFlags });
-        var page = await browser.NewPageAsync();
-        var elsewhere = new List<string>();
-        page.Request += (_, request) =>
+        try
         {
-            if (!request.Url.StartsWith(url.AbsoluteUri, StringComparison.Ordinal))
+            var started = await viewer.StandardOutput.ReadLineAsync() ?? await viewer.StandardError.ReadToEndAsync();
+            Assert.StartsWith("view: http://127.0.0.1:", started, StringComparison.Ordinal);
+            var url = new Uri(started.Split(' ')[1]);
+
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(
+                Path.Combine(dir, "chromium-profile"),
+                new BrowserTypeLaunchPersistentContextOptions { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true, Args = ChromiumFlags });
+            var page = await browser.NewPageAsync();
+            var elsewhere = new List<string>();
+            page.Request += (_, request) =>
             {
-                elsewhere.Add(request.Url);
+                if (!request.Url.StartsWith(url.AbsoluteUri, StringComparison.Ordinal))
+                {
+                    elsewhere.Add(request.Url);
+                }
+            };
+            await page.GotoAsync(url.AbsoluteUri);
+            Assert.True(await page.Locator("table.records tbody tr").CountAsync() > 0);
+
+            // Filtering by kind: the select submits its form on change.
+            await NavigateAsync(page, () => page.Locator("select[name=kind]").SelectOptionAsync("executor"));
+            var kinds = await page.Locator("table.records tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)");
+            Assert.NotEmpty(kinds);
+            Assert.All(kinds, kind => Assert.Equal("executor", kind));
+
+            // A grounded plan: its steps beside the trajectory, every action marked with the step covering it; a click highlights a step's actions.
+            await NavigateAsync(page, () => page.Locator("select[name=kind]").SelectOptionAsync("planner"));
+            await NavigateAsync(page, () => page.Locator("select[name=outcome]").SelectOptionAsync("ok"));
+            await NavigateAsync(page, () => page.Locator("select[name=origin]").SelectOptionAsync("grounded"));
+            await NavigateAsync(page, () => page.Locator("table.records tbody tr a").First.ClickAsync());
+            var actions = await page.Locator("ol.actions li.action").CountAsync();
+            Assert.True(actions > 1);
+            Assert.Equal(actions, await page.Locator("ol.actions li.action.covered[data-step]").CountAsync());
+            var lastStep = page.Locator(".plan-step").Last;
+            var covered = (await lastStep.GetAttributeAsync("data-actions"))!.Split(' ');
+            await lastStep.ClickAsync();
+            var highlighted = await page.Locator("ol.actions li.action.highlight").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.action)");
+            Assert.Equal(covered, highlighted);
+            Assert.True(await page.Locator(".message.target").CountAsync() == 1);
+
+            // A quarantined item: the reason and every rejected attempt.
+            await page.GotoAsync(new Uri(url, "?outcome=quarantined").AbsoluteUri);
+            await NavigateAsync(page, () => page.Locator("table.records tbody tr a").First.ClickAsync());
+            Assert.Contains("not assigned to any step", await page.Locator(".quarantine-reason").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(3, await page.Locator(".attempt .rejection-reason").CountAsync());
+
+            Directory.CreateDirectory(Path.Combine(TestPaths.Root, "TestResults"));
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestPaths.Root, "TestResults", "view.png"), FullPage = true });
+            Assert.Empty(elsewhere);
+            await browser.CloseAsync();
+
+            // Ctrl-C stops the viewer cleanly.
+            using var interrupt = Process.Start("kill", ["-INT", viewer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await interrupt.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await viewer.WaitForExitAsync(timeout.Token);
+            Assert.True(viewer.ExitCode == 0, $"exit code {viewer.ExitCode}: {await viewer.StandardError.ReadToEndAsync()}");
+        }
+        finally
+        {
+            // A failed assertion must not leave the viewer serving.
+            if (!viewer.HasExited)
+            {
+                viewer.Kill(entireProcessTree: true);
             }
-        };
-        await page.GotoAsync(url.AbsoluteUri);
-        Assert.True(await page.Locator("table.records tbody tr").CountAsync() > 0);
-
-        // Filtering by kind: the select submits its form on change.
-        await NavigateAsync(page, () => page.Locator("select[name=kind]").SelectOptionAsync("executor"));
-        var kinds = await page.Locator("table.records tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.kind)");
-        Assert.NotEmpty(kinds);
-        Assert.All(kinds, kind => Assert.Equal("executor", kind));
-
-        // A grounded plan: its steps beside the trajectory, every action marked with the step covering it; a click highlights a step's actions.
-        await NavigateAsync(page, () => page.Locator("select[name=kind]").SelectOptionAsync("planner"));
-        await NavigateAsync(page, () => page.Locator("select[name=outcome]").SelectOptionAsync("ok"));
-        await NavigateAsync(page, () => page.Locator("select[name=origin]").SelectOptionAsync("grounded"));
-        await NavigateAsync(page, () => page.Locator("table.records tbody tr a").First.ClickAsync());
-        var actions = await page.Locator("ol.actions li.action").CountAsync();
-        Assert.True(actions > 1);
-        Assert.Equal(actions, await page.Locator("ol.actions li.action.covered[data-step]").CountAsync());
-        var lastStep = page.Locator(".plan-step").Last;
-        var covered = (await lastStep.GetAttributeAsync("data-actions"))!.Split(' ');
-        await lastStep.ClickAsync();
-        var highlighted = await page.Locator("ol.actions li.action.highlight").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.action)");
-        Assert.Equal(covered, highlighted);
-        Assert.True(await page.Locator(".message.target").CountAsync() == 1);
-
-        // A quarantined item: the reason and every rejected attempt.
-        await page.GotoAsync(new Uri(url, "?outcome=quarantined").AbsoluteUri);
-        await NavigateAsync(page, () => page.Locator("table.records tbody tr a").First.ClickAsync());
-        Assert.Contains("not assigned to any step", await page.Locator(".quarantine-reason").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(3, await page.Locator(".attempt .rejection-reason").CountAsync());
-
-        Directory.CreateDirectory(Path.Combine(TestPaths.Root, "TestResults"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestPaths.Root, "TestResults", "view.png"), FullPage = true });
-        Assert.Empty(elsewhere);
-
-        // Ctrl-C stops the viewer cleanly.
-        using var interrupt = Process.Start("kill", ["-INT", viewer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await interrupt.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await viewer.WaitForExitAsync(timeout.Token);
-        Assert.Equal(0, viewer.ExitCode);
+        }
     }
 }
