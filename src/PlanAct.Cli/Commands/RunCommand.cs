@@ -51,8 +51,8 @@ internal static class RunCommand
             using var telemetry = teacher.Telemetry(parse, runId);
             var configured = options.IsConfigured;
             mode = configured ? mode : TeacherMode.DryRun;
-            await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: ct);
-            Console.Error.WriteLine($"planact: run {pipeline.Name} ({string.Join(" → ", stages)}){(mode == TeacherMode.DryRun ? ", dry run" : "")}: teacher {options}; ledger {session.Ledger.Path}; run dir {pipeline.RunDir}");
+            await using var session = await teacher.OpenSessionAsync(parse, options, mode, ct);
+            CliConsole.Current.Error.WriteLine($"planact: run {pipeline.Name} ({string.Join(" → ", stages)}){(mode == TeacherMode.DryRun ? ", dry run" : "")}: teacher {options}; ledger {TeacherArguments.Describe(session.Ledger)}; run dir {pipeline.RunDir}");
             var run = new PipelineRunOptions
             {
                 Mode = mode,
@@ -79,16 +79,16 @@ internal static class RunCommand
                 StageCommand.PrintOutcome(run, runOutput);
             }
 
-            Console.Error.WriteLine($"planact: {stage.Stage}: {stage.Status.ToString().ToLowerInvariant()}: {stage.Summary}");
+            CliConsole.Current.Error.WriteLine($"planact: {stage.Stage}: {stage.Status.ToString().ToLowerInvariant()}: {stage.Summary}");
             if (stage.Run?.StoppedBecause is { } reason)
             {
-                Console.Error.WriteLine($"planact: {reason}");
+                CliConsole.Current.Error.WriteLine($"planact: {reason}");
             }
         }
 
         if (result.Estimate.Count > 0)
         {
-            Console.WriteLine(result.Mode == TeacherMode.DryRun
+            CliConsole.Current.Out.WriteLine(result.Mode == TeacherMode.DryRun
                 ? $"dry run: {result.Estimate.Sum(e => e.Requests)} requests to send (first attempts; re-asks and the stages after them come on top), nothing sent"
                 : $"{result.Estimate.Sum(e => e.Requests)} requests are still waiting for answers; run again to continue");
             StageCommand.PrintEstimate(result.Estimate, configured);
@@ -96,16 +96,17 @@ internal static class RunCommand
 
         foreach (var requests in result.RequestFiles)
         {
-            Console.WriteLine($"{requests.Path}: {requests.Keys.Count} Batch API requests for {requests.Model}");
+            CliConsole.Current.Out.WriteLine($"{requests.Path}: {requests.Keys.Count} Batch API requests for {requests.Model}");
         }
 
         if (!configured)
         {
-            Console.WriteLine($"no teacher is configured, so this was a dry run. {StageCommand.HowToConfigure}; then run the same command again.");
+            CliConsole.Current.Out.WriteLine($"no teacher is configured, so this was a dry run. {StageCommand.HowToConfigure}; then run the same command again.");
         }
 
-        Console.WriteLine($"report: {result.ReportPath}");
-        Console.Error.WriteLine($"planact: run {result.RunId}: {session.Meter.Lines().Sum(l => l.Sent)} requests sent, {session.Meter.Lines().Sum(l => l.Reused)} answered from the ledger; manifest {result.ManifestPath}");
+        StageCommand.ReportCosts(session.Meter.Lines());
+        CliConsole.Current.Out.WriteLine($"report: {result.ReportPath}");
+        CliConsole.Current.Error.WriteLine($"planact: run {result.RunId}: {session.Meter.Lines().Sum(l => l.Sent)} requests sent, {session.Meter.Lines().Sum(l => l.Reused)} answered from the ledger; manifest {result.ManifestPath}");
         if (result.Mode == TeacherMode.DryRun)
         {
             return ExitCodes.Ok;

@@ -44,6 +44,13 @@ internal sealed class TeacherSession : IAsyncDisposable
         return new TeacherSession(options, ledger, new CostMeter(options.Prices, maxCost), time ?? TimeProvider.System);
     }
 
+    /// <summary>A session for a dry run: the ledger is only read (an empty one in memory when there is none), so nothing is written.</summary>
+    public static async Task<TeacherSession> OpenForDryRunAsync(TeacherOptions options, CancellationToken cancellationToken = default)
+    {
+        var ledger = await TeacherLedger.OpenForDryRunAsync(options.LedgerPath ?? TeacherLedger.DefaultPath, cancellationToken);
+        return new TeacherSession(options, ledger, new CostMeter(options.Prices), TimeProvider.System);
+    }
+
     public StageSettings SettingsFor(string stage) => Options.ForStage(stage);
 
     /// <summary>The model a stage's requests are keyed and priced under.</summary>

@@ -17,21 +17,21 @@ public class ShardCliTests
         string[] Annotate(string outPath, string ledger, params string[] more) =>
             ["annotate", "--input", Samples, "--out", outPath, "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--ledger", Path.Combine(dir, ledger), .. more];
 
-        var whole = await PlanactProcess.RunAsync(Key, Annotate(Path.Combine(dir, "whole.jsonl"), "whole.db"));
+        var whole = await PlanactCli.RunAsync(Key, Annotate(Path.Combine(dir, "whole.jsonl"), "whole.db"));
         var callsForWhole = teacher.Calls;
         var parts = new List<string>();
         for (var i = 1; i <= 3; i++)
         {
             var part = Path.Combine(dir, $"part{i}", "plans.jsonl");
-            var result = await PlanactProcess.RunAsync(Key, Annotate(part, $"part{i}.db", "--shard", $"{i}/3"));
+            var result = await PlanactCli.RunAsync(Key, Annotate(part, $"part{i}.db", "--shard", $"{i}/3"));
             Assert.True(result.ExitCode == 0, result.Stderr);
             parts.Add(part);
         }
 
         parts.Reverse();
-        var merged = await PlanactProcess.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "merged.jsonl"), .. parts]);
-        var twice = await PlanactProcess.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "twice.jsonl"), parts[0], parts[0]]);
-        var badShard = await PlanactProcess.RunAsync(Annotate(Path.Combine(dir, "x.jsonl"), "x.db", "--shard", "4/3"));
+        var merged = await PlanactCli.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "merged.jsonl"), .. parts]);
+        var twice = await PlanactCli.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "twice.jsonl"), parts[0], parts[0]]);
+        var badShard = await PlanactCli.RunAsync(Annotate(Path.Combine(dir, "x.jsonl"), "x.db", "--shard", "4/3"));
 
         Assert.True(whole.ExitCode == 0, whole.Stderr);
         Assert.Equal(17, teacher.Calls - callsForWhole);
@@ -51,10 +51,10 @@ public class ShardCliTests
         string[] Run(string name, params string[] more) =>
             ["run", "--run-dir", Path.Combine(dir, name), "--ledger", Path.Combine(dir, name + ".db"), "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", .. more];
 
-        var whole = await PlanactProcess.RunAsync(Key, Run("whole"));
-        var one = await PlanactProcess.RunAsync(Key, Run("one", "--shard", "1/2"));
-        var two = await PlanactProcess.RunAsync(Key, Run("two", "--shard", "2/2"));
-        var merged = await PlanactProcess.RunAsync(
+        var whole = await PlanactCli.RunAsync(Key, Run("whole"));
+        var one = await PlanactCli.RunAsync(Key, Run("one", "--shard", "1/2"));
+        var two = await PlanactCli.RunAsync(Key, Run("two", "--shard", "2/2"));
+        var merged = await PlanactCli.RunAsync(
             ["merge", "--input", Samples, "--out", Path.Combine(dir, "executor.jsonl"), Path.Combine(dir, "one", "executor.jsonl"), Path.Combine(dir, "two", "executor.jsonl")]);
 
         Assert.True(whole.ExitCode == 0, whole.Stderr);
@@ -82,10 +82,10 @@ public class ShardCliTests
         foreach (var cot in new[] { false, true })
         {
             var flags = cot ? new[] { "--cot" } : [];
-            var whole = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"whole-{cot}.jsonl"), flags));
-            var one = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"one-{cot}.jsonl"), [.. flags, "--shard", "1/2"]));
-            var two = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"two-{cot}.jsonl"), [.. flags, "--shard", "2/2"]));
-            var merged = await PlanactProcess.RunAsync(
+            var whole = await PlanactCli.RunAsync(Key, Act(Path.Combine(dir, $"whole-{cot}.jsonl"), flags));
+            var one = await PlanactCli.RunAsync(Key, Act(Path.Combine(dir, $"one-{cot}.jsonl"), [.. flags, "--shard", "1/2"]));
+            var two = await PlanactCli.RunAsync(Key, Act(Path.Combine(dir, $"two-{cot}.jsonl"), [.. flags, "--shard", "2/2"]));
+            var merged = await PlanactCli.RunAsync(
                 ["merge", "--input", Samples, "--out", Path.Combine(dir, $"merged-{cot}.jsonl"), Path.Combine(dir, $"two-{cot}.jsonl"), Path.Combine(dir, $"one-{cot}.jsonl")]);
 
             Assert.True(whole.ExitCode == 0, whole.Stderr);
@@ -104,7 +104,7 @@ public class ShardCliTests
         var trajectories = await Training.TestPlans.SampleTrajectoriesAsync();
         var plans = await Training.TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), trajectories.Select(Training.TestPlans.For));
 
-        var result = await PlanactProcess.RunAsync(
+        var result = await PlanactCli.RunAsync(
             "expand", "--plans", plans, "--count", "5", "--out", Path.Combine(dir, "synthetic.jsonl"), "--dry-run", "--shard", "1/2", "--ledger", Path.Combine(dir, "ledger.db"));
 
         Assert.Equal(2, result.ExitCode);

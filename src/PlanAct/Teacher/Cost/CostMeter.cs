@@ -1,7 +1,13 @@
 namespace PlanAct.Teacher.Cost;
 
 /// <summary>Spending of one stage on one model, online or through the Batch API.</summary>
-internal sealed record CostLine(string Stage, string Model, bool Batch, int Sent, int Reused, long InputTokens, long OutputTokens, decimal? Dollars);
+internal sealed record CostLine(string Stage, string Model, bool Batch, int Sent, int Reused, long InputTokens, long OutputTokens, decimal? Dollars)
+{
+    /// <summary>The grand total of <paramref name="lines"/> (stage <c>total</c>, no model); its dollars are unknown when any line's are.</summary>
+    public static CostLine Total(IReadOnlyList<CostLine> lines) => new(
+        "total", "", false, lines.Sum(l => l.Sent), lines.Sum(l => l.Reused), lines.Sum(l => l.InputTokens), lines.Sum(l => l.OutputTokens),
+        lines.Any(l => l.Dollars is null) ? null : lines.Sum(l => l.Dollars!.Value));
+}
 
 /// <summary>A send would take spending past the cost budget; the run stops cleanly and can be resumed later.</summary>
 internal sealed class BudgetExceededException(decimal maxCost, decimal spent)
