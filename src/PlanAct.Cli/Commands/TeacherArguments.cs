@@ -21,7 +21,7 @@ internal sealed class TeacherArguments
     private readonly Option<double?> _timeout = new("--timeout") { Description = "Seconds before one request is abandoned and retried. [default: 120]" };
     private readonly Option<string?> _ledger = new("--ledger") { Description = "The SQLite ledger of requests and answers. [default: .planact/ledger.db]" };
     private readonly Option<bool> _refresh = new("--refresh") { Description = "Ask again even when the ledger holds an answer." };
-    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Build every request, count tokens, print the cost estimate; send and write nothing." };
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Build every request, count tokens, print the cost estimate; send nothing, write no output and no ledger." };
     private readonly Option<bool> _batch = new("--batch") { Description = "Send through the Batch API (half price, slower) and wait for the whole cycle." };
     private readonly Option<double?> _batchPoll = new("--batch-poll") { Description = "Seconds between Batch API status checks at first, doubling up to 5 minutes. [default: 15]" };
     private readonly Option<string?> _otel = CliTelemetry.CreateOption();
