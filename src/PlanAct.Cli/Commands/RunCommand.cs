@@ -12,7 +12,6 @@ internal static class RunCommand
     {
         var file = new Argument<string?>("pipeline") { Description = "The pipeline YAML file. [default: samples/pipeline.yaml, the bundled samples]", Arity = ArgumentArity.ZeroOrOne };
         var runDir = new Option<string?>("--run-dir") { Description = "Where outputs, statistics, run.json and report.html go. [default: the pipeline's run_dir]" };
-        var shard = StageCommand.ShardOption();
         var teacher = new TeacherArguments();
         var command = new Command(
             "run",
@@ -21,8 +20,9 @@ internal static class RunCommand
             + "inputs validated, every request built, Batch API request files and a per-stage estimate written.\n\n"
             + "Example:\n  planact run\n  planact run samples/pipeline.yaml --model gpt-4o-mini --max-cost 5\n  planact run my-pipeline.yaml --run-dir runs/today --batch")
         {
-            file, runDir, shard,
+            file, runDir,
         };
+        ShardFlags.AddTo(command);
         teacher.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -39,7 +39,7 @@ internal static class RunCommand
             }
 
             var stages = PipelineGraph.Order(pipeline, PipelineRegistry.Default).Select(n => n.Name).ToList();
-            var options = teacher.Resolve(parse, pipelineTeacher: pipeline.ApplyTeacher);
+            var options = ShardFlags.ShareLimits(parse, teacher.Resolve(parse, pipelineTeacher: pipeline.ApplyTeacher));
             options = options with { LedgerPath = options.LedgerPath ?? Path.Combine(pipeline.RunDir, "ledger.db") };
             var mode = teacher.Mode(parse);
             if (!options.IsConfigured && mode == TeacherMode.Batch)
@@ -58,7 +58,7 @@ internal static class RunCommand
                 Mode = mode,
                 Batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null,
                 BatchSettings = teacher.BatchSettings(parse),
-                Shard = StageCommand.ParseShard(parse.GetValue(shard)),
+                Shard = ShardFlags.Of(parse),
                 CommandLine = CommandRunner.CommandLine(),
                 RunId = runId,
                 Logger = telemetry.CreateLogger("PlanAct.Pipeline"),

@@ -26,17 +26,6 @@ internal static class StageCommand
 
     private static readonly Option<string?> RequestsDir = new("--dir") { Description = "Where to write the batch request files. [default: batches/<stage> beside the ledger]" };
 
-    /// <summary>--shard i/n: this machine's part of the items, by a stable hash of their ids.</summary>
-    public static Option<string?> ShardOption() => new("--shard") { Description = "Run only part i of n of the items (e.g. 2/4), chosen by a stable hash of each item id; `planact merge` joins the parts." };
-
-    public static Shard? ParseShard(string? text) =>
-        text is null ? null : Shard.TryParse(text) ?? throw new CommandLineException($"--shard \"{text}\" is not i/n with 1 <= i <= n");
-
-    private static readonly Option<string?> ShardFlag = ShardOption();
-
-    /// <summary>The --shard of a stage run.</summary>
-    public static Shard? ShardOf(ParseResult parse) => ParseShard(parse.GetValue(ShardFlag));
-
     /// <summary>
     /// Names a stage command and adds its options in the order help shows them: the stage's own (required ones first),
     /// then the teacher flags, then those of its invocation.
@@ -57,7 +46,7 @@ internal static class StageCommand
 
         if (invocation == StageInvocation.Run)
         {
-            command.Options.Add(ShardFlag);
+            ShardFlags.AddTo(command);
         }
 
         return command;
@@ -88,7 +77,7 @@ internal static class StageCommand
             }
 
             var values = new StageOptionValues(stage.Options, given);
-            var shard = invocation == StageInvocation.Run ? ShardOf(parse) : null;
+            var shard = invocation == StageInvocation.Run ? ShardFlags.Of(parse) : null;
             if (shard is not null && !stage.SplitsByItem)
             {
                 throw new CommandLineException("--shard splits the items of an item stage; this command's work is not split by item");
@@ -131,7 +120,7 @@ internal static class StageCommand
     /// </summary>
     public static async Task<int> RunAsync(StageInvocation invocation, ParseResult parse, TeacherArguments teacher, string stage, StageJob job, CancellationToken cancellationToken)
     {
-        var options = teacher.Resolve(parse);
+        var options = ShardFlags.ShareLimits(parse, teacher.Resolve(parse));
         var mode = invocation == StageInvocation.Run ? teacher.Mode(parse) : TeacherMode.DryRun;
         if (invocation != StageInvocation.Run && teacher.Mode(parse) != TeacherMode.Online)
         {

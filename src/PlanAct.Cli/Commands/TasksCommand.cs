@@ -149,7 +149,7 @@ internal static class TasksCommand
             var verdictPath = parse.GetValue(verdicts) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".verdicts.jsonl");
             IAsyncEnumerable<Trajectory> Trajectories() => TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems }, ct);
             var judge = new ItemStageJob<Trajectory, TrajectoryVerdict>(
-                session => new JudgeStage(parse.GetValue(maxPageTokens)!.Value, session.ModelFor(JudgeStage.StageName)), Trajectories, verdictPath, StageCommand.ShardOf(parse), null);
+                session => new JudgeStage(parse.GetValue(maxPageTokens)!.Value, session.ModelFor(JudgeStage.StageName)), Trajectories, verdictPath, ShardFlags.Of(parse), null);
             var code = await StageCommand.RunAsync(StageInvocation.Run, parse, teacher, JudgeStage.StageName, judge, ct);
             CommandRunner.ReportProblems(problems.Problems);
             if (teacher.Mode(parse) == TeacherMode.DryRun || code is not (ExitCodes.Ok or ExitCodes.InvalidItemsSkipped))
