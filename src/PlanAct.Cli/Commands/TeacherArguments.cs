@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using PlanAct.Stages;
 using PlanAct.Teacher;
-using PlanAct.Teacher.Ledger;
 using PlanAct.Teacher.Batch;
+using PlanAct.Teacher.Ledger;
 
 namespace PlanAct.Cli.Commands;
 
