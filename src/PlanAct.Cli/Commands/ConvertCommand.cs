@@ -23,7 +23,7 @@ internal static class ConvertCommand
             var trajectories = TrajectoryFiles.ReadAsync(parse.GetValue(input)!, new TrajectoryReadOptions { Problems = problems }, ct);
             var count = await TrajectoryFiles.WriteAsync(parse.GetValue(output)!, parse.GetValue(to), trajectories, ct);
             CommandRunner.ReportProblems(problems.Problems);
-            Console.Error.WriteLine($"planact: convert: {count} ok, {problems.ErrorCount} skipped as invalid -> {parse.GetValue(output)}");
+            CliConsole.Current.Error.WriteLine($"planact: convert: {count} ok, {problems.ErrorCount} skipped as invalid -> {parse.GetValue(output)}");
             return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;

@@ -28,7 +28,16 @@ internal sealed class WriterLock : IDisposable
     private WriterLock(string lockPath) => _lockPath = lockPath;
 
     /// <exception cref="WriterLockedException">Another process holds the lock.</exception>
-    public static WriterLock Acquire(string path)
+    public static WriterLock Acquire(string path) => Acquire(path, create: true)!;
+
+    /// <summary>
+    /// The lock of <paramref name="path"/> for a process that only reads it (a dry run): taken when its lock file exists,
+    /// so a writer at work is respected, and null when there is none; nothing is created.
+    /// </summary>
+    /// <exception cref="WriterLockedException">Another process holds the lock.</exception>
+    public static WriterLock? AcquireIfPresent(string path) => Acquire(path, create: false);
+
+    private static WriterLock? Acquire(string path, bool create)
     {
         var full = System.IO.Path.GetFullPath(path);
         var lockPath = full + ".lock";
@@ -40,11 +49,20 @@ internal sealed class WriterLock : IDisposable
                 return new WriterLock(lockPath);
             }
 
+            if (!create && !File.Exists(lockPath))
+            {
+                return null;
+            }
+
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(lockPath)!);
             FileStream stream;
             try
             {
-                stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                stream = new FileStream(lockPath, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
             }
             catch (IOException)
             {

@@ -57,6 +57,9 @@ internal static partial class PipelineRunner
 {
     public const string ManifestName = "run.json";
 
+    /// <summary>A dry run's manifest: beside the real run's, never replacing it.</summary>
+    public const string DryRunManifestName = "run.dryrun.json";
+
     public const string ReportName = "report.html";
 
     public static async Task<PipelineResult> RunAsync(
@@ -131,8 +134,9 @@ internal static partial class PipelineRunner
             costs,
             estimate,
             [.. files.Select(f => new RunRequestFile(Relative(pipeline.RunDir, f.Path), f.Model, f.Keys.Count, f.Bytes))],
-            estimate.Count > 0 ? CostEstimate.Total(estimate) : null);
-        var manifestPath = Path.Combine(pipeline.RunDir, ManifestName);
+            estimate.Count > 0 ? CostEstimate.Total(estimate) : null,
+            costs.Count > 0 ? RunCost.Total(costs) : null);
+        var manifestPath = Path.Combine(pipeline.RunDir, options.Mode == TeacherMode.DryRun ? DryRunManifestName : ManifestName);
         await RunManifest.WriteAsync(manifestPath, manifest, cancellationToken);
         var reportPath = Path.Combine(pipeline.RunDir, ReportName);
         await RunReport.WriteAsync(pipeline.RunDir, reportPath, cancellationToken);

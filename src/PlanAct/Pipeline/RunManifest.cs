@@ -16,7 +16,13 @@ internal sealed record RunOutput(string Path, string? TrainingData);
 internal sealed record RunStage(string Stage, string Status, string Summary, double Seconds, int Problems, IReadOnlyList<RunOutput> Outputs, string? Stats);
 
 /// <summary>What the ledger holds for one stage and model, priced as answered: online or through the Batch API (null: price unknown).</summary>
-internal sealed record RunCost(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends, decimal? Dollars);
+internal sealed record RunCost(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends, decimal? Dollars)
+{
+    /// <summary>The grand total of <paramref name="costs"/> (stage and model <c>total</c>); its dollars are unknown when any line's are.</summary>
+    public static RunCost Total(IReadOnlyList<RunCost> costs) => new(
+        "total", "total", costs.Sum(c => c.Requests), costs.Sum(c => c.Answered), costs.Sum(c => c.InputTokens), costs.Sum(c => c.OutputTokens), costs.Sum(c => c.Sends),
+        costs.Any(c => c.Dollars is null) ? null : costs.Sum(c => c.Dollars!.Value));
+}
 
 /// <summary>A Batch API request file a dry run wrote.</summary>
 internal sealed record RunRequestFile(string Path, string Model, int Requests, long Bytes);
@@ -42,7 +48,8 @@ internal sealed record RunManifest(
     IReadOnlyList<RunCost> Costs,
     IReadOnlyList<CostEstimateLine> Estimate,
     IReadOnlyList<RunRequestFile> RequestFiles,
-    CostEstimateTotal? EstimateTotal = null)
+    CostEstimateTotal? EstimateTotal = null,
+    RunCost? CostTotal = null)
 {
     public static Task WriteAsync(string path, RunManifest manifest, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(manifest, RunManifestJsonContext.Indented.RunManifest), cancellationToken);

@@ -126,5 +126,6 @@ internal sealed record TeacherOptions
 
     /// <summary>A description safe to print: provider, endpoint and model, the key shown only as present or absent.</summary>
     public override string ToString() =>
-        $"{EffectiveProvider} model {Model ?? "(none)"} at {BaseUrl?.ToString() ?? "api.openai.com"}, API key {(string.IsNullOrEmpty(ApiKey) ? "not set" : "set")}";
+        $"{EffectiveProvider} model {Model ?? "(none)"} at {BaseUrl?.ToString() ?? "api.openai.com"}, API key {(string.IsNullOrEmpty(ApiKey) ? "not set" : "set")}"
+        + $", {Limits.Concurrency} in flight{(Limits.RequestsPerMinute is { } rpm ? $", {rpm} rpm" : "")}{(Limits.TokensPerMinute is { } tpm ? $", {tpm} tpm" : "")}";
 }
