@@ -51,7 +51,7 @@ internal static class ViewCommand
 
             await using (viewer)
             {
-                Console.WriteLine($"view: {viewer.Url} ({browser.Index.Entries.Count} records; Ctrl-C stops)");
+                await CliConsole.Current.Out.WriteLineAsync($"view: {viewer.Url} ({browser.Index.Entries.Count} records; Ctrl-C stops)");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct);

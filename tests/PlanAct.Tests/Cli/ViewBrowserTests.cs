@@ -32,7 +32,7 @@ public class ViewBrowserTests
                 : ScriptedPipeline.Answer(r));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
-        var result = await PlanactProcess.RunAsync(
+        var result = await PlanactCli.RunAsync(
             new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-test" },
             "run", "--run-dir", run, "--ledger", Path.Combine(dir, "ledger.db"), "--base-url", teacher.BaseUrl.ToString(), "--model", "gpt-4o-mini");
         Assert.True(result.ExitCode is 0 or 4, result.Stderr);

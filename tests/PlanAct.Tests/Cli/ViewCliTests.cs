@@ -11,9 +11,9 @@ public class ViewCliTests
         var malformed = Path.Combine(dir, "plans.jsonl");
         await File.WriteAllTextAsync(malformed, "{\"schema\": \"planact/plan@1\", \"id\": \"a\"\n");
 
-        var absent = await PlanactProcess.RunAsync("view", missing);
-        var broken = await PlanactProcess.RunAsync("view", malformed);
-        var notARun = await PlanactProcess.RunAsync("view", dir);
+        var absent = await PlanactCli.RunAsync("view", missing);
+        var broken = await PlanactCli.RunAsync("view", malformed);
+        var notARun = await PlanactCli.RunAsync("view", dir);
 
         Assert.Equal(3, absent.ExitCode);
         Assert.Contains($"planact: error: {missing}: no such file or folder", absent.Stderr, StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public class ViewCliTests
     [Fact]
     public async Task A_port_out_of_range_is_a_usage_error()
     {
-        var result = await PlanactProcess.RunAsync("view", TestPaths.Samples, "--port", "70000");
+        var result = await PlanactCli.RunAsync("view", TestPaths.Samples, "--port", "70000");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--port must be from 0 (a free port) to 65535", result.Stderr, StringComparison.Ordinal);
