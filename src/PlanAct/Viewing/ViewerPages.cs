@@ -316,7 +316,7 @@ internal static class ViewerPages
     };
 
     private static StringBuilder Begin(string title) => new StringBuilder()
-        .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>")
+        .Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><link rel=\"icon\" href=\"data:,\"><title>")
         .Append(E(title)).Append("</title><link rel=\"stylesheet\" href=\"").Append(StylePath).Append("\"></head><body>");
 
     private static string End() => $"<script src=\"{ScriptPath}\"></script></body></html>";
