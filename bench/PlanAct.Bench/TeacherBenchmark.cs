@@ -174,10 +174,10 @@ internal static class TeacherBenchmark
 
                 find += Stopwatch.GetElapsedTime(start);
                 start = Stopwatch.GetTimestamp();
-                await ledger.RecordSendAsync(entry.Key, request, Model, json, cancellationToken);
+                await ledger.RecordSendAsync(entry.Key, request, Model, json);
                 send += Stopwatch.GetElapsedTime(start);
                 start = Stopwatch.GetTimestamp();
-                await ledger.CommitAsync(entry, cancellationToken);
+                await ledger.CommitAsync(entry);
                 commit += Stopwatch.GetElapsedTime(start);
             }
 
