@@ -16,6 +16,11 @@ internal static class CommandRunner
             await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
             return ExitCodes.Locked;
         }
+        catch (ForeignOutputException e)
+        {
+            await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (InputException e)
         {
             await Console.Error.WriteLineAsync($"planact: error: {e.Message}");

@@ -27,10 +27,25 @@ internal static class StageCommand
     private static readonly Option<string?> RequestsDir = new("--dir") { Description = "Where to write the batch request files. [default: batches/<stage> beside the ledger]" };
 
     /// <summary>--shard i/n: this machine's part of the items, by a stable hash of their ids.</summary>
-    public static Option<string?> ShardOption() => new("--shard") { Description = "Run only part i of n of the items (e.g. 2/4), chosen by a stable hash of each item id; `planact merge` joins the parts." };
+    public static Option<string?> ShardOption()
+    {
+        var option = new Option<string?>("--shard") { Description = "Run only part i of n of the items (e.g. 2/4), chosen by a stable hash of each item id; `planact merge` joins the parts." };
+
+        // Checked while the command line is parsed, so a bad value stops the command before it creates a ledger or a run directory.
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && Shard.TryParse(text) is null)
+            {
+                result.AddError(NotAShard(text));
+            }
+        });
+        return option;
+    }
 
     public static Shard? ParseShard(string? text) =>
-        text is null ? null : Shard.TryParse(text) ?? throw new CommandLineException($"--shard \"{text}\" is not i/n with 1 <= i <= n");
+        text is null ? null : Shard.TryParse(text) ?? throw new CommandLineException(NotAShard(text));
+
+    private static string NotAShard(string text) => $"--shard \"{text}\" is not i/n with 1 <= i <= n";
 
     private static readonly Option<string?> ShardFlag = ShardOption();
 

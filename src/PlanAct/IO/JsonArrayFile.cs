@@ -32,17 +32,10 @@ public static class JsonArrayFile
             catch (JsonException e)
             {
                 var line = e.LineNumber is { } l ? (int)l + 1 : (int?)null;
-                throw new InputException(new SourceLocation(path, line, index), $"{what}: {FirstSentence(e.Message)}", e);
+                throw new InputException(new SourceLocation(path, line, index), $"{what}: {JsonErrors.Reason(e)}", e);
             }
 
             yield return (index, enumerator.Current);
         }
-    }
-
-    // System.Text.Json appends " Path: … | LineNumber: …" that the location already says.
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
     }
 }

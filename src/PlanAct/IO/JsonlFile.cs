@@ -108,7 +108,7 @@ public static class JsonlFile
         }
         catch (JsonException e)
         {
-            problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
+            problems.Error(location, JsonErrors.Reason(e), e);
         }
 
         return null;

@@ -20,7 +20,7 @@ public sealed class RejectionJournal : IAsyncDisposable
 
     private RejectionJournal(string path, IReadOnlyDictionary<string, int> earlier)
     {
-        _file = new(() => ResumableJsonl.OpenAsync(path, CancellationToken.None));
+        _file = new(() => ResumableJsonl.OpenAsync(path, Read, CancellationToken.None));
         Earlier = earlier;
     }
 
@@ -83,6 +83,9 @@ public sealed class RejectionJournal : IAsyncDisposable
             await (await _file.Value).DisposeAsync();
         }
     }
+
+    private static string Read(string text, SourceLocation location) =>
+        Parse(text) is { Id: { } id, Reasons: not null } ? id : throw new InputException(location, "not a line of a rejection journal (id, reasons)");
 
     private static RejectedAnswers? Parse(string text)
     {

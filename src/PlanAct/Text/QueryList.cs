@@ -83,7 +83,7 @@ public static class QueryListReader
             }
             catch (JsonException e)
             {
-                problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
+                problems.Error(location, JsonErrors.Reason(e), e);
                 continue;
             }
 

@@ -31,12 +31,19 @@ public sealed class TokenCounter
             ? Cl100k
             : O200k;
 
-    public static TokenCounter ForEncoding(string encoding) => encoding.ToLowerInvariant() switch
+    /// <exception cref="ArgumentException">The encoding is not o200k or cl100k.</exception>
+    public static TokenCounter ForEncoding(string encoding) =>
+        TryForEncoding(encoding) ?? throw new ArgumentException(UnknownEncoding(encoding), nameof(encoding));
+
+    /// <summary>The counter of an encoding name (o200k, cl100k, with or without <c>_base</c>), or null for another name.</summary>
+    public static TokenCounter? TryForEncoding(string encoding) => encoding.ToLowerInvariant() switch
     {
         "o200k" or "o200k_base" => O200k,
         "cl100k" or "cl100k_base" => Cl100k,
-        _ => throw new ArgumentException($"unknown encoding \"{encoding}\" (use o200k or cl100k)", nameof(encoding)),
+        _ => null,
     };
+
+    public static string UnknownEncoding(string encoding) => $"unknown encoding \"{encoding}\" (use o200k or cl100k)";
 
     public int Count(string text) => _tokenizer.CountTokens(text);
 }

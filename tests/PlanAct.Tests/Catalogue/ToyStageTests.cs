@@ -59,6 +59,8 @@ public class ToyStageTests
 
         public string Format(string output) => output;
 
+        public string IdOfRecord(string line, SourceLocation location) => IdLines.IdOf(line, location);
+
         public async Task<ItemResult<string>> ProcessAsync(Trajectory item, TeacherDialog teacher, CancellationToken cancellationToken)
         {
             var outcome = await teacher.AskAsync(item.Id, [new ChatMessage(ChatRole.User, $"Repeat {repeats} times: {item.Task}")], reply => Checked<string>.Ok(reply.Text), cancellationToken);
