@@ -23,13 +23,14 @@ internal static class InspectCommand
                 result.AddError($"--encoding: {TokenCounter.UnknownEncoding(result.GetValueOrDefault<string>())}");
             }
         });
+        var replaceInvalidUtf8 = CommandOptions.ReplaceInvalidUtf8();
         var command = new Command("inspect", "Count trajectories, steps, sites, actions and page tokens, and list every problem with its location.\n\nExample:\n  planact inspect samples/webarena-lite-sft.json --json")
         {
-            path, json, encoding,
+            path, json, encoding, replaceInvalidUtf8,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var report = await Inspector.InspectAsync(parse.GetValue(path)!, TokenCounter.ForEncoding(parse.GetValue(encoding)!), ct);
+            var report = await Inspector.InspectAsync(parse.GetValue(path)!, TokenCounter.ForEncoding(parse.GetValue(encoding)!), parse.GetValue(replaceInvalidUtf8), ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(ToJson(report), JsonOptions));

@@ -19,6 +19,11 @@ public static class JsonErrors
             return IsWhole(e.Path) ? "expected a JSON object" : $"a value of the wrong type{At(e.Path)}";
         }
 
+        if (e.Message.StartsWith("Expected depth to be zero at the end of the JSON payload", StringComparison.Ordinal))
+        {
+            return "malformed JSON: the text ends inside an object or array that is not closed (a JSONL file holds one whole JSON object per line)";
+        }
+
         var end = e.Message.IndexOf(" Path:", StringComparison.Ordinal);
         return $"malformed JSON: {(end > 0 ? e.Message[..end] : e.Message)}";
     }

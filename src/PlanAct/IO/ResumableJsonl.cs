@@ -11,8 +11,6 @@ namespace PlanAct.IO;
 /// </summary>
 public sealed class ResumableJsonl : IAsyncDisposable
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly FileStream _stream;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _done;
@@ -62,7 +60,7 @@ public sealed class ResumableJsonl : IAsyncDisposable
             var done = new HashSet<string>(StringComparer.Ordinal);
             var end = 0L;
             var lastLine = 0;
-            await foreach (var (line, start, length, number) in LinesAsync(stream, cancellationToken))
+            await foreach (var (line, start, length, number) in ByteLines.ReadAsync(stream, includeTail: false, cancellationToken))
             {
                 var location = new SourceLocation(path, number);
                 if (!done.Add(Record(line, location, readRecord)))
@@ -95,11 +93,11 @@ public sealed class ResumableJsonl : IAsyncDisposable
         string text;
         try
         {
-            text = StrictUtf8.GetString(line.Span);
+            text = JsonlFile.StrictUtf8.GetString(line.Span);
         }
-        catch (DecoderFallbackException)
+        catch (DecoderFallbackException e)
         {
-            throw new ForeignOutputException(location, "invalid UTF-8");
+            throw new ForeignOutputException(location, JsonlFile.InvalidUtf8(e), e);
         }
 
         try
@@ -188,7 +186,7 @@ public sealed class ResumableJsonl : IAsyncDisposable
         {
             var where = new Dictionary<string, (long Start, int Length)>(StringComparer.Ordinal);
             _stream.Position = 0;
-            await foreach (var (line, start, length, number) in LinesAsync(_stream, cancellationToken))
+            await foreach (var (line, start, length, number) in ByteLines.ReadAsync(_stream, includeTail: false, cancellationToken))
             {
                 where[IdOf(line, new SourceLocation(Path, number))] = (start, length);
             }
@@ -251,41 +249,6 @@ public sealed class ResumableJsonl : IAsyncDisposable
         }
 
         throw new InputException(location, "not a record written by planact: no \"id\"");
-    }
-
-    /// <summary>The complete (newline-terminated) lines of the file with their byte offsets; a torn tail is not yielded.</summary>
-    private static async IAsyncEnumerable<(ReadOnlyMemory<byte> Line, long Start, int Length, int Number)> LinesAsync(
-        FileStream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var pending = new MemoryStream();
-        var buffer = new byte[1 << 16];
-        var lineStart = stream.Position;
-        var offset = stream.Position;
-        var number = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            var chunk = buffer.AsMemory(0, read);
-            int newline;
-            while ((newline = chunk.Span.IndexOf((byte)'\n')) >= 0)
-            {
-                pending.Write(chunk.Span[..newline]);
-                var length = (int)pending.Length;
-                number++;
-                if (length > 0)
-                {
-                    yield return (pending.GetBuffer().AsMemory(0, length), lineStart, length, number);
-                }
-
-                offset += newline + 1;
-                lineStart = offset;
-                pending.SetLength(0);
-                chunk = chunk[(newline + 1)..];
-            }
-
-            pending.Write(chunk.Span);
-            offset += chunk.Length;
-        }
     }
 
     public async ValueTask DisposeAsync()

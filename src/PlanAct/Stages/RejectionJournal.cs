@@ -44,7 +44,7 @@ public sealed class RejectionJournal : IAsyncDisposable
         var dropped = false;
         if (File.Exists(path))
         {
-            await foreach (var (_, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+            await foreach (var (_, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
             {
                 if (Parse(text) is { Reasons: not null } line && keep.Remove(line.Id))
                 {

@@ -44,7 +44,7 @@ public class ToyStageTests
             var input = setup.Inputs["--input"];
             return Task.FromResult<StageJob>(new ItemStageJob<Trajectory, string>(
                 _ => new EchoStage(setup.Options.Int("repeats")),
-                () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = setup.Problems }, cancellationToken),
+                () => TrajectoryFiles.ReadAsync(input, setup.TrajectoryOptions, cancellationToken),
                 setup.OutPath,
                 setup.Shard,
                 null));

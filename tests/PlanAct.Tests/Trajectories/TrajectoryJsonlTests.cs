@@ -16,7 +16,7 @@ public class TrajectoryJsonlTests
     };
 
     private static Task<List<Trajectory>> ReadAll(string path, ProblemLog? problems = null) =>
-        TrajectoryJsonl.ReadAsync(path, new TrajectoryReadOptions { Problems = problems ?? new ProblemLog() }).ToListAsync().AsTask();
+        TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems ?? new ProblemLog() }).ToListAsync().AsTask();
 
     [Fact]
     public async Task Write_then_read_is_identity_and_jsonl_to_sft_to_jsonl_keeps_the_data()

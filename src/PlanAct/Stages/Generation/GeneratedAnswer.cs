@@ -50,7 +50,7 @@ public static class GeneratedAnswerJsonl
             return answers;
         }
 
-        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
         {
             var answer = Read(text, new SourceLocation(path, lineNumber));
             answers[answer.Id] = answer;
