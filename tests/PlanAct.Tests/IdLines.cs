@@ -7,7 +7,7 @@ namespace PlanAct.Tests;
 internal static class IdLines
 {
     public static string IdOf(string line, SourceLocation location) =>
-        JsonDocument.Parse(line).RootElement.TryGetProperty("id", out var id) && id.GetString() is { } text
+        JsonDocument.Parse(line).RootElement is { ValueKind: JsonValueKind.Object } record && record.TryGetProperty("id", out var id) && id.GetString() is { } text
             ? text
             : throw new InputException(location, "no \"id\"");
 }

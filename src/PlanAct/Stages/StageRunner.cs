@@ -90,7 +90,7 @@ public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Teach
         var id = stage.IdOfRecord(line, location);
         return DropsRecordsOfOtherItems || state.Position(id) != int.MaxValue
             ? id
-            : throw new InputException(location, $"a {stage.Name} record for \"{id}\", which is not an item of this input{(Shard is { } shard ? $" (shard {shard})" : "")}");
+            : throw new InputException(location, $"{stage.Name}'s record of \"{id}\", which is not an item of this input{(Shard is { } shard ? $" (shard {shard})" : "")}");
     }
 
     /// <summary>Passes over the items; in batch mode the Batch API answers each pass's held-back requests before the next.</summary>
