@@ -47,7 +47,7 @@ public static class TrajectoryFiles
         {
             '[' => TrajectoryFormat.Sft,
             '{' => TrajectoryFormat.Jsonl,
-            < 0 => throw new InputException(new SourceLocation(path), "the file is empty"),
+            < 0 => throw new InputException(new SourceLocation(path, 1), "the file is empty (or holds only whitespace)"),
             _ => throw new InputException(new SourceLocation(path, 1), "neither a JSON array (WebArena-Lite SFT) nor JSONL (one object per line)"),
         };
     }
