@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace PlanAct.Bench;
 
 /// <summary>Starts this benchmark program again as a child process with other arguments.</summary>
-public static class ChildProcess
+internal static class ChildProcess
 {
     public static Process Start(IEnumerable<string> arguments, bool redirectInput = false)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PlanAct.Bench;
 
 /// <summary>The benchmarks' options: <c>--name value</c> pairs.</summary>
-public static class CommandLine
+internal static class CommandLine
 {
     public static IEnumerable<(string Option, string Value)> Pairs(IReadOnlyList<string> args)
     {

@@ -5,13 +5,13 @@ using PlanAct.Trajectories;
 namespace PlanAct.Bench;
 
 /// <summary>What a generated data set holds; its presence marks the data set complete (it is written last).</summary>
-public sealed record DatasetManifest(string Source, int Trajectories, int Steps, long SftBytes, long JsonlBytes);
+internal sealed record DatasetManifest(string Source, int Trajectories, int Steps, long SftBytes, long JsonlBytes);
 
 /// <summary>
 /// The same trajectories as a WebArena-Lite SFT array and as planact JSONL: sample trajectories replicated with a
 /// numbered task, so every trajectory is distinct and groups on its own.
 /// </summary>
-public sealed class Dataset
+internal sealed class Dataset
 {
     private const string ManifestFile = "manifest.json";
 

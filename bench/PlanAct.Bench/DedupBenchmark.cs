@@ -6,7 +6,7 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>Options of the <c>dedup</c> benchmark.</summary>
-public sealed record DedupOptions(IReadOnlyList<int> Sizes, double Threshold, int NaiveUpTo)
+internal sealed record DedupOptions(IReadOnlyList<int> Sizes, double Threshold, int NaiveUpTo)
 {
     public static DedupOptions Parse(IReadOnlyList<string> args)
     {
@@ -40,7 +40,7 @@ public sealed record DedupOptions(IReadOnlyList<int> Sizes, double Threshold, in
 }
 
 /// <summary>One measured filtering run, as the child process reports it.</summary>
-public sealed record DedupResult(
+internal sealed record DedupResult(
     string Method,
     int Queries,
     int Kept,
@@ -58,7 +58,7 @@ public sealed record DedupResult(
 /// with the index and, up to <see cref="DedupOptions.NaiveUpTo"/>, with the naive comparison against every kept
 /// query; both must make the same decisions.
 /// </summary>
-public static class DedupBenchmark
+internal static class DedupBenchmark
 {
     public const string Command = "dedup-measure";
 

@@ -1,7 +1,7 @@
 namespace PlanAct.Bench;
 
 /// <summary>Polls the managed heap size after the latest garbage collection and keeps the largest value seen.</summary>
-public sealed class GcHeapSampler : IDisposable
+internal sealed class GcHeapSampler : IDisposable
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
 
@@ -35,13 +35,13 @@ public sealed class GcHeapSampler : IDisposable
 }
 
 /// <summary>What a measured span used: wall time, the process's peak working set, the peak managed heap, bytes allocated.</summary>
-public sealed record SpanFootprint(double Seconds, long PeakWorkingSet, long PeakHeapBytes, long AllocatedBytes);
+internal sealed record SpanFootprint(double Seconds, long PeakWorkingSet, long PeakHeapBytes, long AllocatedBytes);
 
 /// <summary>
 /// One measured span of a child-process benchmark: it starts from a collected heap (so earlier setup does not count),
 /// samples the heap while it runs, and <see cref="Stop"/> gives its footprint.
 /// </summary>
-public sealed class MeasuredSpan : IDisposable
+internal sealed class MeasuredSpan : IDisposable
 {
     private readonly long _allocatedBefore;
     private readonly GcHeapSampler _heap;

@@ -8,7 +8,7 @@ namespace PlanAct.Bench;
 /// The loopback teacher in a child process of its own, so the server's CPU time is not counted as the client's. It
 /// answers every request with a valid plan after a fixed delay, and serves until its standard input closes.
 /// </summary>
-public sealed class LoopbackServer : IAsyncDisposable
+internal sealed class LoopbackServer : IAsyncDisposable
 {
     public const string Command = "loopback-server";
 

@@ -4,7 +4,7 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>The machine a benchmark runs on, in one line.</summary>
-public static class Machine
+internal static class Machine
 {
     public static string Describe()
     {

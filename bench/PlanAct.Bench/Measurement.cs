@@ -4,7 +4,7 @@ using PlanAct.Trajectories;
 
 namespace PlanAct.Bench;
 
-public enum Workload
+internal enum Workload
 {
     /// <summary>(a) read and group into trajectories.</summary>
     Read,
@@ -14,7 +14,7 @@ public enum Workload
 }
 
 /// <summary>One measured run, as the child process reports it.</summary>
-public sealed record MeasurementResult(
+internal sealed record MeasurementResult(
     string Format,
     Workload Workload,
     long InputBytes,
@@ -34,7 +34,7 @@ public sealed record MeasurementResult(
 }
 
 /// <summary>Runs one workload over one file in a fresh child process, so its peak memory is its own.</summary>
-public static class Measurement
+internal static class Measurement
 {
     public const string Command = "measure";
 

@@ -11,7 +11,7 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>Options of the <c>pipeline</c> benchmark.</summary>
-public sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Concurrency)
+internal sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Concurrency)
 {
     public static PipelineBenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -52,7 +52,7 @@ public sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Concur
 /// slot in whole rounds, ⌈requests ÷ concurrency⌉ delays, but never fewer than its longest chain of requests that wait
 /// for each other (replan: a trajectory of n actions asks its n − 1 rounds in order; elsewhere one request per item).
 /// </summary>
-public static class PipelineBenchmark
+internal static class PipelineBenchmark
 {
     private const string Model = "gpt-4.1-mini";
 

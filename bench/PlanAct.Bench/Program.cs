@@ -2,7 +2,7 @@ using PlanAct.IO;
 
 namespace PlanAct.Bench;
 
-public static class Program
+internal static class Program
 {
     private const string Usage = """
         usage:

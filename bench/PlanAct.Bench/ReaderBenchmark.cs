@@ -8,7 +8,7 @@ namespace PlanAct.Bench;
 /// The <c>reader</c> benchmark: throughput and peak memory of reading a large SFT file and its JSONL twin,
 /// (a) read + group over the whole file, (b) plus page views and token counts, on a prefix when the whole would take too long.
 /// </summary>
-public static class ReaderBenchmark
+internal static class ReaderBenchmark
 {
     /// <summary>Trajectories in the two runs that estimate how long (b) takes over the whole file.</summary>
     private const int CalibrationSmall = 200;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PlanAct.Bench;
 
 /// <summary>Options of the <c>reader</c> benchmark.</summary>
-public sealed record ReaderOptions(int SizeMb, string WorkDirectory, int CleanBudgetSeconds, int? CleanTrajectories)
+internal sealed record ReaderOptions(int SizeMb, string WorkDirectory, int CleanBudgetSeconds, int? CleanTrajectories)
 {
     public static ReaderOptions Parse(IReadOnlyList<string> args)
     {

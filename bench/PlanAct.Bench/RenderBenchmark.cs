@@ -6,7 +6,7 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>Options of the <c>render</c> benchmark.</summary>
-public sealed record RenderOptions(int Runs, double SecondsPerRun)
+internal sealed record RenderOptions(int Runs, double SecondsPerRun)
 {
     public static RenderOptions Parse(IReadOnlyList<string> args)
     {
@@ -36,7 +36,7 @@ public sealed record RenderOptions(int Runs, double SecondsPerRun)
 /// start pages of <c>samples/pages/</c>: per view, several timed runs over all five pages, after untimed runs of
 /// every view (the JIT's). Throughput counts the UTF-8 bytes of the input pages.
 /// </summary>
-public static class RenderBenchmark
+internal static class RenderBenchmark
 {
     private static readonly string[] PageNames = ["shopping", "shopping_admin", "reddit", "gitlab", "map"];
 

@@ -1,7 +1,7 @@
 namespace PlanAct.Bench;
 
 /// <summary>Finds the repository (the folder holding PlanAct.slnx) from the working directory or the program's folder.</summary>
-public static class RepositoryRoot
+internal static class RepositoryRoot
 {
     private const string Marker = "PlanAct.slnx";
 

@@ -7,7 +7,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Bench;
 
 /// <summary>The trajectories the benchmark data is replicated from, and where they came from.</summary>
-public sealed partial record SampleTrajectories(string Source, IReadOnlyList<Trajectory> Trajectories)
+internal sealed partial record SampleTrajectories(string Source, IReadOnlyList<Trajectory> Trajectories)
 {
     private static readonly string[] SampleFiles = ["samples/trajectories.jsonl", "samples/authoring/trajectories.jsonl"];
 

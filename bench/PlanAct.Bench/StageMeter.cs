@@ -8,7 +8,7 @@ namespace PlanAct.Bench;
 /// <summary>One pass of a stage runner over its items: expand asks in waves, each wave a pass; other stages make one.</summary>
 /// <param name="Items">Items the pass processed (not those an earlier pass had done).</param>
 /// <param name="Requests">Requests the pass sent.</param>
-public sealed record StagePass(int Items, int Requests);
+internal sealed record StagePass(int Items, int Requests);
 
 /// <summary>What one stage of one pipeline run did, as the benchmark measured it around the node.</summary>
 /// <param name="Stage">The stage's name.</param>
@@ -17,7 +17,7 @@ public sealed record StagePass(int Items, int Requests);
 /// <param name="Wall">Wall time of the node.</param>
 /// <param name="PipelineCpu">CPU time of this process (the pipeline) during the node.</param>
 /// <param name="TeacherCpu">CPU time of the loopback teacher's process during the node.</param>
-public sealed record StageMeasurement(string Stage, int Sent, IReadOnlyList<StagePass> Passes, TimeSpan Wall, TimeSpan PipelineCpu, TimeSpan TeacherCpu);
+internal sealed record StageMeasurement(string Stage, int Sent, IReadOnlyList<StagePass> Passes, TimeSpan Wall, TimeSpan PipelineCpu, TimeSpan TeacherCpu);
 
 /// <summary>
 /// Measures every node of a pipeline run: wraps the nodes of a registry, and takes the stage runners' progress to
@@ -25,7 +25,7 @@ public sealed record StageMeasurement(string Stage, int Sent, IReadOnlyList<Stag
 /// everything the pass sent, since the next pass starts only when every item of this one has reported). Nodes run one
 /// at a time, so what the session sends while a node runs is that node's, whatever stage name its requests carry.
 /// </summary>
-public sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgress>
+internal sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgress>
 {
     private readonly Lock _lock = new();
     private readonly ConcurrentQueue<StageMeasurement> _measured = new();

@@ -1,7 +1,7 @@
 namespace PlanAct.Bench;
 
 /// <summary>Options of the <c>teacher</c> benchmark.</summary>
-public sealed record TeacherBenchOptions(int? Requests, TimeSpan Delay, IReadOnlyList<int> Concurrency)
+internal sealed record TeacherBenchOptions(int? Requests, TimeSpan Delay, IReadOnlyList<int> Concurrency)
 {
     /// <summary>Requests per level by default: this many per slot, at least <see cref="MinRequests"/>.</summary>
     public const int RequestsPerSlot = 16;

@@ -15,7 +15,7 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>One concurrency level of the <c>teacher</c> benchmark.</summary>
-public sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpan Delay, TimeSpan Wall, TimeSpan ClientCpu, TimeSpan ServerCpu, Distribution LatencyMicroseconds)
+internal sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpan Delay, TimeSpan Wall, TimeSpan ClientCpu, TimeSpan ServerCpu, Distribution LatencyMicroseconds)
 {
     public double RequestsPerSecond => Requests / Wall.TotalSeconds;
 
@@ -34,7 +34,7 @@ public sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpan 
 }
 
 /// <summary>What the ledger costs per request, measured alone: the lookup that misses, the send record and the commit.</summary>
-public sealed record LedgerCost(int Requests, TimeSpan Find, TimeSpan RecordSend, TimeSpan Commit)
+internal sealed record LedgerCost(int Requests, TimeSpan Find, TimeSpan RecordSend, TimeSpan Commit)
 {
     public double PerRequestMs(TimeSpan total) => total.TotalMilliseconds / Requests;
 
@@ -48,7 +48,7 @@ public sealed record LedgerCost(int Requests, TimeSpan Find, TimeSpan RecordSend
 /// answers after a fixed delay. Per concurrency level: achieved requests/s against the ideal, this process's CPU time
 /// per request, and how much longer than the delay an item takes.
 /// </summary>
-public static class TeacherBenchmark
+internal static class TeacherBenchmark
 {
     /// <summary>A model the built-in price table knows, so the cost meter prices every answer as in a real run.</summary>
     private const string Model = "gpt-4.1-mini";

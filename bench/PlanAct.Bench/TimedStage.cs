@@ -7,7 +7,7 @@ using PlanAct.Teacher;
 namespace PlanAct.Bench;
 
 /// <summary>A stage that times how long each item takes to process (prompt, ledger, limits, HTTP round trip, validation).</summary>
-public sealed class TimedStage<TIn, TOut>(ITeacherStage<TIn, TOut> inner) : ITeacherStage<TIn, TOut>
+internal sealed class TimedStage<TIn, TOut>(ITeacherStage<TIn, TOut> inner) : ITeacherStage<TIn, TOut>
 {
     private readonly ConcurrentQueue<TimeSpan> _durations = new();
 

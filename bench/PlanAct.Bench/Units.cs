@@ -1,6 +1,6 @@
 namespace PlanAct.Bench;
 
-public static class Units
+internal static class Units
 {
     /// <summary>Sizes are reported in MiB (2^20 bytes), written "MB" in tables.</summary>
     public const int MiB = 1 << 20;

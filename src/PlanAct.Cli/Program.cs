@@ -4,12 +4,25 @@ using PlanAct.Stages.Catalogue;
 
 namespace PlanAct.Cli;
 
-public static class Program
+internal static class Program
 {
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => RunAsync(args, CliConsole.Process(args), inProcess: false);
+
+    /// <summary>
+    /// Runs one command line with <paramref name="console"/> as its streams and environment. In-process callers (tests)
+    /// leave Ctrl-C to their host and pass <paramref name="cancellationToken"/> instead.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, bool inProcess = true, CancellationToken cancellationToken = default)
     {
+        using var current = CliConsole.Use(console);
         var parse = BuildRoot().Parse(args);
-        var code = await parse.InvokeAsync();
+        var invocation = new InvocationConfiguration { Output = console.Out, Error = console.Error };
+        if (inProcess)
+        {
+            invocation.ProcessTerminationTimeout = null;
+        }
+
+        var code = await parse.InvokeAsync(invocation, cancellationToken);
 
         // System.CommandLine reports parse errors (then shows help) with exit code 1; ours is ExitCodes.Usage.
         return parse.Errors.Count > 0 ? ExitCodes.Usage : code;

@@ -70,11 +70,11 @@ public class SamplesTests
         var dir = TestPaths.TempDir();
         var sft = Path.Combine(dir, "sft.json");
         var jsonl = Path.Combine(dir, "trajectories.jsonl");
-        var toSft = await PlanactProcess.RunAsync("convert", "samples/authoring/trajectories.jsonl", "--to", "sft", "--out", sft);
+        var toSft = await PlanactCli.RunAsync("convert", "samples/authoring/trajectories.jsonl", "--to", "sft", "--out", sft);
         Assert.True(toSft.ExitCode == 0, toSft.Stderr);
         Assert.Equal(await File.ReadAllTextAsync(SftPath), await File.ReadAllTextAsync(sft));
 
-        var toJsonl = await PlanactProcess.RunAsync("convert", "samples/webarena-lite-sft.json", "--to", "jsonl", "--out", jsonl);
+        var toJsonl = await PlanactCli.RunAsync("convert", "samples/webarena-lite-sft.json", "--to", "jsonl", "--out", jsonl);
         Assert.True(toJsonl.ExitCode == 0, toJsonl.Stderr);
         Assert.Equal(await File.ReadAllTextAsync(Path.Combine(TestPaths.Samples, "trajectories.jsonl")), await File.ReadAllTextAsync(jsonl));
     }
@@ -82,7 +82,7 @@ public class SamplesTests
     [Fact]
     public async Task Inspect_on_the_samples_counts_them()
     {
-        var result = await PlanactProcess.RunAsync("inspect", "samples/webarena-lite-sft.json", "--json");
+        var result = await PlanactCli.RunAsync("inspect", "samples/webarena-lite-sft.json", "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var doc = JsonDocument.Parse(result.Stdout);
         var trajectories = await Read(SftPath);

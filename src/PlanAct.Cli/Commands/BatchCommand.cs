@@ -63,10 +63,10 @@ internal static class BatchCommand
             while (true)
             {
                 var result = await runner.CollectAsync(cancellationToken: ct);
-                Console.WriteLine($"collected {result.Answered} answers, {result.Failed.Count} failed requests, {result.StillOpen} batches still open");
+                CliConsole.Current.Out.WriteLine($"collected {result.Answered} answers, {result.Failed.Count} failed requests, {result.StillOpen} batches still open");
                 foreach (var (key, reason) in result.Failed.Take(20))
                 {
-                    Console.Error.WriteLine($"planact: request {key}: {reason}");
+                    CliConsole.Current.Error.WriteLine($"planact: request {key}: {reason}");
                 }
 
                 if (!parse.GetValue(wait) || result.StillOpen == 0)
@@ -107,12 +107,12 @@ internal static class BatchCommand
     {
         if (batches.Count == 0)
         {
-            Console.WriteLine("no batches in the ledger");
+            CliConsole.Current.Out.WriteLine("no batches in the ledger");
         }
 
         foreach (var b in batches)
         {
-            Console.WriteLine(string.Create(
+            CliConsole.Current.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{b.Id}  {b.Status,-11} round {b.Round}  {b.Requests} requests: {b.Answered} answered, {b.Failed} failed, {b.Waiting} waiting  created {b.CreatedAt:u}{(b.IsOpen ? "" : "  collected")}"));
         }

@@ -39,7 +39,7 @@ internal sealed class CliTelemetry : IDisposable
 
     public static CliTelemetry Start(string? exporter, string runId)
     {
-        exporter ??= Environment.GetEnvironmentVariable(Variable);
+        exporter ??= CliConsole.Current.Environment(Variable);
         if (string.IsNullOrEmpty(exporter))
         {
             return new CliTelemetry(null, null, NullLoggerFactory.Instance);

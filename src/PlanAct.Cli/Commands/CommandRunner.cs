@@ -13,27 +13,27 @@ internal static class CommandRunner
         }
         catch (WriterLockedException e)
         {
-            await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
+            await CliConsole.Current.Error.WriteLineAsync($"planact: error: {e.Message}");
             return ExitCodes.Locked;
         }
         catch (ForeignOutputException e)
         {
-            await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
+            await CliConsole.Current.Error.WriteLineAsync($"planact: error: {e.Message}");
             return ExitCodes.Usage;
         }
         catch (InputException e)
         {
-            await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
+            await CliConsole.Current.Error.WriteLineAsync($"planact: error: {e.Message}");
             return ExitCodes.BadInput;
         }
         catch (CommandLineException e)
         {
-            await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
+            await CliConsole.Current.Error.WriteLineAsync($"planact: error: {e.Message}");
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync("planact: cancelled");
+            await CliConsole.Current.Error.WriteLineAsync("planact: cancelled");
             return 130;
         }
     }
@@ -43,16 +43,16 @@ internal static class CommandRunner
     {
         foreach (var problem in problems.Take(limit))
         {
-            Console.Error.WriteLine($"planact: {problem}");
+            CliConsole.Current.Error.WriteLine($"planact: {problem}");
         }
 
         if (problems.Count > limit)
         {
-            Console.Error.WriteLine($"planact: … and {problems.Count - limit} more problems");
+            CliConsole.Current.Error.WriteLine($"planact: … and {problems.Count - limit} more problems");
         }
     }
 
     /// <summary>This process's command line as a shell would take it (recorded in dataset cards and run manifests).</summary>
     public static string CommandLine() =>
-        string.Join(' ', ["planact", .. Environment.GetCommandLineArgs().Skip(1).Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:".Contains(c)) ? a : $"'{a.Replace("'", "'\\''", StringComparison.Ordinal)}'")]);
+        string.Join(' ', ["planact", .. CliConsole.Current.Arguments.Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:".Contains(c)) ? a : $"'{a.Replace("'", "'\\''", StringComparison.Ordinal)}'")]);
 }

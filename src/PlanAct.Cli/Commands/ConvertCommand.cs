@@ -24,7 +24,7 @@ internal static class ConvertCommand
             var trajectories = TrajectoryFiles.ReadAsync(parse.GetValue(input)!, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = parse.GetValue(replaceInvalidUtf8) }, ct);
             var count = await TrajectoryFiles.WriteAsync(parse.GetValue(output)!, parse.GetValue(to), trajectories, ct);
             CommandRunner.ReportProblems(problems.Problems);
-            Console.Error.WriteLine($"planact: convert: {count} ok, {problems.ErrorCount} skipped as invalid -> {parse.GetValue(output)}");
+            CliConsole.Current.Error.WriteLine($"planact: convert: {count} ok, {problems.ErrorCount} skipped as invalid -> {parse.GetValue(output)}");
             return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;

@@ -50,7 +50,7 @@ internal static class ExportCommand
             var exportFormat = ExampleFormatters.ByName(parse.GetValue(format)!, new FormatSettings(parse.GetValue(trainEarlierTurns), parse.GetValue(validation) ?? 0))!;
             if (parse.GetValue(validation) is not null && exportFormat is not HuggingFaceFormat)
             {
-                Console.Error.WriteLine("planact: error: --validation splits a Hugging Face dataset; use it with --format hf");
+                CliConsole.Current.Error.WriteLine("planact: error: --validation splits a Hugging Face dataset; use it with --format hf");
                 return ExitCodes.Usage;
             }
 
@@ -59,7 +59,7 @@ internal static class ExportCommand
             CommandOptions.RefuseOutputOverInput(cardPath, parse.GetValue(input)!);
             if (parse.GetValue(card) is null && !DatasetCard.CanReplace(cardPath))
             {
-                Console.Error.WriteLine($"planact: error: {cardPath} exists and planact did not write it; name another place for the dataset card with --card PATH");
+                CliConsole.Current.Error.WriteLine($"planact: error: {cardPath} exists and planact did not write it; name another place for the dataset card with --card PATH");
                 return ExitCodes.Usage;
             }
 
@@ -78,25 +78,25 @@ internal static class ExportCommand
             CommandRunner.ReportProblems(problems.Problems);
             foreach (var overlong in report.Overlong.Take(50))
             {
-                Console.Error.WriteLine($"planact: example \"{overlong.Id}\" has {overlong.Tokens} tokens, over --max-tokens {options.MaxTokens}; left out");
+                CliConsole.Current.Error.WriteLine($"planact: example \"{overlong.Id}\" has {overlong.Tokens} tokens, over --max-tokens {options.MaxTokens}; left out");
             }
 
             foreach (var refused in report.Refused.Take(50))
             {
-                Console.Error.WriteLine($"planact: example \"{refused.Id}\" left out: {refused.Reason}");
+                CliConsole.Current.Error.WriteLine($"planact: example \"{refused.Id}\" left out: {refused.Reason}");
             }
 
             if (report.Refused.Count > 50)
             {
-                Console.Error.WriteLine($"planact: … and {report.Refused.Count - 50} more examples left out for the {options.Profile.Name} profile");
+                CliConsole.Current.Error.WriteLine($"planact: … and {report.Refused.Count - 50} more examples left out for the {options.Profile.Name} profile");
             }
 
             if (options.WithReasoning && report.WithReasoning < report.Written)
             {
-                Console.Error.WriteLine($"planact: warning: {report.Written - report.WithReasoning} examples have no reasoning; their targets have no <think> block");
+                CliConsole.Current.Error.WriteLine($"planact: warning: {report.Written - report.WithReasoning} examples have no reasoning; their targets have no <think> block");
             }
 
-            Console.Error.WriteLine(
+            CliConsole.Current.Error.WriteLine(
                 $"planact: export: {report.Written} examples ok ({options.Formatter.Name}), {report.Overlong.Count} left out over the token limit, "
                 + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}; card -> {cardPath}; profile {options.Profile.Name}"
                 + (report.Refused.Count > 0 ? $", {report.Refused.Count} records it cannot be made from left out (listed above)" : ""));

@@ -33,7 +33,7 @@ internal static class InspectCommand
             var report = await Inspector.InspectAsync(parse.GetValue(path)!, TokenCounter.ForEncoding(parse.GetValue(encoding)!), parse.GetValue(replaceInvalidUtf8), ct);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(ToJson(report), JsonOptions));
+                CliConsole.Current.Out.WriteLine(JsonSerializer.Serialize(ToJson(report), JsonOptions));
             }
             else
             {
@@ -68,19 +68,19 @@ internal static class InspectCommand
     private static void PrintText(InspectReport report)
     {
         static string D(Distribution d) => string.Create(CultureInfo.InvariantCulture, $"min {d.Min}, median {d.Median}, p95 {d.P95}, max {d.Max}");
-        Console.WriteLine($"files:          {string.Join(", ", report.Files)}");
-        Console.WriteLine($"trajectories:   {report.Trajectories}");
-        Console.WriteLine($"steps:          {report.Steps} ({D(report.StepsPerTrajectory)} per trajectory)");
-        Console.WriteLine($"sites:          {string.Join(", ", report.Sites.Select(s => $"{s.Key} {s.Value}"))}");
-        Console.WriteLine($"actions:        {string.Join(", ", report.ActionTypes.OrderByDescending(a => a.Value).Select(a => $"{a.Key} {a.Value}"))}");
-        Console.WriteLine($"page tokens ({report.PageTokens.Encoding}):");
-        Console.WriteLine($"  raw           {D(report.PageTokens.Raw)}");
-        Console.WriteLine($"  planner view  {D(report.PageTokens.PlannerView)}");
-        Console.WriteLine($"  executor view {D(report.PageTokens.ExecutorView)}");
-        Console.WriteLine($"problems:       {report.Errors} errors, {report.Problems.Count - report.Errors} warnings");
+        CliConsole.Current.Out.WriteLine($"files:          {string.Join(", ", report.Files)}");
+        CliConsole.Current.Out.WriteLine($"trajectories:   {report.Trajectories}");
+        CliConsole.Current.Out.WriteLine($"steps:          {report.Steps} ({D(report.StepsPerTrajectory)} per trajectory)");
+        CliConsole.Current.Out.WriteLine($"sites:          {string.Join(", ", report.Sites.Select(s => $"{s.Key} {s.Value}"))}");
+        CliConsole.Current.Out.WriteLine($"actions:        {string.Join(", ", report.ActionTypes.OrderByDescending(a => a.Value).Select(a => $"{a.Key} {a.Value}"))}");
+        CliConsole.Current.Out.WriteLine($"page tokens ({report.PageTokens.Encoding}):");
+        CliConsole.Current.Out.WriteLine($"  raw           {D(report.PageTokens.Raw)}");
+        CliConsole.Current.Out.WriteLine($"  planner view  {D(report.PageTokens.PlannerView)}");
+        CliConsole.Current.Out.WriteLine($"  executor view {D(report.PageTokens.ExecutorView)}");
+        CliConsole.Current.Out.WriteLine($"problems:       {report.Errors} errors, {report.Problems.Count - report.Errors} warnings");
         foreach (var problem in report.Problems)
         {
-            Console.WriteLine($"  {problem}");
+            CliConsole.Current.Out.WriteLine($"  {problem}");
         }
     }
 }

@@ -33,7 +33,7 @@ internal static class MergeCommand
             var files = parse.GetValue(shards)!;
             var count = await ShardMerge.MergeAsync(files, order, parse.GetValue(output)!, ct);
             CommandRunner.ReportProblems(problems.Problems);
-            Console.Error.WriteLine($"planact: merge: {count} records from {files.Length} shards -> {parse.GetValue(output)}");
+            CliConsole.Current.Error.WriteLine($"planact: merge: {count} records from {files.Length} shards -> {parse.GetValue(output)}");
             return problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;

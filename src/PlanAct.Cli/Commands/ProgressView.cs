@@ -18,7 +18,7 @@ internal static class ProgressView
     /// <summary>One display for several stages (a pipeline): a bar per stage, or plain lines naming the stage.</summary>
     public static async Task<T> RunAsync<T>(IReadOnlyList<string> stages, Func<IProgress<StageProgress>, Task<T>> body)
     {
-        if (Console.IsErrorRedirected)
+        if (!CliConsole.Current.ErrorIsTerminal)
         {
             var last = Stopwatch.StartNew();
             var gate = new Lock();
@@ -31,20 +31,20 @@ internal static class ProgressView
                     if (last.Elapsed >= PlainInterval)
                     {
                         last.Restart();
-                        Console.Error.WriteLine($"planact: {Describe(p)}");
+                        CliConsole.Current.Error.WriteLine($"planact: {Describe(p)}");
                     }
                 }
             });
             var result = await body(plain);
             foreach (var stage in stages.Where(latest.ContainsKey))
             {
-                Console.Error.WriteLine($"planact: {Describe(latest[stage])}");
+                CliConsole.Current.Error.WriteLine($"planact: {Describe(latest[stage])}");
             }
 
             return result;
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(CliConsole.Current.Error) });
         return await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())

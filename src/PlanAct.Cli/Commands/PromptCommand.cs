@@ -38,11 +38,11 @@ internal static class PromptCommand
             var agentRole = AgentRoles.Parse(parse.GetValue(role))!.Value;
             var loaded = PromptProfile.Load(parse.GetValue(profile)!);
             var statePath = parse.GetValue(state)!;
-            var json = statePath == "-" ? await Console.In.ReadToEndAsync(ct) : await ReadFileAsync(statePath, ct);
+            var json = statePath == "-" ? await CliConsole.Current.In.ReadToEndAsync(ct) : await ReadFileAsync(statePath, ct);
             var agentState = AgentStateJson.Read(agentRole, json, statePath == "-" ? "standard input" : statePath);
             var prompt = loaded.Prompt(agentState, new PromptSettings { MaxPageTokens = parse.GetValue(maxPageTokens) });
             // The messages as they are: no training weights in a prompt.
-            Console.WriteLine(new OpenAiChatFormatter(trainEarlierTurns: true).FormatLine(prompt.Messages));
+            CliConsole.Current.Out.WriteLine(new OpenAiChatFormatter(trainEarlierTurns: true).FormatLine(prompt.Messages));
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -68,7 +68,7 @@ internal static class PromptCommand
                 _ => AgentRoles.Parse(name)!.Value,
             };
             var loaded = PromptProfile.Load(parse.GetValue(profile)!);
-            var completion = await Console.In.ReadToEndAsync(ct);
+            var completion = await CliConsole.Current.In.ReadToEndAsync(ct);
             ParsedAnswer answer;
             try
             {
@@ -76,7 +76,7 @@ internal static class PromptCommand
             }
             catch (AnswerFormatException e)
             {
-                await Console.Error.WriteLineAsync($"planact: error: {e.Message}");
+                await CliConsole.Current.Error.WriteLineAsync($"planact: error: {e.Message}");
                 return ExitCodes.BadInput;
             }
 
@@ -85,7 +85,7 @@ internal static class PromptCommand
                 ["reasoning"] = answer.Reasoning,
                 [AgentRoles.AnswersWithPlan(agentRole) ? "plan" : "action"] = answer.Answer,
             };
-            Console.WriteLine(output.ToJsonString(Relaxed));
+            CliConsole.Current.Out.WriteLine(output.ToJsonString(Relaxed));
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -23,7 +23,7 @@ internal static class ReportCommand
             var dir = parse.GetValue(runDir)!;
             var outPath = parse.GetValue(output) ?? Path.Combine(dir, PipelineRunner.ReportName);
             await RunReport.WriteAsync(dir, outPath, ct);
-            Console.WriteLine($"report: {Path.GetFullPath(outPath)}");
+            CliConsole.Current.Out.WriteLine($"report: {Path.GetFullPath(outPath)}");
             return ExitCodes.Ok;
         }, ct));
         return command;

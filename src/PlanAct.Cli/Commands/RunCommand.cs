@@ -12,7 +12,6 @@ internal static class RunCommand
     {
         var file = new Argument<string?>("pipeline") { Description = "The pipeline YAML file. [default: samples/pipeline.yaml, the bundled samples]", Arity = ArgumentArity.ZeroOrOne };
         var runDir = new Option<string?>("--run-dir") { Description = "Where outputs, statistics, run.json and report.html go. [default: the pipeline's run_dir]" };
-        var shard = StageCommand.ShardOption();
         var replaceInvalidUtf8 = CommandOptions.ReplaceInvalidUtf8();
         var teacher = new TeacherArguments();
         var command = new Command(
@@ -22,8 +21,9 @@ internal static class RunCommand
             + "inputs validated, every request built, Batch API request files and a per-stage estimate written.\n\n"
             + "Example:\n  planact run\n  planact run samples/pipeline.yaml --model gpt-4o-mini --max-cost 5\n  planact run my-pipeline.yaml --run-dir runs/today --batch")
         {
-            file, runDir, shard, replaceInvalidUtf8,
+            file, runDir, replaceInvalidUtf8,
         };
+        ShardFlags.AddTo(command);
         teacher.AddTo(command);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -45,7 +45,7 @@ internal static class RunCommand
             }
 
             var stages = PipelineGraph.Order(pipeline, PipelineRegistry.Default).Select(n => n.Name).ToList();
-            var options = teacher.Resolve(parse, pipelineTeacher: pipeline.ApplyTeacher);
+            var options = ShardFlags.ShareLimits(parse, teacher.Resolve(parse, pipelineTeacher: pipeline.ApplyTeacher));
             options = options with { LedgerPath = options.LedgerPath ?? Path.Combine(pipeline.RunDir, "ledger.db") };
             var mode = teacher.Mode(parse);
             if (!options.IsConfigured && mode == TeacherMode.Batch)
@@ -57,14 +57,14 @@ internal static class RunCommand
             using var telemetry = teacher.Telemetry(parse, runId);
             var configured = options.IsConfigured;
             mode = configured ? mode : TeacherMode.DryRun;
-            await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: ct);
-            Console.Error.WriteLine($"planact: run {pipeline.Name} ({string.Join(" → ", stages)}){(mode == TeacherMode.DryRun ? ", dry run" : "")}: teacher {options}; ledger {session.Ledger.Path}; run dir {pipeline.RunDir}");
+            await using var session = await teacher.OpenSessionAsync(parse, options, mode, ct);
+            CliConsole.Current.Error.WriteLine($"planact: run {pipeline.Name} ({string.Join(" → ", stages)}){(mode == TeacherMode.DryRun ? ", dry run" : "")}: teacher {options}; ledger {TeacherArguments.Describe(session.Ledger)}; run dir {pipeline.RunDir}");
             var run = new PipelineRunOptions
             {
                 Mode = mode,
                 Batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null,
                 BatchSettings = teacher.BatchSettings(parse),
-                Shard = StageCommand.ParseShard(parse.GetValue(shard)),
+                Shard = ShardFlags.Of(parse),
                 CommandLine = CommandRunner.CommandLine(),
                 RunId = runId,
                 Logger = telemetry.CreateLogger("PlanAct.Pipeline"),
@@ -85,16 +85,16 @@ internal static class RunCommand
                 StageCommand.PrintOutcome(run, runOutput);
             }
 
-            Console.Error.WriteLine($"planact: {stage.Stage}: {stage.Status.ToString().ToLowerInvariant()}: {stage.Summary}");
+            CliConsole.Current.Error.WriteLine($"planact: {stage.Stage}: {stage.Status.ToString().ToLowerInvariant()}: {stage.Summary}");
             if (stage.Run?.StoppedBecause is { } reason)
             {
-                Console.Error.WriteLine($"planact: {reason}");
+                CliConsole.Current.Error.WriteLine($"planact: {reason}");
             }
         }
 
         if (result.Estimate.Count > 0)
         {
-            Console.WriteLine(result.Mode == TeacherMode.DryRun
+            CliConsole.Current.Out.WriteLine(result.Mode == TeacherMode.DryRun
                 ? $"dry run: {result.Estimate.Sum(e => e.Requests)} requests to send (first attempts; re-asks and the stages after them come on top), nothing sent"
                 : $"{result.Estimate.Sum(e => e.Requests)} requests are still waiting for answers; run again to continue");
             StageCommand.PrintEstimate(result.Estimate, configured);
@@ -102,16 +102,17 @@ internal static class RunCommand
 
         foreach (var requests in result.RequestFiles)
         {
-            Console.WriteLine($"{requests.Path}: {requests.Keys.Count} Batch API requests for {requests.Model}");
+            CliConsole.Current.Out.WriteLine($"{requests.Path}: {requests.Keys.Count} Batch API requests for {requests.Model}");
         }
 
         if (!configured)
         {
-            Console.WriteLine($"no teacher is configured, so this was a dry run. {StageCommand.HowToConfigure}; then run the same command again.");
+            CliConsole.Current.Out.WriteLine($"no teacher is configured, so this was a dry run. {StageCommand.HowToConfigure}; then run the same command again.");
         }
 
-        Console.WriteLine($"report: {result.ReportPath}");
-        Console.Error.WriteLine($"planact: run {result.RunId}: {session.Meter.Lines().Sum(l => l.Sent)} requests sent, {session.Meter.Lines().Sum(l => l.Reused)} answered from the ledger; manifest {result.ManifestPath}");
+        StageCommand.ReportCosts(session.Meter.Lines());
+        CliConsole.Current.Out.WriteLine($"report: {result.ReportPath}");
+        CliConsole.Current.Error.WriteLine($"planact: run {result.RunId}: {session.Meter.Lines().Sum(l => l.Sent)} requests sent, {session.Meter.Lines().Sum(l => l.Reused)} answered from the ledger; manifest {result.ManifestPath}");
         if (result.Mode == TeacherMode.DryRun)
         {
             return ExitCodes.Ok;

@@ -26,32 +26,6 @@ internal static class StageCommand
 
     private static readonly Option<string?> RequestsDir = new("--dir") { Description = "Where to write the batch request files. [default: batches/<stage> beside the ledger]" };
 
-    /// <summary>--shard i/n: this machine's part of the items, by a stable hash of their ids.</summary>
-    public static Option<string?> ShardOption()
-    {
-        var option = new Option<string?>("--shard") { Description = "Run only part i of n of the items (e.g. 2/4), chosen by a stable hash of each item id; `planact merge` joins the parts." };
-
-        // Checked while the command line is parsed, so a bad value stops the command before it creates a ledger or a run directory.
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string?>() is { } text && Shard.TryParse(text) is null)
-            {
-                result.AddError(NotAShard(text));
-            }
-        });
-        return option;
-    }
-
-    public static Shard? ParseShard(string? text) =>
-        text is null ? null : Shard.TryParse(text) ?? throw new CommandLineException(NotAShard(text));
-
-    private static string NotAShard(string text) => $"--shard \"{text}\" is not i/n with 1 <= i <= n";
-
-    private static readonly Option<string?> ShardFlag = ShardOption();
-
-    /// <summary>The --shard of a stage run.</summary>
-    public static Shard? ShardOf(ParseResult parse) => ParseShard(parse.GetValue(ShardFlag));
-
     /// <summary>
     /// Names a stage command and adds its options in the order help shows them: the stage's own (required ones first),
     /// then the teacher flags, then those of its invocation.
@@ -72,7 +46,7 @@ internal static class StageCommand
 
         if (invocation == StageInvocation.Run)
         {
-            command.Options.Add(ShardFlag);
+            ShardFlags.AddTo(command);
         }
 
         return command;
@@ -104,7 +78,7 @@ internal static class StageCommand
             }
 
             var values = new StageOptionValues(stage.Options, given);
-            var shard = invocation == StageInvocation.Run ? ShardOf(parse) : null;
+            var shard = invocation == StageInvocation.Run ? ShardFlags.Of(parse) : null;
             if (shard is not null && !stage.SplitsByItem)
             {
                 throw new CommandLineException("--shard splits the items of an item stage; this command's work is not split by item");
@@ -130,7 +104,7 @@ internal static class StageCommand
             var job = await stage.OpenAsync(setup, ct);
             foreach (var note in job.Notes)
             {
-                Console.Error.WriteLine($"planact: {note}");
+                CliConsole.Current.Error.WriteLine($"planact: {note}");
             }
 
             var code = stage.AsksTeacher(values)
@@ -148,7 +122,7 @@ internal static class StageCommand
     /// </summary>
     public static async Task<int> RunAsync(StageInvocation invocation, ParseResult parse, TeacherArguments teacher, string stage, StageJob job, CancellationToken cancellationToken)
     {
-        var options = teacher.Resolve(parse);
+        var options = ShardFlags.ShareLimits(parse, teacher.Resolve(parse));
         var mode = invocation == StageInvocation.Run ? teacher.Mode(parse) : TeacherMode.DryRun;
         if (invocation != StageInvocation.Run && teacher.Mode(parse) != TeacherMode.Online)
         {
@@ -166,8 +140,10 @@ internal static class StageCommand
         }
 
         using var telemetry = teacher.Telemetry(parse, PipelineRunner.NewRunId());
-        await using var session = await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
-        Console.Error.WriteLine($"planact: {stage}: teacher {options}; ledger {session.Ledger.Path}");
+        await using var session = invocation == StageInvocation.Run
+            ? await teacher.OpenSessionAsync(parse, options, mode, cancellationToken)
+            : await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
+        CliConsole.Current.Error.WriteLine($"planact: {stage}: teacher {options}; ledger {TeacherArguments.Describe(session.Ledger)}");
         var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null;
         var result = await ProgressView.RunAsync(stage, progress => job.RunAsync(new StageRunContext(session, mode, batch, progress), cancellationToken));
         var summary = result.Run ?? throw new InvalidOperationException($"{stage} asked no teacher");
@@ -178,19 +154,19 @@ internal static class StageCommand
                 var files = await BatchRequestFiles.WriteAsync(summary.Pending, directory, teacher.BatchSettings(parse), cancellationToken: cancellationToken);
                 foreach (var file in files)
                 {
-                    Console.WriteLine($"{file.Path}: {file.Keys.Count} requests for {file.Model}, {file.Bytes:N0} bytes");
+                    CliConsole.Current.Out.WriteLine($"{file.Path}: {file.Keys.Count} requests for {file.Model}, {file.Bytes:N0} bytes");
                 }
 
-                Console.WriteLine($"prepared {summary.Pending.Count} requests in {files.Count} files; `planact batch submit {stage} …` sends them");
+                CliConsole.Current.Out.WriteLine($"prepared {summary.Pending.Count} requests in {files.Count} files; `planact batch submit {stage} …` sends them");
                 return ReportEstimate(summary, session);
             case StageInvocation.BatchSubmit:
                 var submitted = await session.CreateBatchRunner(teacher.BatchSettings(parse)).SubmitAsync(summary.Pending, cancellationToken: cancellationToken);
                 foreach (var created in submitted)
                 {
-                    Console.WriteLine($"{created.Id}: {created.Requests} requests, {created.Status}");
+                    CliConsole.Current.Out.WriteLine($"{created.Id}: {created.Requests} requests, {created.Status}");
                 }
 
-                Console.WriteLine($"submitted {submitted.Sum(b => b.Requests)} of {summary.Pending.Count} requests (the rest are answered or already in an open batch); `planact batch collect --wait` fetches the answers, then run `planact {stage}` again");
+                CliConsole.Current.Out.WriteLine($"submitted {submitted.Sum(b => b.Requests)} of {summary.Pending.Count} requests (the rest are answered or already in an open batch); `planact batch collect --wait` fetches the answers, then run `planact {stage}` again");
                 return ExitCodes.Ok;
             case StageInvocation.Run when mode == TeacherMode.DryRun:
                 var estimated = ReportEstimate(summary, session);
@@ -214,7 +190,7 @@ internal static class StageCommand
     {
         foreach (var line in result.Details)
         {
-            Console.Error.WriteLine($"planact: {line}");
+            CliConsole.Current.Error.WriteLine($"planact: {line}");
         }
     }
 
@@ -222,41 +198,40 @@ internal static class StageCommand
     public static int Report(StageSummary summary, string outPath)
     {
         PrintOutcome(summary, outPath);
+        ReportCosts(summary.Costs);
         if (summary.StoppedBecause is { } reason)
         {
-            Console.Error.WriteLine($"planact: {reason}");
+            CliConsole.Current.Error.WriteLine($"planact: {reason}");
             return ExitCodes.Stopped;
         }
 
         if (!summary.Complete)
         {
-            Console.Error.WriteLine($"planact: {summary.Pending.Count} requests are still waiting for answers; run again to continue");
+            CliConsole.Current.Error.WriteLine($"planact: {summary.Pending.Count} requests are still waiting for answers; run again to continue");
             return ExitCodes.Stopped;
         }
 
         return summary.Quarantined + summary.Skipped.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
     }
 
-    /// <summary>What a stage run did: skipped items, spending, counts, where the quarantine file is.</summary>
+    /// <summary>What a stage run did: skipped items, counts, where the quarantine file is (its spending is in the run's one cost summary).</summary>
     public static void PrintOutcome(StageSummary summary, string outPath)
     {
         foreach (var (id, why) in summary.Skipped.Take(50))
         {
-            Console.Error.WriteLine($"planact: skipped {id}: {why}");
+            CliConsole.Current.Error.WriteLine($"planact: skipped {id}: {why}");
         }
 
-        ReportCosts(summary.Costs);
-
-        Console.Error.WriteLine(
+        CliConsole.Current.Error.WriteLine(
             $"planact: {summary.Stage}: {summary.Ok + summary.AlreadyDone} ok ({summary.AlreadyDone} from an earlier run), {summary.Quarantined} quarantined, {summary.Skipped.Count} skipped -> {outPath}");
         if (summary.Quarantined > 0)
         {
-            Console.Error.WriteLine($"planact: quarantined items with their reasons and attempts: {QuarantineFile.PathBeside(outPath)}");
+            CliConsole.Current.Error.WriteLine($"planact: quarantined items with their reasons and attempts: {QuarantineFile.PathBeside(outPath)}");
         }
 
         if (summary.DroppedRecords > 0)
         {
-            Console.Error.WriteLine($"planact: warning: {summary.DroppedRecords} records in {outPath} were for items not in this input and were removed");
+            CliConsole.Current.Error.WriteLine($"planact: warning: {summary.DroppedRecords} records in {outPath} were for items not in this input and were removed");
         }
     }
 
@@ -264,22 +239,23 @@ internal static class StageCommand
     /// <param name="dryRunHint">Whether the command offers --dry-run instead.</param>
     public static int NoTeacher(bool dryRunHint)
     {
-        Console.Error.WriteLine($"planact: error: no teacher is configured. {HowToConfigure}" + (dryRunHint ? "; or use --dry-run to estimate without one." : "."));
+        CliConsole.Current.Error.WriteLine($"planact: error: no teacher is configured. {HowToConfigure}" + (dryRunHint ? "; or use --dry-run to estimate without one." : "."));
         return ExitCodes.Usage;
     }
 
-    /// <summary>One line per stage and model: requests sent and reused, tokens, dollars.</summary>
-    public static void ReportCosts(IEnumerable<CostLine> costs)
+    /// <summary>The run's one cost summary: a line per stage and model (requests sent and reused, tokens, dollars), then the total.</summary>
+    public static void ReportCosts(IReadOnlyList<CostLine> costs)
     {
-        foreach (var line in costs)
+        foreach (var line in costs.Count > 1 ? [.. costs, CostLine.Total(costs)] : costs)
         {
-            Console.Error.WriteLine($"planact: cost: {line.Stage} {line.Model}{(line.Batch ? " (batch)" : "")}: {line.Sent} sent, {line.Reused} from ledger, {line.InputTokens:N0} in + {line.OutputTokens:N0} out tokens, {TeacherArguments.Dollars(line.Dollars)}");
+            var name = line.Model.Length == 0 ? line.Stage : $"{line.Stage} {line.Model}{(line.Batch ? " (batch)" : "")}";
+            CliConsole.Current.Error.WriteLine($"planact: cost: {name}: {line.Sent} sent, {line.Reused} from ledger, {line.InputTokens:N0} in + {line.OutputTokens:N0} out tokens, {TeacherArguments.Dollars(line.Dollars)}");
         }
     }
 
     private static int ReportEstimate(StageSummary summary, TeacherSession session)
     {
-        Console.WriteLine($"dry run: {summary.Total} items, {summary.Pending.Count} requests to send (first attempts; re-asks and follow-up calls come on top), nothing sent or written");
+        CliConsole.Current.Out.WriteLine($"dry run: {summary.Total} items, {summary.Pending.Count} requests to send (first attempts; re-asks and follow-up calls come on top), nothing sent or written");
         PrintEstimate(CostEstimate.Of(summary.Pending, session.Options.Prices, session.Options.Limits.AssumedOutputTokens), session.Options.IsConfigured);
         return ExitCodes.Ok;
     }
@@ -289,20 +265,20 @@ internal static class StageCommand
     {
         foreach (var line in lines)
         {
-            Console.WriteLine(
+            CliConsole.Current.Out.WriteLine(
                 $"  {line.Stage} {line.Model}: {line.Requests} requests, {line.InputTokens:N0} input tokens, up to {line.OutputTokens:N0} output tokens: online {TeacherArguments.Dollars(line.Online)}, batch {TeacherArguments.Dollars(line.Batch)}");
         }
 
         var total = CostEstimate.Total(lines);
-        Console.WriteLine($"  total: online {TeacherArguments.Dollars(total.Online)}, batch {TeacherArguments.Dollars(total.Batch)}{(total.Unpriced is { } why ? $" ({why}{(configured ? "; add its price under prices: in the configuration" : "")})" : "")}");
+        CliConsole.Current.Out.WriteLine($"  total: online {TeacherArguments.Dollars(total.Online)}, batch {TeacherArguments.Dollars(total.Batch)}{(total.Unpriced is { } why ? $" ({why}{(configured ? "; add its price under prices: in the configuration" : "")})" : "")}");
         if (total.AtCommonModels.Count > 0)
         {
-            Console.WriteLine($"  with no model named, the requests would cost: {CostEstimate.DescribeCommonModels(total.AtCommonModels, TeacherArguments.Dollars)}");
+            CliConsole.Current.Out.WriteLine($"  with no model named, the requests would cost: {CostEstimate.DescribeCommonModels(total.AtCommonModels, TeacherArguments.Dollars)}");
         }
 
         if (!configured)
         {
-            Console.WriteLine("  no teacher is configured: name a model (--model or PLANACT_MODEL) to price the requests, and an endpoint to send them (see README, Teacher configuration)");
+            CliConsole.Current.Out.WriteLine("  no teacher is configured: name a model (--model or PLANACT_MODEL) to price the requests, and an endpoint to send them (see README, Teacher configuration)");
         }
     }
 }

@@ -91,31 +91,31 @@ internal static class TasksCommand
             }
 
             await using var session = await TeacherSession.OpenAsync(teacherOptions, teacher.MaxCost(parse), cancellationToken: ct);
-            Console.Error.WriteLine($"planact: tasks generate: {seedList.Count} seeds, {avoided.Count} avoided intents, sites {string.Join(", ", siteList)}; teacher {teacherOptions}; ledger {session.Ledger.Path}");
+            CliConsole.Current.Error.WriteLine($"planact: tasks generate: {seedList.Count} seeds, {avoided.Count} avoided intents, sites {string.Join(", ", siteList)}; teacher {teacherOptions}; ledger {session.Ledger.Path}");
             var outPath = parse.GetValue(output)!;
             var result = await new TaskGenerator(options, session).RunAsync(
-                seedList, avoided, siteList, new Progress<int>(n => Console.Error.Write($"\rplanact: tasks generate {n}/{options.PerSite * siteList.Count}")), ct);
-            Console.Error.WriteLine();
+                seedList, avoided, siteList, new Progress<int>(n => CliConsole.Current.Error.Write($"\rplanact: tasks generate {n}/{options.PerSite * siteList.Count}")), ct);
+            CliConsole.Current.Error.WriteLine();
             await JsonlFile.WriteAsync(outPath, result.Accepted.ToAsyncEnumerable(), TaskJsonl.Format, ct);
             await JsonlFile.WriteAsync(TaskJsonl.RejectedPathBeside(outPath), result.Rejected.ToAsyncEnumerable(), TaskJsonl.Format, ct);
 
             CommandRunner.ReportProblems(problems.Problems);
             foreach (var (item, why) in result.FailedRequests.Take(50))
             {
-                Console.Error.WriteLine($"planact: request {item} failed: {why}");
+                CliConsole.Current.Error.WriteLine($"planact: request {item} failed: {why}");
             }
 
             StageCommand.ReportCosts(session.Meter.Lines());
             foreach (var site in siteList)
             {
                 var made = result.Accepted.Count(t => t.Site == site);
-                Console.Error.WriteLine($"planact: tasks generate: {site}: {made}/{options.PerSite} tasks from {result.RequestsBySite.GetValueOrDefault(site)} requests, {result.Rejected.Count(r => r.Site == site)} candidates rejected");
+                CliConsole.Current.Error.WriteLine($"planact: tasks generate: {site}: {made}/{options.PerSite} tasks from {result.RequestsBySite.GetValueOrDefault(site)} requests, {result.Rejected.Count(r => r.Site == site)} candidates rejected");
             }
 
-            Console.Error.WriteLine($"planact: tasks generate: {result.Accepted.Count} tasks -> {outPath}; {result.Rejected.Count} rejected with reasons -> {TaskJsonl.RejectedPathBeside(outPath)}");
+            CliConsole.Current.Error.WriteLine($"planact: tasks generate: {result.Accepted.Count} tasks -> {outPath}; {result.Rejected.Count} rejected with reasons -> {TaskJsonl.RejectedPathBeside(outPath)}");
             if (result.StoppedBecause is { } reason)
             {
-                Console.Error.WriteLine($"planact: {reason}");
+                CliConsole.Current.Error.WriteLine($"planact: {reason}");
                 return ExitCodes.Stopped;
             }
 
@@ -150,7 +150,7 @@ internal static class TasksCommand
             var verdictPath = parse.GetValue(verdicts) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".verdicts.jsonl");
             IAsyncEnumerable<Trajectory> Trajectories() => TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = parse.GetValue(replaceInvalidUtf8) }, ct);
             var judge = new ItemStageJob<Trajectory, TrajectoryVerdict>(
-                session => new JudgeStage(parse.GetValue(maxPageTokens)!.Value, session.ModelFor(JudgeStage.StageName)), Trajectories, verdictPath, StageCommand.ShardOf(parse), null);
+                session => new JudgeStage(parse.GetValue(maxPageTokens)!.Value, session.ModelFor(JudgeStage.StageName)), Trajectories, verdictPath, ShardFlags.Of(parse), null);
             var code = await StageCommand.RunAsync(StageInvocation.Run, parse, teacher, JudgeStage.StageName, judge, ct);
             CommandRunner.ReportProblems(problems.Problems);
             if (teacher.Mode(parse) == TeacherMode.DryRun || code is not (ExitCodes.Ok or ExitCodes.InvalidItemsSkipped))
@@ -165,7 +165,7 @@ internal static class TasksCommand
                 judged++;
                 return yes.Contains(t.Id);
             }), ct);
-            Console.Error.WriteLine($"planact: judge: kept {kept} of {judged} trajectories judged YES -> {outPath}; verdicts -> {verdictPath}");
+            CliConsole.Current.Error.WriteLine($"planact: judge: kept {kept} of {judged} trajectories judged YES -> {outPath}; verdicts -> {verdictPath}");
             return code == ExitCodes.Ok && problems.ErrorCount > 0 ? ExitCodes.InvalidItemsSkipped : code;
         }, ct));
         return command;

@@ -3,6 +3,7 @@ using System.Globalization;
 using PlanAct.Stages;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
+using PlanAct.Teacher.Ledger;
 
 namespace PlanAct.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal sealed class TeacherArguments
     private readonly Option<double?> _timeout = new("--timeout") { Description = "Seconds before one request is abandoned and retried. [default: 120]" };
     private readonly Option<string?> _ledger = new("--ledger") { Description = "The SQLite ledger of requests and answers. [default: .planact/ledger.db]" };
     private readonly Option<bool> _refresh = new("--refresh") { Description = "Ask again even when the ledger holds an answer." };
-    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Build every request, count tokens, print the cost estimate; send and write nothing." };
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Build every request, count tokens, print the cost estimate; send nothing, write no output and no ledger." };
     private readonly Option<bool> _batch = new("--batch") { Description = "Send through the Batch API (half price, slower) and wait for the whole cycle." };
     private readonly Option<double?> _batchPoll = new("--batch-poll") { Description = "Seconds between Batch API status checks at first, doubling up to 5 minutes. [default: 15]" };
     private readonly Option<string?> _otel = CliTelemetry.CreateOption();
@@ -50,6 +51,15 @@ internal sealed class TeacherArguments
         ? seconds > 0 ? new BatchSettings { PollInterval = TimeSpan.FromSeconds(seconds), MaxPollInterval = TimeSpan.FromSeconds(Math.Max(seconds, 300)) } : throw new CommandLineException("--batch-poll must be more than 0")
         : new BatchSettings();
 
+    /// <summary>The run's teacher session; a dry run's only reads the ledger, so it writes nothing.</summary>
+    public Task<TeacherSession> OpenSessionAsync(ParseResult parse, TeacherOptions options, TeacherMode mode, CancellationToken cancellationToken) =>
+        mode == TeacherMode.DryRun
+            ? TeacherSession.OpenForDryRunAsync(options, cancellationToken)
+            : TeacherSession.OpenAsync(options, MaxCost(parse), cancellationToken: cancellationToken);
+
+    /// <summary>How the ledger is named on the console: its path, and whether this run only reads it.</summary>
+    public static string Describe(TeacherLedger ledger) => ledger.Writes ? ledger.Path : $"{ledger.Path} (read only)";
+
     public decimal? MaxCost(ParseResult parse) => parse.GetValue(_maxCost) is { } max && max <= 0
         ? throw new CommandLineException("--max-cost must be more than 0")
         : parse.GetValue(_maxCost);
@@ -72,7 +82,7 @@ internal sealed class TeacherArguments
         };
 
         // Environment fills what the flags left unset; the YAML values come last.
-        var resolved = flags.WithEnvironment(environment ?? Environment.GetEnvironmentVariable);
+        var resolved = flags.WithEnvironment(environment ?? CliConsole.Current.Environment);
         resolved = resolved with
         {
             Provider = resolved.Provider ?? options.Provider,

@@ -8,7 +8,7 @@ namespace PlanAct.Actions;
 /// Parses WebArena-Lite / WebRL action text: comment lines (<c># Element:</c>, <c># Note:</c>, other <c>#</c> lines)
 /// followed by exactly one call whose arguments are Python-style literals.
 /// </summary>
-public static class ActionParser
+internal static class ActionParser
 {
     private static readonly string[] DoPositional = ["action", "argument", "element"];
     private static readonly string[] ExitPositional = ["message"];

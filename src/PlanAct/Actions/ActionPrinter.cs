@@ -4,7 +4,7 @@ using System.Text;
 namespace PlanAct.Actions;
 
 /// <summary>Prints an action in canonical form: one comment per line, then the call with double-quoted literals.</summary>
-public static class ActionPrinter
+internal static class ActionPrinter
 {
     public static string Print(WebAction action)
     {

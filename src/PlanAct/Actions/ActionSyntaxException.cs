@@ -1,7 +1,7 @@
 namespace PlanAct.Actions;
 
 /// <summary>Action text that does not follow the grammar; <see cref="Line"/> and <see cref="Column"/> are 1-based within the action text.</summary>
-public sealed class ActionSyntaxException(string reason, int line, int column)
+internal sealed class ActionSyntaxException(string reason, int line, int column)
     : FormatException($"{reason} (action line {line}, column {column})")
 {
     public string Reason { get; } = reason;

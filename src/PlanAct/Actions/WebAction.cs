@@ -3,7 +3,7 @@ using PlanAct.IO;
 namespace PlanAct.Actions;
 
 /// <summary>What an action does, as far as the WebArena-Lite / WebRL grammar defines it.</summary>
-public enum ActionKind
+internal enum ActionKind
 {
     Unknown,
     Click,
@@ -22,7 +22,7 @@ public enum ActionKind
     Exit,
 }
 
-public enum CommentKind
+internal enum CommentKind
 {
     /// <summary><c># Element: which element</c></summary>
     Element,
@@ -34,16 +34,16 @@ public enum CommentKind
     Other,
 }
 
-public sealed record ActionComment(CommentKind Kind, string Text);
+internal sealed record ActionComment(CommentKind Kind, string Text);
 
 /// <summary>One argument of a call; <see cref="Name"/> is null for a positional one, <see cref="Value"/> null for <c>None</c>.</summary>
-public sealed record ActionArgument(string? Name, string? Value);
+internal sealed record ActionArgument(string? Name, string? Value);
 
 /// <summary>
 /// One agent action: comment lines, then one call such as <c>do(action="Click", element="15")</c>,
 /// <c>go_backward()</c> or <c>exit(message="...")</c>. Unknown functions and action names are kept.
 /// </summary>
-public sealed record WebAction(EquatableList<ActionComment> Comments, string Function, EquatableList<ActionArgument> Arguments)
+internal sealed record WebAction(EquatableList<ActionComment> Comments, string Function, EquatableList<ActionArgument> Arguments)
 {
     public const string DoFunction = "do";
     public const string ExitFunction = "exit";

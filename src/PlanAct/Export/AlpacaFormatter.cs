@@ -8,7 +8,7 @@ namespace PlanAct.Export;
 /// is more than one turn). Without a system message the last user message is the instruction and the earlier turns,
 /// if any, the input. The output is the target.
 /// </summary>
-public sealed class AlpacaFormatter : IExampleFormatter
+internal sealed class AlpacaFormatter : IExampleFormatter
 {
     public string Name => "alpaca";
 

@@ -6,7 +6,7 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Export;
 
 /// <summary>What the card says about how the data set was made.</summary>
-public sealed record CardContext(string Input, string Output, string Format, bool WithReasoning, int? MaxTokens, string Command, DateTimeOffset Date)
+internal sealed record CardContext(string Input, string Output, string Format, bool WithReasoning, int? MaxTokens, string Command, DateTimeOffset Date)
 {
     /// <summary>The ledger the cost was read from, or would have been.</summary>
     public string? Ledger { get; init; }
@@ -26,7 +26,7 @@ public sealed record CardContext(string Input, string Output, string Format, boo
 /// kind and site, token statistics, teachers, sources, cost, how to train with it, date and command. Its first line
 /// (after a Hugging Face front matter) marks it as ours, so a re-export replaces it while any other file is never overwritten.
 /// </summary>
-public static class DatasetCard
+internal static class DatasetCard
 {
     public const string Marker = "<!-- planact dataset card: written by planact export, replaced on the next export -->";
 

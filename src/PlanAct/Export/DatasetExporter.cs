@@ -8,7 +8,7 @@ using PlanAct.Training.Profiles;
 
 namespace PlanAct.Export;
 
-public sealed record ExportOptions(IExportFormat Formatter)
+internal sealed record ExportOptions(IExportFormat Formatter)
 {
     /// <summary>Examples with more tokens than this are left out and reported; nothing is ever cut.</summary>
     public int? MaxTokens { get; init; }
@@ -23,13 +23,13 @@ public sealed record ExportOptions(IExportFormat Formatter)
 }
 
 /// <summary>Where a dataset card's provenance comes from: the command that made it, and the ledger and prices of its cost.</summary>
-public sealed record CardSources(string Command, string Ledger, PriceTable Prices);
+internal sealed record CardSources(string Command, string Ledger, PriceTable Prices);
 
 /// <summary>An example left out because it is longer than the token limit.</summary>
-public sealed record OverlongExample(string Id, int Tokens);
+internal sealed record OverlongExample(string Id, int Tokens);
 
 /// <summary>What an export wrote: the numbers the dataset card shows.</summary>
-public sealed record ExportReport(
+internal sealed record ExportReport(
     int Written,
     IReadOnlyDictionary<string, int> ByKind,
     IReadOnlyDictionary<string, int> BySite,
@@ -52,7 +52,7 @@ public sealed record ExportReport(
 /// Writes examples in a fine-tuning format, whole or not at all. Tokens are counted over the message contents as
 /// exported (reasoning included when asked), without a chat template's overhead.
 /// </summary>
-public static class DatasetExporter
+internal static class DatasetExporter
 {
     /// <summary>
     /// The messages as exported: with <paramref name="withReasoning"/>, a non-blank reasoning and a profile that keeps

@@ -19,7 +19,7 @@ namespace PlanAct.Export;
 /// </summary>
 /// <param name="validation">The fraction of trajectories (0 to below 1) in the validation split; 0 for train only.</param>
 /// <param name="maxRowGroupBytes">The text a row group holds at most before the next begins.</param>
-public sealed class HuggingFaceFormat(double validation = 0, long maxRowGroupBytes = HuggingFaceFormat.DefaultRowGroupBytes) : IExportFormat
+internal sealed class HuggingFaceFormat(double validation = 0, long maxRowGroupBytes = HuggingFaceFormat.DefaultRowGroupBytes) : IExportFormat
 {
     /// <summary>64 MiB of text: compressed, well under the viewer's ~286 MiB and the 100 MiB we promise.</summary>
     public const long DefaultRowGroupBytes = 64L << 20;
@@ -168,7 +168,7 @@ public sealed class HuggingFaceFormat(double validation = 0, long maxRowGroupByt
 }
 
 /// <summary>What keeps an example's split: its trajectory, else its plan, else its own id.</summary>
-public readonly record struct TrainingExampleKey(string Value)
+internal readonly record struct TrainingExampleKey(string Value)
 {
     public static TrainingExampleKey Of(Training.TrainingExample example) => new(example.Source.Trajectory ?? example.Source.Plan ?? example.Id);
 }

@@ -9,10 +9,10 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Export;
 
 /// <summary>One example as it is exported: the record, the role it trains and its messages (reasoning placed as asked).</summary>
-public sealed record ExportedExample(TrainingExample Example, AgentRole Role, IReadOnlyList<ExampleMessage> Messages);
+internal sealed record ExportedExample(TrainingExample Example, AgentRole Role, IReadOnlyList<ExampleMessage> Messages);
 
 /// <summary>What a format wrote: the count, and the YAML front matter its dataset card must start with (Hugging Face folders).</summary>
-public sealed record FormatResult(int Written)
+internal sealed record FormatResult(int Written)
 {
     public string? CardFrontMatter { get; init; }
 }
@@ -20,10 +20,10 @@ public sealed record FormatResult(int Written)
 /// <summary>What some formats take: OpenAI chat's weights on earlier turns, the Hugging Face validation split.</summary>
 /// <param name="TrainEarlierTurns">OpenAI chat: train every assistant turn, not only the target.</param>
 /// <param name="Validation">Hugging Face: the fraction of trajectories in the validation split.</param>
-public sealed record FormatSettings(bool TrainEarlierTurns = false, double Validation = 0);
+internal sealed record FormatSettings(bool TrainEarlierTurns = false, double Validation = 0);
 
 /// <summary>A fine-tuning format: how examples are written and how a trainer reads them.</summary>
-public interface IExportFormat
+internal interface IExportFormat
 {
     /// <summary>The format's name on the command line.</summary>
     string Name { get; }
@@ -45,7 +45,7 @@ public interface IExportFormat
 }
 
 /// <summary>A JSONL format: one example a line.</summary>
-public interface IExampleFormatter : IExportFormat
+internal interface IExampleFormatter : IExportFormat
 {
     /// <param name="messages">A valid chat (see <see cref="ExampleValidator"/>): optional system, user/assistant turns, assistant target last.</param>
     string FormatLine(IReadOnlyList<ExampleMessage> messages);
@@ -55,7 +55,7 @@ public interface IExampleFormatter : IExportFormat
 }
 
 /// <summary>The formats <c>planact export</c> knows, and the helpers they share.</summary>
-public static class ExampleFormatters
+internal static class ExampleFormatters
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

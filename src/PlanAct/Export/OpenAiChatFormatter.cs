@@ -8,7 +8,7 @@ namespace PlanAct.Export;
 /// <c>"weight": 0</c> (the history is context, not something to learn twice) unless <paramref name="trainEarlierTurns"/>.
 /// </summary>
 /// <param name="trainEarlierTurns">Leave out the weights: every assistant turn is trained.</param>
-public sealed class OpenAiChatFormatter(bool trainEarlierTurns = false) : IExampleFormatter
+internal sealed class OpenAiChatFormatter(bool trainEarlierTurns = false) : IExampleFormatter
 {
     public string Name => "openai-chat";
 

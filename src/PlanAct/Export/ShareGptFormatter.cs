@@ -12,7 +12,7 @@ namespace PlanAct.Export;
 /// (LLaMA-Factory takes it as the system prompt); then <c>human</c> and <c>gpt</c> alternate and <c>gpt</c> ends.
 /// Beside the file, <c>dataset_info.json</c> gets the file's entry (an existing one keeps its other entries).
 /// </summary>
-public sealed class ShareGptFormatter : IExampleFormatter
+internal sealed class ShareGptFormatter : IExampleFormatter
 {
     public const string DatasetInfo = "dataset_info.json";
 

@@ -7,7 +7,7 @@ namespace PlanAct.Export;
 /// the whole prompt: the system message, a blank line, then the turns (folded with <c>User:</c> / <c>Assistant:</c>
 /// headings when there is more than one). The output is the target.
 /// </summary>
-public sealed class TorchtuneFormatter : IExampleFormatter
+internal sealed class TorchtuneFormatter : IExampleFormatter
 {
     public string Name => "torchtune";
 

@@ -6,7 +6,7 @@ namespace PlanAct.Export;
 /// TRL's conversational prompt-completion form: <c>{"prompt": [messages before the target], "completion": [the target]}</c>.
 /// SFTTrainer computes the loss on the completion only, so a multi-turn example trains its target and nothing else.
 /// </summary>
-public sealed class TrlFormatter : IExampleFormatter
+internal sealed class TrlFormatter : IExampleFormatter
 {
     public string Name => "trl";
 

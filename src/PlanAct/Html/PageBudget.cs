@@ -4,7 +4,7 @@ using PlanAct.Text;
 namespace PlanAct.Html;
 
 /// <summary>A page cut to fit a token budget.</summary>
-public sealed record BudgetedPage(string Html, int Tokens, bool Truncated)
+internal sealed record BudgetedPage(string Html, int Tokens, bool Truncated)
 {
     /// <summary>What a prompt shows for a page that renders to nothing, so the teacher is not left with an empty section.</summary>
     public const string EmptyNote = "(the page is empty)";
@@ -14,7 +14,7 @@ public sealed record BudgetedPage(string Html, int Tokens, bool Truncated)
 }
 
 /// <summary>Cuts a page to a token budget at a tag or word boundary, never inside a tag, and closes the tags left open.</summary>
-public static class PageBudget
+internal static class PageBudget
 {
     public static BudgetedPage Fit(string html, int maxTokens, TokenCounter counter)
     {

@@ -3,7 +3,7 @@ using System.Text;
 namespace PlanAct.Html;
 
 /// <summary>How to render a page for a model.</summary>
-public sealed record PageViewOptions
+internal sealed record PageViewOptions
 {
     /// <summary>Keep <c>id="N"</c>: the executor needs ids to name elements; the planner does not.</summary>
     public bool KeepIds { get; init; }
@@ -22,7 +22,7 @@ public sealed record PageViewOptions
 /// Renders simplified pages for the models: the <see cref="Planner"/> view keeps text and meaning but no ids or
 /// coordinates; the <see cref="Executor"/> view keeps the element ids the actions refer to.
 /// </summary>
-public static class PageView
+internal static class PageView
 {
     public static PageViewOptions Planner { get; } = new();
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace PlanAct.IO;
 
 /// <summary>Writes a whole file through a temporary sibling and a rename, so a crash or an error leaves no half-written output.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static async Task WriteAsync(string path, Func<Stream, Task> write, CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace PlanAct.IO;
 
 /// <summary>Text files embedded beside the class that uses them (prompts, default tables), read once.</summary>
-public static class EmbeddedText
+internal static class EmbeddedText
 {
     private static readonly ConcurrentDictionary<string, string> Cache = new();
 

@@ -6,7 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace PlanAct.IO;
 
 /// <summary>Streams the elements of a file holding one JSON array, so a 10 GB array never sits in memory.</summary>
-public static class JsonArrayFile
+internal static class JsonArrayFile
 {
     /// <summary>
     /// Yields each element with its index. Malformed JSON stops the read with an <see cref="InputException"/> at the

@@ -7,7 +7,7 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace PlanAct.IO;
 
-public static class JsonlFile
+internal static class JsonlFile
 {
     internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -7,7 +7,7 @@ namespace PlanAct.IO;
 /// with <see cref="SkipInvalid"/> it is recorded and the reader goes on with the rest. A problem is recorded once,
 /// however often the same input is read (stages read theirs once for the ids, then again for the items).
 /// </summary>
-public sealed class ProblemLog(bool skipInvalid = false)
+internal sealed class ProblemLog(bool skipInvalid = false)
 {
     private readonly ConcurrentQueue<InputProblem> _problems = new();
     private readonly ConcurrentDictionary<InputProblem, bool> _seen = new();

@@ -7,7 +7,7 @@ namespace PlanAct.IO;
 /// A prompt text shipped as an embedded resource beside the class that uses it (<c>Folder/Name.md</c>), with
 /// <c>{{name}}</c> slots filled at use. A slot left unfilled or a value given for no slot is a bug and throws.
 /// </summary>
-public sealed partial class PromptTemplate
+internal sealed partial class PromptTemplate
 {
     private static readonly ConcurrentDictionary<string, PromptTemplate> Cache = new(StringComparer.Ordinal);
 

@@ -9,7 +9,7 @@ namespace PlanAct.IO;
 /// missing. When a run is complete the file is rewritten atomically in input order, so an interrupted and resumed run
 /// ends byte-for-byte like an uninterrupted one.
 /// </summary>
-public sealed class ResumableJsonl : IAsyncDisposable
+internal sealed class ResumableJsonl : IAsyncDisposable
 {
     private readonly FileStream _stream;
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace PlanAct.IO;
 
 /// <summary>Another process writes the file or folder: nothing is sent or written.</summary>
-public sealed class WriterLockedException(string path, string holder)
+internal sealed class WriterLockedException(string path, string holder)
     : Exception($"{path} is being written by another planact process ({holder}); wait for it to finish, or stop it")
 {
     public string Path { get; } = path;
@@ -17,7 +17,7 @@ public sealed class WriterLockedException(string path, string holder)
 /// ends, however it ends, so a killed run never blocks the next. Who holds it (pid, host, command, since when) is kept in
 /// <c>&lt;path&gt;.lock.json</c> for the message a second process shows. Within one process the lock is shared.
 /// </summary>
-public sealed class WriterLock : IDisposable
+internal sealed class WriterLock : IDisposable
 {
     private static readonly ConcurrentDictionary<string, (FileStream Stream, int Holders)> Held = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
@@ -28,7 +28,16 @@ public sealed class WriterLock : IDisposable
     private WriterLock(string lockPath) => _lockPath = lockPath;
 
     /// <exception cref="WriterLockedException">Another process holds the lock.</exception>
-    public static WriterLock Acquire(string path)
+    public static WriterLock Acquire(string path) => Acquire(path, create: true)!;
+
+    /// <summary>
+    /// The lock of <paramref name="path"/> for a process that only reads it (a dry run): taken when its lock file exists,
+    /// so a writer at work is respected, and null when there is none; nothing is created.
+    /// </summary>
+    /// <exception cref="WriterLockedException">Another process holds the lock.</exception>
+    public static WriterLock? AcquireIfPresent(string path) => Acquire(path, create: false);
+
+    private static WriterLock? Acquire(string path, bool create)
     {
         var full = System.IO.Path.GetFullPath(path);
         var lockPath = full + ".lock";
@@ -40,11 +49,20 @@ public sealed class WriterLock : IDisposable
                 return new WriterLock(lockPath);
             }
 
+            if (!create && !File.Exists(lockPath))
+            {
+                return null;
+            }
+
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(lockPath)!);
             FileStream stream;
             try
             {
-                stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                stream = new FileStream(lockPath, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
             }
             catch (IOException)
             {

@@ -4,7 +4,7 @@ using PlanAct.IO;
 namespace PlanAct.Inspection;
 
 /// <summary>Minimum, median and maximum (and 95th percentile) of a set of counts.</summary>
-public sealed record Distribution(
+internal sealed record Distribution(
     [property: JsonPropertyName("min")] int Min,
     [property: JsonPropertyName("median")] double Median,
     [property: JsonPropertyName("p95")] int P95,
@@ -25,14 +25,14 @@ public sealed record Distribution(
     }
 }
 
-public sealed record PageTokenStats(
+internal sealed record PageTokenStats(
     [property: JsonPropertyName("encoding")] string Encoding,
     [property: JsonPropertyName("raw")] Distribution Raw,
     [property: JsonPropertyName("planner_view")] Distribution PlannerView,
     [property: JsonPropertyName("executor_view")] Distribution ExecutorView);
 
 /// <summary>What <c>planact inspect</c> reports about a set of trajectory files.</summary>
-public sealed record InspectReport(
+internal sealed record InspectReport(
     [property: JsonPropertyName("files")] IReadOnlyList<string> Files,
     [property: JsonPropertyName("trajectories")] int Trajectories,
     [property: JsonPropertyName("steps")] int Steps,

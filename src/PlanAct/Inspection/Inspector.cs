@@ -10,7 +10,7 @@ namespace PlanAct.Inspection;
 /// Reads every trajectory of an input, reporting problems rather than stopping at them (only unreadable input throws),
 /// and summarizes sites, steps, actions and page sizes.
 /// </summary>
-public static class Inspector
+internal static class Inspector
 {
     /// <summary>WebRL cuts pages to this many characters; a page of exactly this length was probably cut.</summary>
     public const int WebRlPageLimit = 16_384 - 512;

@@ -8,7 +8,7 @@ namespace PlanAct.Pipeline;
 /// teacher configuration) and the stages to run with their teacher settings and <c>options:</c>. Relative paths are
 /// relative to the file. Which stages run is which keys <c>stages:</c> has; their order comes from the graph.
 /// </summary>
-public sealed record PipelineDefinition
+internal sealed record PipelineDefinition
 {
     /// <summary>The pipeline <c>planact run</c> runs when given none: the bundled samples.</summary>
     public static string SamplesPath => System.IO.Path.Combine("samples", "pipeline.yaml");

@@ -6,7 +6,7 @@ namespace PlanAct.Pipeline;
 /// The stages of a pipeline in an order that respects <see cref="IPipelineNode.Requires"/>; export goes after every
 /// stage that yields training data. Ties keep the order of the registry, so a run is the same every time.
 /// </summary>
-public static class PipelineGraph
+internal static class PipelineGraph
 {
     public static IReadOnlyList<IPipelineNode> Order(PipelineDefinition pipeline, PipelineRegistry registry)
     {

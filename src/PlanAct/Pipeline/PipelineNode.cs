@@ -10,7 +10,7 @@ namespace PlanAct.Pipeline;
 /// calls its stage's library API, and says what it wrote. It must resume: skip what its output already holds (the
 /// stage runner does this for teacher stages; a node without a teacher compares its inputs' fingerprint).
 /// </summary>
-public interface IPipelineNode
+internal interface IPipelineNode
 {
     string Name { get; }
 
@@ -36,7 +36,7 @@ public interface IPipelineNode
 }
 
 /// <summary>How a node's run ended.</summary>
-public enum NodeStatus
+internal enum NodeStatus
 {
     /// <summary>Every item has its record, quarantine entry or skip reason.</summary>
     Done,
@@ -52,10 +52,10 @@ public enum NodeStatus
 }
 
 /// <summary>A file a node wrote; <see cref="TrainingData"/> names its examples' kind when it is training data.</summary>
-public sealed record NodeOutput(string Path, string? TrainingData = null);
+internal sealed record NodeOutput(string Path, string? TrainingData = null);
 
 /// <summary>What a node did.</summary>
-public sealed record NodeResult(string Stage, NodeStatus Status, IReadOnlyList<NodeOutput> Outputs, string Summary)
+internal sealed record NodeResult(string Stage, NodeStatus Status, IReadOnlyList<NodeOutput> Outputs, string Summary)
 {
     /// <summary>The stage runner's account of a teacher stage (counts, pending requests, costs).</summary>
     public StageSummary? Run { get; init; }
@@ -78,7 +78,7 @@ public sealed record NodeResult(string Stage, NodeStatus Status, IReadOnlyList<N
 }
 
 /// <summary>What a node runs with: the pipeline, the teacher session, the mode, and the results of the nodes before it.</summary>
-public sealed class PipelineContext
+internal sealed class PipelineContext
 {
     public required PipelineDefinition Pipeline { get; init; }
 

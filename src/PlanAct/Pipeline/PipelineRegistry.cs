@@ -7,7 +7,7 @@ namespace PlanAct.Pipeline;
 /// The stages a pipeline file may name: a node for every stage of the catalogue, and export, which reads the
 /// training data of all of them. The registry's order breaks ties in the run order.
 /// </summary>
-public sealed class PipelineRegistry(IReadOnlyList<IPipelineNode> nodes)
+internal sealed class PipelineRegistry(IReadOnlyList<IPipelineNode> nodes)
 {
     public static PipelineRegistry Default { get; } = Of(StageCatalogue.Default);
 

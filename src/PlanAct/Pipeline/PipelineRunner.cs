@@ -12,7 +12,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Pipeline;
 
 /// <summary>How a pipeline is run (beside what its file says).</summary>
-public sealed record PipelineRunOptions
+internal sealed record PipelineRunOptions
 {
     public TeacherMode Mode { get; init; } = TeacherMode.Online;
 
@@ -36,7 +36,7 @@ public sealed record PipelineRunOptions
 }
 
 /// <summary>What a pipeline run did.</summary>
-public sealed record PipelineResult(
+internal sealed record PipelineResult(
     string RunId,
     TeacherMode Mode,
     RunInput? Input,
@@ -53,9 +53,12 @@ public sealed record PipelineResult(
 /// and the estimate of what is waiting. Every run ends by writing <c>run.json</c> and <c>report.html</c> in the run
 /// directory.
 /// </summary>
-public static partial class PipelineRunner
+internal static partial class PipelineRunner
 {
     public const string ManifestName = "run.json";
+
+    /// <summary>A dry run's manifest: beside the real run's, never replacing it.</summary>
+    public const string DryRunManifestName = "run.dryrun.json";
 
     public const string ReportName = "report.html";
 
@@ -131,8 +134,9 @@ public static partial class PipelineRunner
             costs,
             estimate,
             [.. files.Select(f => new RunRequestFile(Relative(pipeline.RunDir, f.Path), f.Model, f.Keys.Count, f.Bytes))],
-            estimate.Count > 0 ? CostEstimate.Total(estimate) : null);
-        var manifestPath = Path.Combine(pipeline.RunDir, ManifestName);
+            estimate.Count > 0 ? CostEstimate.Total(estimate) : null,
+            costs.Count > 0 ? RunCost.Total(costs) : null);
+        var manifestPath = Path.Combine(pipeline.RunDir, options.Mode == TeacherMode.DryRun ? DryRunManifestName : ManifestName);
         await RunManifest.WriteAsync(manifestPath, manifest, cancellationToken);
         var reportPath = Path.Combine(pipeline.RunDir, ReportName);
         await RunReport.WriteAsync(pipeline.RunDir, reportPath, cancellationToken);

@@ -7,26 +7,32 @@ using PlanAct.Teacher.Cost;
 namespace PlanAct.Pipeline;
 
 /// <summary>The input as validated: what the report's site mix and steps come from.</summary>
-public sealed record RunInput(int Trajectories, int Steps, IReadOnlyDictionary<string, int> Sites, Distribution StepsPerTrajectory);
+internal sealed record RunInput(int Trajectories, int Steps, IReadOnlyDictionary<string, int> Sites, Distribution StepsPerTrajectory);
 
 /// <summary>A file a stage wrote, relative to the run directory.</summary>
-public sealed record RunOutput(string Path, string? TrainingData);
+internal sealed record RunOutput(string Path, string? TrainingData);
 
 /// <summary>One stage of a run: how it ended, what it wrote, where its statistics are.</summary>
-public sealed record RunStage(string Stage, string Status, string Summary, double Seconds, int Problems, IReadOnlyList<RunOutput> Outputs, string? Stats);
+internal sealed record RunStage(string Stage, string Status, string Summary, double Seconds, int Problems, IReadOnlyList<RunOutput> Outputs, string? Stats);
 
 /// <summary>What the ledger holds for one stage and model, priced as answered: online or through the Batch API (null: price unknown).</summary>
-public sealed record RunCost(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends, decimal? Dollars);
+internal sealed record RunCost(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends, decimal? Dollars)
+{
+    /// <summary>The grand total of <paramref name="costs"/> (stage and model <c>total</c>); its dollars are unknown when any line's are.</summary>
+    public static RunCost Total(IReadOnlyList<RunCost> costs) => new(
+        "total", "total", costs.Sum(c => c.Requests), costs.Sum(c => c.Answered), costs.Sum(c => c.InputTokens), costs.Sum(c => c.OutputTokens), costs.Sum(c => c.Sends),
+        costs.Any(c => c.Dollars is null) ? null : costs.Sum(c => c.Dollars!.Value));
+}
 
 /// <summary>A Batch API request file a dry run wrote.</summary>
-public sealed record RunRequestFile(string Path, string Model, int Requests, long Bytes);
+internal sealed record RunRequestFile(string Path, string Model, int Requests, long Bytes);
 
 /// <summary>
 /// <c>run.json</c> in the run directory: the last run of the pipeline, written at its end. Paths are relative to the run
 /// directory (the ledger's too when it is inside it; otherwise absolute). <c>planact report</c> reads it. The estimate (requests still waiting) is priced both online and through the
 /// Batch API, per stage and model and in total.
 /// </summary>
-public sealed record RunManifest(
+internal sealed record RunManifest(
     string RunId,
     string Pipeline,
     string PipelineFile,
@@ -42,7 +48,8 @@ public sealed record RunManifest(
     IReadOnlyList<RunCost> Costs,
     IReadOnlyList<CostEstimateLine> Estimate,
     IReadOnlyList<RunRequestFile> RequestFiles,
-    CostEstimateTotal? EstimateTotal = null)
+    CostEstimateTotal? EstimateTotal = null,
+    RunCost? CostTotal = null)
 {
     public static Task WriteAsync(string path, RunManifest manifest, CancellationToken cancellationToken) =>
         AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(manifest, RunManifestJsonContext.Indented.RunManifest), cancellationToken);

@@ -7,7 +7,7 @@ namespace PlanAct.Pipeline;
 /// The <c>options:</c> of one stage in a pipeline file, read by that stage's node. Values are checked where they are
 /// read; <see cref="OnlyThese"/> makes an unknown key an error, as everywhere else in our YAML.
 /// </summary>
-public sealed class StageOptions(string file, string stage, IReadOnlyDictionary<string, object?>? values)
+internal sealed class StageOptions(string file, string stage, IReadOnlyDictionary<string, object?>? values)
 {
     private readonly IReadOnlyDictionary<string, object?> _values = values ?? new Dictionary<string, object?>();
 

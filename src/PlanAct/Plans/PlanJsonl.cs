@@ -4,7 +4,7 @@ using PlanAct.IO;
 namespace PlanAct.Plans;
 
 /// <summary>Reads and writes canonical plan records as JSONL (schema <c>planact/plan@1</c>).</summary>
-public static class PlanJsonl
+internal static class PlanJsonl
 {
     public const string SchemaId = "planact/plan@1";
 

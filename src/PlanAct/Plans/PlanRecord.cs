@@ -3,7 +3,7 @@ using PlanAct.IO;
 namespace PlanAct.Plans;
 
 /// <summary>Where a plan came from.</summary>
-public static class PlanOrigin
+internal static class PlanOrigin
 {
     /// <summary>Annotated by a teacher from a real trajectory.</summary>
     public const string Grounded = "grounded";
@@ -19,7 +19,7 @@ public static class PlanOrigin
 /// The canonical plan record (schema <c>planact/plan@1</c>): a task, the first page it starts from, and its plan.
 /// Teacher provenance is optional so hand-made seed plans are valid records too.
 /// </summary>
-public sealed record PlanRecord(string Id, string Site, string Task, string InitialHtml, Plan Plan, string Origin)
+internal sealed record PlanRecord(string Id, string Site, string Task, string InitialHtml, Plan Plan, string Origin)
 {
     /// <summary>The teacher's reasoning trace, kept apart from the plan (CoT mode).</summary>
     public string? Trace { get; init; }
@@ -41,7 +41,7 @@ public sealed record PlanRecord(string Id, string Site, string Task, string Init
 }
 
 /// <summary>A failure class (<see cref="Other"/> when none fits) and the teacher's reasoning for it.</summary>
-public sealed record FailureLabel(string Class, string Reasoning)
+internal sealed record FailureLabel(string Class, string Reasoning)
 {
     public const string Other = "Other";
 }

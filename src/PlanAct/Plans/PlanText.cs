@@ -5,7 +5,7 @@ using PlanAct.IO;
 
 namespace PlanAct.Plans;
 
-public enum PlanTextStyle
+internal enum PlanTextStyle
 {
     /// <summary>Every field: <c>Reasoning</c>, <c>Description</c>, <c>Step</c>, <c>Actions</c> (what the annotator asks for).</summary>
     Grounded,
@@ -15,13 +15,13 @@ public enum PlanTextStyle
 }
 
 /// <summary>A parsed plan, or the errors that stopped it, worded so they can be sent back to a teacher as they are.</summary>
-public sealed record PlanParseResult(Plan? Plan, IReadOnlyList<string> Errors)
+internal sealed record PlanParseResult(Plan? Plan, IReadOnlyList<string> Errors)
 {
     public bool Success => Plan is not null && Errors.Count == 0;
 }
 
 /// <summary>Parses and prints plans in the <c>## Step N</c> / <c>Reasoning:</c> / <c>Description:</c> / <c>Step:</c> / <c>Actions: [..]</c> text format.</summary>
-public static partial class PlanText
+internal static partial class PlanText
 {
     public const string FormatHint =
         "Answer with blocks '## Step 1', '## Step 2', … each holding the lines 'Reasoning:', 'Description:', 'Step:' and 'Actions: [i, j, …]'.";

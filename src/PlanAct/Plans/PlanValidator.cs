@@ -4,7 +4,7 @@ namespace PlanAct.Plans;
 /// Checks that a plan grounds a trajectory: steps numbered 1..k, and the steps' Actions lists split the expected
 /// action range into contiguous, ascending, non-empty runs in order. Messages name exact indices so a teacher can fix them.
 /// </summary>
-public static class PlanValidator
+internal static class PlanValidator
 {
     /// <param name="plan">The plan to check.</param>
     /// <param name="first">The first action index the plan must cover (0 for a full plan, r for a replan at round r).</param>

@@ -6,7 +6,7 @@ using PlanAct.IO;
 namespace PlanAct.Plans;
 
 /// <summary>Reads and writes replan records as JSONL, one trajectory per line (schema <c>planact/replan@1</c>).</summary>
-public static class ReplanJsonl
+internal static class ReplanJsonl
 {
     public const string SchemaId = "planact/replan@1";
 

@@ -7,7 +7,7 @@ namespace PlanAct.Plans;
 /// One replanning round: after actions 0..<see cref="Round"/> − 1, on the page <see cref="Html"/> (the page of step
 /// <see cref="Round"/>), the plan for the actions still to take, grounded in <see cref="Round"/>..n − 1.
 /// </summary>
-public sealed record ReplanRound(int Round, string Html, Plan Plan)
+internal sealed record ReplanRound(int Round, string Html, Plan Plan)
 {
     /// <summary>The teacher's reasoning trace, kept apart from the plan (CoT mode).</summary>
     public string? Trace { get; init; }
@@ -21,7 +21,7 @@ public sealed record ReplanRound(int Round, string Html, Plan Plan)
 /// replanned plan for every round 1..n − 1. It carries the pages of the rounds, so replanner examples are made from it
 /// alone, as planner examples are from a plan record.
 /// </summary>
-public sealed record ReplanRecord(string Id, string Site, string Task, EquatableList<WebAction> Actions, Plan InitialPlan, EquatableList<ReplanRound> Rounds)
+internal sealed record ReplanRecord(string Id, string Site, string Task, EquatableList<WebAction> Actions, Plan InitialPlan, EquatableList<ReplanRound> Rounds)
 {
     /// <summary>The teacher model that wrote the rounds.</summary>
     public string? Teacher { get; init; }

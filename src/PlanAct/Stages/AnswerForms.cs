@@ -7,7 +7,7 @@ namespace PlanAct.Stages;
 /// Every answer format a teacher writes for PlanAct, as its tolerant reading sees it (<see cref="AnswerForm"/>): the
 /// stages read each answer through its form before their parser and validator see it, and re-ask with its example.
 /// </summary>
-public static class AnswerForms
+internal static class AnswerForms
 {
     private static readonly string[] PlanFields = ["Reasoning", "Description", "Step", "Actions"];
 

@@ -3,7 +3,7 @@ using PlanAct.Teacher;
 namespace PlanAct.Stages;
 
 /// <summary>The answers a stage accepted after the tolerant reading took dressing off them, and that dressing by kind.</summary>
-public sealed class NormalizedCounts
+internal sealed class NormalizedCounts
 {
     private int _answers;
 

@@ -5,7 +5,7 @@ using PlanAct.IO;
 namespace PlanAct.Stages;
 
 /// <summary>The quarantine file of a stage output: every item the teacher never answered validly, with why and every attempt.</summary>
-public static class QuarantineFile
+internal static class QuarantineFile
 {
     /// <summary>The quarantine file beside an output: <c>plans.jsonl</c> → <c>plans.quarantine.jsonl</c>.</summary>
     public static string PathBeside(string outPath) => OutputPaths.Beside(outPath, "quarantine.jsonl");

@@ -7,7 +7,7 @@ namespace PlanAct.Stages;
 /// Counts of reasons (rejected answers, quarantines, skips), with numbers folded to <c>N</c> so that "step 2 has no
 /// actions" and "step 5 has no actions" count as one reason.
 /// </summary>
-public sealed partial class ReasonCounts
+internal sealed partial class ReasonCounts
 {
     private const int MaxReasonLength = 120;
 

@@ -5,7 +5,7 @@ using PlanAct.IO;
 namespace PlanAct.Stages;
 
 /// <summary>The errors of the answers rejected on the way to one item's record: a line of the rejection journal.</summary>
-public sealed record RejectedAnswers(string Id, IReadOnlyList<string> Reasons);
+internal sealed record RejectedAnswers(string Id, IReadOnlyList<string> Reasons);
 
 /// <summary>
 /// <c>&lt;out-name&gt;.rejections.jsonl</c> beside a stage output: one line per item whose record needed re-asks, appended
@@ -13,7 +13,7 @@ public sealed record RejectedAnswers(string Id, IReadOnlyList<string> Reasons);
 /// output holds, so the rejections of those items are counted from here, and a run killed at any instant and resumed
 /// counts what an uninterrupted run counts. Only items with rejections write a line, so the hot path is untouched.
 /// </summary>
-public sealed class RejectionJournal : IAsyncDisposable
+internal sealed class RejectionJournal : IAsyncDisposable
 {
     /// <summary>Opened at the first line to write, so a run without rejections leaves no file.</summary>
     private readonly Lazy<Task<ResumableJsonl>> _file;

@@ -7,7 +7,7 @@ namespace PlanAct.Stages;
 /// One of <see cref="Count"/> disjoint parts of a stage's items (<c>--shard i/n</c>, i from 1): an item belongs to
 /// the shard its id hashes to, so every machine given the same input and n agrees without talking to the others.
 /// </summary>
-public sealed record Shard
+internal sealed record Shard
 {
     public Shard(int index, int count)
     {

@@ -10,7 +10,7 @@ namespace PlanAct.Stages;
 /// A record belongs to the input item named by its <c>source.trajectory</c> (examples) or else its <c>id</c> (plans);
 /// examples of one trajectory go in step order (<c>source.step</c>), whichever shard each came from.
 /// </summary>
-public static class ShardMerge
+internal static class ShardMerge
 {
     public static async Task<int> MergeAsync(
         IReadOnlyList<string> shards, IReadOnlyDictionary<string, int> inputOrder, string outPath, CancellationToken cancellationToken = default)

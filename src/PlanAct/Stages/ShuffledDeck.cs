@@ -5,7 +5,7 @@ namespace PlanAct.Stages;
 /// dealt from the top once fewer are left than a request wants (so no request shows one twice). A request wanting more
 /// than there are gets all of them. The same cards and random state give the same deals.
 /// </summary>
-public sealed class ShuffledDeck<T>(IEnumerable<T> cards, Random random)
+internal sealed class ShuffledDeck<T>(IEnumerable<T> cards, Random random)
 {
     private readonly T[] _cards = [.. cards];
     private int _next = int.MaxValue;

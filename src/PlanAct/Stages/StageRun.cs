@@ -4,7 +4,7 @@ using PlanAct.Teacher.Cost;
 namespace PlanAct.Stages;
 
 /// <summary>How a stage run reaches the teacher.</summary>
-public enum TeacherMode
+internal enum TeacherMode
 {
     /// <summary>Requests are sent one by one as items need them.</summary>
     Online,
@@ -17,7 +17,7 @@ public enum TeacherMode
 }
 
 /// <summary>Where a run's progress stands; reported after every item.</summary>
-public sealed record StageProgress(
+internal sealed record StageProgress(
     string Stage,
     int Total,
     int AlreadyDone,
@@ -41,10 +41,10 @@ public sealed record StageProgress(
 }
 
 /// <summary>One quarantined item, as written to <c>&lt;name&gt;.quarantine.jsonl</c>.</summary>
-public sealed record QuarantineRecord(string Stage, string Id, string Reason, IReadOnlyList<TeacherAttempt> Attempts);
+internal sealed record QuarantineRecord(string Stage, string Id, string Reason, IReadOnlyList<TeacherAttempt> Attempts);
 
 /// <summary>How a stage run ended.</summary>
-public sealed record StageSummary(
+internal sealed record StageSummary(
     string Stage,
     int Total,
     int AlreadyDone,

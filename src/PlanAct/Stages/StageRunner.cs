@@ -24,7 +24,7 @@ namespace PlanAct.Stages;
 /// <see cref="StageRunState"/>. Deferral is an outcome the runner sees for itself: an item whose dialog held a request
 /// back waits for the next pass, whatever the stage returned or caught (see <see cref="ITeacherStage{TIn,TOut}"/>).
 /// </remarks>
-public sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, TeacherSession session)
+internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, TeacherSession session)
 {
     /// <summary>This machine's part of the items (<c>--shard i/n</c>); all of them when null.</summary>
     public Shard? Shard { get; init; }

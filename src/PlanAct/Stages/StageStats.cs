@@ -10,7 +10,7 @@ namespace PlanAct.Stages;
 /// quarantines and skips over every item (those finished by earlier, even killed, runs included), and the spending and
 /// seconds of the last run. <c>planact report</c> draws from it.
 /// </summary>
-public sealed record StageStats(
+internal sealed record StageStats(
     string Stage,
     int Total,
     int Ok,

@@ -4,7 +4,7 @@ using PlanAct.Teacher;
 namespace PlanAct.Stages;
 
 /// <summary>What became of one input item.</summary>
-public abstract record ItemResult<TOut>
+internal abstract record ItemResult<TOut>
 {
     private ItemResult()
     {
@@ -31,7 +31,7 @@ public abstract record ItemResult<TOut>
 /// stage that catches <see cref="Exception"/> (and returns, say, a quarantine) cannot turn a waiting item into a
 /// finished one (a test holds the runner to this with a stage that swallows every exception).
 /// </remarks>
-public interface ITeacherStage<TIn, TOut>
+internal interface ITeacherStage<TIn, TOut>
 {
     /// <summary>The stage name: the key of its settings, of its ledger requests and of its costs.</summary>
     string Name { get; }

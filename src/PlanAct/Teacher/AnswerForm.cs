@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace PlanAct.Teacher;
 
 /// <summary>One piece of dressing taken off an answer: its kind (what stage statistics count) and how the answer wrote it.</summary>
-public sealed record Dressing(string Kind, string Written)
+internal sealed record Dressing(string Kind, string Written)
 {
     public const string LineEnds = "crlf";
     public const string Think = "think_block";
@@ -34,7 +34,7 @@ public sealed record Dressing(string Kind, string Written)
 }
 
 /// <summary>An answer as its parser reads it: the text with its dressing taken off, and what was taken off.</summary>
-public sealed record ReadAnswer(string Text, IReadOnlyList<Dressing> Removed);
+internal sealed record ReadAnswer(string Text, IReadOnlyList<Dressing> Removed);
 
 /// <summary>
 /// The structure of one teacher answer format (its headings, sections and fields) and the tolerant reading in front of
@@ -44,7 +44,7 @@ public sealed record ReadAnswer(string Text, IReadOnlyList<Dressing> Removed);
 /// range index lists) is taken off and named; the structure itself is never guessed, so whatever still does not parse
 /// is rejected by the format's own parser with its own message.
 /// </summary>
-public sealed partial class AnswerForm
+internal sealed partial class AnswerForm
 {
     private readonly Regex? _numberedHeading;
     private readonly Regex? _section;

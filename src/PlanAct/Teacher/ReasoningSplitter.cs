@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace PlanAct.Teacher;
 
 /// <summary>Separates a reasoning trace written as <c>&lt;think&gt;…&lt;/think&gt;</c> in the content from the answer.</summary>
-public static partial class ReasoningSplitter
+internal static partial class ReasoningSplitter
 {
     [GeneratedRegex(@"<think>(.*?)(?:</think>|$)", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex ThinkBlock();

@@ -8,7 +8,7 @@ namespace PlanAct.Teacher;
 /// Reads an answer and its reasoning trace apart, wherever the provider put the trace: reasoning content items,
 /// a <c>reasoning_content</c> field on the message (vLLM, DeepSeek), or <c>&lt;think&gt;</c> blocks in the text.
 /// </summary>
-public static class TeacherAnswer
+internal static class TeacherAnswer
 {
     public static (string Answer, string? Reasoning) Read(ChatResponse response)
     {

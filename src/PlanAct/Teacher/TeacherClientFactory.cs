@@ -8,7 +8,7 @@ using OpenAI;
 namespace PlanAct.Teacher;
 
 /// <summary>Builds provider clients over the official SDKs: OpenAI (and compatible servers), Azure OpenAI, Ollama.</summary>
-public static class TeacherClientFactory
+internal static class TeacherClientFactory
 {
     /// <summary>The OpenAI SDK client for the endpoint (Azure's for Azure), retries off: ours is the one retry layer.</summary>
     public static OpenAIClient CreateOpenAIClient(TeacherOptions options)
@@ -17,7 +17,7 @@ public static class TeacherClientFactory
         var credential = new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "unused" : options.ApiKey);
         if (options.EffectiveProvider == TeacherProvider.Azure)
         {
-            var endpoint = options.BaseUrl ?? throw new InvalidOperationException("Azure OpenAI needs an endpoint (AZURE_OPENAI_ENDPOINT or --base-url)");
+            var endpoint = options.BaseUrl ?? throw new InvalidOperationException("Azure OpenAI needs an endpoint (AZURE_OPENAI_ENDPOINT or the base URL setting)");
             var azureOptions = new AzureOpenAIClientOptions { NetworkTimeout = options.Timeout, RetryPolicy = new ClientRetryPolicy(maxRetries: 0) };
             return new AzureOpenAIClient(endpoint, credential, azureOptions);
         }
@@ -37,7 +37,7 @@ public static class TeacherClientFactory
         model ??= options.Model;
         if (string.IsNullOrWhiteSpace(model))
         {
-            throw new InvalidOperationException("no teacher model is configured (set --model or PLANACT_MODEL)");
+            throw new InvalidOperationException("no teacher model is configured (the model setting or PLANACT_MODEL)");
         }
 
         IChatClient client = options.EffectiveProvider == TeacherProvider.Ollama

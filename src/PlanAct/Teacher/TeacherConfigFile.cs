@@ -8,7 +8,7 @@ namespace PlanAct.Teacher;
 /// <c>stages:</c> with per-stage overrides, and <c>prices:</c> over the default price table. API keys do not belong
 /// in it; they come from the environment or a flag.
 /// </summary>
-public static class TeacherConfigFile
+internal static class TeacherConfigFile
 {
     /// <summary>The options of the file at <paramref name="path"/> laid over <paramref name="options"/>.</summary>
     public static TeacherOptions Apply(TeacherOptions options, string path)
@@ -33,7 +33,7 @@ public static class TeacherConfigFile
 
         if (teacher.ApiKey is not null)
         {
-            throw new InputException(new SourceLocation(path), "api_key does not belong in a configuration file; set OPENAI_API_KEY / AZURE_OPENAI_API_KEY or pass --api-key");
+            throw new InputException(new SourceLocation(path), "api_key does not belong in a configuration file; set OPENAI_API_KEY / AZURE_OPENAI_API_KEY in the environment");
         }
 
         var stages = new Dictionary<string, StageSettings>(options.Stages, StringComparer.OrdinalIgnoreCase);

@@ -4,10 +4,10 @@ using PlanAct.Teacher.Limits;
 namespace PlanAct.Teacher;
 
 /// <summary>An answer as a stage sees it: the text, the trace kept apart, and where it came from.</summary>
-public sealed record TeacherReply(string Text, string? Reasoning, string? RequestId, bool FromLedger);
+internal sealed record TeacherReply(string Text, string? Reasoning, string? RequestId, bool FromLedger);
 
 /// <summary>The verdict of a stage's validator on one answer.</summary>
-public readonly record struct Checked<T>(T? Value, string? Error)
+internal readonly record struct Checked<T>(T? Value, string? Error)
 {
     /// <summary>The dressing the tolerant reading took off the answer before parsing it (null or empty: read as written).</summary>
     public IReadOnlyList<Dressing>? Removed { get; init; }
@@ -21,10 +21,10 @@ public readonly record struct Checked<T>(T? Value, string? Error)
 }
 
 /// <summary>One answer the teacher gave (or failed to give) for an item.</summary>
-public sealed record TeacherAttempt(int Attempt, string? RequestId, string? Answer, string? Reasoning, string Error);
+internal sealed record TeacherAttempt(int Attempt, string? RequestId, string? Answer, string? Reasoning, string Error);
 
 /// <summary>How asking about one item ended.</summary>
-public abstract record TeacherOutcome<T>
+internal abstract record TeacherOutcome<T>
 {
     private TeacherOutcome()
     {
@@ -49,7 +49,7 @@ public abstract record TeacherOutcome<T>
 /// answer cut by the length limit or a filter) uses up an attempt too and is asked again as it was.
 /// Deferrals (batch, dry run) and the budget stop pass through untouched.
 /// </summary>
-public sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions options, int attempts)
+internal sealed class TeacherDialog(IChatClient teacher, string stage, ChatOptions options, int attempts)
 {
     public string Stage { get; } = stage;
 

@@ -4,7 +4,7 @@ using PlanAct.Teacher.Limits;
 namespace PlanAct.Teacher;
 
 /// <summary>Which kind of endpoint the teacher is.</summary>
-public enum TeacherProvider
+internal enum TeacherProvider
 {
     /// <summary>api.openai.com, or any OpenAI-compatible base URL (vLLM, llama.cpp, Ollama's /v1, Together, DeepSeek).</summary>
     OpenAI,
@@ -17,7 +17,7 @@ public enum TeacherProvider
 }
 
 /// <summary>How a stage asks the teacher: model and sampling parameters, and how many answers it may reject.</summary>
-public sealed record StageSettings
+internal sealed record StageSettings
 {
     /// <summary>The model (Azure: the deployment) for this stage; the teacher's model when null.</summary>
     public string? Model { get; init; }
@@ -50,7 +50,7 @@ public sealed record StageSettings
 /// (<c>PLANACT_BASE_URL</c>, <c>OPENAI_API_KEY</c>, <c>PLANACT_MODEL</c>, <c>AZURE_OPENAI_ENDPOINT</c>,
 /// <c>AZURE_OPENAI_API_KEY</c>, <c>AZURE_OPENAI_DEPLOYMENT</c>), the YAML configuration, built-in defaults.
 /// </summary>
-public sealed record TeacherOptions
+internal sealed record TeacherOptions
 {
     /// <summary>Null: Azure when only an Azure endpoint is known, OpenAI otherwise.</summary>
     public TeacherProvider? Provider { get; init; }
@@ -126,5 +126,6 @@ public sealed record TeacherOptions
 
     /// <summary>A description safe to print: provider, endpoint and model, the key shown only as present or absent.</summary>
     public override string ToString() =>
-        $"{EffectiveProvider} model {Model ?? "(none)"} at {BaseUrl?.ToString() ?? "api.openai.com"}, API key {(string.IsNullOrEmpty(ApiKey) ? "not set" : "set")}";
+        $"{EffectiveProvider} model {Model ?? "(none)"} at {BaseUrl?.ToString() ?? "api.openai.com"}, API key {(string.IsNullOrEmpty(ApiKey) ? "not set" : "set")}"
+        + $", {Limits.Concurrency} in flight{(Limits.RequestsPerMinute is { } rpm ? $", {rpm} rpm" : "")}{(Limits.TokensPerMinute is { } tpm ? $", {tpm} tpm" : "")}";
 }

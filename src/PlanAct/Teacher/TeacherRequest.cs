@@ -6,7 +6,7 @@ namespace PlanAct.Teacher;
 /// Which stage, item and attempt a teacher call belongs to. Travels in <see cref="ChatOptions.AdditionalProperties"/>
 /// so stages only see an <see cref="IChatClient"/>; the ledger folds it into the request key.
 /// </summary>
-public sealed record TeacherRequest(string Stage, string Item, int Attempt)
+internal sealed record TeacherRequest(string Stage, string Item, int Attempt)
 {
     private const string StageKey = "planact.stage";
     private const string ItemKey = "planact.item";

@@ -4,21 +4,21 @@ using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Teacher.Limits;
-using PlanAct.Text;
 
 namespace PlanAct.Teacher;
 
 /// <summary>
 /// The teacher for one run: its ledger, cost meter and shared limits, and a client per stage built as layers:
-/// ledger (answers what was paid for) → retry → limits and budget → provider. Without a configured model it can
+/// ledger (answers what was paid for) → retry → limits and budget → telemetry → provider. Without a configured model it can
 /// still serve everything the ledger holds and collect the rest (dry runs, batch preparation).
 /// </summary>
-public sealed class TeacherSession : IAsyncDisposable
+internal sealed class TeacherSession : IAsyncDisposable
 {
     /// <summary>The model name requests are keyed and priced under when no teacher is configured (dry runs).</summary>
     public const string UnconfiguredModel = "unconfigured";
 
-    private readonly ConcurrentDictionary<string, IChatClient> _providers = new(StringComparer.Ordinal);
+    /// <summary>Per model, everything below the ledger: shared by all stages, so its retry cool-down and limits are too.</summary>
+    private readonly ConcurrentDictionary<string, IChatClient> _senders = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
     private TeacherSession(TeacherOptions options, TeacherLedger ledger, CostMeter meter, TimeProvider time)
@@ -44,6 +44,13 @@ public sealed class TeacherSession : IAsyncDisposable
         return new TeacherSession(options, ledger, new CostMeter(options.Prices, maxCost), time ?? TimeProvider.System);
     }
 
+    /// <summary>A session for a dry run: the ledger is only read (an empty one in memory when there is none), so nothing is written.</summary>
+    public static async Task<TeacherSession> OpenForDryRunAsync(TeacherOptions options, CancellationToken cancellationToken = default)
+    {
+        var ledger = await TeacherLedger.OpenForDryRunAsync(options.LedgerPath ?? TeacherLedger.DefaultPath, cancellationToken);
+        return new TeacherSession(options, ledger, new CostMeter(options.Prices), TimeProvider.System);
+    }
+
     public StageSettings SettingsFor(string stage) => Options.ForStage(stage);
 
     /// <summary>The model a stage's requests are keyed and priced under.</summary>
@@ -61,13 +68,20 @@ public sealed class TeacherSession : IAsyncDisposable
         new(ClientFor(stage, defer), stage, ChatOptionsFor(stage), SettingsFor(stage).Attempts ?? StageSettings.DefaultAttempts);
 
     /// <summary>
-    /// The client a stage asks through. With <paramref name="defer"/>, what the ledger cannot answer is handed there
-    /// instead of being sent (see <see cref="LedgerChatClient.Defer"/>).
+    /// The client a stage asks through, the whole teacher stack composed here. With <paramref name="defer"/>, what the
+    /// ledger cannot answer is handed there instead of being sent (see <see cref="LedgerChatClient.Defer"/>).
     /// </summary>
     public IChatClient ClientFor(string stage, Action<PendingRequest>? defer = null)
     {
         var model = ModelFor(stage);
-        return new LedgerChatClient(_providers.GetOrAdd(model, CreateStack), Ledger, model, Options.Refresh) { Defer = defer, Meter = Meter };
+        var sender = _senders.GetOrAdd(model, m => Options.IsConfigured
+            ? TeacherClientFactory.CreateProviderClient(Options, m).AsBuilder()
+                .UseRetry(Options.Retry, _time)
+                .UseTeacherLimits(Limiter, Meter, m)
+                .UseTeacherTelemetry()
+                .Build()
+            : new NotConfiguredChatClient());
+        return sender.AsBuilder().UseLedger(Ledger, model, Options.Refresh, Meter, defer).Build();
     }
 
     /// <summary>
@@ -91,22 +105,9 @@ public sealed class TeacherSession : IAsyncDisposable
         return new BatchRunner(client.GetBatchClient(), client.GetOpenAIFileClient(), Ledger, settings, _time) { Meter = Meter };
     }
 
-    private IChatClient CreateStack(string model)
-    {
-        if (!Options.IsConfigured)
-        {
-            return new NotConfiguredChatClient();
-        }
-
-        // One span per attempt that reaches the provider (ledger answers and waits for the limiter are not calls).
-        var traced = new OpenTelemetryChatClient(TeacherClientFactory.CreateProviderClient(Options, model), sourceName: TeacherTelemetry.Name);
-        var limited = new RateLimitingChatClient(traced, Limiter, Meter, model, TokenCounter.ForModel(model));
-        return new RetryingChatClient(limited, Options.Retry, _time);
-    }
-
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _providers.Values)
+        foreach (var client in _senders.Values)
         {
             client.Dispose();
         }
@@ -119,7 +120,7 @@ public sealed class TeacherSession : IAsyncDisposable
     private sealed class NotConfiguredChatClient : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException("no teacher is configured: set --model (or PLANACT_MODEL) and an endpoint, or use --dry-run");
+            throw new InvalidOperationException("no teacher is configured: give it a model (PLANACT_MODEL) and an endpoint, or make a dry run");
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("no teacher is configured");

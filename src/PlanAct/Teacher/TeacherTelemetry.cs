@@ -9,7 +9,7 @@ namespace PlanAct.Teacher;
 /// of answers, tokens and dollars by stage and model. They cost nothing until a listener (an OpenTelemetry exporter,
 /// <c>--otel</c>) subscribes.
 /// </summary>
-public static class TeacherTelemetry
+internal static class TeacherTelemetry
 {
     public const string Name = "PlanAct";
 

@@ -5,7 +5,7 @@ namespace PlanAct.Text;
 /// <param name="Query">Its text as added.</param>
 /// <param name="Score">ROUGE-L F between the probe and it; 1 for an exact duplicate.</param>
 /// <param name="IsExact">Both have the same words in the same order (<see cref="QueryText.Normalize"/> is equal).</param>
-public sealed record NearDuplicateMatch(int Id, string Query, double Score, bool IsExact);
+internal sealed record NearDuplicateMatch(int Id, string Query, double Score, bool IsExact);
 
 /// <summary>
 /// Queries indexed for "is there one whose ROUGE-L F with this one is at least the threshold?" (the Self-Instruct
@@ -18,7 +18,7 @@ public sealed record NearDuplicateMatch(int Id, string Query, double Score, bool
 /// has doubled (rebuilding the lists, amortized O(1) per query), and a word new since then counts as the rarest.
 /// Candidates are checked by length and shared words before the LCS is computed. Not thread-safe.
 /// </summary>
-public sealed class NearDuplicateIndex
+internal sealed class NearDuplicateIndex
 {
     // Pruning must never drop a true match: bounds are loosened by this much against rounding.
     private const double Slack = 1e-9;

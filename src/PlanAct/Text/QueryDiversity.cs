@@ -4,7 +4,7 @@ namespace PlanAct.Text;
 /// Distinct-1 and distinct-2 of a set of queries: distinct words (word pairs) over all words (word pairs) in them,
 /// the usual measure of how varied generated text is. 0 when there is nothing to count.
 /// </summary>
-public sealed class QueryDiversity
+internal sealed class QueryDiversity
 {
     private readonly HashSet<string> _unigrams = new(StringComparer.Ordinal);
     private readonly HashSet<(string, string)> _bigrams = [];

@@ -7,7 +7,7 @@ using PlanAct.IO;
 namespace PlanAct.Text;
 
 /// <summary>One query of a query list, with the sites it names (empty when it names none) and where it was read.</summary>
-public sealed record QueryListEntry(string Query, EquatableList<string> Sites, SourceLocation Location);
+internal sealed record QueryListEntry(string Query, EquatableList<string> Sites, SourceLocation Location);
 
 /// <summary>
 /// Reads a list of queries: seed intents, or benchmark test intents to keep out of generated data. The format is
@@ -16,7 +16,7 @@ public sealed record QueryListEntry(string Query, EquatableList<string> Sites, S
 /// <c>query</c> field (the first present) holds the query, with an optional <c>site</c> string or <c>sites</c> array.
 /// This reads WebArena task configs (<c>test_webarena_lite.raw.json</c>), WebRL's task list and our plan records.
 /// </summary>
-public static class QueryListReader
+internal static class QueryListReader
 {
     private static readonly string[] QueryFields = ["intent", "task", "query"];
 

@@ -8,7 +8,7 @@ namespace PlanAct.Text;
 /// so non-English queries are not reduced to nothing. Scripts written without spaces (Chinese, Japanese) give one word
 /// per run.
 /// </summary>
-public static class QueryText
+internal static class QueryText
 {
     /// <summary>The words of <paramref name="query"/>, lower-cased (invariant culture, NFKC-normalized first).</summary>
     public static string[] Tokenize(string query)

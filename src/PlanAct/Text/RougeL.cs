@@ -1,7 +1,7 @@
 namespace PlanAct.Text;
 
 /// <summary>ROUGE-L between two queries: the longest common subsequence of their words.</summary>
-public static class RougeL
+internal static class RougeL
 {
     /// <summary>
     /// The F-measure (β = 1): 2·LCS / (|a| + |b|), which is 2PR / (P + R) with P = LCS/|b| and R = LCS/|a|.

@@ -22,6 +22,7 @@ public sealed class TokenCounter
     /// <summary>The encoding of GPT-4 and GPT-3.5 models.</summary>
     public static TokenCounter Cl100k => Cl100kInstance.Value;
 
+    /// <summary>The tiktoken encoding name, e.g. <c>o200k_base</c>.</summary>
     public string Encoding { get; }
 
     /// <summary>The encoding for a model name: cl100k for the GPT-4 / GPT-3.5 families, o200k otherwise (also for non-OpenAI models, as an estimate).</summary>
@@ -31,11 +32,12 @@ public sealed class TokenCounter
             ? Cl100k
             : O200k;
 
-    /// <exception cref="ArgumentException">The encoding is not o200k or cl100k.</exception>
+    /// <summary>The counter of an encoding by name (<c>o200k</c>, <c>cl100k</c>, with or without <c>_base</c>).</summary>
+    /// <exception cref="ArgumentException">For any other name.</exception>
     public static TokenCounter ForEncoding(string encoding) =>
         TryForEncoding(encoding) ?? throw new ArgumentException(UnknownEncoding(encoding), nameof(encoding));
 
-    /// <summary>The counter of an encoding name (o200k, cl100k, with or without <c>_base</c>), or null for another name.</summary>
+    /// <summary>The counter of an encoding by name, or null for a name that is not one.</summary>
     public static TokenCounter? TryForEncoding(string encoding) => encoding.ToLowerInvariant() switch
     {
         "o200k" or "o200k_base" => O200k,
@@ -43,7 +45,9 @@ public sealed class TokenCounter
         _ => null,
     };
 
+    /// <summary>What is said of an encoding name that is not one.</summary>
     public static string UnknownEncoding(string encoding) => $"unknown encoding \"{encoding}\" (use o200k or cl100k)";
 
+    /// <summary>The number of tokens of <paramref name="text"/>.</summary>
     public int Count(string text) => _tokenizer.CountTokens(text);
 }

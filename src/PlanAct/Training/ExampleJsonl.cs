@@ -5,7 +5,7 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Training;
 
 /// <summary>Reads and writes training examples as JSONL, one example per line (schema <c>planact/example@1</c>).</summary>
-public static class ExampleJsonl
+internal static class ExampleJsonl
 {
     public const string SchemaId = "planact/example@1";
 

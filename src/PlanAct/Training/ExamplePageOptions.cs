@@ -4,7 +4,7 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Training;
 
 /// <summary>How examples are laid out: the prompt profile, and the page budget that overrides the profile's.</summary>
-public sealed record ExamplePageOptions
+internal sealed record ExamplePageOptions
 {
     /// <summary>The page budget of the <c>planact</c> profile.</summary>
     public const int DefaultMaxPageTokens = 4096;

@@ -4,10 +4,10 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Training;
 
 /// <summary>An example a profile cannot be made from its record, and why.</summary>
-public sealed record RefusedExample(string Id, string Reason);
+internal sealed record RefusedExample(string Id, string Reason);
 
 /// <summary>The examples a profile refused: listed by export, never dropped silently.</summary>
-public sealed class ExampleRefusals
+internal sealed class ExampleRefusals
 {
     private readonly ConcurrentQueue<RefusedExample> _refused = new();
 

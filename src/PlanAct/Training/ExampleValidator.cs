@@ -4,7 +4,7 @@ namespace PlanAct.Training;
 /// Checks the shape every exporter relies on: an optional system message first, then user and assistant turns
 /// alternating from a user turn, no empty content, and the assistant target last.
 /// </summary>
-public static class ExampleValidator
+internal static class ExampleValidator
 {
     public static IReadOnlyList<string> Validate(TrainingExample example)
     {

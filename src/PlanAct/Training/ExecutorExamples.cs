@@ -13,7 +13,7 @@ namespace PlanAct.Training;
 /// action), so <c>export</c> can lay it out again under another profile. A CoT variant builds the same example with
 /// <see cref="BuildStep(PlannedTrajectory, int)"/> and adds the teacher's reasoning with <c>with { Reasoning = …, Teacher = …, Requests = … }</c>.
 /// </summary>
-public sealed class ExecutorExamples(ExamplePageOptions options)
+internal sealed class ExecutorExamples(ExamplePageOptions options)
 {
     private int _pagesCut;
 

@@ -9,7 +9,7 @@ namespace PlanAct.Training;
 /// first page, and as target the plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>. The plan's trace
 /// (CoT annotation) becomes the example's reasoning; a profile whose target shows reasoning refuses plans without one.
 /// </summary>
-public sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null)
+internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null)
 {
     private int _pagesCut;
 

@@ -12,7 +12,7 @@ namespace PlanAct.Training;
 /// plans written at earlier rounds); as target the new plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>.
 /// A round's trace (CoT) becomes the example's reasoning.
 /// </summary>
-public sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null)
+internal sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null)
 {
     /// <summary>What the planact profile's first turn says: nothing has been done yet.</summary>
     public const string NothingTaken = "No action has been taken yet.";

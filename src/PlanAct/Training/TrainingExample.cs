@@ -4,45 +4,54 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Training;
 
 /// <summary>Which model an example trains.</summary>
-public enum ExampleKind
+internal enum ExampleKind
 {
     Planner,
     Executor,
     Replanner,
 }
 
+/// <summary>Who speaks a chat message.</summary>
 public enum MessageRole
 {
+    /// <summary>The instructions before the conversation.</summary>
     System,
+
+    /// <summary>What the agent shows the model.</summary>
     User,
+
+    /// <summary>What the model answers.</summary>
     Assistant,
 }
 
 /// <summary>One chat message of an example.</summary>
 public sealed record ExampleMessage(MessageRole Role, string Content)
 {
+    /// <summary>A system message.</summary>
     public static ExampleMessage System(string content) => new(MessageRole.System, content);
 
+    /// <summary>A user message.</summary>
     public static ExampleMessage User(string content) => new(MessageRole.User, content);
 
+    /// <summary>An assistant message.</summary>
     public static ExampleMessage Assistant(string content) => new(MessageRole.Assistant, content);
 }
 
 /// <summary>What an example was made from: a trajectory (and the step, for executor and replanner examples) and/or a plan record.</summary>
-public sealed record ExampleSource(string? Trajectory, int? Step = null, string? Plan = null);
+internal sealed record ExampleSource(string? Trajectory, int? Step = null, string? Plan = null);
 
 /// <summary>
 /// What an executor example was made from at its step, beyond its trajectory: the page as observed (raw HTML), the plan
 /// in force (training-target text) and the action taken. With the contexts of the trajectory's earlier steps it is the
 /// executor's whole state, so <c>export</c> can lay the example out under any profile.
 /// </summary>
-public sealed record StepContext(AgentRole Role, string Page, string Plan, string Action);
+internal sealed record StepContext(AgentRole Role, string Page, string Plan, string Action);
 
 /// <summary>
 /// The canonical training example (schema <c>planact/example@1</c>): a chat whose last message is the assistant target.
 /// The teacher's reasoning for the target is kept apart in <see cref="Reasoning"/>; exporters decide whether to show it.
 /// </summary>
-public sealed record TrainingExample(string Id, ExampleKind Kind, string Site, string Task, EquatableList<ExampleMessage> Messages, ExampleSource Source)
+internal sealed record TrainingExample(string Id, ExampleKind Kind, string Site, string Task, EquatableList<ExampleMessage> Messages, ExampleSource Source)
 {
     /// <summary>The teacher's reasoning trace behind the target (CoT modes), never part of <see cref="Messages"/>.</summary>
     public string? Reasoning { get; init; }
@@ -63,7 +72,7 @@ public sealed record TrainingExample(string Id, ExampleKind Kind, string Site, s
     public IEnumerable<ExampleMessage> Prompt => Messages.Take(Messages.Count - 1);
 }
 
-public static class ExampleNames
+internal static class ExampleNames
 {
     public static string Of(ExampleKind kind) => kind switch
     {

@@ -7,7 +7,7 @@ using PlanAct.Training.Profiles;
 namespace PlanAct.Training;
 
 /// <summary>What a JSONL file of training records holds.</summary>
-public enum TrainingRecordKind
+internal enum TrainingRecordKind
 {
     /// <summary><c>planact/example@1</c> lines.</summary>
     Examples,
@@ -23,7 +23,7 @@ public enum TrainingRecordKind
 /// The builders that turn plan and replan records into examples under a profile, and lay executor example records out
 /// again when the profile is not the <c>planact</c> one they were written in. What the profile refuses is in <see cref="Refusals"/>.
 /// </summary>
-public sealed class ExampleBuilders
+internal sealed class ExampleBuilders
 {
     private readonly ExecutorRelayout? _executors;
 
@@ -48,7 +48,7 @@ public sealed class ExampleBuilders
 }
 
 /// <summary>Reads example, plan or replan records as training examples, telling them apart by the first record.</summary>
-public static class TrainingRecords
+internal static class TrainingRecords
 {
     /// <summary>
     /// The kind of the first JSON object in the file: its <c>schema</c> when present, else its fields (<c>messages</c> →

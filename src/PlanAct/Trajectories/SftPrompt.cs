@@ -4,13 +4,13 @@ using System.Text.RegularExpressions;
 namespace PlanAct.Trajectories;
 
 /// <summary>An earlier round as the prompt shows it: what the user turn held (the query or the placeholder) and the action taken.</summary>
-public sealed record SftRound(string User, string Action);
+internal sealed record SftRound(string User, string Action);
 
 /// <summary>
 /// The human turn of one WebArena-Lite SFT step (SPEC §1.3): the task, the earlier rounds with collapsed pages,
 /// and the current round's full page. Reads the layout with and without Llama-3 header tokens.
 /// </summary>
-public sealed partial record SftPrompt(string Query, IReadOnlyList<SftRound> History, string Html)
+internal sealed partial record SftPrompt(string Query, IReadOnlyList<SftRound> History, string Html)
 {
     public const string TaskInstructionLabel = "Task Instruction:";
 

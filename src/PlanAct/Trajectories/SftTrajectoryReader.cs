@@ -15,7 +15,7 @@ namespace PlanAct.Trajectories;
 /// buffers a trajectory's steps until its last one has been read. Pages are never held for more than the trajectories
 /// still open at a point of the file (one, when steps are stored together, as WebRL writes them).
 /// </remarks>
-public static class SftTrajectoryReader
+internal static class SftTrajectoryReader
 {
     public static async IAsyncEnumerable<Trajectory> ReadAsync(
         string path, TrajectoryReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -6,7 +6,7 @@ using PlanAct.IO;
 namespace PlanAct.Trajectories;
 
 /// <summary>Writes trajectories as a WebArena-Lite SFT array in WebRL's exact prompt layout (SPEC §1.3).</summary>
-public static class SftTrajectoryWriter
+internal static class SftTrajectoryWriter
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -1,7 +1,7 @@
 namespace PlanAct.Trajectories;
 
 /// <summary>Infers a WebArena-Lite site from a page when a record names none (SPEC §1.1; the order of checks matters).</summary>
-public static class SiteDetector
+internal static class SiteDetector
 {
     public const string Unknown = "unknown";
 

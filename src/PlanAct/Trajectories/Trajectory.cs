@@ -4,10 +4,10 @@ using PlanAct.IO;
 namespace PlanAct.Trajectories;
 
 /// <summary>One step: the page the agent saw and the action it took on it.</summary>
-public sealed record TrajectoryStep(int Index, string Html, WebAction Action);
+internal sealed record TrajectoryStep(int Index, string Html, WebAction Action);
 
 /// <summary>A web-agent trajectory: a task on a site and its steps in order (schema <c>planact/trajectory@1</c>).</summary>
-public sealed record Trajectory(string Id, string Site, string Task, EquatableList<TrajectoryStep> Steps)
+internal sealed record Trajectory(string Id, string Site, string Task, EquatableList<TrajectoryStep> Steps)
 {
     /// <summary>Where the trajectory was read from: the file and the line (JSONL) or first array element (SFT).</summary>
     public SourceLocation? Source { get; init; }

@@ -3,7 +3,7 @@ using PlanAct.IO;
 
 namespace PlanAct.Trajectories;
 
-public enum TrajectoryFormat
+internal enum TrajectoryFormat
 {
     /// <summary>Our canonical JSONL, one trajectory per line.</summary>
     Jsonl,
@@ -13,7 +13,7 @@ public enum TrajectoryFormat
 }
 
 /// <summary>Reads any supported trajectory input: a file of either format (told apart by its first character) or a folder of them.</summary>
-public static class TrajectoryFiles
+internal static class TrajectoryFiles
 {
     private static readonly string[] Extensions = [".json", ".jsonl"];
 

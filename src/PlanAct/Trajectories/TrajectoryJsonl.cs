@@ -6,7 +6,7 @@ using PlanAct.IO;
 namespace PlanAct.Trajectories;
 
 /// <summary>Reads and writes our canonical trajectory JSONL, one trajectory per line (schema <c>planact/trajectory@1</c>).</summary>
-public static class TrajectoryJsonl
+internal static class TrajectoryJsonl
 {
     public const string SchemaId = "planact/trajectory@1";
 

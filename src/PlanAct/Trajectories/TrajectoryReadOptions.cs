@@ -2,7 +2,7 @@ using PlanAct.IO;
 
 namespace PlanAct.Trajectories;
 
-public sealed record TrajectoryReadOptions
+internal sealed record TrajectoryReadOptions
 {
     /// <summary>Where problems go; a log made with <c>skipInvalid: true</c> keeps reading past invalid trajectories.</summary>
     public ProblemLog Problems { get; init; } = new();

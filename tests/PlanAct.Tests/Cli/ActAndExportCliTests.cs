@@ -23,7 +23,7 @@ public class ActAndExportCliTests
         var dir = TestPaths.TempDir();
         var plans = await WritePlansAsync(dir);
         var output = Path.Combine(dir, "executor.jsonl");
-        var result = await PlanactProcess.RunAsync("act", "--input", "samples/webarena-lite-sft.json", "--plans", plans, "--out", output);
+        var result = await PlanactCli.RunAsync("act", "--input", "samples/webarena-lite-sft.json", "--plans", plans, "--out", output);
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("115 examples from 17 trajectories ok, 0 trajectories skipped without a plan, 0 plans without a trajectory, 0 skipped as invalid", result.Stderr, StringComparison.Ordinal);
 
@@ -47,7 +47,7 @@ public class ActAndExportCliTests
         var dir = TestPaths.TempDir();
         var plans = await WritePlansAsync(dir, take: 2);
         var output = Path.Combine(dir, "executor.jsonl");
-        var result = await PlanactProcess.RunAsync("act", "--input", SamplesJsonl, "--plans", plans, "--out", output, "--max-page-tokens", "200");
+        var result = await PlanactCli.RunAsync("act", "--input", SamplesJsonl, "--plans", plans, "--out", output, "--max-page-tokens", "200");
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("15 trajectories skipped without a plan", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("has no plan; skipped", result.Stderr, StringComparison.Ordinal);
@@ -65,12 +65,12 @@ public class ActAndExportCliTests
         await File.WriteAllLinesAsync(plans, lines);
         var output = Path.Combine(dir, "executor.jsonl");
 
-        var strict = await PlanactProcess.RunAsync("act", "--input", SamplesJsonl, "--plans", plans, "--out", output);
+        var strict = await PlanactCli.RunAsync("act", "--input", SamplesJsonl, "--plans", plans, "--out", output);
         Assert.Equal(3, strict.ExitCode);
         Assert.Contains($"{plans}:2: malformed JSON", strict.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
 
-        var skipping = await PlanactProcess.RunAsync("act", "--input", SamplesJsonl, "--plans", plans, "--out", output, "--skip-invalid");
+        var skipping = await PlanactCli.RunAsync("act", "--input", SamplesJsonl, "--plans", plans, "--out", output, "--skip-invalid");
         Assert.Equal(4, skipping.ExitCode);
         Assert.Contains("1 skipped as invalid", skipping.Stderr, StringComparison.Ordinal);
         Assert.Equal(6 + 6, File.ReadAllLines(output).Length);
@@ -79,12 +79,12 @@ public class ActAndExportCliTests
     [Fact]
     public async Task Act_usage_errors()
     {
-        var missing = await PlanactProcess.RunAsync("act", "--input", SamplesJsonl, "--out", "x.jsonl");
+        var missing = await PlanactCli.RunAsync("act", "--input", SamplesJsonl, "--out", "x.jsonl");
         Assert.Equal(2, missing.ExitCode);
-        var zero = await PlanactProcess.RunAsync("act", "--input", SamplesJsonl, "--plans", "p.jsonl", "--out", "x.jsonl", "--max-page-tokens", "0");
+        var zero = await PlanactCli.RunAsync("act", "--input", SamplesJsonl, "--plans", "p.jsonl", "--out", "x.jsonl", "--max-page-tokens", "0");
         Assert.Equal(2, zero.ExitCode);
         Assert.Contains("--max-page-tokens must be a positive number", zero.Stderr, StringComparison.Ordinal);
-        var noPlans = await PlanactProcess.RunAsync("act", "--input", SamplesJsonl, "--plans", "/nonexistent/plans.jsonl", "--out", Path.Combine(TestPaths.TempDir(), "x.jsonl"));
+        var noPlans = await PlanactCli.RunAsync("act", "--input", SamplesJsonl, "--plans", "/nonexistent/plans.jsonl", "--out", Path.Combine(TestPaths.TempDir(), "x.jsonl"));
         Assert.Equal(3, noPlans.ExitCode);
         Assert.Contains("/nonexistent/plans.jsonl: no such file", noPlans.Stderr, StringComparison.Ordinal);
     }
@@ -94,12 +94,12 @@ public class ActAndExportCliTests
     {
         var dir = TestPaths.TempDir();
         var executor = Path.Combine(dir, "executor.jsonl");
-        var act = await PlanactProcess.RunAsync("act", "--input", SamplesJsonl, "--plans", await WritePlansAsync(dir), "--out", executor);
+        var act = await PlanactCli.RunAsync("act", "--input", SamplesJsonl, "--plans", await WritePlansAsync(dir), "--out", executor);
         Assert.True(act.ExitCode == 0, act.Stderr);
         foreach (var format in new[] { "openai-chat", "sharegpt", "alpaca", "torchtune", "trl" })
         {
             var output = Path.Combine(dir, format, "train.jsonl");
-            var result = await PlanactProcess.RunAsync("export", "--input", executor, "--format", format, "--out", output);
+            var result = await PlanactCli.RunAsync("export", "--input", executor, "--format", format, "--out", output);
             Assert.True(result.ExitCode == 0, result.Stderr);
             Assert.Contains($"115 examples ok ({format})", result.Stderr, StringComparison.Ordinal);
             Assert.All(File.ReadAllLines(output), line => JsonDocument.Parse(line).Dispose());
@@ -116,7 +116,7 @@ public class ActAndExportCliTests
         var dir = TestPaths.TempDir();
         var plans = await WritePlansAsync(dir);
         var output = Path.Combine(dir, "out", "planner.jsonl");
-        var result = await PlanactProcess.RunAsync("export", "--input", plans, "--format", "openai-chat", "--out", output, "--max-tokens", "1000");
+        var result = await PlanactCli.RunAsync("export", "--input", plans, "--format", "openai-chat", "--out", output, "--max-tokens", "1000");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var written = File.ReadAllLines(output).Length;
         Assert.InRange(written, 1, 16);
@@ -135,12 +135,12 @@ public class ActAndExportCliTests
         await File.WriteAllTextAsync(input, $"{good}\n{good.Replace("\"role\":\"user\"", "\"role\":\"tool\"", StringComparison.Ordinal).Replace("t1/executor/1", "t1/executor/9", StringComparison.Ordinal)}\n");
         var output = Path.Combine(dir, "out", "train.jsonl");
 
-        var strict = await PlanactProcess.RunAsync("export", "--input", input, "--format", "sharegpt", "--out", output);
+        var strict = await PlanactCli.RunAsync("export", "--input", input, "--format", "sharegpt", "--out", output);
         Assert.Equal(3, strict.ExitCode);
         Assert.Contains($"{input}:2: message 1: \"role\" must be system, user or assistant; got \"tool\"", strict.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(dir, "out")) && Directory.EnumerateFiles(Path.Combine(dir, "out")).Any());
 
-        var skipping = await PlanactProcess.RunAsync("export", "--input", input, "--format", "sharegpt", "--out", output, "--skip-invalid", "--with-reasoning");
+        var skipping = await PlanactCli.RunAsync("export", "--input", input, "--format", "sharegpt", "--out", output, "--skip-invalid", "--with-reasoning");
         Assert.Equal(4, skipping.ExitCode);
         Assert.Single(File.ReadAllLines(output));
         Assert.Contains("<think>", File.ReadAllText(output), StringComparison.Ordinal);
@@ -155,21 +155,21 @@ public class ActAndExportCliTests
         await File.WriteAllTextAsync(Path.Combine(dir, "README.md"), "# My project\n");
         var output = Path.Combine(dir, "train.jsonl");
 
-        var beside = await PlanactProcess.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output);
+        var beside = await PlanactCli.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output);
         Assert.True(beside.ExitCode == 0, beside.Stderr);
         Assert.Equal("# My project\n", await File.ReadAllTextAsync(Path.Combine(dir, "README.md")));
         Assert.StartsWith(DatasetCard.Marker, await File.ReadAllTextAsync(Path.Combine(dir, "train.card.md")), StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(Path.Combine(dir, "train.card.md"), "# My notes\n");
         File.Delete(output);
-        var refused = await PlanactProcess.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output);
+        var refused = await PlanactCli.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output);
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--card PATH", refused.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
         Assert.Equal("# My notes\n", await File.ReadAllTextAsync(Path.Combine(dir, "train.card.md")));
 
         var card = Path.Combine(dir, "CARD.md");
-        var ok = await PlanactProcess.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output, "--card", card);
+        var ok = await PlanactCli.RunAsync("export", "--input", input, "--format", "alpaca", "--out", output, "--card", card);
         Assert.True(ok.ExitCode == 0, ok.Stderr);
         Assert.StartsWith(DatasetCard.Marker, await File.ReadAllTextAsync(card), StringComparison.Ordinal);
     }
@@ -177,13 +177,13 @@ public class ActAndExportCliTests
     [Fact]
     public async Task Export_rejects_unknown_formats_and_inputs()
     {
-        var badFormat = await PlanactProcess.RunAsync("export", "--input", "x.jsonl", "--format", "csv", "--out", "y.jsonl");
+        var badFormat = await PlanactCli.RunAsync("export", "--input", "x.jsonl", "--format", "csv", "--out", "y.jsonl");
         Assert.Equal(2, badFormat.ExitCode);
 
         var dir = TestPaths.TempDir();
         var trajectories = Path.Combine(dir, "t.jsonl");
         File.Copy(Path.Combine(TestPaths.Samples, "trajectories.jsonl"), trajectories);
-        var wrongKind = await PlanactProcess.RunAsync("export", "--input", trajectories, "--format", "sharegpt", "--out", Path.Combine(dir, "o", "y.jsonl"));
+        var wrongKind = await PlanactCli.RunAsync("export", "--input", trajectories, "--format", "sharegpt", "--out", Path.Combine(dir, "o", "y.jsonl"));
         Assert.Equal(3, wrongKind.ExitCode);
         Assert.Contains($"{trajectories}:1: unsupported schema \"planact/trajectory@1\"", wrongKind.Stderr, StringComparison.Ordinal);
     }

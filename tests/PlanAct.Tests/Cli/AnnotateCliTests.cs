@@ -40,8 +40,8 @@ public class AnnotateCliTests
         var dir = TestPaths.TempDir();
         var outPath = Path.Combine(dir, "plans.jsonl");
 
-        var first = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath));
-        var again = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath));
+        var first = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath));
+        var again = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath));
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("annotate: 17 ok (0 from an earlier run), 0 quarantined, 0 skipped", first.Stderr, StringComparison.Ordinal);
@@ -60,13 +60,14 @@ public class AnnotateCliTests
         var dir = TestPaths.TempDir();
         var outPath = Path.Combine(dir, "plans.jsonl");
 
-        var result = await PlanactProcess.RunAsync("annotate", "--input", Samples, "--out", outPath, "--ledger", Path.Combine(dir, "ledger.db"), "--dry-run");
+        var result = await PlanactCli.RunAsync("annotate", "--input", Samples, "--out", outPath, "--ledger", Path.Combine(dir, "ledger.db"), "--dry-run");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("17 requests to send", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("no teacher is configured", result.Stdout, StringComparison.Ordinal);
         Assert.Matches(@"with no model named, the requests would cost: gpt-4o-mini \$0\.\d{4} online, \$0\.\d{4} batch; gpt-4\.1-mini \$\d+\.\d+ online, \$\d+\.\d+ batch; gpt-4o \$\d+\.\d+ online", result.Stdout);
-        Assert.False(File.Exists(outPath));
+        Assert.Contains("(read only)", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir)); // no output, no ledger, no lock files
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public class AnnotateCliTests
         var config = Path.Combine(dir, "teacher.yaml");
         await File.WriteAllTextAsync(config, "prices:\n  batch_discount: 0.25\n  models:\n    my-model: { input: 100, output: 100 }\n");
 
-        var result = await PlanactProcess.RunAsync(
+        var result = await PlanactCli.RunAsync(
             "annotate", "--input", Samples, "--out", Path.Combine(dir, "plans.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"), "--config", config, "--model", "my-model", "--dry-run");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -93,7 +94,7 @@ public class AnnotateCliTests
     public async Task Without_a_teacher_a_real_run_says_how_to_configure_one()
     {
         var dir = TestPaths.TempDir();
-        var result = await PlanactProcess.RunAsync("annotate", "--input", Samples, "--out", Path.Combine(dir, "plans.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"));
+        var result = await PlanactCli.RunAsync("annotate", "--input", Samples, "--out", Path.Combine(dir, "plans.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("PLANACT_MODEL", result.Stderr, StringComparison.Ordinal);
@@ -108,8 +109,8 @@ public class AnnotateCliTests
         await File.WriteAllTextAsync(config, "teacher:\n  concurrency: 1\nprices:\n  models:\n    loopback-model: { input: 1.0, output: 2.0 }\n");
         var outPath = Path.Combine(dir, "plans.jsonl");
 
-        var stopped = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath, "--config", config, "--max-cost", "0.005"));
-        var resumed = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath, "--config", config));
+        var stopped = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath, "--config", config, "--max-cost", "0.005"));
+        var resumed = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath, "--config", config));
 
         Assert.True(stopped.ExitCode == 5, stopped.Stderr);
         Assert.Contains("budget", stopped.Stderr, StringComparison.Ordinal);
@@ -124,7 +125,7 @@ public class AnnotateCliTests
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPlans.Valid(r)));
         var dir = TestPaths.TempDir();
         var reference = Path.Combine(dir, "reference.jsonl");
-        var referenceRun = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), reference, "--concurrency", "3"));
+        var referenceRun = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), reference, "--concurrency", "3"));
         Assert.True(referenceRun.ExitCode == 0, referenceRun.Stderr);
         var callsBefore = teacher.Calls;
 
@@ -143,7 +144,7 @@ public class AnnotateCliTests
 
         var committed = await CommittedSendsAsync(ledger);
         Assert.InRange(committed.Count, 1, 16);
-        var resumed = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3"));
+        var resumed = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3"));
 
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Equal(await File.ReadAllTextAsync(reference), await File.ReadAllTextAsync(outPath));
@@ -163,8 +164,8 @@ public class AnnotateCliTests
         var online = Path.Combine(dir, "online.jsonl");
         var batched = Path.Combine(dir, "batched.jsonl");
 
-        var first = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), online));
-        var second = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), batched, "--batch", "--batch-poll", "0.05"));
+        var first = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), online));
+        var second = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), batched, "--batch", "--batch-poll", "0.05"));
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.True(second.ExitCode == 0, second.Stderr);
@@ -182,23 +183,23 @@ public class AnnotateCliTests
         var requests = Path.Combine(dir, "requests");
         string[] connection = ["--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--ledger", Path.Combine(dir, "ledger.db"), "--batch-poll", "0.05"];
 
-        var prepared = await PlanactProcess.RunAsync(Key, ["batch", "prepare", .. Args(teacher, dir, outPath, "--dir", requests)]);
+        var prepared = await PlanactCli.RunAsync(Key, ["batch", "prepare", .. Args(teacher, dir, outPath, "--dir", requests)]);
         Assert.True(prepared.ExitCode == 0, prepared.Stderr);
         Assert.Equal(17, File.ReadAllLines(Directory.GetFiles(requests).Single()).Length);
         Assert.Equal(0, teacher.Calls);
 
-        var submitted = await PlanactProcess.RunAsync(Key, ["batch", "submit", .. Args(teacher, dir, outPath)]);
+        var submitted = await PlanactCli.RunAsync(Key, ["batch", "submit", .. Args(teacher, dir, outPath)]);
         Assert.True(submitted.ExitCode == 0, submitted.Stderr);
         Assert.Contains("submitted 17 of 17", submitted.Stdout, StringComparison.Ordinal);
 
-        var status = await PlanactProcess.RunAsync(Key, ["batch", "status", .. connection]);
+        var status = await PlanactCli.RunAsync(Key, ["batch", "status", .. connection]);
         Assert.Contains("in_progress", status.Stdout, StringComparison.Ordinal);
 
-        var collected = await PlanactProcess.RunAsync(Key, ["batch", "collect", "--wait", .. connection]);
+        var collected = await PlanactCli.RunAsync(Key, ["batch", "collect", "--wait", .. connection]);
         Assert.True(collected.ExitCode == 0, collected.Stderr);
         Assert.Contains("collected 17 answers", collected.Stdout, StringComparison.Ordinal);
 
-        var annotated = await PlanactProcess.RunAsync(Key, Args(teacher, dir, outPath));
+        var annotated = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath));
         Assert.True(annotated.ExitCode == 0, annotated.Stderr);
         Assert.Contains("0 sent, 17 from ledger", annotated.Stderr, StringComparison.Ordinal);
         Assert.Equal(17, File.ReadAllLines(outPath).Length);
@@ -212,9 +213,9 @@ public class AnnotateCliTests
         var dir = TestPaths.TempDir();
         var outPath = Path.Combine(dir, "plans.jsonl");
         string[] connection = ["--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--ledger", Path.Combine(dir, "ledger.db")];
-        await PlanactProcess.RunAsync(Key, ["batch", "submit", .. Args(teacher, dir, outPath)]);
+        await PlanactCli.RunAsync(Key, ["batch", "submit", .. Args(teacher, dir, outPath)]);
 
-        var cancelled = await PlanactProcess.RunAsync(Key, ["batch", "cancel", .. connection]);
+        var cancelled = await PlanactCli.RunAsync(Key, ["batch", "cancel", .. connection]);
 
         Assert.True(cancelled.ExitCode == 0, cancelled.Stderr);
         Assert.Contains("cancel", cancelled.Stdout, StringComparison.Ordinal);

@@ -31,7 +31,7 @@ public class ClassifyAugmentCliTests
         var plans = await TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), (await TestPlans.SampleTrajectoriesAsync()).Select(TestPlans.For));
         var labelled = Path.Combine(dir, "labelled.jsonl");
 
-        var result = await PlanactProcess.RunAsync(Key, ["classify", "--plans", plans, "--classes", Classes, "--out", labelled, .. Teacher(teacher, dir)]);
+        var result = await PlanactCli.RunAsync(Key, ["classify", "--plans", plans, "--classes", Classes, "--out", labelled, .. Teacher(teacher, dir)]);
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         var records = await PlanJsonl.ReadAsync(labelled, new ProblemLog()).ToListAsync();
@@ -53,13 +53,13 @@ public class ClassifyAugmentCliTests
         var dir = TestPaths.TempDir();
         var plans = await TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), (await TestPlans.SampleTrajectoriesAsync()).Select(TestPlans.For));
         var labelled = Path.Combine(dir, "labelled.jsonl");
-        var classified = await PlanactProcess.RunAsync(Key, ["classify", "--plans", plans, "--classes", Classes, "--out", labelled, .. Teacher(classifier, dir)]);
+        var classified = await PlanactCli.RunAsync(Key, ["classify", "--plans", plans, "--classes", Classes, "--out", labelled, .. Teacher(classifier, dir)]);
         Assert.True(classified.ExitCode == 0, classified.Stderr);
         var targeted = Path.Combine(dir, "targeted.jsonl");
         string[] args = ["augment", "--input", labelled, "--out", targeted, .. Teacher(teacher, Path.Combine(dir, "b"))];
 
-        var first = await PlanactProcess.RunAsync(Key, args);
-        var again = await PlanactProcess.RunAsync(Key, args);
+        var first = await PlanactCli.RunAsync(Key, args);
+        var again = await PlanactCli.RunAsync(Key, args);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("14 labelled records to augment, 3 labelled Other", first.Stderr, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public class ClassifyAugmentCliTests
         var dir = TestPaths.TempDir();
         var plans = await TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), (await TestPlans.SampleTrajectoriesAsync()).Select(TestPlans.For));
 
-        var result = await PlanactProcess.RunAsync("augment", "--input", plans, "--out", Path.Combine(dir, "t.jsonl"), "--ledger", Path.Combine(dir, "l.db"), "--dry-run");
+        var result = await PlanactCli.RunAsync("augment", "--input", plans, "--out", Path.Combine(dir, "t.jsonl"), "--ledger", Path.Combine(dir, "l.db"), "--dry-run");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("plans.jsonl:1: record", result.Stderr, StringComparison.Ordinal);

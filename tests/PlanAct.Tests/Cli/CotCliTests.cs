@@ -21,14 +21,14 @@ public class CotCliTests
         var plans = Path.Combine(dir, "plans.jsonl");
         var executor = Path.Combine(dir, "executor.jsonl");
 
-        var annotate = await PlanactProcess.RunAsync(Key, Teacher("annotate", "--input", Samples, "--out", plans, "--mode", "cot"));
-        var act = await PlanactProcess.RunAsync(Key, Teacher("act", "--input", Samples, "--plans", plans, "--out", executor, "--cot"));
+        var annotate = await PlanactCli.RunAsync(Key, Teacher("annotate", "--input", Samples, "--out", plans, "--mode", "cot"));
+        var act = await PlanactCli.RunAsync(Key, Teacher("act", "--input", Samples, "--plans", plans, "--out", executor, "--cot"));
         var prices = Path.Combine(dir, "prices.yaml");
         await File.WriteAllTextAsync(prices, "prices:\n  models:\n    loopback-model: { input: 1.0, output: 2.0 }\n");
-        var exportExecutor = await PlanactProcess.RunAsync(
+        var exportExecutor = await PlanactCli.RunAsync(
             "export", "--input", executor, "--format", "openai-chat", "--out", Path.Combine(dir, "executor.openai.jsonl"), "--with-reasoning",
             "--ledger", Path.Combine(dir, "ledger.db"), "--config", prices);
-        var exportPlanner = await PlanactProcess.RunAsync("export", "--input", plans, "--format", "openai-chat", "--out", Path.Combine(dir, "planner.openai.jsonl"), "--with-reasoning", "--card", Path.Combine(dir, "planner.md"));
+        var exportPlanner = await PlanactCli.RunAsync("export", "--input", plans, "--format", "openai-chat", "--out", Path.Combine(dir, "planner.openai.jsonl"), "--with-reasoning", "--card", Path.Combine(dir, "planner.md"));
 
         Assert.True(annotate.ExitCode == 0, annotate.Stderr);
         Assert.Contains("annotate: 17 ok", annotate.Stderr, StringComparison.Ordinal);
@@ -73,8 +73,8 @@ public class CotCliTests
         var plans = await Training.TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), trajectories.Select(Training.TestPlans.For));
         var output = Path.Combine(dir, "executor.jsonl");
 
-        var estimate = await PlanactProcess.RunAsync("act", "--input", Samples, "--plans", plans, "--out", output, "--cot", "--dry-run", "--model", "gpt-4o-mini", "--ledger", Path.Combine(dir, "ledger.db"));
-        var refused = await PlanactProcess.RunAsync("act", "--input", Samples, "--plans", plans, "--out", output, "--dry-run", "--ledger", Path.Combine(dir, "ledger.db"));
+        var estimate = await PlanactCli.RunAsync("act", "--input", Samples, "--plans", plans, "--out", output, "--cot", "--dry-run", "--model", "gpt-4o-mini", "--ledger", Path.Combine(dir, "ledger.db"));
+        var refused = await PlanactCli.RunAsync("act", "--input", Samples, "--plans", plans, "--out", output, "--dry-run", "--ledger", Path.Combine(dir, "ledger.db"));
 
         Assert.True(estimate.ExitCode == 0, estimate.Stderr);
         Assert.Contains("115 requests", estimate.Stdout + estimate.Stderr, StringComparison.Ordinal);

@@ -30,8 +30,8 @@ public class DressedPipelineTests
             + $"  classify:\n    options: {{ classes: {Path.Combine(TestPaths.Samples, "failure-classes.yaml")} }}\n"
             + "  replan:\n    options: { cot: true }\n");
 
-        var result = await PlanactProcess.RunAsync(Key, ["run", pipeline, "--run-dir", run, .. Teacher(teacher, dir)]);
-        var judged = await PlanactProcess.RunAsync(
+        var result = await PlanactCli.RunAsync(Key, ["run", pipeline, "--run-dir", run, .. Teacher(teacher, dir)]);
+        var judged = await PlanactCli.RunAsync(
             Key, ["tasks", "judge", "--input", Path.Combine(TestPaths.Samples, "trajectories.jsonl"), "--out", Path.Combine(run, "kept.jsonl"), .. Teacher(teacher, dir)]);
 
         Assert.True(result.ExitCode == 0, result.Stderr);

@@ -54,7 +54,7 @@ public class ExpandCliTests
         var outPath = Path.Combine(dir, "synthetic.jsonl");
         string[] args = Args(teacher, dir, seeds, outPath, "--count", "60", "--per-request", "10", "--decontaminate", TestSet);
 
-        var first = await PlanactProcess.RunAsync(Key, args);
+        var first = await PlanactCli.RunAsync(Key, args);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         var report = Report(outPath);
@@ -81,9 +81,9 @@ public class ExpandCliTests
 
         var calls = teacher.Calls;
         var output = await File.ReadAllTextAsync(outPath);
-        var again = await PlanactProcess.RunAsync(Key, args);
+        var again = await PlanactCli.RunAsync(Key, args);
         File.Delete(Path.ChangeExtension(outPath, ".answers.jsonl"));
-        var fromLedger = await PlanactProcess.RunAsync(Key, args);
+        var fromLedger = await PlanactCli.RunAsync(Key, args);
 
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.True(fromLedger.ExitCode == 0, fromLedger.Stderr);
@@ -100,9 +100,9 @@ public class ExpandCliTests
         var seeds = await ManySeedPlansAsync(dir);
         string Out(string name) => Path.Combine(dir, name, "synthetic.jsonl");
 
-        var a = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), seeds, Out("a"), "--count", "100", "--seed", "7"));
-        var b = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), seeds, Out("b"), "--count", "100", "--seed", "7"));
-        var c = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "c"), seeds, Out("c"), "--count", "100", "--seed", "8"));
+        var a = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), seeds, Out("a"), "--count", "100", "--seed", "7"));
+        var b = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), seeds, Out("b"), "--count", "100", "--seed", "7"));
+        var c = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "c"), seeds, Out("c"), "--count", "100", "--seed", "8"));
 
         Assert.True(a.ExitCode == 0, a.Stderr);
         Assert.True(b.ExitCode == 0, b.Stderr);
@@ -127,7 +127,7 @@ public class ExpandCliTests
         Assert.Equal(5, records.Select(r => r.Site).Distinct().Count());
 
         // Synthetic records are planner training data like annotated ones.
-        var export = await PlanactProcess.RunAsync("export", "--input", Out("a"), "--format", "openai-chat", "--out", Path.Combine(dir, "a", "planner.jsonl"));
+        var export = await PlanactCli.RunAsync("export", "--input", Out("a"), "--format", "openai-chat", "--out", Path.Combine(dir, "a", "planner.jsonl"));
         Assert.True(export.ExitCode == 0, export.Stderr);
         Assert.Equal(100, File.ReadAllLines(Path.Combine(dir, "a", "planner.jsonl")).Length);
     }
@@ -141,7 +141,7 @@ public class ExpandCliTests
         var seeds = await SeedPlansAsync(dir);
         var outPath = Path.Combine(dir, "synthetic.jsonl");
 
-        var result = await PlanactProcess.RunAsync(Key, Args(teacher, dir, seeds, outPath, "--count", "30", "--max-requests", "4"));
+        var result = await PlanactCli.RunAsync(Key, Args(teacher, dir, seeds, outPath, "--count", "30", "--max-requests", "4"));
 
         Assert.True(result.ExitCode == 5, result.Stderr);
         Assert.Contains("request budget (4 requests) is spent with 8 of 30", result.Stderr, StringComparison.Ordinal);
@@ -159,7 +159,7 @@ public class ExpandCliTests
         var seeds = await SeedPlansAsync(dir);
         var outPath = Path.Combine(dir, "synthetic.jsonl");
 
-        var result = await PlanactProcess.RunAsync(Key, Args(teacher, dir, seeds, outPath, "--count", "10", "--sites", "map"));
+        var result = await PlanactCli.RunAsync(Key, Args(teacher, dir, seeds, outPath, "--count", "10", "--sites", "map"));
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal(2, teacher.Calls);
@@ -176,9 +176,9 @@ public class ExpandCliTests
         var online = Path.Combine(dir, "a", "synthetic.jsonl");
         var batched = Path.Combine(dir, "b", "synthetic.jsonl");
 
-        var first = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), seeds, online, "--count", "30"));
-        var second = await PlanactProcess.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), seeds, batched, "--count", "30", "--batch", "--batch-poll", "0.05"));
-        var dry = await PlanactProcess.RunAsync("expand", "--plans", seeds, "--out", Path.Combine(dir, "c", "x.jsonl"), "--count", "30", "--ledger", Path.Combine(dir, "c", "ledger.db"), "--dry-run");
+        var first = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), seeds, online, "--count", "30"));
+        var second = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), seeds, batched, "--count", "30", "--batch", "--batch-poll", "0.05"));
+        var dry = await PlanactCli.RunAsync("expand", "--plans", seeds, "--out", Path.Combine(dir, "c", "x.jsonl"), "--count", "30", "--ledger", Path.Combine(dir, "c", "ledger.db"), "--dry-run");
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.True(second.ExitCode == 0, second.Stderr);
@@ -199,7 +199,7 @@ public class ExpandCliTests
         var seeds = await SeedPlansAsync(dir);
         string[] args = ["expand", "--plans", seeds, "--out", Path.Combine(dir, "x.jsonl"), "--count", "5", "--ledger", Path.Combine(dir, "l.db"), "--dry-run", flag, value];
 
-        var result = await PlanactProcess.RunAsync(args);
+        var result = await PlanactCli.RunAsync(args);
 
         Assert.Equal(flag == "--sites" ? 3 : 2, result.ExitCode);
         Assert.Contains(flag == "--sites" ? "no seed plans for site \"wikipedia\"" : flag, result.Stderr, StringComparison.Ordinal);

@@ -10,22 +10,22 @@ public class ExportFormatsCliTests
         var dir = TestPaths.TempDir();
         var plans = await TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), (await TestPlans.SampleTrajectoriesAsync()).Select(TestPlans.For));
         var executor = Path.Combine(dir, "executor.jsonl");
-        var act = await PlanactProcess.RunAsync("act", "--input", "samples/trajectories.jsonl", "--plans", plans, "--out", executor);
+        var act = await PlanactCli.RunAsync("act", "--input", "samples/trajectories.jsonl", "--plans", plans, "--out", executor);
         Assert.True(act.ExitCode == 0, act.Stderr);
 
         var folder = Path.Combine(dir, "executor-dataset");
-        var hf = await PlanactProcess.RunAsync("export", "--input", executor, "--format", "hf", "--validation", "0.2", "--out", folder);
+        var hf = await PlanactCli.RunAsync("export", "--input", executor, "--format", "hf", "--validation", "0.2", "--out", folder);
         Assert.True(hf.ExitCode == 0, hf.Stderr);
         Assert.Contains("115 examples ok (hf)", hf.Stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(folder, "data", "executor", "train-00000.parquet")));
         Assert.True(File.Exists(Path.Combine(folder, "data", "executor", "validation-00000.parquet")));
         Assert.StartsWith("---\nconfigs:\n", await File.ReadAllTextAsync(Path.Combine(folder, "README.md")), StringComparison.Ordinal);
 
-        var misplaced = await PlanactProcess.RunAsync("export", "--input", executor, "--format", "trl", "--validation", "0.2", "--out", Path.Combine(dir, "x.jsonl"));
+        var misplaced = await PlanactCli.RunAsync("export", "--input", executor, "--format", "trl", "--validation", "0.2", "--out", Path.Combine(dir, "x.jsonl"));
         Assert.Equal(2, misplaced.ExitCode);
         Assert.Contains("use it with --format hf", misplaced.Stderr, StringComparison.Ordinal);
 
-        var tooBig = await PlanactProcess.RunAsync("export", "--input", executor, "--format", "hf", "--validation", "0.9", "--out", folder);
+        var tooBig = await PlanactCli.RunAsync("export", "--input", executor, "--format", "hf", "--validation", "0.9", "--out", folder);
         Assert.Equal(2, tooBig.ExitCode);
         Assert.Contains("--validation must be above 0 and at most 0.5", tooBig.Stderr, StringComparison.Ordinal);
     }

@@ -22,7 +22,7 @@ public class FreshCloneTests
 
         Assert.True(run.Code == 0, run.Output);
         Assert.Contains("no teacher is configured, so this was a dry run", run.Output, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(clone, "runs", "samples", "run.json")), run.Output);
+        Assert.True(File.Exists(Path.Combine(clone, "runs", "samples", "run.dryrun.json")), run.Output);
         Directory.Delete(parent, recursive: true);
     }
 }

@@ -19,7 +19,7 @@ public class InspectAndConvertCliTests
     public async Task Inspect_json_prints_counts()
     {
         var path = WriteSample(TestPaths.TempDir());
-        var result = await PlanactProcess.RunAsync("inspect", path, "--json");
+        var result = await PlanactCli.RunAsync("inspect", path, "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var doc = JsonDocument.Parse(result.Stdout);
         var root = doc.RootElement;
@@ -40,12 +40,12 @@ public class InspectAndConvertCliTests
         await File.WriteAllTextAsync(path, text[..(text.Length * 2 / 3)]);
         var output = Path.Combine(dir, "out.jsonl");
 
-        var inspect = await PlanactProcess.RunAsync("inspect", path, "--json");
+        var inspect = await PlanactCli.RunAsync("inspect", path, "--json");
         Assert.Equal(3, inspect.ExitCode);
         Assert.Contains($"{path}:", inspect.Stderr, StringComparison.Ordinal);
         Assert.Empty(inspect.Stdout);
 
-        var convert = await PlanactProcess.RunAsync("convert", path, "--out", output);
+        var convert = await PlanactCli.RunAsync("convert", path, "--out", output);
         Assert.Equal(3, convert.ExitCode);
         Assert.Contains("not a valid WebArena-Lite SFT JSON array", convert.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
@@ -61,17 +61,17 @@ public class InspectAndConvertCliTests
         var path = new SftBuilder().Add(good).Add([bad[0], bad[2]]).WriteTo(dir);
         var output = Path.Combine(dir, "out.jsonl");
 
-        var strict = await PlanactProcess.RunAsync("convert", path, "--out", output);
+        var strict = await PlanactCli.RunAsync("convert", path, "--out", output);
         Assert.Equal(3, strict.ExitCode);
         Assert.Contains("element [3]: gap in rounds", strict.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
 
-        var skipping = await PlanactProcess.RunAsync("convert", path, "--out", output, "--skip-invalid");
+        var skipping = await PlanactCli.RunAsync("convert", path, "--out", output, "--skip-invalid");
         Assert.Equal(4, skipping.ExitCode);
         Assert.Contains("1 ok, 2 skipped as invalid", skipping.Stderr, StringComparison.Ordinal);
         Assert.Single(File.ReadAllLines(output));
 
-        var inspect = await PlanactProcess.RunAsync("inspect", path, "--json");
+        var inspect = await PlanactCli.RunAsync("inspect", path, "--json");
         Assert.Equal(4, inspect.ExitCode);
         using var doc = JsonDocument.Parse(inspect.Stdout);
         Assert.Equal(1, doc.RootElement.GetProperty("trajectories").GetInt32());
@@ -81,7 +81,7 @@ public class InspectAndConvertCliTests
     [Fact]
     public async Task Missing_input_is_bad_input()
     {
-        var result = await PlanactProcess.RunAsync("inspect", "/nonexistent/file.json");
+        var result = await PlanactCli.RunAsync("inspect", "/nonexistent/file.json");
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("no such file or folder", result.Stderr, StringComparison.Ordinal);
     }
@@ -91,7 +91,7 @@ public class InspectAndConvertCliTests
     {
         foreach (var command in new[] { "inspect", "convert", "act", "export" })
         {
-            var result = await PlanactProcess.RunAsync(command, "--help");
+            var result = await PlanactCli.RunAsync(command, "--help");
             Assert.Equal(0, result.ExitCode);
             Assert.Contains("Example:", result.Stdout, StringComparison.Ordinal);
         }

@@ -22,7 +22,7 @@ public class OutputOverInputCliTests
         };
         foreach (var args in cases)
         {
-            var result = await PlanactProcess.RunAsync(args);
+            var result = await PlanactCli.RunAsync(args);
             Assert.True(result.ExitCode == 2, $"{args[0]}: exit {result.ExitCode}: {result.Stderr}");
             Assert.Contains("would overwrite the input", result.Stderr, StringComparison.Ordinal);
         }

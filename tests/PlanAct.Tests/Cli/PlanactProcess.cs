@@ -18,6 +18,9 @@ internal static class PlanactProcess
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>Whether a variable of the machine running the tests may reach the CLI (teacher and telemetry ones may not).</summary>
+    public static bool IsHermetic(string name) => !TeacherVariables.Contains(name, StringComparer.Ordinal);
+
     public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
 
     public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)

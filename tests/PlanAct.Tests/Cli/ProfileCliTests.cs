@@ -17,11 +17,11 @@ public class ProfileCliTests
         var trajectories = await TestPlans.SampleTrajectoriesAsync();
         var plans = await TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), trajectories.Take(2).Select(TestPlans.For));
         var executor = Path.Combine(dir, "executor.jsonl");
-        var act = await PlanactProcess.RunAsync("act", "--input", "samples/trajectories.jsonl", "--plans", plans, "--out", executor);
+        var act = await PlanactCli.RunAsync("act", "--input", "samples/trajectories.jsonl", "--plans", plans, "--out", executor);
         Assert.True(act.ExitCode == 0, act.Stderr);
 
         var output = Path.Combine(dir, "out", "executor.jsonl");
-        var export = await PlanactProcess.RunAsync("export", "--input", executor, "--format", "openai-chat", "--profile", "plan-and-act", "--out", output);
+        var export = await PlanactCli.RunAsync("export", "--input", executor, "--format", "openai-chat", "--profile", "plan-and-act", "--out", output);
         Assert.Equal(4, export.ExitCode);
         var steps = trajectories.Take(2).Sum(t => t.Steps.Count);
         Assert.Contains($"example \"{trajectories[0].Id}/executor/0\" left out: no reasoning, which the plan-and-act profile shows in the answer; make the records with `planact act --cot`", export.Stderr, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public class ProfileCliTests
         Assert.Contains($"profile plan-and-act, {steps} records it cannot be made from left out", export.Stderr, StringComparison.Ordinal);
         Assert.Contains("Prompt profile: **plan-and-act** (built in)", await File.ReadAllTextAsync(Path.Combine(dir, "out", "executor.card.md")), StringComparison.Ordinal);
 
-        var planner = await PlanactProcess.RunAsync("export", "--input", plans, "--format", "sharegpt", "--profile", "plan-and-act", "--out", Path.Combine(dir, "planner.json"));
+        var planner = await PlanactCli.RunAsync("export", "--input", plans, "--format", "sharegpt", "--profile", "plan-and-act", "--out", Path.Combine(dir, "planner.json"));
         Assert.Equal(4, planner.ExitCode);
         Assert.Contains("make the records with `planact annotate --mode cot`", planner.Stderr, StringComparison.Ordinal);
     }
@@ -46,7 +46,7 @@ public class ProfileCliTests
         await ExampleJsonl.WriteAsync(input, records.ToAsyncEnumerable());
 
         var output = Path.Combine(dir, "executor.pa.jsonl");
-        var export = await PlanactProcess.RunAsync("export", "--input", input, "--format", "openai-chat", "--profile", "plan-and-act", "--out", output);
+        var export = await PlanactCli.RunAsync("export", "--input", input, "--format", "openai-chat", "--profile", "plan-and-act", "--out", output);
         Assert.True(export.ExitCode == 0, export.Stderr);
         var lines = await File.ReadAllLinesAsync(output);
         Assert.Equal(trajectory.Steps.Count, lines.Length);
@@ -67,7 +67,7 @@ public class ProfileCliTests
         };
         var statePath = Path.Combine(dir, "state.json");
         await File.WriteAllTextAsync(statePath, state.ToJsonString());
-        var prompt = await PlanactProcess.RunAsync("prompt", "executor", "--profile", "plan-and-act", "--state", statePath);
+        var prompt = await PlanactCli.RunAsync("prompt", "executor", "--profile", "plan-and-act", "--state", statePath);
         Assert.True(prompt.ExitCode == 0, prompt.Stderr);
 
         var exported = JsonNode.Parse(lines[step])!["messages"]!.AsArray();
@@ -77,7 +77,7 @@ public class ProfileCliTests
         var exportedPrompt = new JsonArray([.. exported.Take(exported.Count - 1).Select(m => (JsonNode)new JsonObject { ["role"] = m!["role"]!.DeepClone(), ["content"] = m["content"]!.DeepClone() })]);
         Assert.True(JsonNode.DeepEquals(exportedPrompt, built), "the prompt differs from the exported example");
 
-        var parse = await PlanactProcess.RunWithInputAsync(exported[^1]!["content"]!.GetValue<string>(), "parse", "action", "--profile", "plan-and-act");
+        var parse = await PlanactCli.RunWithInputAsync(exported[^1]!["content"]!.GetValue<string>(), "parse", "action", "--profile", "plan-and-act");
         Assert.True(parse.ExitCode == 0, parse.Stderr);
         var parsed = JsonNode.Parse(parse.Stdout)!;
         Assert.Equal($"Why step {step}.", parsed["reasoning"]!.GetValue<string>());
@@ -91,7 +91,7 @@ public class ProfileCliTests
         {
             foreach (var profile in new[] { "planact", "plan-and-act" })
             {
-                var result = await PlanactProcess.RunAsync("prompt", role, "--profile", profile, "--state", Path.Combine("samples", "agent-states", $"{role}.json"));
+                var result = await PlanactCli.RunAsync("prompt", role, "--profile", profile, "--state", Path.Combine("samples", "agent-states", $"{role}.json"));
                 Assert.True(result.ExitCode == 0, $"{role} {profile}: {result.Stderr}");
                 var messages = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("messages");
                 Assert.Equal("user", messages[messages.GetArrayLength() - 1].GetProperty("role").GetString());
@@ -99,15 +99,15 @@ public class ProfileCliTests
         }
 
         var completion = await File.ReadAllTextAsync(Path.Combine(TestPaths.Samples, "agent-states", "executor.completion.txt"));
-        var parsed = await PlanactProcess.RunWithInputAsync(completion, "parse", "action", "--profile", "plan-and-act");
+        var parsed = await PlanactCli.RunWithInputAsync(completion, "parse", "action", "--profile", "plan-and-act");
         Assert.True(parsed.ExitCode == 0, parsed.Stderr);
         Assert.Contains("do(action=\\\"Select Dropdown Option\\\", argument=\\\"Price\\\", element=\\\"33\\\")", parsed.Stdout, StringComparison.Ordinal);
 
-        var untagged = await PlanactProcess.RunWithInputAsync("I would click.\n</think>\ndo(action=\"Click\", element=\"3\")", "parse", "action", "--profile", "plan-and-act");
+        var untagged = await PlanactCli.RunWithInputAsync("I would click.\n</think>\ndo(action=\"Click\", element=\"3\")", "parse", "action", "--profile", "plan-and-act");
         Assert.Equal(3, untagged.ExitCode);
         Assert.Contains("the answer has no [Start of Action] tag", untagged.Stderr, StringComparison.Ordinal);
 
-        var badState = await PlanactProcess.RunWithInputAsync("{\"task\": \"t\", \"page\": \"<p>x</p>\", \"rounds\": []}", "prompt", "executor");
+        var badState = await PlanactCli.RunWithInputAsync("{\"task\": \"t\", \"page\": \"<p>x</p>\", \"rounds\": []}", "prompt", "executor");
         Assert.Equal(3, badState.ExitCode);
         Assert.Contains("the state needs \"plan\"", badState.Stderr, StringComparison.Ordinal);
     }

@@ -21,7 +21,7 @@ public class ReplanCliTests
     private static async Task<string> AnnotateAsync(LoopbackTeacher teacher, string dir)
     {
         var plans = Path.Combine(dir, "plans.jsonl");
-        var result = await PlanactProcess.RunAsync(Key, ["annotate", "--input", Samples, "--out", plans, .. Teacher(teacher, dir)]);
+        var result = await PlanactCli.RunAsync(Key, ["annotate", "--input", Samples, "--out", plans, .. Teacher(teacher, dir)]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         return plans;
     }
@@ -36,9 +36,9 @@ public class ReplanCliTests
         var trajectories = await TestPlans.SampleTrajectoriesAsync();
         var rounds = trajectories.Sum(t => t.Steps.Count - 1);
 
-        var first = await PlanactProcess.RunAsync(Key, ["replan", "--input", Samples, "--plans", plans, "--out", replans, .. Teacher(teacher, dir)]);
+        var first = await PlanactCli.RunAsync(Key, ["replan", "--input", Samples, "--plans", plans, "--out", replans, .. Teacher(teacher, dir)]);
         var calls = teacher.Calls;
-        var again = await PlanactProcess.RunAsync(Key, ["replan", "--input", Samples, "--plans", plans, "--out", replans, .. Teacher(teacher, dir)]);
+        var again = await PlanactCli.RunAsync(Key, ["replan", "--input", Samples, "--plans", plans, "--out", replans, .. Teacher(teacher, dir)]);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("replan: 17 ok (0 from an earlier run), 0 quarantined, 0 skipped", first.Stderr, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public class ReplanCliTests
 
         // Dynamic executor data: one example per step, the ground-truth action as target, the latest plan in context.
         var executor = Path.Combine(dir, "dynamic-executor.jsonl");
-        var act = await PlanactProcess.RunAsync("dynamic-act", "--input", "samples/webarena-lite-sft.json", "--replans", replans, "--out", executor);
+        var act = await PlanactCli.RunAsync("dynamic-act", "--input", "samples/webarena-lite-sft.json", "--replans", replans, "--out", executor);
         Assert.True(act.ExitCode == 0, act.Stderr);
         Assert.Contains("115 examples from 17 trajectories ok, 0 trajectories skipped without replans, 0 replan records without a trajectory, 0 skipped as invalid", act.Stderr, StringComparison.Ordinal);
         var examples = await ExampleJsonl.ReadAsync(executor, new ProblemLog()).ToListAsync();
@@ -69,7 +69,7 @@ public class ReplanCliTests
 
         // With --cot the same examples carry the teacher's reasoning for each known action.
         var cotExecutor = Path.Combine(dir, "dynamic-executor.cot.jsonl");
-        var cot = await PlanactProcess.RunAsync(Key, ["dynamic-act", "--input", Samples, "--replans", replans, "--out", cotExecutor, "--cot", .. Teacher(teacher, dir)]);
+        var cot = await PlanactCli.RunAsync(Key, ["dynamic-act", "--input", Samples, "--replans", replans, "--out", cotExecutor, "--cot", .. Teacher(teacher, dir)]);
         Assert.True(cot.ExitCode == 0, cot.Stderr);
         Assert.Contains("dynamic-act: 115 ok (0 from an earlier run), 0 quarantined, 0 skipped", cot.Stderr, StringComparison.Ordinal);
         var reasoned = await ExampleJsonl.ReadAsync(cotExecutor, new ProblemLog()).ToListAsync();
@@ -80,14 +80,14 @@ public class ReplanCliTests
         foreach (var format in new[] { "openai-chat", "sharegpt", "alpaca", "torchtune" })
         {
             var replanner = Path.Combine(dir, format, "replanner.jsonl");
-            var fromReplans = await PlanactProcess.RunAsync("export", "--input", replans, "--format", format, "--out", replanner, "--with-reasoning");
+            var fromReplans = await PlanactCli.RunAsync("export", "--input", replans, "--format", format, "--out", replanner, "--with-reasoning");
             Assert.True(fromReplans.ExitCode == 0, fromReplans.Stderr);
             Assert.Contains($"export: {rounds} examples ok ({format})", fromReplans.Stderr, StringComparison.Ordinal);
             Assert.Equal(rounds, File.ReadAllLines(replanner).Length);
             Assert.Contains($"| replanner | {rounds} |", await File.ReadAllTextAsync(Path.Combine(dir, format, "replanner.card.md")), StringComparison.Ordinal);
 
             var dynamic = Path.Combine(dir, format, "executor", "dynamic.jsonl");
-            var fromExamples = await PlanactProcess.RunAsync("export", "--input", executor, "--format", format, "--out", dynamic);
+            var fromExamples = await PlanactCli.RunAsync("export", "--input", executor, "--format", format, "--out", dynamic);
             Assert.True(fromExamples.ExitCode == 0, fromExamples.Stderr);
             Assert.Equal(115, File.ReadAllLines(dynamic).Length);
         }
@@ -111,7 +111,7 @@ public class ReplanCliTests
         var plans = await AnnotateAsync(teacher, dir);
         var replans = Path.Combine(dir, "replans.jsonl");
 
-        var result = await PlanactProcess.RunAsync(Key, ["replan", "--input", Samples, "--plans", plans, "--out", replans, .. Teacher(teacher, dir)]);
+        var result = await PlanactCli.RunAsync(Key, ["replan", "--input", Samples, "--plans", plans, "--out", replans, .. Teacher(teacher, dir)]);
 
         Assert.True(result.ExitCode == 4, result.Stderr);
         Assert.Contains("replan: 16 ok (0 from an earlier run), 1 quarantined", result.Stderr, StringComparison.Ordinal);
@@ -121,7 +121,7 @@ public class ReplanCliTests
         Assert.StartsWith("round 2: Step 1 lists action 0", doc.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(16, File.ReadAllLines(replans).Length);
 
-        var act = await PlanactProcess.RunAsync("dynamic-act", "--input", Samples, "--replans", replans, "--out", Path.Combine(dir, "executor.jsonl"));
+        var act = await PlanactCli.RunAsync("dynamic-act", "--input", Samples, "--replans", replans, "--out", Path.Combine(dir, "executor.jsonl"));
         Assert.True(act.ExitCode == 0, act.Stderr);
         Assert.Contains($"trajectory \"{victim.Id}\" has no replan record; skipped", act.Stderr, StringComparison.Ordinal);
         Assert.Contains("1 trajectories skipped without replans", act.Stderr, StringComparison.Ordinal);
@@ -131,18 +131,18 @@ public class ReplanCliTests
     public async Task Replan_and_dynamic_act_report_bad_input_and_usage()
     {
         var dir = TestPaths.TempDir();
-        var noPlans = await PlanactProcess.RunAsync("replan", "--input", Samples, "--plans", Path.Combine(dir, "missing.jsonl"), "--out", Path.Combine(dir, "r.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"), "--dry-run");
+        var noPlans = await PlanactCli.RunAsync("replan", "--input", Samples, "--plans", Path.Combine(dir, "missing.jsonl"), "--out", Path.Combine(dir, "r.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"), "--dry-run");
         Assert.Equal(3, noPlans.ExitCode);
         Assert.Contains("missing.jsonl: no such file", noPlans.Stderr, StringComparison.Ordinal);
 
         var replans = Path.Combine(dir, "replans.jsonl");
         await File.WriteAllTextAsync(replans, "{\"schema\":\"planact/replan@1\",\"id\":\"x\"\n");
-        var bad = await PlanactProcess.RunAsync("dynamic-act", "--input", Samples, "--replans", replans, "--out", Path.Combine(dir, "e.jsonl"));
+        var bad = await PlanactCli.RunAsync("dynamic-act", "--input", Samples, "--replans", replans, "--out", Path.Combine(dir, "e.jsonl"));
         Assert.Equal(3, bad.ExitCode);
         Assert.Contains($"{replans}:1: malformed JSON", bad.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(dir, "e.jsonl")));
 
-        var usage = await PlanactProcess.RunAsync("dynamic-act", "--input", Samples);
+        var usage = await PlanactCli.RunAsync("dynamic-act", "--input", Samples);
         Assert.Equal(2, usage.ExitCode);
     }
 
@@ -153,7 +153,7 @@ public class ReplanCliTests
         var trajectories = await TestPlans.SampleTrajectoriesAsync();
         var plans = await TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), trajectories.Select(TestPlans.For));
 
-        var result = await PlanactProcess.RunAsync("replan", "--input", Samples, "--plans", plans, "--out", Path.Combine(dir, "r.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"), "--dry-run", "--cot");
+        var result = await PlanactCli.RunAsync("replan", "--input", Samples, "--plans", plans, "--out", Path.Combine(dir, "r.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"), "--dry-run", "--cot");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("17 requests to send", result.Stdout, StringComparison.Ordinal);

@@ -34,12 +34,12 @@ public class ReportBrowserTests
             new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(5 * (n % 7)), n % 5 == 0 && ScriptedPipeline.IsAnnotate(r) && !ScriptedPlans.IsReask(r) ? new LoopbackReply.Answer(ScriptedPlans.BrokenPartition(ScriptedPlans.ActionCount(r))) : ScriptedPipeline.Answer(r)));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
-        var result = await PlanactProcess.RunAsync(
+        var result = await PlanactCli.RunAsync(
             new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-test" },
             "run", "--run-dir", run, "--ledger", Path.Combine(dir, "ledger.db"), "--base-url", teacher.BaseUrl.ToString(), "--model", "gpt-4o-mini");
         Assert.True(result.ExitCode is 0 or 4, result.Stderr);
         var report = Path.Combine(dir, "again.html");
-        var rewritten = await PlanactProcess.RunAsync("report", run, "--out", report);
+        var rewritten = await PlanactCli.RunAsync("report", run, "--out", report);
         Assert.True(rewritten.ExitCode == 0, rewritten.Stderr);
 
         using var playwright = await Playwright.CreateAsync();

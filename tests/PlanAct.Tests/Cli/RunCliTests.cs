@@ -32,9 +32,9 @@ public class RunCliTests
         return sends;
     }
 
-    private static JsonElement Stage(string runDir, string stage)
+    private static JsonElement Stage(string runDir, string stage, string manifestName = "run.json")
     {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, "run.json")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(runDir, manifestName)));
         return manifest.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == stage).Clone();
     }
 
@@ -43,7 +43,7 @@ public class RunCliTests
     {
         var dir = TestPaths.TempDir();
 
-        var result = await PlanactProcess.RunAsync(Args(dir));
+        var result = await PlanactCli.RunAsync(Args(dir));
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("dry run: 17 requests to send", result.Stdout, StringComparison.Ordinal);
@@ -55,14 +55,15 @@ public class RunCliTests
         var run = Path.Combine(dir, "run");
         Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "batches", "annotate-0001.jsonl")).Length);
         Assert.False(File.Exists(Path.Combine(run, "plans.jsonl")));
-        Assert.Equal("waiting", Stage(run, "annotate").GetProperty("status").GetString());
-        Assert.Equal("blocked", Stage(run, "act").GetProperty("status").GetString());
-        Assert.StartsWith("waits for annotate to finish; then 98 requests", Stage(run, "replan").GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(run, "run.json")));
+        Assert.Equal("waiting", Stage(run, "annotate", "run.dryrun.json").GetProperty("status").GetString());
+        Assert.Equal("blocked", Stage(run, "act", "run.dryrun.json").GetProperty("status").GetString());
+        Assert.StartsWith("waits for annotate to finish; then 98 requests", Stage(run, "replan", "run.dryrun.json").GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Contains("expand: blocked: waits for annotate to finish; then 2 to 6 requests", result.Stderr, StringComparison.Ordinal);
         var report = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
         Assert.Contains("Waiting for the teacher: estimate", report, StringComparison.Ordinal);
         Assert.Contains("trajectories per site", report, StringComparison.Ordinal);
-        Assert.Empty(await SendsAsync(Path.Combine(dir, "ledger.db"), answeredOnly: false));
+        Assert.False(File.Exists(Path.Combine(dir, "ledger.db"))); // a dry run creates no ledger
     }
 
     [Fact]
@@ -70,14 +71,14 @@ public class RunCliTests
     {
         var dir = TestPaths.TempDir();
 
-        var result = await PlanactProcess.RunAsync(Args(dir, "--model", "gpt-4o-mini", "--dry-run"));
+        var result = await PlanactCli.RunAsync(Args(dir, "--model", "gpt-4o-mini", "--dry-run"));
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Matches(@"annotate gpt-4o-mini: 17 requests, [\d,]+ input tokens, up to 34,816 output tokens: online \$0\.\d{4}, batch \$0\.\d{4}", result.Stdout);
         Assert.DoesNotContain("no teacher is configured", result.Stdout, StringComparison.Ordinal);
 
         // run.json and the report carry both prices, per stage and model and in total; the batch one at the default discount.
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run", "run.json")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run", "run.dryrun.json")));
         var line = manifest.RootElement.GetProperty("estimate").EnumerateArray().Single();
         var total = manifest.RootElement.GetProperty("estimate_total");
         Assert.Equal("gpt-4o-mini", line.GetProperty("model").GetString());
@@ -99,9 +100,9 @@ public class RunCliTests
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
 
-        var first = await PlanactProcess.RunAsync(Key, Args(dir, Teacher(teacher)));
+        var first = await PlanactCli.RunAsync(Key, Args(dir, Teacher(teacher)));
         var calls = teacher.Calls;
-        var again = await PlanactProcess.RunAsync(Key, Args(dir, Teacher(teacher)));
+        var again = await PlanactCli.RunAsync(Key, Args(dir, Teacher(teacher)));
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("planact: run samples (annotate → act → expand → classify → augment → replan → dynamic-act → export)", first.Stderr, StringComparison.Ordinal);
@@ -133,6 +134,13 @@ public class RunCliTests
         Assert.Contains("generated pairs by outcome", report, StringComparison.Ordinal);
         Assert.Contains("augment: rejected: exact_duplicate", report, StringComparison.Ordinal);
 
+        // One cost summary for the run, with its grand total: on the console, in run.json and in the report.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(first.Stderr, "planact: cost: annotate "));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(first.Stderr, @"planact: cost: total: \d+ sent, 0 from ledger"));
+        var costTotal = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "run.json"))).RootElement.GetProperty("cost_total");
+        Assert.Equal(teacher.Calls, costTotal.GetProperty("sends").GetInt32());
+        Assert.Contains("<td>total</td>", report, StringComparison.Ordinal);
+
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Equal(calls, teacher.Calls);
         Assert.Contains("17 ok (17 from an earlier run)", again.Stderr, StringComparison.Ordinal);
@@ -146,13 +154,19 @@ public class RunCliTests
 
         // A dry run after it finds every answer in the ledger, writes no output and lets nothing downstream run.
         var executorWritten = File.GetLastWriteTimeUtc(Path.Combine(run, "executor.jsonl"));
-        var dry = await PlanactProcess.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--dry-run"]));
+        var manifest = await File.ReadAllTextAsync(Path.Combine(run, "run.json"));
+        var dry = await PlanactCli.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--dry-run"]));
         Assert.True(dry.ExitCode == 0, dry.Stderr);
         Assert.Contains("annotate: waiting: dry run: 0 requests to send for 17 items", dry.Stderr, StringComparison.Ordinal);
         Assert.Contains("act: blocked", dry.Stderr, StringComparison.Ordinal);
         Assert.Contains("expand: blocked", dry.Stderr, StringComparison.Ordinal);
         Assert.Equal(executorWritten, File.GetLastWriteTimeUtc(Path.Combine(run, "executor.jsonl")));
         Assert.Equal(calls, teacher.Calls);
+
+        // ... and never replaces the real run's manifest or report: its own goes beside.
+        Assert.Equal(manifest, await File.ReadAllTextAsync(Path.Combine(run, "run.json")));
+        Assert.True(File.Exists(Path.Combine(run, "run.dryrun.json")));
+        Assert.Contains("generated pairs by outcome", await File.ReadAllTextAsync(Path.Combine(run, "report.html")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -167,9 +181,9 @@ public class RunCliTests
             $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate:\n    options: {{ mode: cot }}\n  act:\n    options: {{ cot: true }}\n"
             + "  export:\n    options: { with_reasoning: true }\n");
 
-        var first = await PlanactProcess.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
+        var first = await PlanactCli.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
         var calls = teacher.Calls;
-        var again = await PlanactProcess.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
+        var again = await PlanactCli.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "plans.cot.jsonl")).Length);
@@ -192,7 +206,7 @@ public class RunCliTests
             pipeline,
             $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  export: {{}}\n  dynamic-act: {{}}\n  replan: {{}}\n  act: {{}}\n  annotate: {{}}\n");
 
-        var result = await PlanactProcess.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
+        var result = await PlanactCli.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("planact: run dynamic (annotate → act → replan → dynamic-act → export)", result.Stderr, StringComparison.Ordinal);
@@ -215,8 +229,8 @@ public class RunCliTests
         var online = TestPaths.TempDir();
         var batched = TestPaths.TempDir();
 
-        var first = await PlanactProcess.RunAsync(Key, Args(online, Teacher(teacher)));
-        var batch = await PlanactProcess.RunAsync(Key, Args(batched, [.. Teacher(teacher), "--batch", "--batch-poll", "0.05"]));
+        var first = await PlanactCli.RunAsync(Key, Args(online, Teacher(teacher)));
+        var batch = await PlanactCli.RunAsync(Key, Args(batched, [.. Teacher(teacher), "--batch", "--batch-poll", "0.05"]));
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.True(batch.ExitCode == 0, batch.Stderr);
@@ -238,7 +252,7 @@ public class RunCliTests
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
 
-        var result = await PlanactProcess.RunAsync(Key, Args(dir, Teacher(teacher)));
+        var result = await PlanactCli.RunAsync(Key, Args(dir, Teacher(teacher)));
 
         Assert.True(result.ExitCode == 4, result.Stderr);
         var stats = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "plans.stats.json"))).RootElement;
@@ -256,7 +270,7 @@ public class RunCliTests
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPipeline.Answer(r)));
         var reference = TestPaths.TempDir();
-        var referenceRun = await PlanactProcess.RunAsync(Key, Args(reference, [.. Teacher(teacher), "--concurrency", "3"]));
+        var referenceRun = await PlanactCli.RunAsync(Key, Args(reference, [.. Teacher(teacher), "--concurrency", "3"]));
         Assert.True(referenceRun.ExitCode == 0, referenceRun.Stderr);
         var requests = teacher.Calls;
 
@@ -276,7 +290,7 @@ public class RunCliTests
         var committed = await SendsAsync(ledger);
         Assert.InRange(committed.Count, 1, 16);
         var callsBefore = teacher.Calls;
-        var resumed = await PlanactProcess.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "3"]));
+        var resumed = await PlanactCli.RunAsync(Key, Args(dir, [.. Teacher(teacher), "--concurrency", "3"]));
 
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         var after = await SendsAsync(ledger);
@@ -302,7 +316,7 @@ public class RunCliTests
         await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate: {{}}\n");
         string[] Run(string dir) => ["run", pipeline, .. Args(dir, [.. Teacher(teacher), "--concurrency", "2"])[1..]];
         var reference = TestPaths.TempDir();
-        var referenceRun = await PlanactProcess.RunAsync(Key, Run(reference));
+        var referenceRun = await PlanactCli.RunAsync(Key, Run(reference));
         Assert.True(referenceRun.ExitCode == 4, referenceRun.Stderr);
 
         var dir = TestPaths.TempDir();
@@ -322,7 +336,7 @@ public class RunCliTests
 
         Assert.InRange(File.ReadAllLines(plans).Length, 4, 15);
         Assert.False(File.Exists(Path.Combine(dir, "run", "plans.stats.json")));
-        var resumed = await PlanactProcess.RunAsync(Key, Run(dir));
+        var resumed = await PlanactCli.RunAsync(Key, Run(dir));
 
         Assert.True(resumed.ExitCode == 4, resumed.Stderr);
         Assert.Matches(@"\(([1-9]|1[0-5]) from an earlier run\)", resumed.Stderr);
@@ -340,7 +354,7 @@ public class RunCliTests
     {
         var dir = TestPaths.TempDir();
 
-        var result = await PlanactProcess.RunAsync("report", dir, "--out", Path.Combine(dir, "report.html"));
+        var result = await PlanactCli.RunAsync("report", dir, "--out", Path.Combine(dir, "report.html"));
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("run.json: cannot read the run manifest", result.Stderr, StringComparison.Ordinal);
@@ -355,7 +369,7 @@ public class RunCliTests
         var run = Path.Combine(dir, "run");
         var pipeline = Path.Combine(dir, "annotate.yaml");
         await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate: {{}}\n  act: {{}}\n");
-        var finished = await PlanactProcess.RunAsync(Key, ["run", pipeline, "--run-dir", run, "--ledger", Path.Combine(run, "ledger.db"), .. Teacher(teacher)]);
+        var finished = await PlanactCli.RunAsync(Key, ["run", pipeline, "--run-dir", run, "--ledger", Path.Combine(run, "ledger.db"), .. Teacher(teacher)]);
         Assert.True(finished.ExitCode == 0, finished.Stderr);
 
         // A copy from "another machine": the original is gone, and every file and folder of the copy is read-only.
@@ -376,7 +390,7 @@ public class RunCliTests
         try
         {
             var report = Path.Combine(dir, "r.html");
-            var result = await PlanactProcess.RunAsync("report", copy, "--out", report);
+            var result = await PlanactCli.RunAsync("report", copy, "--out", report);
 
             Assert.True(result.ExitCode == 0, result.Stderr);
             var html = await File.ReadAllTextAsync(report);
@@ -389,7 +403,7 @@ public class RunCliTests
             SetWritable(copy, writable: true);
             File.Delete(Path.Combine(copy, "ledger.db"));
             SetWritable(copy, writable: false);
-            var withoutLedger = await PlanactProcess.RunAsync("report", copy, "--out", report);
+            var withoutLedger = await PlanactCli.RunAsync("report", copy, "--out", report);
             Assert.True(withoutLedger.ExitCode == 0, withoutLedger.Stderr);
             html = await File.ReadAllTextAsync(report);
             Assert.Contains("ledger.db is not here, so there is no latency chart", html, StringComparison.Ordinal);
@@ -437,9 +451,9 @@ public class RunCliTests
         var pipeline = Path.Combine(dir, "pipeline.yaml");
         await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate:\n    options: {{ max_page_tokenz: 10 }}\n");
 
-        var unknownOption = await PlanactProcess.RunAsync("run", pipeline, "--ledger", Path.Combine(dir, "ledger.db"));
+        var unknownOption = await PlanactCli.RunAsync("run", pipeline, "--ledger", Path.Combine(dir, "ledger.db"));
         await File.WriteAllTextAsync(pipeline, "stages:\n  act: {}\n");
-        var missingRequirement = await PlanactProcess.RunAsync("run", pipeline, "--ledger", Path.Combine(dir, "ledger.db"));
+        var missingRequirement = await PlanactCli.RunAsync("run", pipeline, "--ledger", Path.Combine(dir, "ledger.db"));
 
         Assert.Equal(3, unknownOption.ExitCode);
         Assert.Contains("pipeline.yaml: stages.annotate.options.max_page_tokenz: unknown option", unknownOption.Stderr, StringComparison.Ordinal);

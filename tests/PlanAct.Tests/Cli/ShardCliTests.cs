@@ -17,21 +17,21 @@ public class ShardCliTests
         string[] Annotate(string outPath, string ledger, params string[] more) =>
             ["annotate", "--input", Samples, "--out", outPath, "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", "--ledger", Path.Combine(dir, ledger), .. more];
 
-        var whole = await PlanactProcess.RunAsync(Key, Annotate(Path.Combine(dir, "whole.jsonl"), "whole.db"));
+        var whole = await PlanactCli.RunAsync(Key, Annotate(Path.Combine(dir, "whole.jsonl"), "whole.db"));
         var callsForWhole = teacher.Calls;
         var parts = new List<string>();
         for (var i = 1; i <= 3; i++)
         {
             var part = Path.Combine(dir, $"part{i}", "plans.jsonl");
-            var result = await PlanactProcess.RunAsync(Key, Annotate(part, $"part{i}.db", "--shard", $"{i}/3"));
+            var result = await PlanactCli.RunAsync(Key, Annotate(part, $"part{i}.db", "--shard", $"{i}/3"));
             Assert.True(result.ExitCode == 0, result.Stderr);
             parts.Add(part);
         }
 
         parts.Reverse();
-        var merged = await PlanactProcess.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "merged.jsonl"), .. parts]);
-        var twice = await PlanactProcess.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "twice.jsonl"), parts[0], parts[0]]);
-        var badShard = await PlanactProcess.RunAsync(Annotate(Path.Combine(dir, "x.jsonl"), "x.db", "--shard", "4/3"));
+        var merged = await PlanactCli.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "merged.jsonl"), .. parts]);
+        var twice = await PlanactCli.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "twice.jsonl"), parts[0], parts[0]]);
+        var badShard = await PlanactCli.RunAsync(Annotate(Path.Combine(dir, "x.jsonl"), "x.db", "--shard", "4/3"));
 
         Assert.True(whole.ExitCode == 0, whole.Stderr);
         Assert.Equal(17, teacher.Calls - callsForWhole);
@@ -44,6 +44,87 @@ public class ShardCliTests
     }
 
     [Fact]
+    public async Task Four_shards_of_a_kubernetes_indexed_job_at_once_send_and_merge_exactly_what_one_run_does()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
+        var dir = TestPaths.TempDir();
+        string[] Annotate(string name, params string[] more) =>
+            ["annotate", "--input", Samples, "--out", Path.Combine(dir, name, "plans.jsonl"), "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model",
+             "--ledger", Path.Combine(dir, name, "ledger.db"), "--rpm", "6000", .. more];
+
+        var whole = await PlanactCli.RunAsync(Key, Annotate("whole"));
+        Assert.True(whole.ExitCode == 0, whole.Stderr);
+        var callsForWhole = teacher.Calls;
+
+        // As an Indexed Job runs them: four pods at once, each told only its index and the job's size.
+        var pods = Enumerable.Range(0, 4).Select(index => PlanactProcess.Start(
+            new Dictionary<string, string>(Key) { ["JOB_COMPLETION_INDEX"] = $"{index}", ["PLANACT_SHARDS"] = "4" },
+            Annotate($"pod{index}", "--shard", "auto"))).ToList();
+        var outputs = await Task.WhenAll(pods.Select(async pod =>
+        {
+            var stderr = pod.StandardError.ReadToEndAsync();
+            await pod.StandardOutput.ReadToEndAsync();
+            await pod.WaitForExitAsync();
+            return (pod.ExitCode, Stderr: await stderr);
+        }));
+        pods.ForEach(p => p.Dispose());
+        var merged = await PlanactCli.RunAsync(["merge", "--input", Samples, "--out", Path.Combine(dir, "merged.jsonl"), .. Enumerable.Range(0, 4).Select(i => Path.Combine(dir, $"pod{i}", "plans.jsonl"))]);
+
+        Assert.All(outputs, o => Assert.True(o.ExitCode == 0, o.Stderr));
+        Assert.All(outputs, o => Assert.Contains("1500 rpm", o.Stderr, StringComparison.Ordinal)); // --limits shared: each pod a quarter
+        Assert.Equal(callsForWhole, teacher.Calls - callsForWhole);
+        Assert.True(merged.ExitCode == 0, merged.Stderr);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(dir, "whole", "plans.jsonl")), await File.ReadAllTextAsync(Path.Combine(dir, "merged.jsonl")));
+    }
+
+    [Theory]
+    [InlineData("0", "4", null, "1/4")]
+    [InlineData("3", null, "4", "4/4")]
+    [InlineData("2", "3", "9", "3/3")]
+    public void Shard_auto_reads_the_indexed_job_environment(string index, string? shards, string? completions, string expected)
+    {
+        var environment = new Dictionary<string, string?> { ["JOB_COMPLETION_INDEX"] = index, ["PLANACT_SHARDS"] = shards, ["JOB_COMPLETIONS"] = completions };
+        using var console = PlanAct.Cli.CliConsole.Use(new PlanAct.Cli.CliConsole(TextWriter.Null, TextWriter.Null, TextReader.Null, n => environment.GetValueOrDefault(n), []));
+
+        Assert.Equal(expected, PlanAct.Cli.Commands.ShardFlags.Parse("auto")!.ToString());
+    }
+
+    [Theory]
+    [InlineData(null, "4")]
+    [InlineData("0", null)]
+    [InlineData("4", "4")]
+    [InlineData("x", "4")]
+    public async Task Shard_auto_outside_an_indexed_job_is_a_command_line_error_before_anything_is_made(string? index, string? shards)
+    {
+        var dir = TestPaths.TempDir();
+        var environment = new Dictionary<string, string>();
+        if (index is not null)
+        {
+            environment["JOB_COMPLETION_INDEX"] = index;
+        }
+
+        if (shards is not null)
+        {
+            environment["PLANACT_SHARDS"] = shards;
+        }
+
+        var result = await PlanactCli.RunAsync(environment, "annotate", "--input", Samples, "--out", Path.Combine(dir, "plans.jsonl"), "--ledger", Path.Combine(dir, "ledger.db"), "--dry-run", "--shard", "auto");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--shard auto", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public void Shared_limits_are_divided_among_the_shards_and_never_reach_zero()
+    {
+        var limits = new PlanAct.Teacher.Limits.TeacherLimits { Concurrency = 8, RequestsPerMinute = 500, TokensPerMinute = 2_000_000 }.SharedAmong(4);
+        Assert.Equal((8, 125, 500_000L), (limits.Concurrency, limits.RequestsPerMinute!.Value, limits.TokensPerMinute!.Value));
+        Assert.Equal(1, new PlanAct.Teacher.Limits.TeacherLimits { RequestsPerMinute = 3 }.SharedAmong(4).RequestsPerMinute);
+        Assert.Null(new PlanAct.Teacher.Limits.TeacherLimits().SharedAmong(4).RequestsPerMinute);
+    }
+
+    [Fact]
     public async Task A_sharded_pipeline_run_makes_only_its_part_and_merged_executor_data_equals_the_whole_run()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
@@ -51,10 +132,10 @@ public class ShardCliTests
         string[] Run(string name, params string[] more) =>
             ["run", "--run-dir", Path.Combine(dir, name), "--ledger", Path.Combine(dir, name + ".db"), "--base-url", teacher.BaseUrl.ToString(), "--model", "loopback-model", .. more];
 
-        var whole = await PlanactProcess.RunAsync(Key, Run("whole"));
-        var one = await PlanactProcess.RunAsync(Key, Run("one", "--shard", "1/2"));
-        var two = await PlanactProcess.RunAsync(Key, Run("two", "--shard", "2/2"));
-        var merged = await PlanactProcess.RunAsync(
+        var whole = await PlanactCli.RunAsync(Key, Run("whole"));
+        var one = await PlanactCli.RunAsync(Key, Run("one", "--shard", "1/2"));
+        var two = await PlanactCli.RunAsync(Key, Run("two", "--shard", "2/2"));
+        var merged = await PlanactCli.RunAsync(
             ["merge", "--input", Samples, "--out", Path.Combine(dir, "executor.jsonl"), Path.Combine(dir, "one", "executor.jsonl"), Path.Combine(dir, "two", "executor.jsonl")]);
 
         Assert.True(whole.ExitCode == 0, whole.Stderr);
@@ -82,10 +163,10 @@ public class ShardCliTests
         foreach (var cot in new[] { false, true })
         {
             var flags = cot ? new[] { "--cot" } : [];
-            var whole = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"whole-{cot}.jsonl"), flags));
-            var one = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"one-{cot}.jsonl"), [.. flags, "--shard", "1/2"]));
-            var two = await PlanactProcess.RunAsync(Key, Act(Path.Combine(dir, $"two-{cot}.jsonl"), [.. flags, "--shard", "2/2"]));
-            var merged = await PlanactProcess.RunAsync(
+            var whole = await PlanactCli.RunAsync(Key, Act(Path.Combine(dir, $"whole-{cot}.jsonl"), flags));
+            var one = await PlanactCli.RunAsync(Key, Act(Path.Combine(dir, $"one-{cot}.jsonl"), [.. flags, "--shard", "1/2"]));
+            var two = await PlanactCli.RunAsync(Key, Act(Path.Combine(dir, $"two-{cot}.jsonl"), [.. flags, "--shard", "2/2"]));
+            var merged = await PlanactCli.RunAsync(
                 ["merge", "--input", Samples, "--out", Path.Combine(dir, $"merged-{cot}.jsonl"), Path.Combine(dir, $"two-{cot}.jsonl"), Path.Combine(dir, $"one-{cot}.jsonl")]);
 
             Assert.True(whole.ExitCode == 0, whole.Stderr);
@@ -104,7 +185,7 @@ public class ShardCliTests
         var trajectories = await Training.TestPlans.SampleTrajectoriesAsync();
         var plans = await Training.TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), trajectories.Select(Training.TestPlans.For));
 
-        var result = await PlanactProcess.RunAsync(
+        var result = await PlanactCli.RunAsync(
             "expand", "--plans", plans, "--count", "5", "--out", Path.Combine(dir, "synthetic.jsonl"), "--dry-run", "--shard", "1/2", "--ledger", Path.Combine(dir, "ledger.db"));
 
         Assert.Equal(2, result.ExitCode);

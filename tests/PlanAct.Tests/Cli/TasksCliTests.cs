@@ -29,10 +29,10 @@ public class TasksCliTests
         var outPath = Path.Combine(dir, "tasks.jsonl");
         string[] args = ["tasks", "generate", "--seeds", Seeds, "--avoid", TestIntents, "--sites", "shopping,map", "--per-site", "3", "--per-request", "5", "--seeds-per-request", "4", "--out", outPath, .. Teacher(teacher, dir)];
 
-        var first = await PlanactProcess.RunAsync(Key, args);
+        var first = await PlanactCli.RunAsync(Key, args);
         var output = await File.ReadAllTextAsync(outPath);
         var calls = teacher.Calls;
-        var again = await PlanactProcess.RunAsync(Key, args);
+        var again = await PlanactCli.RunAsync(Key, args);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains("shopping: 3/3 tasks from 2 requests, 7 candidates rejected", first.Stderr, StringComparison.Ordinal);
@@ -80,13 +80,13 @@ public class TasksCliTests
         var notes = Path.Combine(dir, "notes.yaml");
         await File.WriteAllTextAsync(notes, "map:\n  about: A map of the moon.\n  cannot:\n    - show Earth\n");
 
-        var result = await PlanactProcess.RunAsync(Key, ["tasks", "generate", "--seeds", Seeds, "--sites", "map", "--per-site", "1", "--per-request", "4", "--site-notes", notes, "--out", Path.Combine(dir, "t.jsonl"), .. Teacher(teacher, dir)]);
+        var result = await PlanactCli.RunAsync(Key, ["tasks", "generate", "--seeds", Seeds, "--sites", "map", "--per-site", "1", "--per-request", "4", "--site-notes", notes, "--out", Path.Combine(dir, "t.jsonl"), .. Teacher(teacher, dir)]);
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.All(teacher.Received, r => Assert.Contains("A map of the moon.\n\nIt cannot:\n- show Earth", r.LastUserMessage, StringComparison.Ordinal));
 
         await File.WriteAllTextAsync(notes, "map:\n  about: A map.\n  limits: []\n");
-        var bad = await PlanactProcess.RunAsync(Key, ["tasks", "generate", "--seeds", Seeds, "--per-site", "1", "--site-notes", notes, "--out", Path.Combine(dir, "t.jsonl"), .. Teacher(teacher, dir)]);
+        var bad = await PlanactCli.RunAsync(Key, ["tasks", "generate", "--seeds", Seeds, "--per-site", "1", "--site-notes", notes, "--out", Path.Combine(dir, "t.jsonl"), .. Teacher(teacher, dir)]);
         Assert.Equal(3, bad.ExitCode);
         Assert.Contains("notes.yaml:3", bad.Stderr, StringComparison.Ordinal);
     }
@@ -98,7 +98,7 @@ public class TasksCliTests
         var dir = TestPaths.TempDir();
         var outPath = Path.Combine(dir, "tasks.jsonl");
 
-        var result = await PlanactProcess.RunAsync(Key, ["tasks", "generate", "--seeds", Seeds, "--sites", "gitlab", "--per-site", "2", "--max-requests-per-site", "3", "--out", outPath, .. Teacher(teacher, dir)]);
+        var result = await PlanactCli.RunAsync(Key, ["tasks", "generate", "--seeds", Seeds, "--sites", "gitlab", "--per-site", "2", "--max-requests-per-site", "3", "--out", outPath, .. Teacher(teacher, dir)]);
 
         Assert.True(result.ExitCode == 4, result.Stderr);
         Assert.Contains("gitlab: 0/2 tasks from 3 requests, 24 candidates rejected", result.Stderr, StringComparison.Ordinal);
@@ -111,9 +111,9 @@ public class TasksCliTests
     public async Task Generate_needs_an_online_teacher()
     {
         var dir = TestPaths.TempDir();
-        var dry = await PlanactProcess.RunAsync("tasks", "generate", "--seeds", Seeds, "--per-site", "1", "--out", Path.Combine(dir, "t.jsonl"), "--ledger", Path.Combine(dir, "l.db"), "--dry-run");
-        var none = await PlanactProcess.RunAsync("tasks", "generate", "--seeds", Seeds, "--per-site", "1", "--out", Path.Combine(dir, "t.jsonl"), "--ledger", Path.Combine(dir, "l.db"));
-        var zero = await PlanactProcess.RunAsync("tasks", "generate", "--seeds", Seeds, "--per-site", "0", "--out", Path.Combine(dir, "t.jsonl"));
+        var dry = await PlanactCli.RunAsync("tasks", "generate", "--seeds", Seeds, "--per-site", "1", "--out", Path.Combine(dir, "t.jsonl"), "--ledger", Path.Combine(dir, "l.db"), "--dry-run");
+        var none = await PlanactCli.RunAsync("tasks", "generate", "--seeds", Seeds, "--per-site", "1", "--out", Path.Combine(dir, "t.jsonl"), "--ledger", Path.Combine(dir, "l.db"));
+        var zero = await PlanactCli.RunAsync("tasks", "generate", "--seeds", Seeds, "--per-site", "0", "--out", Path.Combine(dir, "t.jsonl"));
 
         Assert.Equal(2, dry.ExitCode);
         Assert.Contains("runs online", dry.Stderr, StringComparison.Ordinal);
@@ -135,9 +135,9 @@ public class TasksCliTests
         string[] args = ["tasks", "judge", "--input", "samples/webarena-lite-sft.json", "--out", outPath, .. Teacher(teacher, dir)];
         var trajectories = await TestPlans.SampleTrajectoriesAsync();
 
-        var first = await PlanactProcess.RunAsync(Key, args);
+        var first = await PlanactCli.RunAsync(Key, args);
         var calls = teacher.Calls;
-        var again = await PlanactProcess.RunAsync(Key, args);
+        var again = await PlanactCli.RunAsync(Key, args);
 
         Assert.True(first.ExitCode == 0, first.Stderr);
         var even = trajectories.Where(t => t.Steps.Count % 2 == 0).ToList();

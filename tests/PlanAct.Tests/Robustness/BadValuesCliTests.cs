@@ -6,7 +6,6 @@ namespace PlanAct.Tests.Robustness;
 /// Every bad value of issue 18, tried as a user would: each was found doing what the test names first (a crash, a
 /// silent acceptance, a message in .NET's words) and now stops with its location and the documented exit code.
 /// </summary>
-[Collection(nameof(InProcessCliCollection))]
 public class BadValuesCliTests
 {
     private static readonly string Trajectories = Path.Combine(TestPaths.Samples, "trajectories.jsonl");
@@ -16,8 +15,8 @@ public class BadValuesCliTests
         var dir = TestPaths.TempDir();
         var config = Path.Combine(dir, "config.yaml");
         await File.WriteAllTextAsync(config, yaml);
-        var result = await InProcessCli.RunAsync("annotate", "--input", Trajectories, "--out", Path.Combine(dir, "plans.jsonl"), "--config", config, "--dry-run", "--ledger", Path.Combine(dir, "ledger.db"));
-        InProcessCli.AssertHandled(result, yaml);
+        var result = await PlanactCli.RunAsync("annotate", "--input", Trajectories, "--out", Path.Combine(dir, "plans.jsonl"), "--config", config, "--dry-run", "--ledger", Path.Combine(dir, "ledger.db"));
+        Handled.Assert(result, yaml);
         return (result, dir);
     }
 
@@ -36,8 +35,8 @@ public class BadValuesCliTests
         var dir = TestPaths.TempDir();
         var pipeline = Path.Combine(dir, "pipeline.yaml");
         await File.WriteAllTextAsync(pipeline, $"inputs: {{ trajectories: {Trajectories} }}\nrun_dir: run\nstages:\n  annotate:\n    attempts: 0\n");
-        var result = await InProcessCli.RunAsync("run", pipeline);
-        InProcessCli.AssertHandled(result, "pipeline");
+        var result = await PlanactCli.RunAsync("run", pipeline);
+        Handled.Assert(result, "pipeline");
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("pipeline.yaml:5: not a valid pipeline: attempts must be at least 1; got 0", result.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(dir, "run")));
@@ -89,8 +88,8 @@ public class BadValuesCliTests
     [Fact]
     public async Task Inspect_encoding_nonsense_was_an_unhandled_exception_and_is_a_command_line_error()
     {
-        var result = await InProcessCli.RunAsync("inspect", Trajectories, "--encoding", "nonsense");
-        InProcessCli.AssertHandled(result, "inspect");
+        var result = await PlanactCli.RunAsync("inspect", Trajectories, "--encoding", "nonsense");
+        Handled.Assert(result, "inspect");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--encoding: unknown encoding \"nonsense\" (use o200k or cl100k)", result.Stderr, StringComparison.Ordinal);
     }
@@ -99,11 +98,11 @@ public class BadValuesCliTests
     public async Task Shard_5_of_4_was_refused_after_the_ledger_was_made_and_is_refused_before_anything_exists()
     {
         var dir = TestPaths.TempDir();
-        var run = await InProcessCli.RunAsync("run", Path.Combine(TestPaths.Samples, "pipeline.yaml"), "--run-dir", Path.Combine(dir, "run"), "--shard", "5/4");
-        var annotate = await InProcessCli.RunAsync("annotate", "--input", Trajectories, "--out", Path.Combine(dir, "plans.jsonl"), "--shard", "5/4", "--dry-run", "--ledger", Path.Combine(dir, "ledger.db"));
+        var run = await PlanactCli.RunAsync("run", Path.Combine(TestPaths.Samples, "pipeline.yaml"), "--run-dir", Path.Combine(dir, "run"), "--shard", "5/4");
+        var annotate = await PlanactCli.RunAsync("annotate", "--input", Trajectories, "--out", Path.Combine(dir, "plans.jsonl"), "--shard", "5/4", "--dry-run", "--ledger", Path.Combine(dir, "ledger.db"));
         foreach (var result in new[] { run, annotate })
         {
-            InProcessCli.AssertHandled(result, "shard");
+            Handled.Assert(result, "shard");
             Assert.Equal(2, result.ExitCode);
             Assert.Contains("--shard \"5/4\" is not i/n with 1 <= i <= n", result.Stderr, StringComparison.Ordinal);
         }
@@ -123,15 +122,15 @@ public class BadValuesCliTests
         await File.WriteAllBytesAsync(input, bytes);
         var output = Path.Combine(dir, "out.jsonl");
 
-        var strict = await InProcessCli.RunAsync("convert", input, "--to", "jsonl", "--out", output);
+        var strict = await PlanactCli.RunAsync("convert", input, "--to", "jsonl", "--out", output);
         Assert.Equal(3, strict.ExitCode);
         Assert.Contains($"{input}:3: invalid UTF-8 (0xFF) at byte 40 of the line (pass --replace-invalid-utf8", strict.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
-        var inspect = await InProcessCli.RunAsync("inspect", input);
+        var inspect = await PlanactCli.RunAsync("inspect", input);
         Assert.Equal(3, inspect.ExitCode);
         Assert.Contains($"{input}:3: invalid UTF-8", inspect.Stderr, StringComparison.Ordinal);
 
-        var replaced = await InProcessCli.RunAsync("convert", input, "--to", "jsonl", "--out", output, "--replace-invalid-utf8");
+        var replaced = await PlanactCli.RunAsync("convert", input, "--to", "jsonl", "--out", output, "--replace-invalid-utf8");
         Assert.True(replaced.ExitCode == 0, replaced.Stderr);
         Assert.Contains('\uFFFD', await File.ReadAllTextAsync(output));
     }
@@ -144,8 +143,8 @@ public class BadValuesCliTests
         var text = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Samples, "webarena-lite-sft.json"));
         text[Array.IndexOf(text, (byte)'m', 200)] = 0xC3;
         await File.WriteAllBytesAsync(input, text);
-        var result = await InProcessCli.RunAsync("convert", input, "--to", "jsonl", "--out", Path.Combine(dir, "out.jsonl"));
-        InProcessCli.AssertHandled(result, "sft");
+        var result = await PlanactCli.RunAsync("convert", input, "--to", "jsonl", "--out", Path.Combine(dir, "out.jsonl"));
+        Handled.Assert(result, "sft");
         Assert.Equal(3, result.ExitCode);
         Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(input)}:\d+ \(element \[0\]\): not a valid WebArena-Lite SFT JSON array: invalid UTF-8 in a string", result.Stderr);
     }
@@ -159,13 +158,13 @@ public class BadValuesCliTests
         File.Copy(Path.Combine(TestPaths.Samples, "webarena-lite-sft.json"), Path.Combine(folder, "b.json"));
         File.Copy(Trajectories, Path.Combine(folder, "c.jsonl"));
         var output = Path.Combine(dir, "out.jsonl");
-        var result = await InProcessCli.RunAsync("convert", folder, "--to", "jsonl", "--out", output);
+        var result = await PlanactCli.RunAsync("convert", folder, "--to", "jsonl", "--out", output);
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"{folder}/b.json: element [0]: duplicate id \"sft-5bfc9be09d99\" (first at {folder}/a.json: element [0])", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
 
         File.Delete(Path.Combine(folder, "b.json"));
-        var skipping = await InProcessCli.RunAsync("convert", folder, "--to", "jsonl", "--out", output, "--skip-invalid");
+        var skipping = await PlanactCli.RunAsync("convert", folder, "--to", "jsonl", "--out", output, "--skip-invalid");
         Assert.Equal(4, skipping.ExitCode);
         Assert.Contains($"{folder}/c.jsonl:1: error: duplicate id \"sft-5bfc9be09d99\" (first at {folder}/a.json: element [0])", skipping.Stderr, StringComparison.Ordinal);
         Assert.Equal(17, File.ReadLines(output).Count());
@@ -177,13 +176,13 @@ public class BadValuesCliTests
         var dir = TestPaths.TempDir();
         var input = Path.Combine(dir, "object.json");
         await File.WriteAllTextAsync(input, "{\"data\": [{\"conversations\": []}]}\n");
-        var result = await InProcessCli.RunAsync("convert", input, "--to", "jsonl", "--out", Path.Combine(dir, "out.jsonl"));
+        var result = await PlanactCli.RunAsync("convert", input, "--to", "jsonl", "--out", Path.Combine(dir, "out.jsonl"));
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"{input}:1: not a planact trajectory: expected one JSON object per line with \"id\", \"task\" and \"steps\" (or a WebArena-Lite SFT file: one JSON array of steps)", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("missing \"id\"", result.Stderr, StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(input, "{\n  \"data\": []\n}\n");
-        var pretty = await InProcessCli.RunAsync("convert", input, "--to", "jsonl", "--out", Path.Combine(dir, "out.jsonl"));
+        var pretty = await PlanactCli.RunAsync("convert", input, "--to", "jsonl", "--out", Path.Combine(dir, "out.jsonl"));
         Assert.Equal(3, pretty.ExitCode);
         Assert.Contains($"{input}:1: malformed JSON: the text ends inside an object or array that is not closed (a JSONL file holds one whole JSON object per line)", pretty.Stderr, StringComparison.Ordinal);
     }

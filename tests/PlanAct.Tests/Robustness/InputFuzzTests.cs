@@ -16,7 +16,6 @@ namespace PlanAct.Tests.Robustness;
 /// mark, Windows line ends), or with exit 3 naming the file and its line or element, the output untouched; never
 /// with an exception. Resumed outputs get the same treatment through the stage's record reader.
 /// </summary>
-[Collection(nameof(InProcessCliCollection))]
 public class InputFuzzTests
 {
     private const string Sentinel = "not written by this run\n";
@@ -49,14 +48,14 @@ public class InputFuzzTests
         var output = Path.Combine(TestPaths.TempDir(), "out.jsonl");
         await File.WriteAllTextAsync(output, Sentinel);
         var located = new Regex($@"{Regex.Escape(input)}(/[^:/]+)?(:\d+|: element \[\d+\])");
-        var convert = await InProcessCli.RunAsync("convert", input, "--to", "jsonl", "--out", output);
-        var inspect = await InProcessCli.RunAsync("inspect", input);
+        var convert = await PlanactCli.RunAsync("convert", input, "--to", "jsonl", "--out", output);
+        var inspect = await PlanactCli.RunAsync("inspect", input);
         var failures = new List<string>();
         foreach (var (command, result) in new[] { ("convert", convert), ("inspect", inspect) })
         {
             var expected = result.ExitCode switch
             {
-                _ when result.Stderr.Contains("Unhandled exception", StringComparison.Ordinal) || result.Stderr.Contains("   at ", StringComparison.Ordinal) => "no unhandled exception",
+                _ when !Handled.By(result) => "no unhandled exception",
                 0 => null,
                 _ when valid => "exit 0 for a valid input",
                 3 or 4 when !located.IsMatch(result.Stderr + result.Stdout) => "a message naming the file and its line or element",
@@ -182,7 +181,7 @@ public class InputFuzzTests
             var folder = TestPaths.TempDir();
             await File.WriteAllBytesAsync(Path.Combine(folder, "a" + (first == bases.Sft ? ".json" : ".jsonl")), first);
             await File.WriteAllBytesAsync(Path.Combine(folder, "b" + (second == bases.Sft ? ".json" : ".jsonl")), second);
-            var convert = await InProcessCli.RunAsync("convert", folder, "--to", "jsonl", "--out", Path.Combine(TestPaths.TempDir(), "out.jsonl"));
+            var convert = await PlanactCli.RunAsync("convert", folder, "--to", "jsonl", "--out", Path.Combine(TestPaths.TempDir(), "out.jsonl"));
             if (convert.ExitCode != 3 || !Regex.IsMatch(convert.Stderr, $@"{Regex.Escape(folder)}/b\.jsonl?(:\d+|: element \[\d+\]): duplicate id ""[^""]+"" \(first at {Regex.Escape(folder)}/a\.jsonl?"))
             {
                 failures.Add($"exit {convert.ExitCode}: {convert.Stderr}");

@@ -12,7 +12,7 @@ namespace PlanAct.Pipeline.Nodes;
 /// with its dataset card beside it (<c>.md</c>; a Hugging Face folder <c>export/&lt;kind&gt;.hf</c> holds its card as
 /// README.md). Options: formats, profile, max_tokens, with_reasoning, max_page_tokens, train_earlier_turns, validation.
 /// </summary>
-public sealed class ExportNode : IPipelineNode
+internal sealed class ExportNode : IPipelineNode
 {
     public const string Folder = "export";
 

@@ -6,7 +6,7 @@ namespace PlanAct.Pipeline.Nodes;
 /// A catalogue stage as the pipeline drives it: its options read from the pipeline file, its inputs the pipeline's
 /// trajectories and the outputs of the stages it requires, its output a file of the run directory.
 /// </summary>
-public sealed class StageNode(StageDefinition stage) : IPipelineNode
+internal sealed class StageNode(StageDefinition stage) : IPipelineNode
 {
     public string Name => stage.Name;
 
@@ -30,7 +30,7 @@ public sealed class StageNode(StageDefinition stage) : IPipelineNode
         if (!stage.SplitsByItem && context.Shard is not null)
         {
             // The stage selects over all answers in request order, so its work does not split by item.
-            return NodeResult.Blocked(Name, "not split by item: run it without --shard over the merged outputs");
+            return NodeResult.Blocked(Name, "not split by item: run it unsharded over the merged outputs");
         }
 
         var values = StageOptionValues.Read(options, stage.Options);

@@ -6,7 +6,7 @@ namespace PlanAct.Pipeline.Report;
 /// The unit durations are charted in, chosen from the largest of them so that small ones do not all read 0: milliseconds
 /// below a second, seconds below two minutes, minutes beyond.
 /// </summary>
-public sealed record DurationScale(string Unit, string Name, double Milliseconds)
+internal sealed record DurationScale(string Unit, string Name, double Milliseconds)
 {
     public static DurationScale For(double maxMilliseconds) =>
         maxMilliseconds < 1_000 ? new("ms", "milliseconds", 1)

@@ -18,19 +18,27 @@ namespace PlanAct.Pipeline.Report;
 /// per stage, teacher latency, and the dry-run estimate. It reads <c>run.json</c>, the stages' statistics, their
 /// training data and the ledger.
 /// </summary>
-public static class RunReport
+internal static class RunReport
 {
     /// <summary>Records read per training-data file for the plan and token charts; a larger file is charted from its start.</summary>
     public const int MaxRecordsPerFile = 2_000;
 
+    /// <summary>
+    /// Writes the report of the run directory's last real run (<c>run.json</c>); a later dry run's estimate
+    /// (<c>run.dryrun.json</c>) is a section of it. With only a dry run, its manifest is the report.
+    /// </summary>
     public static async Task WriteAsync(string runDir, string outPath, CancellationToken cancellationToken = default)
     {
-        var manifest = RunManifest.Read(Path.Combine(runDir, PipelineRunner.ManifestName));
-        var html = await RenderAsync(runDir, manifest, cancellationToken);
+        var real = Path.Combine(runDir, PipelineRunner.ManifestName);
+        var dryRunPath = Path.Combine(runDir, PipelineRunner.DryRunManifestName);
+        var dryRun = File.Exists(dryRunPath) ? RunManifest.Read(dryRunPath) : null;
+        var manifest = File.Exists(real) || dryRun is null ? RunManifest.Read(real) : dryRun;
+        var html = await RenderAsync(runDir, manifest, dryRun is not null && !ReferenceEquals(dryRun, manifest) && dryRun.Finished > manifest.Finished ? dryRun : null, cancellationToken);
         await AtomicFile.WriteAllTextAsync(outPath, html, cancellationToken);
     }
 
-    public static async Task<string> RenderAsync(string runDir, RunManifest manifest, CancellationToken cancellationToken = default)
+    /// <summary>The page of <paramref name="manifest"/>'s run, with the estimate of a dry run made after it when there is one.</summary>
+    private static async Task<string> RenderAsync(string runDir, RunManifest manifest, RunManifest? laterDryRun, CancellationToken cancellationToken)
     {
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>planact run ")
@@ -92,7 +100,12 @@ public static class RunReport
             .Select(o => GenerationReport.TryRead(Path.Combine(runDir, o.Path))).OfType<GenerationReport>()]);
         Costs(page, manifest);
         await LatencyAsync(page, runDir, manifest, cancellationToken);
-        Estimate(page, manifest);
+        Estimate(page, manifest, "Waiting for the teacher: estimate", "estimate");
+        if (laterDryRun is not null)
+        {
+            Estimate(page, laterDryRun, $"Dry run of {laterDryRun.Finished.ToString("u", CultureInfo.InvariantCulture)}: estimate of what is left", "dry-run-estimate");
+        }
+
         return page.Append("</body></html>\n").ToString();
     }
 
@@ -183,7 +196,7 @@ public static class RunReport
         var priced = manifest.Costs.Where(c => c.Dollars is not null).GroupBy(c => c.Stage).Select(g => (g.Key, (double)g.Sum(c => c.Dollars!.Value))).ToList();
         page.Append(SvgChart.Bars("cost per stage (USD; batch answers at the batch price)", priced, v => v.ToString("$0.0000", CultureInfo.InvariantCulture)));
         page.Append("<table><tr><th>stage</th><th>model</th><th>requests</th><th>answered</th><th>input tokens</th><th>output tokens</th><th>sends</th><th>cost</th></tr>");
-        foreach (var cost in manifest.Costs)
+        foreach (var cost in manifest.CostTotal is { } total ? [.. manifest.Costs, total] : manifest.Costs)
         {
             page.Append("<tr><td>").Append(E(cost.Stage)).Append("</td><td>").Append(E(cost.Model)).Append("</td><td>").Append(cost.Requests).Append("</td><td>").Append(cost.Answered)
                 .Append("</td><td>").Append(N(cost.InputTokens)).Append("</td><td>").Append(N(cost.OutputTokens)).Append("</td><td>").Append(cost.Sends).Append("</td><td>")
@@ -231,14 +244,14 @@ public static class RunReport
         }
     }
 
-    private static void Estimate(StringBuilder page, RunManifest manifest)
+    private static void Estimate(StringBuilder page, RunManifest manifest, string title, string id)
     {
         if (manifest.Estimate.Count == 0)
         {
             return;
         }
 
-        Section(page, "Waiting for the teacher: estimate", "estimate");
+        Section(page, title, id);
         page.Append(SvgChart.Bars("estimated tokens per stage", [.. manifest.Estimate.GroupBy(e => e.Stage).Select(g => (g.Key, (double)g.Sum(e => e.InputTokens + e.OutputTokens)))]));
         var priced = manifest.Estimate.Where(e => e.Online is not null).GroupBy(e => e.Stage).ToList();
         if (priced.Count > 0)

@@ -8,7 +8,7 @@ namespace PlanAct.Pipeline.Report;
 /// Charts as inline SVG, drawn here so the report needs no script and no network: horizontal bars for named values and
 /// a histogram for counts. Every chart is an <c>svg.chart</c> with one <c>rect.bar</c> per value.
 /// </summary>
-public static class SvgChart
+internal static class SvgChart
 {
     private const int Width = 640;
     private const int BarHeight = 20;

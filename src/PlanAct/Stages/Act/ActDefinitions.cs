@@ -12,7 +12,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Stages.Act;
 
 /// <summary>act: executor examples with the global plan in context; with cot, the teacher's reasoning for every action.</summary>
-public sealed class ActDefinition() : ExecutorDataDefinition<Plan>(
+internal sealed class ActDefinition() : ExecutorDataDefinition<Plan>(
     "act",
     new StageInputRecords(AnnotateStage.StageName, "--plans", "Plan records (planact/plan@1 JSONL); a plan is matched to the trajectory with its id.", "a plan", "plans"),
     "executor",
@@ -27,7 +27,7 @@ public sealed class ActDefinition() : ExecutorDataDefinition<Plan>(
 }
 
 /// <summary>dynamic-act: executor examples with the latest replan in context; with cot, the teacher's reasoning for every action.</summary>
-public sealed class DynamicActDefinition() : ExecutorDataDefinition<ReplanRecord>(
+internal sealed class DynamicActDefinition() : ExecutorDataDefinition<ReplanRecord>(
     "dynamic-act",
     new StageInputRecords(ReplanStage.StageName, "--replans", "Replan records (planact/replan@1 JSONL from planact replan), matched to the trajectory with their id.", "replans", "replan records"),
     "dynamic-executor",
@@ -43,7 +43,7 @@ public sealed class DynamicActDefinition() : ExecutorDataDefinition<ReplanRecord
 }
 
 /// <summary>The records an executor-data stage pairs with the trajectories, and how its messages name them.</summary>
-public sealed record StageInputRecords(string Stage, string Flag, string Help, string Singular, string Plural);
+internal sealed record StageInputRecords(string Stage, string Flag, string Help, string Singular, string Plural);
 
 /// <summary>
 /// An executor-data stage: every step's example under the records of the stage it requires. Without cot it asks no
@@ -51,7 +51,7 @@ public sealed record StageInputRecords(string Stage, string Flag, string Help, s
 /// the steps, resumed from its output and the ledger, and sharded by step. CoT output has its own file, so switching
 /// never mixes records.
 /// </summary>
-public abstract class ExecutorDataDefinition<TRecord>(
+internal abstract class ExecutorDataDefinition<TRecord>(
     string name,
     StageInputRecords records,
     string output,

@@ -10,7 +10,7 @@ namespace PlanAct.Stages.Act;
 /// trajectories paired with their records (plans, or replans), and the executor examples of every step, written whole
 /// (no teacher) or handed to <see cref="ExecutorReasoningStage"/> as <see cref="Steps"/> (CoT).
 /// </summary>
-public sealed class ActRun<TRecord>
+internal sealed class ActRun<TRecord>
 {
     private readonly Func<ExecutorExamples, Trajectory, TRecord, IEnumerable<TrainingExample>> _build;
     private readonly Func<IAsyncEnumerable<Trajectory>> _trajectories;
@@ -69,7 +69,7 @@ public sealed class ActRun<TRecord>
 }
 
 /// <summary>The two act stages' runs: executor examples under the global plan, or under the latest replan.</summary>
-public static class ActRun
+internal static class ActRun
 {
     /// <param name="plansPath">The plan records.</param>
     /// <param name="trajectories">A fresh pass over the trajectories each time it is called.</param>

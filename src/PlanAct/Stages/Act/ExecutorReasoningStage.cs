@@ -11,7 +11,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Stages.Act;
 
 /// <summary>The item of the CoT executor stages: an executor example (plain or dynamic) and the trajectory it was built from.</summary>
-public sealed record ExecutorStep(Trajectory Trajectory, TrainingExample Example)
+internal sealed record ExecutorStep(Trajectory Trajectory, TrainingExample Example)
 {
     /// <summary>The step whose action is the example's target.</summary>
     public int Step => Example.Source.Step ?? throw new InvalidOperationException($"example {Example.Id} names no step");
@@ -25,7 +25,7 @@ public sealed record ExecutorStep(Trajectory Trajectory, TrainingExample Example
 /// </summary>
 /// <param name="name">The stage's name (<c>act</c> or <c>dynamic-act</c>): its settings, ledger entries and quarantine records.</param>
 /// <param name="model">The teacher model, recorded in each example.</param>
-public sealed partial class ExecutorReasoningStage(string name, string model) : ITeacherStage<ExecutorStep, TrainingExample>
+internal sealed partial class ExecutorReasoningStage(string name, string model) : ITeacherStage<ExecutorStep, TrainingExample>
 {
     private static readonly PromptTemplate User = PromptTemplate.Load(typeof(ExecutorReasoningStage), "act.cot.user.md");
 

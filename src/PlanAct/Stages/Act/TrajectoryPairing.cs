@@ -13,7 +13,7 @@ namespace PlanAct.Stages.Act;
 /// normal. Each <see cref="PairAsync"/> pairs afresh, so a stage may read its input more than once.
 /// </summary>
 /// <typeparam name="TRecord">What is kept of each record.</typeparam>
-public sealed class TrajectoryPairing<TRecord>
+internal sealed class TrajectoryPairing<TRecord>
 {
     private readonly Dictionary<string, (TRecord Record, SourceLocation Location)> _records;
     private readonly List<string> _order;
@@ -104,7 +104,7 @@ public sealed class TrajectoryPairing<TRecord>
 }
 
 /// <summary>Pairs trajectories with their plan records (which must ground them) or their replan records (which must be made from them).</summary>
-public static class PlanPairing
+internal static class PlanPairing
 {
     /// <summary>Indexes the plan records of <paramref name="path"/> by id (a repeated id is an error at its line).</summary>
     public static Task<TrajectoryPairing<Plan>> LoadPlansAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>

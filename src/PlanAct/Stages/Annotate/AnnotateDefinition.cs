@@ -6,7 +6,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Stages.Annotate;
 
 /// <summary>annotate: a grounded plan for every trajectory (grounded, or CoT in three rounds).</summary>
-public sealed class AnnotateDefinition : StageDefinition
+internal sealed class AnnotateDefinition : StageDefinition
 {
     private static readonly AnnotateOptions Defaults = new();
 

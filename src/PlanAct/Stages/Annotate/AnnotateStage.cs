@@ -11,7 +11,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Stages.Annotate;
 
 /// <summary>How plans are annotated.</summary>
-public enum AnnotateMode
+internal enum AnnotateMode
 {
     /// <summary>One request: the teacher sees the numbered actions and writes the grounded plan.</summary>
     Grounded,
@@ -21,7 +21,7 @@ public enum AnnotateMode
 }
 
 /// <summary>Settings of the annotate stage.</summary>
-public sealed record AnnotateOptions
+internal sealed record AnnotateOptions
 {
     public AnnotateMode Mode { get; init; } = AnnotateMode.Grounded;
 
@@ -41,7 +41,7 @@ public sealed record AnnotateOptions
 /// writes a plan whose steps partition the actions. Answers are validated and re-asked with the exact error.
 /// In <see cref="AnnotateMode.Cot"/> the plan is built in three requests instead (<see cref="CotAnnotation"/>).
 /// </summary>
-public sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
+internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
 {
     public const string StageName = "annotate";
 

@@ -5,13 +5,13 @@ using PlanAct.Plans;
 namespace PlanAct.Stages.Annotate;
 
 /// <summary>One worked example shown to the teacher: a task, its first page in words, its actions and the plan we want.</summary>
-public sealed record AnnotationExample(string Task, string Page, EquatableList<string> Actions, string Plan);
+internal sealed record AnnotationExample(string Task, string Page, EquatableList<string> Actions, string Plan);
 
 /// <summary>
 /// In-context examples per site, from YAML (<c>site: [ {task, page, actions, plan} ]</c>); a site without its own
 /// examples uses the <c>default</c> list if there is one. The built-in set covers the five WebArena-Lite sites.
 /// </summary>
-public sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyList<AnnotationExample>> bySite)
+internal sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyList<AnnotationExample>> bySite)
 {
     public static AnnotationExamples BuiltIn { get; } = FromYaml(EmbeddedText.Read(typeof(AnnotationExamples), "annotate.examples.yaml"), "annotate.examples.yaml");
 

@@ -11,7 +11,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Stages.Annotate;
 
 /// <summary>A plan whose reasoning was written again without hindsight, and the planner's thinking that leads to it.</summary>
-public sealed record RewrittenPlan(string Thinking, Plan Plan);
+internal sealed record RewrittenPlan(string Thinking, Plan Plan);
 
 /// <summary>
 /// CoT annotation (SPEC §2.2, the released code's variant), three rounds per trajectory:
@@ -24,7 +24,7 @@ public sealed record RewrittenPlan(string Thinking, Plan Plan);
 /// The plan keeps the reduced plan's descriptions, steps and grounding with the rewritten reasoning; the thinking is the
 /// record's trace, kept apart so a training target can carry it or not.
 /// </summary>
-public sealed partial class CotAnnotation(AnnotateOptions options, AnnotateStage stage)
+internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateStage stage)
 {
     /// <summary>A description longer than this is not the one or two sentences asked for.</summary>
     public const int MaxDescriptionLength = 1200;

@@ -6,7 +6,7 @@ using PlanAct.Stages.Generation;
 namespace PlanAct.Stages.Augment;
 
 /// <summary>augment: one targeted pair from every plan labelled with a failure class.</summary>
-public sealed class AugmentDefinition : StageDefinition
+internal sealed class AugmentDefinition : StageDefinition
 {
     public override string Name => AugmentPrompts.StageName;
 

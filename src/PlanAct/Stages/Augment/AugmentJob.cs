@@ -12,7 +12,7 @@ namespace PlanAct.Stages.Augment;
 /// request per record labelled with a failure class, its pair checked and deduplicated like expand's against every
 /// input query and the test queries.
 /// </summary>
-public sealed class AugmentJob
+internal sealed class AugmentJob
 {
     private readonly IReadOnlyList<PlanRecord> _targets;
     private readonly IReadOnlyList<string> _knownQueries;

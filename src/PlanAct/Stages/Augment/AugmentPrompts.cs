@@ -11,7 +11,7 @@ namespace PlanAct.Stages.Augment;
 /// The requests of targeted augmentation (SPEC §2.5): one per labelled record whose class is not Other, showing that
 /// record with its first page and asking for exactly one new pair of the same intent with other values and wording.
 /// </summary>
-public sealed class AugmentPrompts(int maxPageTokens, TokenCounter counter)
+internal sealed class AugmentPrompts(int maxPageTokens, TokenCounter counter)
 {
     public const string StageName = "augment";
 

@@ -6,7 +6,7 @@ using PlanAct.Teacher;
 namespace PlanAct.Stages.Catalogue;
 
 /// <summary>An item stage's work: one record per input item of <paramref name="input"/>, through the <see cref="StageRunner{TIn,TOut}"/>, into <paramref name="outPath"/>.</summary>
-public sealed class ItemStageJob<TIn, TOut>(
+internal sealed class ItemStageJob<TIn, TOut>(
     Func<TeacherSession, ITeacherStage<TIn, TOut>> createStage, Func<IAsyncEnumerable<TIn>> input, string outPath, Shard? shard, string? trainingData) : StageJob
 {
     /// <summary>Lines to add to the result's details once the run is over (e.g. what pairing left out).</summary>

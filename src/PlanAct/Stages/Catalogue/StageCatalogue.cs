@@ -4,7 +4,7 @@ namespace PlanAct.Stages.Catalogue;
 /// The stages there are: every <see cref="StageDefinition"/> of this library (found by type, so a new stage needs no
 /// list to be edited), in <see cref="StageDefinition.Rank"/> order. Tests and tools register more with <see cref="With"/>.
 /// </summary>
-public sealed class StageCatalogue
+internal sealed class StageCatalogue
 {
     private StageCatalogue(IEnumerable<StageDefinition> stages)
     {

@@ -13,7 +13,7 @@ namespace PlanAct.Stages.Catalogue;
 /// <param name="Flag">The command-line flag naming the file.</param>
 /// <param name="Help">What the file holds (the help of the flag).</param>
 /// <param name="Stage">The stage whose output it is in a pipeline; null for the pipeline's trajectories.</param>
-public sealed record StageInput(string Flag, string Help, string? Stage)
+internal sealed record StageInput(string Flag, string Help, string? Stage)
 {
     public static StageInput Trajectories(string help) => new("--input", help, null);
 
@@ -24,10 +24,10 @@ public sealed record StageInput(string Flag, string Help, string? Stage)
 /// <param name="Help">What the file holds (the help of <c>--out</c>).</param>
 /// <param name="FileName">Its name in a run directory, from the options (CoT outputs have their own).</param>
 /// <param name="TrainingData">The kind of training data its records are (what <c>export</c> names them), or null.</param>
-public sealed record StageOutput(string Help, Func<StageOptionValues, string> FileName, string? TrainingData);
+internal sealed record StageOutput(string Help, Func<StageOptionValues, string> FileName, string? TrainingData);
 
 /// <summary>What a stage's job is opened with, from flags or from a pipeline.</summary>
-public sealed class StageSetup
+internal sealed class StageSetup
 {
     public required StageOptionValues Options { get; init; }
 
@@ -55,10 +55,10 @@ public sealed class StageSetup
 }
 
 /// <summary>How a stage's job reaches the teacher; <see cref="Session"/> is null when the job asks none.</summary>
-public sealed record StageRunContext(TeacherSession? Session, TeacherMode Mode, BatchRunner? Batch, IProgress<StageProgress>? Progress);
+internal sealed record StageRunContext(TeacherSession? Session, TeacherMode Mode, BatchRunner? Batch, IProgress<StageProgress>? Progress);
 
 /// <summary>A stage's work, opened (inputs read and paired) and ready to run.</summary>
-public abstract class StageJob
+internal abstract class StageJob
 {
     /// <summary>What to say before the run (e.g. how many records augment will use).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
@@ -73,7 +73,7 @@ public abstract class StageJob
 /// <c>batch prepare|submit</c> subcommands and the pipeline node of the stage are made from this definition; a new
 /// stage is one folder with one class deriving from it (the catalogue finds it).
 /// </summary>
-public abstract class StageDefinition
+internal abstract class StageDefinition
 {
     public abstract string Name { get; }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PlanAct.Stages.Catalogue;
 
 /// <summary>What a stage option holds, which decides how a flag and a pipeline value are read.</summary>
-public enum StageOptionType
+internal enum StageOptionType
 {
     /// <summary>A whole number of at least <see cref="StageOption.Min"/>.</summary>
     Int,
@@ -31,7 +31,7 @@ public enum StageOptionType
 /// One option of a stage, defined once for both surfaces: the pipeline key (<c>max_page_tokens</c>), the flag made
 /// of it (<c>--max-page-tokens</c>), and the type, default, range and help both use.
 /// </summary>
-public sealed record StageOption(string Key, StageOptionType Type, string Help)
+internal sealed record StageOption(string Key, StageOptionType Type, string Help)
 {
     /// <summary>The value when the option is not given (an int, double, bool or string), or null.</summary>
     public object? Default { get; init; }

@@ -7,7 +7,7 @@ namespace PlanAct.Stages.Catalogue;
 /// <see cref="StageOption"/>s: what is not given holds its default. Values are checked where they are read, so here
 /// they are of the option's type and in its range.
 /// </summary>
-public sealed class StageOptionValues(IReadOnlyList<StageOption> options, IReadOnlyDictionary<string, object?> given)
+internal sealed class StageOptionValues(IReadOnlyList<StageOption> options, IReadOnlyDictionary<string, object?> given)
 {
     public int Int(string key) => (int)Value(key)!;
 

@@ -6,7 +6,7 @@ using PlanAct.Stages.Catalogue;
 namespace PlanAct.Stages.Classify;
 
 /// <summary>classify: every plan record labelled with a failure class of its site, or Other.</summary>
-public sealed class ClassifyDefinition : StageDefinition
+internal sealed class ClassifyDefinition : StageDefinition
 {
     public override string Name => ClassifyStage.StageName;
 

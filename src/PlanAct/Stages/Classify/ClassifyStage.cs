@@ -11,7 +11,7 @@ namespace PlanAct.Stages.Classify;
 /// Failure classification (SPEC §2.5): the teacher reads a plan record and the failure classes of its site and names
 /// the class the record would help with, or Other. The record comes back with its <see cref="PlanRecord.Label"/>.
 /// </summary>
-public sealed partial class ClassifyStage(FailureClasses classes) : ITeacherStage<PlanRecord, PlanRecord>
+internal sealed partial class ClassifyStage(FailureClasses classes) : ITeacherStage<PlanRecord, PlanRecord>
 {
     public const string StageName = "classify";
 

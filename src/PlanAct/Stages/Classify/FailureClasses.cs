@@ -4,13 +4,13 @@ using PlanAct.Plans;
 namespace PlanAct.Stages.Classify;
 
 /// <summary>A kind of task a planner gets wrong, and what data would help it.</summary>
-public sealed record FailureClass(string Name, string Description, string DataNeeded, EquatableList<string> Examples);
+internal sealed record FailureClass(string Name, string Description, string DataNeeded, EquatableList<string> Examples);
 
 /// <summary>
 /// Failure classes per site, from YAML: <c>site: [ {name, description, data_needed, examples: [..]} ]</c>. Names are
 /// unique within a site; <c>Other</c> is reserved for "none of these".
 /// </summary>
-public sealed class FailureClasses(IReadOnlyDictionary<string, IReadOnlyList<FailureClass>> bySite)
+internal sealed class FailureClasses(IReadOnlyDictionary<string, IReadOnlyList<FailureClass>> bySite)
 {
     public IReadOnlyList<FailureClass> For(string site) => bySite.TryGetValue(site, out var classes) ? classes : [];
 

@@ -6,7 +6,7 @@ using PlanAct.Stages.Generation;
 namespace PlanAct.Stages.Expand;
 
 /// <summary>expand: synthetic query-plan pairs from seed plans, until a count is accepted.</summary>
-public sealed class ExpandDefinition : StageDefinition
+internal sealed class ExpandDefinition : StageDefinition
 {
     private static readonly ExpandOptions Defaults = new() { Count = 1 };
 

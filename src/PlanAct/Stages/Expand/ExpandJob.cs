@@ -10,7 +10,7 @@ namespace PlanAct.Stages.Expand;
 /// An expand run over a seed plan file, as the CLI and the pipeline start it: the seeds and the test queries are read
 /// once, then <see cref="RunAsync"/> asks the requests through a <see cref="GenerationRun"/> with the session given.
 /// </summary>
-public sealed class ExpandJob
+internal sealed class ExpandJob
 {
     private readonly ExpandOptions _options;
     private readonly IReadOnlyList<string> _testQueries;

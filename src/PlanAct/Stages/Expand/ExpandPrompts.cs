@@ -10,7 +10,7 @@ using PlanAct.Text;
 namespace PlanAct.Stages.Expand;
 
 /// <summary>Settings of an expand run.</summary>
-public sealed record ExpandOptions
+internal sealed record ExpandOptions
 {
     /// <summary>How many new plan records to accept.</summary>
     public required int Count { get; init; }
@@ -43,7 +43,7 @@ public sealed record ExpandOptions
 /// and asks for <see cref="ExpandOptions.PerRequest"/> new pairs. Built the same way every time, so a re-run asks the
 /// ledger exactly what the first run sent.
 /// </summary>
-public sealed class ExpandPrompts(SeedRepository seeds, ExpandOptions options)
+internal sealed class ExpandPrompts(SeedRepository seeds, ExpandOptions options)
 {
     public const string StageName = "expand";
 

@@ -6,7 +6,7 @@ using PlanAct.Text;
 namespace PlanAct.Stages.Generation;
 
 /// <summary>Why a generated pair was not accepted (the keys of the rejected file and the report).</summary>
-public static class RejectionReason
+internal static class RejectionReason
 {
     /// <summary>The pair's block lacks a field, or its plan does not parse.</summary>
     public const string Malformed = "malformed";
@@ -33,14 +33,14 @@ public static class RejectionReason
 /// <param name="Plan">The plan, when it parsed.</param>
 /// <param name="Rejected">A <see cref="RejectionReason"/> when the form is already wrong.</param>
 /// <param name="Detail">What exactly was wrong.</param>
-public sealed record GeneratedPair(int Number, string Query, int? Seed, Plan? Plan, string? Rejected = null, string? Detail = null);
+internal sealed record GeneratedPair(int Number, string Query, int? Seed, Plan? Plan, string? Rejected = null, string? Detail = null);
 
 /// <summary>
 /// Parses the answer format of generation requests: blocks <c>## Data Pair i</c>, each with <c>User Query:</c>,
 /// <c>Initial HTML State: &lt;seed number&gt;</c> and <c>Global Plan:</c> followed by <c>## Step N</c> /
 /// <c>Reasoning:</c> / <c>Step:</c> blocks.
 /// </summary>
-public static partial class DataPairText
+internal static partial class DataPairText
 {
     public const string FormatHint =
         "Answer with blocks '## Data Pair 1', '## Data Pair 2', … each holding 'User Query: …', 'Initial HTML State: <example number>' and 'Global Plan:' followed by '## Step N' blocks with 'Reasoning:' and 'Step:' lines.";

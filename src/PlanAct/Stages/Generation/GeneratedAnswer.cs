@@ -10,7 +10,7 @@ namespace PlanAct.Stages.Generation;
 /// pair with its form check. Selection (duplicates, test-set look-alikes, the target count) happens after, in
 /// request order, so it is the same however the answers arrived.
 /// </summary>
-public sealed record GeneratedAnswer(string Id, int Index, string Site, EquatableList<string> Seeds, IReadOnlyList<GeneratedPair> Pairs)
+internal sealed record GeneratedAnswer(string Id, int Index, string Site, EquatableList<string> Seeds, IReadOnlyList<GeneratedPair> Pairs)
 {
     public string? Teacher { get; init; }
 
@@ -18,7 +18,7 @@ public sealed record GeneratedAnswer(string Id, int Index, string Site, Equatabl
 }
 
 /// <summary>Reads and writes <see cref="GeneratedAnswer"/> lines.</summary>
-public static class GeneratedAnswerJsonl
+internal static class GeneratedAnswerJsonl
 {
     public static string Format(GeneratedAnswer answer) => JsonSerializer.Serialize(
         new AnswerLine

@@ -10,7 +10,7 @@ using PlanAct.Text;
 namespace PlanAct.Stages.Generation;
 
 /// <summary>A generation stage's work (expand, augment): requests asked, then their pairs selected into the output.</summary>
-public sealed class GenerationJob(
+internal sealed class GenerationJob(
     Func<TeacherSession, string, TeacherMode, BatchRunner?, IProgress<StageProgress>?, CancellationToken, Task<GenerationResult>> run,
     StageSetup setup,
     string trainingData) : StageJob
@@ -42,7 +42,7 @@ public sealed class GenerationJob(
 }
 
 /// <summary>The options expand and augment share: what new pairs are checked against, and how much of each seed page they show.</summary>
-public static class PairFilterOptions
+internal static class PairFilterOptions
 {
     public static IReadOnlyList<StageOption> All { get; } =
     [

@@ -9,7 +9,7 @@ namespace PlanAct.Stages.Generation;
 /// What one expand or augment run produced, written to <c>&lt;out&gt;.report.json</c>: requests, pairs accepted and
 /// rejected by reason, the balance over sites and over seed pages, and how varied the accepted queries are.
 /// </summary>
-public sealed record GenerationReport
+internal sealed record GenerationReport
 {
     public required string Stage { get; init; }
 

@@ -9,7 +9,7 @@ namespace PlanAct.Stages.Generation;
 /// One request for new query-plan pairs: the seeds it shows (numbered 1..k) and its messages. The id ends in a hash of
 /// the messages, so an answer kept from a run with other seeds, settings or prompts is never taken for this one's.
 /// </summary>
-public sealed record GenerationRequest(string Id, int Index, string Site, IReadOnlyList<PlanRecord> Seeds, IReadOnlyList<ChatMessage> Messages)
+internal sealed record GenerationRequest(string Id, int Index, string Site, IReadOnlyList<PlanRecord> Seeds, IReadOnlyList<ChatMessage> Messages)
 {
     public static GenerationRequest Create(string stage, int index, string site, IReadOnlyList<PlanRecord> seeds, IReadOnlyList<ChatMessage> messages)
     {

@@ -11,7 +11,7 @@ namespace PlanAct.Stages.Generation;
 /// <param name="Summary">The last pass of the stage runner over the requests (costs, pending batch requests, stops).</param>
 /// <param name="Report">What was selected; null for a dry run.</param>
 /// <param name="StoppedBecause">Why the run ended before its target, or null.</param>
-public sealed record GenerationResult(StageSummary Summary, GenerationReport? Report, string? StoppedBecause);
+internal sealed record GenerationResult(StageSummary Summary, GenerationReport? Report, string? StoppedBecause);
 
 /// <summary>
 /// Runs generation requests and selects their pairs (expand and augment). Requests are asked in waves through the
@@ -21,7 +21,7 @@ public sealed record GenerationResult(StageSummary Summary, GenerationReport? Re
 /// or the request budget is reached. Selection in request order makes the output independent of answer timing,
 /// and a re-run finds every answer in the answers file or the ledger.
 /// </summary>
-public sealed class GenerationRun(TeacherSession session, GenerationStage stage, SeedRepository seeds, Func<PairFilter> newFilter, string origin)
+internal sealed class GenerationRun(TeacherSession session, GenerationStage stage, SeedRepository seeds, Func<PairFilter> newFilter, string origin)
 {
     /// <summary>Records wanted; null: every request once (augment).</summary>
     public int? Target { get; init; }
@@ -70,7 +70,7 @@ public sealed class GenerationRun(TeacherSession session, GenerationStage stage,
                 ?? (Target is { } wanted && !selection.TargetReached && (covered >= MaxRequests || covered < count)
                     ? covered < count
                         ? $"all {covered} requests are answered with {selection.Accepted.Count} of {wanted} records accepted"
-                        : $"the request budget ({MaxRequests} requests) is spent with {selection.Accepted.Count} of {wanted} records accepted; raise --max-requests and run again to continue"
+                        : $"the request budget ({MaxRequests} requests) is spent with {selection.Accepted.Count} of {wanted} records accepted; raise the request budget (max requests) and run again to continue"
                     : null);
             if (stopped is not null || Target is null || selection.TargetReached)
             {

@@ -8,7 +8,7 @@ namespace PlanAct.Stages.Generation;
 /// all (or, with <paramref name="exactPairs"/>, the wrong number) is re-asked with the exact error; single bad pairs
 /// are not: they are recorded as rejected, like duplicates.
 /// </summary>
-public sealed class GenerationStage(string name, string model, int? exactPairs = null) : ITeacherStage<GenerationRequest, GeneratedAnswer>
+internal sealed class GenerationStage(string name, string model, int? exactPairs = null) : ITeacherStage<GenerationRequest, GeneratedAnswer>
 {
     public string Name => name;
 

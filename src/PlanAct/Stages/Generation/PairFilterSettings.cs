@@ -4,7 +4,7 @@ using PlanAct.Text;
 namespace PlanAct.Stages.Generation;
 
 /// <summary>What the new pairs of expand and augment are checked against, and how much of each seed page a request shows.</summary>
-public sealed record PairFilterSettings
+internal sealed record PairFilterSettings
 {
     /// <summary>Each seed's first page (planner view) is cut to this many tokens.</summary>
     public const int DefaultMaxPageTokens = 2000;

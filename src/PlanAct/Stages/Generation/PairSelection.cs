@@ -4,14 +4,14 @@ using PlanAct.Text;
 namespace PlanAct.Stages.Generation;
 
 /// <summary>A generated pair that was not accepted, as written to <c>&lt;out&gt;.rejected.jsonl</c>.</summary>
-public sealed record RejectedPair(string Request, int Pair, string Site, string Query, string Reason, string? Detail);
+internal sealed record RejectedPair(string Request, int Pair, string Site, string Query, string Reason, string? Detail);
 
 /// <summary>
 /// Keeps generated pairs out that repeat what we have or look like the benchmark's test queries: an exact or
 /// near-duplicate (ROUGE-L F at or above the threshold, the Self-Instruct rule) of a seed or of an accepted query,
 /// and a near-duplicate of any test query.
 /// </summary>
-public sealed class PairFilter
+internal sealed class PairFilter
 {
     private readonly NearDuplicateIndex _known;
     private readonly NearDuplicateIndex _testSet;
@@ -56,7 +56,7 @@ public sealed class PairFilter
 /// record starting from its seed's first page, until the target is reached; the rest are rejected with their reason
 /// or, past the target, left unused.
 /// </summary>
-public sealed class PairSelection(SeedRepository seeds, PairFilter filter, string origin, int? target = null)
+internal sealed class PairSelection(SeedRepository seeds, PairFilter filter, string origin, int? target = null)
 {
     private readonly List<PlanRecord> _accepted = [];
     private readonly List<RejectedPair> _rejected = [];

@@ -4,14 +4,14 @@ using PlanAct.Plans;
 namespace PlanAct.Stages.Generation;
 
 /// <summary>The seeds one generation request shows, numbered 1..k in this order.</summary>
-public sealed record SeedDraw(int Index, string Site, IReadOnlyList<PlanRecord> Seeds);
+internal sealed record SeedDraw(int Index, string Site, IReadOnlyList<PlanRecord> Seeds);
 
 /// <summary>
 /// Seed query-plan pairs grouped by site, dealt out to generation requests: requests take the sites in turn, and
 /// each shows k seeds of its site drawn without replacement; when fewer than k are left, the site's seeds are
 /// shuffled again and dealing starts over. The same records and random seed give the same draws.
 /// </summary>
-public sealed class SeedRepository
+internal sealed class SeedRepository
 {
     private readonly Dictionary<string, IReadOnlyList<PlanRecord>> _bySite;
     private readonly Dictionary<string, PlanRecord> _byId;

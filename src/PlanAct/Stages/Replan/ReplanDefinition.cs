@@ -8,7 +8,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Stages.Replan;
 
 /// <summary>replan: a grounded replan for every round of every annotated trajectory.</summary>
-public sealed class ReplanDefinition : StageDefinition
+internal sealed class ReplanDefinition : StageDefinition
 {
     public override string Name => ReplanStage.StageName;
 

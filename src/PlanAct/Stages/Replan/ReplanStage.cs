@@ -11,7 +11,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Stages.Replan;
 
 /// <summary>Settings of the replan stage.</summary>
-public sealed record ReplanOptions
+internal sealed record ReplanOptions
 {
     /// <summary>The current page's planner view is cut to this many tokens.</summary>
     public int MaxPageTokens { get; init; } = 6000;
@@ -32,7 +32,7 @@ public sealed record ReplanOptions
 /// it; one round the teacher never answers validly quarantines the trajectory. Requests depend only on the input and on
 /// earlier answers, which the ledger replays, so a re-run sends nothing.
 /// </summary>
-public sealed class ReplanStage(ReplanOptions options, string model) : ITeacherStage<PlannedTrajectory, ReplanRecord>
+internal sealed class ReplanStage(ReplanOptions options, string model) : ITeacherStage<PlannedTrajectory, ReplanRecord>
 {
     public const string StageName = "replan";
 

@@ -12,7 +12,7 @@ using PlanAct.Trajectories;
 namespace PlanAct.Stages.Tasks;
 
 /// <summary>The judge's verdict on one trajectory, as written to the verdicts file.</summary>
-public sealed record TrajectoryVerdict(string Id, string Site, string Task, Verdict Verdict)
+internal sealed record TrajectoryVerdict(string Id, string Site, string Task, Verdict Verdict)
 {
     public string? Teacher { get; init; }
 
@@ -23,7 +23,7 @@ public sealed record TrajectoryVerdict(string Id, string Site, string Task, Verd
 /// The outcome judge (paper §4.1, data side): the teacher sees the task, the action history and the last page, and says
 /// YES or NO with a reason. Only trajectories judged YES go on into the pipeline.
 /// </summary>
-public sealed class JudgeStage(int maxPageTokens, string model, TokenCounter? counter = null) : ITeacherStage<Trajectory, TrajectoryVerdict>
+internal sealed class JudgeStage(int maxPageTokens, string model, TokenCounter? counter = null) : ITeacherStage<Trajectory, TrajectoryVerdict>
 {
     public const string StageName = "judge";
 

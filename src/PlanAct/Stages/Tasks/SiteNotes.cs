@@ -4,7 +4,7 @@ using PlanAct.IO;
 namespace PlanAct.Stages.Tasks;
 
 /// <summary>What one site is and what it cannot do, in the generator's and the feasibility filter's prompts.</summary>
-public sealed record SiteNote(string About, EquatableList<string> Cannot)
+internal sealed record SiteNote(string About, EquatableList<string> Cannot)
 {
     /// <summary>The note as prompts show it.</summary>
     public string Render()
@@ -23,7 +23,7 @@ public sealed record SiteNote(string About, EquatableList<string> Cannot)
 /// Feasibility notes per site, from YAML (<c>site: {about, cannot: [..]}</c>). The built-in notes cover the five
 /// WebArena-Lite sites; a file's sites replace them one by one.
 /// </summary>
-public sealed class SiteNotes(IReadOnlyDictionary<string, SiteNote> bySite)
+internal sealed class SiteNotes(IReadOnlyDictionary<string, SiteNote> bySite)
 {
     private readonly IReadOnlyDictionary<string, SiteNote> _bySite = bySite;
 

@@ -11,7 +11,7 @@ using PlanAct.Text;
 namespace PlanAct.Stages.Tasks;
 
 /// <summary>Settings of task generation.</summary>
-public sealed record TaskGenerationOptions
+internal sealed record TaskGenerationOptions
 {
     /// <summary>New tasks wanted per site.</summary>
     public int PerSite { get; init; } = 20;
@@ -35,7 +35,7 @@ public sealed record TaskGenerationOptions
 }
 
 /// <summary>A new task that passed the dedup and the feasibility filter.</summary>
-public sealed record GeneratedTask(string Id, string Site, string Intent, string Feasibility)
+internal sealed record GeneratedTask(string Id, string Site, string Intent, string Feasibility)
 {
     public string? Teacher { get; init; }
 
@@ -43,10 +43,10 @@ public sealed record GeneratedTask(string Id, string Site, string Intent, string
 }
 
 /// <summary>A candidate task left out, and why (duplicate, near-duplicate, infeasible, or the quota was full).</summary>
-public sealed record RejectedTask(string Site, string Intent, string Reason);
+internal sealed record RejectedTask(string Site, string Intent, string Reason);
 
 /// <summary>What a generation run made.</summary>
-public sealed record TaskGenerationResult(
+internal sealed record TaskGenerationResult(
     IReadOnlyList<GeneratedTask> Accepted,
     IReadOnlyList<RejectedTask> Rejected,
     IReadOnlyList<(string Item, string Reason)> FailedRequests,
@@ -60,7 +60,7 @@ public sealed record TaskGenerationResult(
 /// teacher judges it feasible on the site or not. Requests depend only on the seeds, the options and earlier answers,
 /// which the ledger replays: a re-run sends nothing and gives the same tasks.
 /// </summary>
-public sealed partial class TaskGenerator(TaskGenerationOptions options, TeacherSession session)
+internal sealed partial class TaskGenerator(TaskGenerationOptions options, TeacherSession session)
 {
     public const string GenerateStage = "tasks-generate";
     public const string FeasibilityStage = "tasks-feasibility";
@@ -206,7 +206,7 @@ public sealed partial class TaskGenerator(TaskGenerationOptions options, Teacher
 }
 
 /// <summary>Writes generated and rejected tasks as JSONL; a generated task line reads back as a query list entry (<c>intent</c>, <c>sites</c>).</summary>
-public static class TaskJsonl
+internal static class TaskJsonl
 {
     public static string Format(GeneratedTask task) => JsonSerializer.Serialize(
         new GeneratedTaskLine

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace PlanAct.Stages.Tasks;
 
 /// <summary>A YES/NO judgement with its reason, as the judge and the feasibility filter answer.</summary>
-public sealed partial record Verdict(bool Yes, string Reason)
+internal sealed partial record Verdict(bool Yes, string Reason)
 {
     public const string FormatHint = "Answer with exactly two lines: 'Verdict: YES' or 'Verdict: NO', then 'Reason: <one or two sentences>'.";
 

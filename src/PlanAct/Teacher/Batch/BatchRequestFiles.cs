@@ -5,7 +5,7 @@ using PlanAct.IO;
 namespace PlanAct.Teacher.Batch;
 
 /// <summary>A written Batch API input file: its path, the ledger keys (custom ids) in line order, and its size.</summary>
-public sealed record BatchRequestFile(string Path, string Model, IReadOnlyList<string> Keys, long Bytes);
+internal sealed record BatchRequestFile(string Path, string Model, IReadOnlyList<string> Keys, long Bytes);
 
 /// <summary>
 /// Writes Batch API input files (what <c>planact batch prepare</c> leaves for inspection and what a submission
@@ -13,7 +13,7 @@ public sealed record BatchRequestFile(string Path, string Model, IReadOnlyList<s
 /// de-duplicated by key and in a stable order (model, stage, item, attempt, key) however the stages deferred them.
 /// Each file is written whole or not at all.
 /// </summary>
-public static class BatchRequestFiles
+internal static class BatchRequestFiles
 {
     public static async Task<IReadOnlyList<BatchRequestFile>> WriteAsync(
         IEnumerable<PendingRequest> requests, string directory, BatchSettings settings, string prefix = "requests", CancellationToken cancellationToken = default)

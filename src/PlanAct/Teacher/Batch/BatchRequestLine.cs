@@ -11,7 +11,7 @@ namespace PlanAct.Teacher.Batch;
 /// The body carries what the ledger key hashes (model, messages as role and text, sampling parameters), named as the
 /// OpenAI SDK names them online, so one key always stands for one body and a batched answer is the online answer.
 /// </summary>
-public static class BatchRequestLine
+internal static class BatchRequestLine
 {
     /// <summary>Pages are HTML: keep <c>&lt;</c> readable instead of six bytes each against the file size limit.</summary>
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

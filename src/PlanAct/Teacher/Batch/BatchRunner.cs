@@ -21,7 +21,7 @@ namespace PlanAct.Teacher.Batch;
 /// <see cref="CollectAsync"/> and <see cref="CancelAsync"/> are its single steps (<c>planact batch …</c>).
 /// Request files for inspection are written by <see cref="BatchRequestFiles"/> alone, with no provider.
 /// </summary>
-public sealed class BatchRunner
+internal sealed class BatchRunner
 {
     private readonly BatchClient _batches;
     private readonly OpenAIFileClient _files;

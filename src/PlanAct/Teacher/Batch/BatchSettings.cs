@@ -1,7 +1,7 @@
 namespace PlanAct.Teacher.Batch;
 
 /// <summary>How requests go through the Batch API: endpoint, file limits, resubmission rounds and polling.</summary>
-public sealed record BatchSettings
+internal sealed record BatchSettings
 {
     /// <summary>The OpenAI endpoint for chat completions; request lines and the batch itself name it.</summary>
     public const string OpenAIEndpoint = "/v1/chat/completions";

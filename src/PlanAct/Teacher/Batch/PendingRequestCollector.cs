@@ -8,7 +8,7 @@ namespace PlanAct.Teacher.Batch;
 /// per key, from any number of concurrent items) for the next batch, and fails at once the requests an earlier cycle
 /// gave up on, so their items are quarantined instead of waiting forever.
 /// </summary>
-public sealed class PendingRequestCollector(IReadOnlyDictionary<string, string>? failed = null)
+internal sealed class PendingRequestCollector(IReadOnlyDictionary<string, string>? failed = null)
 {
     private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
 

@@ -8,20 +8,20 @@ namespace PlanAct.Teacher.Cost;
 /// What one stage's requests on one model would cost: prompts counted offline, outputs at their limit; dollars at online
 /// prices and through the Batch API (the table's batch discount applied), both null when the model has no price.
 /// </summary>
-public sealed record CostEstimateLine(string Stage, string Model, int Requests, long InputTokens, long OutputTokens, decimal? Online, decimal? Batch)
+internal sealed record CostEstimateLine(string Stage, string Model, int Requests, long InputTokens, long OutputTokens, decimal? Online, decimal? Batch)
 {
     /// <summary>When no model is configured: the same tokens priced at each of <see cref="CostEstimate.CommonModels"/>.</summary>
     public IReadOnlyList<ModelCost>? AtCommonModels { get; init; }
 }
 
 /// <summary>What some requests would cost on one model, online and through the Batch API (null: no price).</summary>
-public sealed record ModelCost(string Model, decimal? Online, decimal? Batch);
+internal sealed record ModelCost(string Model, decimal? Online, decimal? Batch);
 
 /// <summary>
 /// The estimate over all lines: the priced lines summed online and batched (null when no line has a price), and the
 /// models left out of both sums because they have no price (named, never counted as free).
 /// </summary>
-public sealed record CostEstimateTotal(int Requests, long InputTokens, long OutputTokens, decimal? Online, decimal? Batch, IReadOnlyList<string> UnpricedModels)
+internal sealed record CostEstimateTotal(int Requests, long InputTokens, long OutputTokens, decimal? Online, decimal? Batch, IReadOnlyList<string> UnpricedModels)
 {
     /// <summary>The requests of no configured model, priced at each common model (empty when every stage names a model).</summary>
     public IReadOnlyList<ModelCost> AtCommonModels { get; init; } = [];
@@ -34,7 +34,7 @@ public sealed record CostEstimateTotal(int Requests, long InputTokens, long Outp
 }
 
 /// <summary>The dry-run estimate: requests that would be sent, grouped by stage and model, priced online and batched.</summary>
-public static class CostEstimate
+internal static class CostEstimate
 {
     /// <summary>The models a dry run without a configured model prices its requests for, so there is an estimate to go by.</summary>
     public static IReadOnlyList<string> CommonModels { get; } = ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4o"];

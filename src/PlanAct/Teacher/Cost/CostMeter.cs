@@ -1,11 +1,17 @@
 namespace PlanAct.Teacher.Cost;
 
 /// <summary>Spending of one stage on one model, online or through the Batch API.</summary>
-public sealed record CostLine(string Stage, string Model, bool Batch, int Sent, int Reused, long InputTokens, long OutputTokens, decimal? Dollars);
+internal sealed record CostLine(string Stage, string Model, bool Batch, int Sent, int Reused, long InputTokens, long OutputTokens, decimal? Dollars)
+{
+    /// <summary>The grand total of <paramref name="lines"/> (stage <c>total</c>, no model); its dollars are unknown when any line's are.</summary>
+    public static CostLine Total(IReadOnlyList<CostLine> lines) => new(
+        "total", "", false, lines.Sum(l => l.Sent), lines.Sum(l => l.Reused), lines.Sum(l => l.InputTokens), lines.Sum(l => l.OutputTokens),
+        lines.Any(l => l.Dollars is null) ? null : lines.Sum(l => l.Dollars!.Value));
+}
 
-/// <summary>A send would take spending past <c>--max-cost</c>; the run stops cleanly and can be resumed later.</summary>
-public sealed class BudgetExceededException(decimal maxCost, decimal spent)
-    : Exception($"stopping: the next request could take spending past the budget of ${maxCost:0.00} (${spent:0.0000} spent in this run); run again to resume, with a larger --max-cost")
+/// <summary>A send would take spending past the cost budget; the run stops cleanly and can be resumed later.</summary>
+internal sealed class BudgetExceededException(decimal maxCost, decimal spent)
+    : Exception($"stopping: the next request could take spending past the budget of ${maxCost:0.00} (${spent:0.0000} spent in this run); run again to resume, with a larger budget")
 {
     public decimal MaxCost { get; } = maxCost;
 
@@ -16,7 +22,7 @@ public sealed class BudgetExceededException(decimal maxCost, decimal spent)
 /// Tokens and dollars of this run per stage and model. With a budget, a send first reserves its worst-case cost
 /// (prompt plus output limit) and is refused if spending plus what is in flight could pass the budget.
 /// </summary>
-public sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
+internal sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Stage, string Model, bool Batch), CostLine> _lines = [];
@@ -47,7 +53,7 @@ public sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
         }
 
         var estimate = Prices.Cost(model, promptTokens, maxOutputTokens)
-            ?? throw new InvalidOperationException($"--max-cost needs a price for model \"{model}\"; add it under prices: in the configuration");
+            ?? throw new InvalidOperationException($"a cost budget needs a price for model \"{model}\"; add it under prices: in the configuration");
         lock (_gate)
         {
             var spent = _lines.Values.Sum(l => l.Dollars ?? 0);

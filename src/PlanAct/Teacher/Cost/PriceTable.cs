@@ -5,7 +5,7 @@ using YamlDotNet.Core;
 namespace PlanAct.Teacher.Cost;
 
 /// <summary>The price of one model in US dollars per million tokens.</summary>
-public sealed record ModelPrice(decimal Input, decimal Output)
+internal sealed record ModelPrice(decimal Input, decimal Output)
 {
     public decimal Of(long inputTokens, long outputTokens) => ((inputTokens * Input) + (outputTokens * Output)) / 1_000_000m;
 }
@@ -14,7 +14,7 @@ public sealed record ModelPrice(decimal Input, decimal Output)
 /// Teacher prices: defaults for common OpenAI models (<c>prices.yaml</c> beside this class), overridable from YAML.
 /// A model matches its own name or the longest listed name that prefixes it, so dated snapshots share a price.
 /// </summary>
-public sealed class PriceTable
+internal sealed class PriceTable
 {
     private readonly FrozenDictionary<string, ModelPrice> _models;
 

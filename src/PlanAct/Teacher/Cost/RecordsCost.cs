@@ -13,7 +13,7 @@ namespace PlanAct.Teacher.Cost;
 /// <param name="Batched">How many were answered through the Batch API.</param>
 /// <param name="NotInLedger">Requests the records name that the ledger does not hold (another ledger, or deleted).</param>
 /// <param name="UnpricedModels">Models with no price in the table, whose requests are not in <paramref name="Dollars"/>.</param>
-public sealed record RecordsCost(decimal Dollars, int Requests, long InputTokens, long OutputTokens, int Batched, int NotInLedger, IReadOnlyList<string> UnpricedModels)
+internal sealed record RecordsCost(decimal Dollars, int Requests, long InputTokens, long OutputTokens, int Batched, int NotInLedger, IReadOnlyList<string> UnpricedModels)
 {
     public static async Task<RecordsCost> OfAsync(TeacherLedger ledger, IReadOnlyCollection<string> keys, PriceTable prices, CancellationToken cancellationToken = default)
     {

@@ -8,7 +8,7 @@ namespace PlanAct.Teacher.Ledger;
 /// A chat-client layer that answers from the <see cref="TeacherLedger"/> when it can and otherwise sends the request
 /// on, commits the answer, and only then returns it. With <paramref name="refresh"/> it sends again and overwrites.
 /// </summary>
-public sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, string defaultModel, bool refresh = false) : DelegatingChatClient(inner)
+internal sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, string defaultModel, bool refresh = false) : DelegatingChatClient(inner)
 {
     /// <summary>
     /// When set, a request the ledger cannot answer is handed here instead of being sent, and the caller gets a

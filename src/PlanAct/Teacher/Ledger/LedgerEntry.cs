@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace PlanAct.Teacher.Ledger;
 
 /// <summary>A committed teacher answer.</summary>
-public sealed record LedgerEntry(
+internal sealed record LedgerEntry(
     string Key,
     string Text,
     string? Reasoning,

@@ -9,7 +9,7 @@ namespace PlanAct.Teacher.Ledger;
 /// The ledger key of a request: a SHA-256 over a canonical JSON of the model, the sampling parameters, the messages,
 /// and the stage, item and attempt. Two calls that would get the same answer share a key; credentials never enter it.
 /// </summary>
-public static class RequestKey
+internal static class RequestKey
 {
     public static (string Key, string CanonicalJson) Compute(string model, ChatOptions? options, IEnumerable<ChatMessage> messages, TeacherRequest request)
     {

@@ -11,7 +11,7 @@ namespace PlanAct.Teacher.Ledger;
 /// uploaded input file is recorded, so that a batch created by a call whose reply never arrived (a crash, a lost
 /// connection) is found again at the provider instead of being created twice.
 /// </summary>
-public sealed partial class TeacherLedger
+internal sealed partial class TeacherLedger
 {
     private const string Waiting = "waiting";
     private const string Answered = "answered";
@@ -283,10 +283,10 @@ public sealed partial class TeacherLedger
 }
 
 /// <summary>A batch as the provider created it, about to be recorded.</summary>
-public sealed record LedgerBatchCreated(string Id, string InputFileId, string Endpoint, string Status, int Round);
+internal sealed record LedgerBatchCreated(string Id, string InputFileId, string Endpoint, string Status, int Round);
 
 /// <summary>A recorded batch: provider ids and status, which resubmission round it is, and what became of its requests.</summary>
-public sealed record LedgerBatch(
+internal sealed record LedgerBatch(
     string Id,
     string InputFileId,
     string Endpoint,
@@ -307,7 +307,7 @@ public sealed record LedgerBatch(
 }
 
 /// <summary>How many batches a request failed in, and the last reason.</summary>
-public sealed record LedgerBatchFailures(int Count, string LastError);
+internal sealed record LedgerBatchFailures(int Count, string LastError);
 
 /// <summary>A batch input file uploaded for a batch that may or may not have been created.</summary>
-public sealed record LedgerUpload(string InputFileId, string ContentSha256, string Endpoint, DateTimeOffset CreatedAt);
+internal sealed record LedgerUpload(string InputFileId, string ContentSha256, string Endpoint, DateTimeOffset CreatedAt);

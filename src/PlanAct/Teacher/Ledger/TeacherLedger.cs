@@ -10,14 +10,62 @@ namespace PlanAct.Teacher.Ledger;
 /// of sending the request again. Only requests and answers are stored: never a key or a header. Batches sent through
 /// the Batch API are recorded too (see the batch part of this class), so a restarted process reattaches to them.
 /// </summary>
-public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
+internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 {
     private const int SchemaVersion = 1;
+
+    /// <summary>The tables, created where missing.</summary>
+    private const string Tables =
+        """
+        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS requests (
+            key TEXT PRIMARY KEY,
+            stage TEXT NOT NULL,
+            item TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            request_json TEXT NOT NULL,
+            sends INTEGER NOT NULL DEFAULT 0,
+            first_sent_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS responses (
+            key TEXT PRIMARY KEY REFERENCES requests(key),
+            text TEXT NOT NULL,
+            reasoning TEXT,
+            finish_reason TEXT,
+            input_tokens INTEGER,
+            output_tokens INTEGER,
+            latency_ms INTEGER NOT NULL,
+            created_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS requests_by_stage ON requests(stage, item);
+        CREATE TABLE IF NOT EXISTS batches (
+            id TEXT PRIMARY KEY,
+            input_file_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            status TEXT NOT NULL,
+            round INTEGER NOT NULL,
+            output_file_id TEXT,
+            error_file_id TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            collected_at TEXT);
+        CREATE TABLE IF NOT EXISTS batch_requests (
+            batch_id TEXT NOT NULL REFERENCES batches(id),
+            key TEXT NOT NULL REFERENCES requests(key),
+            state TEXT NOT NULL DEFAULT 'waiting',
+            error TEXT,
+            PRIMARY KEY (batch_id, key));
+        CREATE INDEX IF NOT EXISTS batch_requests_by_key ON batch_requests(key, state);
+        CREATE TABLE IF NOT EXISTS batch_uploads (
+            input_file_id TEXT PRIMARY KEY,
+            content_sha256 TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+        """;
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _lock = new(1, 1);
 
-    /// <summary>The one-writer lock of a ledger opened to write (null when opened read-only).</summary>
+    /// <summary>The one-writer lock, held by a ledger opened to write and by a dry run's (null for the report's reads).</summary>
     private readonly WriterLock? _writer;
 
     private TeacherLedger(string path, SqliteConnection connection, WriterLock? writer = null)
@@ -32,6 +80,9 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 
     public string Path { get; }
 
+    /// <summary>Whether this ledger is open to write (not read-only, not a dry run's).</summary>
+    public bool Writes { get; private init; }
+
     /// <summary>Opens (or creates) a ledger to write; one process at a time (see <see cref="WriterLock"/>).</summary>
     /// <exception cref="WriterLockedException">Another process has it open to write.</exception>
     public static async Task<TeacherLedger> OpenAsync(string path, CancellationToken cancellationToken = default)
@@ -39,7 +90,7 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         var full = System.IO.Path.GetFullPath(path);
         var writer = WriterLock.Acquire(full);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
-        var ledger = new TeacherLedger(full, connection, writer);
+        var ledger = new TeacherLedger(full, connection, writer) { Writes = true };
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -48,50 +99,8 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = FULL;
                 PRAGMA busy_timeout = 10000;
-                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS requests (
-                    key TEXT PRIMARY KEY,
-                    stage TEXT NOT NULL,
-                    item TEXT NOT NULL,
-                    attempt INTEGER NOT NULL,
-                    model TEXT NOT NULL,
-                    request_json TEXT NOT NULL,
-                    sends INTEGER NOT NULL DEFAULT 0,
-                    first_sent_at TEXT NOT NULL);
-                CREATE TABLE IF NOT EXISTS responses (
-                    key TEXT PRIMARY KEY REFERENCES requests(key),
-                    text TEXT NOT NULL,
-                    reasoning TEXT,
-                    finish_reason TEXT,
-                    input_tokens INTEGER,
-                    output_tokens INTEGER,
-                    latency_ms INTEGER NOT NULL,
-                    created_at TEXT NOT NULL);
-                CREATE INDEX IF NOT EXISTS requests_by_stage ON requests(stage, item);
-                CREATE TABLE IF NOT EXISTS batches (
-                    id TEXT PRIMARY KEY,
-                    input_file_id TEXT NOT NULL,
-                    endpoint TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    round INTEGER NOT NULL,
-                    output_file_id TEXT,
-                    error_file_id TEXT,
-                    created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    collected_at TEXT);
-                CREATE TABLE IF NOT EXISTS batch_requests (
-                    batch_id TEXT NOT NULL REFERENCES batches(id),
-                    key TEXT NOT NULL REFERENCES requests(key),
-                    state TEXT NOT NULL DEFAULT 'waiting',
-                    error TEXT,
-                    PRIMARY KEY (batch_id, key));
-                CREATE INDEX IF NOT EXISTS batch_requests_by_key ON batch_requests(key, state);
-                CREATE TABLE IF NOT EXISTS batch_uploads (
-                    input_file_id TEXT PRIMARY KEY,
-                    content_sha256 TEXT NOT NULL,
-                    endpoint TEXT NOT NULL,
-                    created_at TEXT NOT NULL);
                 """, cancellationToken);
+            await ledger.CreateTablesAsync(cancellationToken);
             if (await ledger.SchemaAsync(cancellationToken) is null)
             {
                 await ledger.ExecuteAsync($"INSERT INTO meta (name, value) VALUES ('schema', '{SchemaVersion}')", cancellationToken);
@@ -125,19 +134,59 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         var immutable = !File.Exists(full + "-wal");
         try
         {
-            return await OpenReadOnlyAsync(full, immutable, cancellationToken);
+            return await OpenReadOnlyAsync(full, immutable, writer: null, cancellationToken);
         }
         catch (SqliteException e) when (!immutable && e.SqliteErrorCode is 8 or 14)
         {
-            return await OpenReadOnlyAsync(full, immutable: true, cancellationToken);
+            return await OpenReadOnlyAsync(full, immutable: true, writer: null, cancellationToken);
         }
     }
 
-    private static async Task<TeacherLedger> OpenReadOnlyAsync(string full, bool immutable, CancellationToken cancellationToken)
+    /// <summary>
+    /// The ledger a dry run reads: the one at <paramref name="path"/> read-only when it exists, else an empty one in
+    /// memory. Either way nothing is written or created; a writer's lock is respected (and held while reading).
+    /// </summary>
+    /// <exception cref="WriterLockedException">Another process has it open to write.</exception>
+    public static async Task<TeacherLedger> OpenForDryRunAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var writer = WriterLock.AcquireIfPresent(full);
+        if (File.Exists(full))
+        {
+            try
+            {
+                // Nobody else writes it while the lock is held; a -wal file a crash left is read through shared memory.
+                return await OpenReadOnlyAsync(full, immutable: !File.Exists(full + "-wal"), writer, cancellationToken);
+            }
+            catch
+            {
+                writer?.Dispose();
+                throw;
+            }
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ":memory:", Pooling = false }.ToString());
+        var ledger = new TeacherLedger(full, connection, writer);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ledger.CreateTablesAsync(cancellationToken);
+            return ledger;
+        }
+        catch
+        {
+            await ledger.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Task CreateTablesAsync(CancellationToken cancellationToken) => ExecuteAsync(Tables, cancellationToken);
+
+    private static async Task<TeacherLedger> OpenReadOnlyAsync(string full, bool immutable, WriterLock? writer, CancellationToken cancellationToken)
     {
         var source = immutable ? new Uri(full).AbsoluteUri + "?immutable=1" : full;
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        var ledger = new TeacherLedger(full, connection);
+        var ledger = new TeacherLedger(full, connection, writer);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -386,9 +435,9 @@ public sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 
 /// <summary>Ledger totals for one stage and model.</summary>
 /// <summary>What one answered request used.</summary>
-public sealed record LedgerUsage(string Key, string Model, long InputTokens, long OutputTokens, bool Batch);
+internal sealed record LedgerUsage(string Key, string Model, long InputTokens, long OutputTokens, bool Batch);
 
-public sealed record LedgerStageTotals(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends)
+internal sealed record LedgerStageTotals(string Stage, string Model, int Requests, int Answered, long InputTokens, long OutputTokens, int Sends)
 {
     /// <summary>Of <see cref="InputTokens"/>, those of answers that came through the Batch API.</summary>
     public long BatchInputTokens { get; init; }

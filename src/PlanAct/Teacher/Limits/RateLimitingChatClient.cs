@@ -10,7 +10,7 @@ namespace PlanAct.Teacher.Limits;
 /// reports, which is also what the cost meter records. Sits under the retry layer, so every retry is limited and paid
 /// for like a first try.
 /// </summary>
-public sealed class RateLimitingChatClient(IChatClient inner, TeacherLimiter limiter, CostMeter meter, string model, TokenCounter counter)
+internal sealed class RateLimitingChatClient(IChatClient inner, TeacherLimiter limiter, CostMeter meter, string model, TokenCounter counter)
     : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

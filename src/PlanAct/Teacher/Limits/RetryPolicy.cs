@@ -1,7 +1,7 @@
 namespace PlanAct.Teacher.Limits;
 
 /// <summary>How the one retry layer retries: 429 with its Retry-After, 5xx, connection errors and timeouts.</summary>
-public sealed record RetryPolicy
+internal sealed record RetryPolicy
 {
     /// <summary>Total tries per request, the first included.</summary>
     public int MaxAttempts { get; init; } = 6;

@@ -10,7 +10,7 @@ namespace PlanAct.Teacher.Limits;
 /// back off exponentially with jitter. An answer cut by the length limit or a content filter is a failure, not retried
 /// here: the stage decides whether to ask again.
 /// </summary>
-public sealed class RetryingChatClient(IChatClient inner, RetryPolicy policy, TimeProvider? time = null, Random? random = null) : DelegatingChatClient(inner)
+internal sealed class RetryingChatClient(IChatClient inner, RetryPolicy policy, TimeProvider? time = null, Random? random = null) : DelegatingChatClient(inner)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Random _random = random ?? Random.Shared;

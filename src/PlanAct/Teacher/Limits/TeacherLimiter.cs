@@ -4,7 +4,7 @@ namespace PlanAct.Teacher.Limits;
 /// The shared state of the limits: one per teacher endpoint, so stages on different models of the same account
 /// draw from the same concurrency slots, request rate and token rate.
 /// </summary>
-public sealed class TeacherLimiter : IDisposable
+internal sealed class TeacherLimiter : IDisposable
 {
     public TeacherLimiter(TeacherLimits limits, TimeProvider? time = null)
     {

@@ -5,7 +5,7 @@ namespace PlanAct.Teacher.Limits;
 /// estimate up front and settles the difference once its real usage is known, so a burst of underestimated requests
 /// slows the ones after it instead of overrunning the provider's limit. Waiters are served in arrival order.
 /// </summary>
-public sealed class TokenBucket : IDisposable
+internal sealed class TokenBucket : IDisposable
 {
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _queue = new(1, 1);

@@ -5,16 +5,26 @@ namespace PlanAct.Training.Profiles;
 /// <summary>The four models of a Plan-and-Act agent, each prompted by its own layout of a profile.</summary>
 public enum AgentRole
 {
+    /// <summary>Writes the first plan from the task and the first page.</summary>
     Planner,
+
+    /// <summary>Takes the next action following a fixed plan.</summary>
     Executor,
+
+    /// <summary>Rewrites the plan after each action from what has been seen so far.</summary>
     Replanner,
+
+    /// <summary>Takes the next action following the plan in force, which the replanner may have changed.</summary>
     DynamicExecutor,
 }
 
+/// <summary>Role names as profiles, records and the command line spell them.</summary>
 public static class AgentRoles
 {
+    /// <summary>Every role, in pipeline order.</summary>
     public static IReadOnlyList<AgentRole> All { get; } = [AgentRole.Planner, AgentRole.Executor, AgentRole.Replanner, AgentRole.DynamicExecutor];
 
+    /// <summary>The role's lower-case name: <c>planner</c>, <c>executor</c>, <c>replanner</c>, <c>dynamic-executor</c>.</summary>
     public static string Name(AgentRole role) => role switch
     {
         AgentRole.Planner => "planner",
@@ -24,6 +34,7 @@ public static class AgentRoles
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
     };
 
+    /// <summary>The role named <paramref name="name"/> (as <see cref="Name"/> spells it), or null.</summary>
     public static AgentRole? Parse(string? name) => All.Cast<AgentRole?>().FirstOrDefault(r => Name(r!.Value) == name);
 
     /// <summary>The model an answer of <paramref name="role"/> is: a plan or an action.</summary>
@@ -37,12 +48,14 @@ public static class AgentRoles
 /// </summary>
 public abstract record AgentState(string Task, string Page)
 {
+    /// <summary>The model this state prompts.</summary>
     public abstract AgentRole Role { get; }
 }
 
 /// <summary>The planner's state: the task and the first page.</summary>
 public sealed record PlannerState(string Task, string Page) : AgentState(Task, Page)
 {
+    /// <inheritdoc/>
     public override AgentRole Role => AgentRole.Planner;
 }
 
@@ -55,6 +68,7 @@ public sealed record ExecutorRound(string Page, string Action, string? Reasoning
 /// </summary>
 public sealed record ExecutorState(string Task, string Plan, EquatableList<ExecutorRound> Rounds, string Page, bool Dynamic = false) : AgentState(Task, Page)
 {
+    /// <inheritdoc/>
     public override AgentRole Role => Dynamic ? AgentRole.DynamicExecutor : AgentRole.Executor;
 
     /// <summary>
@@ -71,7 +85,9 @@ public sealed record ExecutorState(string Task, string Plan, EquatableList<Execu
 /// </summary>
 public sealed record ReplannerState(string Task, string Plan, EquatableList<string> Actions, string Page) : AgentState(Task, Page)
 {
+    /// <inheritdoc/>
     public override AgentRole Role => AgentRole.Replanner;
 
+    /// <summary>The plan of each earlier round, round 0 first; null for profiles that do not show them.</summary>
     public EquatableList<string>? Plans { get; init; }
 }

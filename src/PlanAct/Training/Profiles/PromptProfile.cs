@@ -20,11 +20,13 @@ public sealed class AnswerFormatException(string message) : Exception(message);
 /// <summary>What the caller may change of a profile's page rendering.</summary>
 public sealed record PromptSettings
 {
+    /// <summary>The profile's own budgets, counted with o200k.</summary>
     public static PromptSettings Default { get; } = new();
 
     /// <summary>When set, the token budget of every rendered page instead of the profile's.</summary>
     public int? MaxPageTokens { get; init; }
 
+    /// <summary>How page tokens are counted against the budget.</summary>
     public TokenCounter Counter { get; init; } = TokenCounter.O200k;
 }
 
@@ -53,14 +55,19 @@ public sealed class PromptProfile
         _layouts = layouts;
     }
 
+    /// <summary>The names of the profiles that ship with planact.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } = [PlanActName, PlanAndActName];
 
+    /// <summary>The built-in <c>planact</c> profile.</summary>
     public static PromptProfile PlanAct => BuiltIn(PlanActName);
 
+    /// <summary>The built-in <c>plan-and-act</c> profile.</summary>
     public static PromptProfile PlanAndAct => BuiltIn(PlanAndActName);
 
+    /// <summary>The profile's name, as datasets cards and the command line give it.</summary>
     public string Name { get; }
 
+    /// <summary>One line on what the profile is for.</summary>
     public string Description { get; }
 
     /// <summary>Where the profile was read from.</summary>

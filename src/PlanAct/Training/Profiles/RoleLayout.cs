@@ -1,7 +1,7 @@
 namespace PlanAct.Training.Profiles;
 
 /// <summary>How a page is rendered into a prompt.</summary>
-public enum PageRenderer
+internal enum PageRenderer
 {
     /// <summary>PlanAct's compact views (<see cref="Html.PageView"/>): layout elements unwrapped, redundant text dropped.</summary>
     Compact,
@@ -11,7 +11,7 @@ public enum PageRenderer
 }
 
 /// <summary>What an earlier round shows in place of its page.</summary>
-public enum EarlierPage
+internal enum EarlierPage
 {
     /// <summary>A fixed text (PlanAct: <c>** Simplified html **</c>).</summary>
     Placeholder,
@@ -24,7 +24,7 @@ public enum EarlierPage
 }
 
 /// <summary>Where the reasoning behind an answer goes.</summary>
-public enum ReasoningPlacement
+internal enum ReasoningPlacement
 {
     /// <summary>Kept in the example's <c>reasoning</c> field; <c>export --with-reasoning</c> puts it in front as a think block.</summary>
     Separate,
@@ -47,14 +47,14 @@ public enum ReasoningPlacement
 /// <param name="Ids">Keep element ids (the executor names elements by id; the planner does not).</param>
 /// <param name="MaxTokens">The most tokens a page may take (cut at a tag or word boundary), or null for no limit.</param>
 /// <param name="Empty">What an empty page shows.</param>
-public sealed record PageLayout(PageRenderer Renderer, bool Ids, int? MaxTokens, string Empty);
+internal sealed record PageLayout(PageRenderer Renderer, bool Ids, int? MaxTokens, string Empty);
 
 /// <summary>How an answer (a plan or an action) is laid out as an assistant message.</summary>
 /// <param name="Reasoning">Where its reasoning goes.</param>
 /// <param name="Open">The tag before the answer, or null for none.</param>
 /// <param name="Close">The tag after the answer (with <paramref name="Open"/>).</param>
 /// <param name="Padding">What separates the tags from the answer.</param>
-public sealed record AnswerLayout(ReasoningPlacement Reasoning, string? Open, string? Close, string Padding)
+internal sealed record AnswerLayout(ReasoningPlacement Reasoning, string? Open, string? Close, string Padding)
 {
     public static AnswerLayout Bare { get; } = new(ReasoningPlacement.Separate, null, null, "\n");
 
