@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace PlanAct.IO;
 
 /// <summary>System.Text.Json's errors in the user's words: what is wrong and where in the value, never a .NET type name.</summary>
-public static class JsonErrors
+internal static class JsonErrors
 {
     /// <summary>Why a JSON text could not be read (its file and line are said by the location that carries it).</summary>
     public static string Reason(JsonException e)

@@ -38,7 +38,7 @@ public sealed class TokenCounter
         TryForEncoding(encoding) ?? throw new ArgumentException(UnknownEncoding(encoding), nameof(encoding));
 
     /// <summary>The counter of an encoding by name, or null for a name that is not one.</summary>
-    public static TokenCounter? TryForEncoding(string encoding) => encoding.ToLowerInvariant() switch
+    internal static TokenCounter? TryForEncoding(string encoding) => encoding.ToLowerInvariant() switch
     {
         "o200k" or "o200k_base" => O200k,
         "cl100k" or "cl100k_base" => Cl100k,
@@ -46,7 +46,7 @@ public sealed class TokenCounter
     };
 
     /// <summary>What is said of an encoding name that is not one.</summary>
-    public static string UnknownEncoding(string encoding) => $"unknown encoding \"{encoding}\" (use o200k or cl100k)";
+    internal static string UnknownEncoding(string encoding) => $"unknown encoding \"{encoding}\" (use o200k or cl100k)";
 
     /// <summary>The number of tokens of <paramref name="text"/>.</summary>
     public int Count(string text) => _tokenizer.CountTokens(text);
