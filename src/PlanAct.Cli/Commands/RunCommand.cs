@@ -57,7 +57,7 @@ internal static class RunCommand
             using var telemetry = teacher.Telemetry(parse, runId);
             var configured = options.IsConfigured;
             mode = configured ? mode : TeacherMode.DryRun;
-            await using var session = await teacher.OpenSessionAsync(parse, options, mode, ct);
+            await using var session = await teacher.OpenSessionAsync(parse, options, mode, stages, ct);
             CliConsole.Current.Error.WriteLine($"planact: run {pipeline.Name} ({string.Join(" → ", stages)}){(mode == TeacherMode.DryRun ? ", dry run" : "")}: teacher {options}; ledger {TeacherArguments.Describe(session.Ledger)}; run dir {pipeline.RunDir}");
             var run = new PipelineRunOptions
             {

@@ -141,8 +141,8 @@ internal static class StageCommand
 
         using var telemetry = teacher.Telemetry(parse, PipelineRunner.NewRunId());
         await using var session = invocation == StageInvocation.Run
-            ? await teacher.OpenSessionAsync(parse, options, mode, cancellationToken)
-            : await TeacherSession.OpenAsync(options, teacher.MaxCost(parse), cancellationToken: cancellationToken);
+            ? await teacher.OpenSessionAsync(parse, options, mode, [stage], cancellationToken)
+            : await TeacherSession.OpenAsync(options, teacher.Budget(parse, [stage]), cancellationToken: cancellationToken);
         CliConsole.Current.Error.WriteLine($"planact: {stage}: teacher {options}; ledger {TeacherArguments.Describe(session.Ledger)}");
         var batch = mode == TeacherMode.Batch ? session.CreateBatchRunner(teacher.BatchSettings(parse)) : null;
         var result = await ProgressView.RunAsync(stage, progress => job.RunAsync(new StageRunContext(session, mode, batch, progress), cancellationToken));

@@ -90,7 +90,7 @@ internal static class TasksCommand
                 return StageCommand.NoTeacher(dryRunHint: false);
             }
 
-            await using var session = await TeacherSession.OpenAsync(teacherOptions, teacher.MaxCost(parse), cancellationToken: ct);
+            await using var session = await TeacherSession.OpenAsync(teacherOptions, teacher.Budget(parse, [TaskGenerator.GenerateStage, TaskGenerator.FeasibilityStage]), cancellationToken: ct);
             CliConsole.Current.Error.WriteLine($"planact: tasks generate: {seedList.Count} seeds, {avoided.Count} avoided intents, sites {string.Join(", ", siteList)}; teacher {teacherOptions}; ledger {session.Ledger.Path}");
             var outPath = parse.GetValue(output)!;
             var result = await new TaskGenerator(options, session).RunAsync(

@@ -3,6 +3,7 @@ using System.Globalization;
 using PlanAct.Stages;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
+using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
 
 namespace PlanAct.Cli.Commands;
@@ -25,11 +26,12 @@ internal sealed class TeacherArguments
     private readonly Option<bool> _batch = new("--batch") { Description = "Send through the Batch API (half price, slower) and wait for the whole cycle." };
     private readonly Option<double?> _batchPoll = new("--batch-poll") { Description = "Seconds between Batch API status checks at first, doubling up to 5 minutes. [default: 15]" };
     private readonly Option<string?> _otel = CliTelemetry.CreateOption();
-    private readonly Option<decimal?> _maxCost = new("--max-cost") { Description = "Stop cleanly before this run's spending could pass this many dollars; run again to resume." };
+    private readonly Option<decimal?> _maxCost = new("--max-cost") { Description = "Stop cleanly before the spending on these stages could pass this many dollars, counting what earlier runs spent (the ledger's answers); run again to resume." };
+    private readonly Option<decimal?> _maxCostThisRun = new("--max-cost-this-run") { Description = "Stop cleanly before this process's spending could pass this many dollars (earlier runs not counted)." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _config, _provider, _baseUrl, _apiKey, _model, _concurrency, _rpm, _tpm, _timeout, _ledger, _refresh, _dryRun, _batch, _batchPoll, _maxCost, _otel })
+        foreach (var option in new Option[] { _config, _provider, _baseUrl, _apiKey, _model, _concurrency, _rpm, _tpm, _timeout, _ledger, _refresh, _dryRun, _batch, _batchPoll, _maxCost, _maxCostThisRun, _otel })
         {
             command.Options.Add(option);
         }
@@ -51,18 +53,26 @@ internal sealed class TeacherArguments
         ? seconds > 0 ? new BatchSettings { PollInterval = TimeSpan.FromSeconds(seconds), MaxPollInterval = TimeSpan.FromSeconds(Math.Max(seconds, 300)) } : throw new CommandLineException("--batch-poll must be more than 0")
         : new BatchSettings();
 
-    /// <summary>The run's teacher session; a dry run's only reads the ledger, so it writes nothing.</summary>
-    public Task<TeacherSession> OpenSessionAsync(ParseResult parse, TeacherOptions options, TeacherMode mode, CancellationToken cancellationToken) =>
+    /// <summary>The run's teacher session for <paramref name="stages"/>; a dry run's only reads the ledger, so it writes nothing.</summary>
+    public Task<TeacherSession> OpenSessionAsync(ParseResult parse, TeacherOptions options, TeacherMode mode, IReadOnlyCollection<string> stages, CancellationToken cancellationToken) =>
         mode == TeacherMode.DryRun
             ? TeacherSession.OpenForDryRunAsync(options, cancellationToken)
-            : TeacherSession.OpenAsync(options, MaxCost(parse), cancellationToken: cancellationToken);
+            : TeacherSession.OpenAsync(options, Budget(parse, stages), cancellationToken: cancellationToken);
 
     /// <summary>How the ledger is named on the console: its path, and whether this run only reads it.</summary>
     public static string Describe(TeacherLedger ledger) => ledger.Writes ? ledger.Path : $"{ledger.Path} (read only)";
 
-    public decimal? MaxCost(ParseResult parse) => parse.GetValue(_maxCost) is { } max && max <= 0
-        ? throw new CommandLineException("--max-cost must be more than 0")
-        : parse.GetValue(_maxCost);
+    /// <summary>The spending limit of a run of <paramref name="stages"/>: --max-cost counts earlier runs' spending on them, --max-cost-this-run does not.</summary>
+    public CostBudget? Budget(ParseResult parse, IReadOnlyCollection<string> stages) =>
+        (parse.GetValue(_maxCost), parse.GetValue(_maxCostThisRun)) switch
+        {
+            ({ }, { }) => throw new CommandLineException("--max-cost and --max-cost-this-run exclude each other"),
+            ({ } max, null) when max <= 0 => throw new CommandLineException("--max-cost must be more than 0"),
+            (null, { } max) when max <= 0 => throw new CommandLineException("--max-cost-this-run must be more than 0"),
+            ({ } max, null) => new CostBudget(max, stages.ToHashSet(StringComparer.Ordinal)),
+            (null, { } max) => new CostBudget(max),
+            _ => null,
+        };
 
     /// <summary>Flags over environment over the YAML file (over a pipeline file's teacher settings) over defaults.</summary>
     public TeacherOptions Resolve(ParseResult parse, Func<string, string?>? environment = null, Func<TeacherOptions, TeacherOptions>? pipelineTeacher = null)

@@ -38,10 +38,21 @@ internal sealed class TeacherSession : IAsyncDisposable
 
     public TeacherLimiter Limiter { get; }
 
-    public static async Task<TeacherSession> OpenAsync(TeacherOptions options, decimal? maxCost = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<TeacherSession> OpenAsync(TeacherOptions options, CostBudget? budget = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         var ledger = await TeacherLedger.OpenAsync(options.LedgerPath ?? TeacherLedger.DefaultPath, cancellationToken);
-        return new TeacherSession(options, ledger, new CostMeter(options.Prices, maxCost), time ?? TimeProvider.System);
+        try
+        {
+            var spentBefore = budget?.Stages is { } stages
+                ? (await ledger.TotalsAsync(cancellationToken)).Where(t => stages.Contains(t.Stage)).Sum(t => t.Cost(options.Prices) ?? 0)
+                : 0;
+            return new TeacherSession(options, ledger, new CostMeter(options.Prices, budget?.Max, spentBefore), time ?? TimeProvider.System);
+        }
+        catch
+        {
+            await ledger.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A session for a dry run: the ledger is only read (an empty one in memory when there is none), so nothing is written.</summary>

@@ -110,9 +110,25 @@ public class AnnotateCliTests
         var outPath = Path.Combine(dir, "plans.jsonl");
 
         var stopped = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath, "--config", config, "--max-cost", "0.005"));
+        var callsWithinBudget = teacher.Calls;
+
+        // The budget counts what earlier runs spent: running again (as a crash loop would) spends nothing more ...
+        var again = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath, "--config", config, "--max-cost", "0.005"));
+        Assert.True(again.ExitCode == 5, again.Stderr);
+        Assert.Contains("by earlier runs", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal(callsWithinBudget, teacher.Calls);
+
+        // ... while --max-cost-this-run counts only this process's spending.
+        var thisRun = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath, "--config", config, "--max-cost-this-run", "0.005"));
+        Assert.True(thisRun.ExitCode == 5, thisRun.Stderr);
+        Assert.InRange(teacher.Calls, callsWithinBudget + 1, 16);
+        var both = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath, "--config", config, "--max-cost", "1", "--max-cost-this-run", "1"));
+        Assert.Equal(2, both.ExitCode);
+
         var resumed = await PlanactCli.RunAsync(Key, Args(teacher, dir, outPath, "--config", config));
 
         Assert.True(stopped.ExitCode == 5, stopped.Stderr);
+        Assert.InRange(callsWithinBudget, 1, 16);
         Assert.Contains("budget", stopped.Stderr, StringComparison.Ordinal);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Equal(17, File.ReadAllLines(outPath).Length);

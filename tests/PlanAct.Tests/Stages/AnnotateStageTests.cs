@@ -32,7 +32,7 @@ public class AnnotateStageTests
     internal static async Task<StageSummary> AnnotateAsync(
         TeacherOptions options, string outPath, TeacherMode mode = TeacherMode.Online, decimal? maxCost = null, AnnotateOptions? annotate = null)
     {
-        await using var session = await TeacherSession.OpenAsync(options, maxCost);
+        await using var session = await TeacherSession.OpenAsync(options, maxCost is { } max ? new CostBudget(max) : null);
         var stage = new AnnotateStage(annotate ?? new AnnotateOptions(), session.ModelFor(AnnotateStage.StageName));
         return await new StageRunner<Trajectory, PlanRecord>(stage, session).RunAsync(
             () => TrajectoryFiles.ReadAsync(SamplesFile, new TrajectoryReadOptions()),

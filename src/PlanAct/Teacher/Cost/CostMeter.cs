@@ -10,8 +10,9 @@ internal sealed record CostLine(string Stage, string Model, bool Batch, int Sent
 }
 
 /// <summary>A send would take spending past the cost budget; the run stops cleanly and can be resumed later.</summary>
-internal sealed class BudgetExceededException(decimal maxCost, decimal spent)
-    : Exception($"stopping: the next request could take spending past the budget of ${maxCost:0.00} (${spent:0.0000} spent in this run); run again to resume, with a larger budget")
+internal sealed class BudgetExceededException(decimal maxCost, decimal spent, decimal spentBefore = 0)
+    : Exception($"stopping: the next request could take spending past the budget of ${maxCost:0.00} (${spent:0.0000} spent in this run"
+        + (spentBefore > 0 ? $", ${spentBefore:0.0000} by earlier runs" : "") + "); run again to resume, with a larger budget")
 {
     public decimal MaxCost { get; } = maxCost;
 
@@ -19,10 +20,18 @@ internal sealed class BudgetExceededException(decimal maxCost, decimal spent)
 }
 
 /// <summary>
-/// Tokens and dollars of this run per stage and model. With a budget, a send first reserves its worst-case cost
-/// (prompt plus output limit) and is refused if spending plus what is in flight could pass the budget.
+/// A spending limit in dollars. <see cref="Stages"/> set: what earlier runs spent on those stages (the ledger's answers,
+/// at today's prices) counts too, so a run that crashes and restarts cannot spend the budget again; null: only this
+/// process's spending counts.
 /// </summary>
-internal sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
+internal sealed record CostBudget(decimal Max, IReadOnlySet<string>? Stages = null);
+
+/// <summary>
+/// Tokens and dollars of this run per stage and model. With a budget, a send first reserves its worst-case cost
+/// (prompt plus output limit) and is refused if spending (<paramref name="spentBefore"/> by earlier runs, plus this
+/// run's) plus what is in flight could pass the budget.
+/// </summary>
+internal sealed class CostMeter(PriceTable prices, decimal? maxCost = null, decimal spentBefore = 0)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Stage, string Model, bool Batch), CostLine> _lines = [];
@@ -31,6 +40,9 @@ internal sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
     public PriceTable Prices { get; } = prices;
 
     public decimal? MaxCost { get; } = maxCost;
+
+    /// <summary>What earlier runs spent, counted against <see cref="MaxCost"/>.</summary>
+    public decimal SpentBefore { get; } = spentBefore;
 
     /// <summary>Dollars spent in this run on models with a known price.</summary>
     public decimal Spent
@@ -57,9 +69,9 @@ internal sealed class CostMeter(PriceTable prices, decimal? maxCost = null)
         lock (_gate)
         {
             var spent = _lines.Values.Sum(l => l.Dollars ?? 0);
-            if (spent + _reserved + estimate > max)
+            if (SpentBefore + spent + _reserved + estimate > max)
             {
-                throw new BudgetExceededException(max, spent);
+                throw new BudgetExceededException(max, spent, SpentBefore);
             }
 
             _reserved += estimate;
