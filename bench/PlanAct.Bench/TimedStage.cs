@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using PlanAct.IO;
 using PlanAct.Stages;
 using PlanAct.Teacher;
 
@@ -17,6 +18,8 @@ internal sealed class TimedStage<TIn, TOut>(ITeacherStage<TIn, TOut> inner) : IT
     public string IdOf(TIn item) => inner.IdOf(item);
 
     public string Format(TOut output) => inner.Format(output);
+
+    public string IdOfRecord(string line, SourceLocation location) => inner.IdOfRecord(line, location);
 
     public async Task<ItemResult<TOut>> ProcessAsync(TIn item, TeacherDialog teacher, CancellationToken cancellationToken)
     {

@@ -8,7 +8,10 @@ internal static class ExitCodes
     /// <summary>An unexpected failure (a bug): the message and stack trace are printed.</summary>
     public const int InternalError = 1;
 
-    /// <summary>The command line itself is wrong (System.CommandLine's parse errors use this too).</summary>
+    /// <summary>
+    /// The command line itself is wrong (System.CommandLine's parse errors use this too), or its output would overwrite
+    /// an input or a file planact did not write (an existing output whose lines are not the stage's records for this input).
+    /// </summary>
     public const int Usage = 2;
 
     /// <summary>The input cannot be read: missing file, malformed JSON, invalid trajectory without --skip-invalid.</summary>

@@ -32,6 +32,15 @@ internal static class CommandOptions
         return option;
     }
 
+    /// <summary>
+    /// <c>--replace-invalid-utf8</c>, on every command that reads trajectories: bytes that are not UTF-8 are read as
+    /// U+FFFD, knowingly, instead of stopping the command at their file and line.
+    /// </summary>
+    public static Option<bool> ReplaceInvalidUtf8() => new("--replace-invalid-utf8")
+    {
+        Description = "Read bytes of the trajectories that are not UTF-8 as U+FFFD (the replacement character) instead of stopping at their file and line.",
+    };
+
     /// <summary>The prompt profile option: a built-in name or a profile file.</summary>
     public static Option<string> Profile(string what) => new("--profile")
     {

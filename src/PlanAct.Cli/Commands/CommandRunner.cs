@@ -16,6 +16,11 @@ internal static class CommandRunner
             await CliConsole.Current.Error.WriteLineAsync($"planact: error: {e.Message}");
             return ExitCodes.Locked;
         }
+        catch (ForeignOutputException e)
+        {
+            await CliConsole.Current.Error.WriteLineAsync($"planact: error: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (InputException e)
         {
             await CliConsole.Current.Error.WriteLineAsync($"planact: error: {e.Message}");

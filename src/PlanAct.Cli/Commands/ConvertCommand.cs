@@ -12,15 +12,16 @@ internal static class ConvertCommand
         var output = new Option<string>("--out") { Description = "The file to write (written whole or not at all).", Required = true };
         var to = new Option<TrajectoryFormat>("--to") { Description = "Output format: jsonl (planact trajectories) or sft (WebArena-Lite SFT array).", DefaultValueFactory = _ => TrajectoryFormat.Jsonl, HelpName = "jsonl|sft" };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid trajectories and convert the rest, instead of stopping." };
+        var replaceInvalidUtf8 = CommandOptions.ReplaceInvalidUtf8();
         var command = new Command("convert", "Convert trajectories between the WebArena-Lite SFT array and planact JSONL.\n\nExample:\n  planact convert samples/webarena-lite-sft.json --to jsonl --out trajectories.jsonl")
         {
-            input, output, to, skipInvalid,
+            input, output, to, skipInvalid, replaceInvalidUtf8,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             CommandOptions.RefuseOutputOverInput(parse.GetValue(output)!, parse.GetValue(input)!);
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
-            var trajectories = TrajectoryFiles.ReadAsync(parse.GetValue(input)!, new TrajectoryReadOptions { Problems = problems }, ct);
+            var trajectories = TrajectoryFiles.ReadAsync(parse.GetValue(input)!, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = parse.GetValue(replaceInvalidUtf8) }, ct);
             var count = await TrajectoryFiles.WriteAsync(parse.GetValue(output)!, parse.GetValue(to), trajectories, ct);
             CommandRunner.ReportProblems(problems.Problems);
             CliConsole.Current.Error.WriteLine($"planact: convert: {count} ok, {problems.ErrorCount} skipped as invalid -> {parse.GetValue(output)}");

@@ -16,13 +16,21 @@ internal static class InspectCommand
         var path = new Argument<string>("path") { Description = "A trajectory file (WebArena-Lite SFT .json or planact .jsonl) or a folder of them." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var encoding = new Option<string>("--encoding") { Description = "Tokenizer for page sizes: o200k or cl100k.", DefaultValueFactory = _ => "o200k" };
+        encoding.Validators.Add(result =>
+        {
+            if (TokenCounter.TryForEncoding(result.GetValueOrDefault<string>()) is null)
+            {
+                result.AddError($"--encoding: {TokenCounter.UnknownEncoding(result.GetValueOrDefault<string>())}");
+            }
+        });
+        var replaceInvalidUtf8 = CommandOptions.ReplaceInvalidUtf8();
         var command = new Command("inspect", "Count trajectories, steps, sites, actions and page tokens, and list every problem with its location.\n\nExample:\n  planact inspect samples/webarena-lite-sft.json --json")
         {
-            path, json, encoding,
+            path, json, encoding, replaceInvalidUtf8,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var report = await Inspector.InspectAsync(parse.GetValue(path)!, TokenCounter.ForEncoding(parse.GetValue(encoding)!), ct);
+            var report = await Inspector.InspectAsync(parse.GetValue(path)!, TokenCounter.ForEncoding(parse.GetValue(encoding)!), parse.GetValue(replaceInvalidUtf8), ct);
             if (parse.GetValue(json))
             {
                 CliConsole.Current.Out.WriteLine(JsonSerializer.Serialize(ToJson(report), JsonOptions));

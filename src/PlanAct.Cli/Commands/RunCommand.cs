@@ -12,6 +12,7 @@ internal static class RunCommand
     {
         var file = new Argument<string?>("pipeline") { Description = "The pipeline YAML file. [default: samples/pipeline.yaml, the bundled samples]", Arity = ArgumentArity.ZeroOrOne };
         var runDir = new Option<string?>("--run-dir") { Description = "Where outputs, statistics, run.json and report.html go. [default: the pipeline's run_dir]" };
+        var replaceInvalidUtf8 = CommandOptions.ReplaceInvalidUtf8();
         var teacher = new TeacherArguments();
         var command = new Command(
             "run",
@@ -20,7 +21,7 @@ internal static class RunCommand
             + "inputs validated, every request built, Batch API request files and a per-stage estimate written.\n\n"
             + "Example:\n  planact run\n  planact run samples/pipeline.yaml --model gpt-4o-mini --max-cost 5\n  planact run my-pipeline.yaml --run-dir runs/today --batch")
         {
-            file, runDir,
+            file, runDir, replaceInvalidUtf8,
         };
         ShardFlags.AddTo(command);
         teacher.AddTo(command);
@@ -36,6 +37,11 @@ internal static class RunCommand
             if (parse.GetValue(runDir) is { } dir)
             {
                 pipeline = pipeline with { RunDir = Path.GetFullPath(dir) };
+            }
+
+            if (parse.GetValue(replaceInvalidUtf8))
+            {
+                pipeline = pipeline with { ReplaceInvalidUtf8 = true };
             }
 
             var stages = PipelineGraph.Order(pipeline, PipelineRegistry.Default).Select(n => n.Name).ToList();

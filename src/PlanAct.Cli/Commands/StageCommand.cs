@@ -59,6 +59,7 @@ internal static class StageCommand
         var output = new Option<string>("--out") { Description = stage.Output.Help, Required = true };
         var options = stage.Options.Where(o => invocation == StageInvocation.Run || o.UnderBatch is null).Select(StageOptionFlag.Of).ToList();
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = $"Report invalid {stage.InvalidItems} and go on with the rest, instead of stopping." };
+        Option<bool>[] replaceInvalidUtf8 = stage.Inputs.Any(i => i.Stage is null) ? [CommandOptions.ReplaceInvalidUtf8()] : [];
         var teacher = new TeacherArguments();
         var example = stage.Examples[0];
         var description = invocation switch
@@ -67,7 +68,7 @@ internal static class StageCommand
             StageInvocation.BatchSubmit => $"Submit the requests of `planact {stage.Name}` that the ledger cannot answer as Batch API jobs, and return; `planact batch collect` fetches the answers.\n\nExample:\n  {example.Replace("planact ", "planact batch submit ", StringComparison.Ordinal)}",
             _ => $"{stage.Description}\n\nExample:\n  {string.Join("\n  ", stage.Examples)}",
         };
-        var command = Create(invocation, stage.Name, description, teacher, [.. inputs, output, .. options.Select(o => o.Option), skipInvalid]);
+        var command = Create(invocation, stage.Name, description, teacher, [.. inputs, output, .. options.Select(o => o.Option), skipInvalid, .. replaceInvalidUtf8]);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var given = options.ToDictionary(o => o.Spec.Key, o => o.Read(parse), StringComparer.Ordinal);
@@ -91,6 +92,7 @@ internal static class StageCommand
                 Inputs = inputs.ToDictionary(i => i.Name, i => parse.GetValue(i)!, StringComparer.Ordinal),
                 OutPath = parse.GetValue(output)!,
                 Problems = problems,
+                ReplaceInvalidUtf8 = replaceInvalidUtf8.Any(parse.GetValue),
                 Shard = shard,
             };
             if (!stage.AsksTeacher(values) && teacher.Mode(parse) != TeacherMode.Online)

@@ -132,6 +132,7 @@ internal static class TasksCommand
         var verdicts = new Option<string?>("--verdicts") { Description = "Where the verdicts go (JSONL: id, verdict YES|NO, reason; resumable). [default: <out>.verdicts.jsonl]" };
         var maxPageTokens = CommandOptions.MaxPageTokens("the last page's view", fallback: 6000);
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid trajectories and judge the rest, instead of stopping." };
+        var replaceInvalidUtf8 = CommandOptions.ReplaceInvalidUtf8();
         var teacher = new TeacherArguments();
         var command = StageCommand.Create(
             StageInvocation.Run,
@@ -139,7 +140,7 @@ internal static class TasksCommand
             "Judge every trajectory with the teacher (YES/NO with a reason, from the task, the actions and the last page) and keep those judged YES.\n\n"
             + "Example:\n  planact tasks judge --input collected.jsonl --out kept.jsonl --model gpt-4o-mini",
             teacher,
-            [input, output, verdicts, maxPageTokens, skipInvalid]);
+            [input, output, verdicts, maxPageTokens, skipInvalid, replaceInvalidUtf8]);
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -147,7 +148,7 @@ internal static class TasksCommand
             var inputPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
             var verdictPath = parse.GetValue(verdicts) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, Path.GetFileNameWithoutExtension(outPath) + ".verdicts.jsonl");
-            IAsyncEnumerable<Trajectory> Trajectories() => TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems }, ct);
+            IAsyncEnumerable<Trajectory> Trajectories() => TrajectoryFiles.ReadAsync(inputPath, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = parse.GetValue(replaceInvalidUtf8) }, ct);
             var judge = new ItemStageJob<Trajectory, TrajectoryVerdict>(
                 session => new JudgeStage(parse.GetValue(maxPageTokens)!.Value, session.ModelFor(JudgeStage.StageName)), Trajectories, verdictPath, ShardFlags.Of(parse), null);
             var code = await StageCommand.RunAsync(StageInvocation.Run, parse, teacher, JudgeStage.StageName, judge, ct);

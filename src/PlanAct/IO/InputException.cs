@@ -32,6 +32,13 @@ public class InputException : Exception
     public string Reason { get; }
 }
 
+/// <summary>
+/// An existing output file that is not the output it is named as: a line is not a record of the stage's kind for an item
+/// of the current input. It is refused and left untouched, since resuming would trust or rewrite someone else's data.
+/// </summary>
+internal sealed class ForeignOutputException(SourceLocation location, string reason, Exception? inner = null)
+    : InputException(location, $"{reason}; this file is not this output, so it is left as it is: write the output elsewhere, or remove the file to start over", inner);
+
 /// <summary>A problem found in the input, reported rather than thrown (with <c>--skip-invalid</c> or by <c>inspect</c>).</summary>
 internal sealed record InputProblem(SourceLocation Location, string Reason, string Severity = InputProblem.Error)
 {

@@ -9,29 +9,67 @@ namespace PlanAct.IO;
 
 internal static class JsonlFile
 {
-    /// <summary>Streams the non-blank lines of a file with their 1-based line numbers.</summary>
-    /// <exception cref="InputException">The file does not exist.</exception>
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Streams the non-blank lines of a UTF-8 file (a byte order mark and Windows line ends are fine) with their 1-based
+    /// line numbers. Bytes that are not UTF-8 stop the read at their line, unless <paramref name="replaceInvalidUtf8"/>
+    /// puts U+FFFD in their place.
+    /// </summary>
+    /// <exception cref="InputException">The file does not exist, or a line is not UTF-8.</exception>
     public static async IAsyncEnumerable<(int Line, string Text)> ReadLinesAsync(
-        string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        string path, bool replaceInvalidUtf8 = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
         {
             throw new InputException(new SourceLocation(path), "no such file");
         }
 
-        using var reader = new StreamReader(
-            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan),
-            Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var lineNumber = 0;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await foreach (var (bytes, start, _, number) in ByteLines.ReadAsync(stream, includeTail: true, cancellationToken))
         {
-            lineNumber++;
+            var line = Decode(bytes.Span, start == 0, replaceInvalidUtf8, new SourceLocation(path, number));
             if (!string.IsNullOrWhiteSpace(line))
             {
-                yield return (lineNumber, line);
+                yield return (number, line);
             }
         }
     }
+
+    /// <summary>One line's text: without the byte order mark of the file's first line and the <c>\r</c> of a Windows line end.</summary>
+    internal static string Decode(ReadOnlySpan<byte> bytes, bool first, bool replaceInvalidUtf8, SourceLocation location)
+    {
+        if (first && bytes.StartsWith(Encoding.UTF8.Preamble))
+        {
+            bytes = bytes[Encoding.UTF8.Preamble.Length..];
+        }
+
+        if (bytes.EndsWith("\r"u8))
+        {
+            bytes = bytes[..^1];
+        }
+
+        if (replaceInvalidUtf8)
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InputException(location, $"{InvalidUtf8(e)} at byte {e.Index + 1} of the line{InvalidUtf8Hint}", e);
+        }
+    }
+
+    /// <summary>How to read a file with invalid UTF-8 anyway; said with every such error.</summary>
+    public const string InvalidUtf8Hint = " (pass --replace-invalid-utf8 to read it with U+FFFD in place of such bytes)";
+
+    /// <summary>"invalid UTF-8 (0xFF)": what a strict decoder met.</summary>
+    public static string InvalidUtf8(DecoderFallbackException e) =>
+        $"invalid UTF-8{(e.BytesUnknown is { Length: > 0 } unknown ? $" ({string.Join(' ', unknown.Select(b => $"0x{b:X2}"))})" : "")}";
 
     /// <summary>
     /// Streams the records of a JSONL file that <paramref name="parse"/> accepts, with their lines; lines it rejects
@@ -50,22 +88,14 @@ internal static class JsonlFile
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
         where T : class
     {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var (lineNumber, text) in ReadLinesAsync(path, cancellationToken))
+        var ids = new IdRegister();
+        await foreach (var (lineNumber, text) in ReadLinesAsync(path, cancellationToken: cancellationToken))
         {
             var location = new SourceLocation(path, lineNumber);
-            if (parse(text, location) is not { } record)
+            if (parse(text, location) is { } record && ids.Add(idOf(record), location, problems))
             {
-                continue;
+                yield return (record, location);
             }
-
-            if (!ids.TryAdd(idOf(record), lineNumber))
-            {
-                problems.Error(location, $"duplicate id \"{idOf(record)}\" (first at line {ids[idOf(record)]})");
-                continue;
-            }
-
-            yield return (record, location);
         }
     }
 
@@ -108,7 +138,7 @@ internal static class JsonlFile
         }
         catch (JsonException e)
         {
-            problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
+            problems.Error(location, JsonErrors.Reason(e), e);
         }
 
         return null;

@@ -29,8 +29,18 @@ internal sealed class ResumableJsonl : IAsyncDisposable
     /// <summary>Ids of the records in the file.</summary>
     public IReadOnlySet<string> Done => _done;
 
+    /// <summary>
+    /// Opens (or creates) the output, reading every line an earlier run wrote through <paramref name="readRecord"/>, which
+    /// gives the line's id or throws an <see cref="InputException"/> when the line is not a record of the output's kind
+    /// (for this input). One such line means the file is not this output: it is refused and left exactly as it is.
+    /// </summary>
+    /// <param name="path">The output file.</param>
+    /// <param name="readRecord">Reads one line (text and location): its record's id.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
     /// <exception cref="WriterLockedException">Another process writes the file.</exception>
-    public static async Task<ResumableJsonl> OpenAsync(string path, CancellationToken cancellationToken = default)
+    /// <exception cref="ForeignOutputException">A line is not a record of the output's kind; nothing was changed.</exception>
+    public static async Task<ResumableJsonl> OpenAsync(
+        string path, Func<string, SourceLocation, string> readRecord, CancellationToken cancellationToken = default)
     {
         var full = System.IO.Path.GetFullPath(path);
         var writer = WriterLock.Acquire(full);
@@ -49,11 +59,20 @@ internal sealed class ResumableJsonl : IAsyncDisposable
         {
             var done = new HashSet<string>(StringComparer.Ordinal);
             var end = 0L;
-            await foreach (var (line, start, length) in LinesAsync(stream, cancellationToken))
+            var lastLine = 0;
+            await foreach (var (line, start, length, number) in ByteLines.ReadAsync(stream, includeTail: false, cancellationToken))
             {
-                done.Add(IdOf(line, new SourceLocation(path, done.Count + 1)));
+                var location = new SourceLocation(path, number);
+                if (!done.Add(Record(line, location, readRecord)))
+                {
+                    throw new ForeignOutputException(location, "a second record of the same item");
+                }
+
                 end = start + length + 1;
+                lastLine = number;
             }
+
+            await CheckTornTailAsync(stream, end, new SourceLocation(path, lastLine + 1), readRecord, cancellationToken);
 
             // Whatever follows the last newline is a line torn by a crash: its item is simply done again.
             stream.SetLength(end);
@@ -65,6 +84,73 @@ internal sealed class ResumableJsonl : IAsyncDisposable
             await stream.DisposeAsync();
             writer.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The id of one line, read by <paramref name="readRecord"/>; a line that is not such a record makes the file foreign.</summary>
+    private static string Record(ReadOnlyMemory<byte> line, SourceLocation location, Func<string, SourceLocation, string> readRecord)
+    {
+        string text;
+        try
+        {
+            text = JsonlFile.StrictUtf8.GetString(line.Span);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new ForeignOutputException(location, JsonlFile.InvalidUtf8(e), e);
+        }
+
+        try
+        {
+            return readRecord(text, location);
+        }
+        catch (InputException e)
+        {
+            throw new ForeignOutputException(location, e.Reason, e);
+        }
+    }
+
+    /// <summary>
+    /// Text after the last newline is cut as a line torn by a crash only if it can be one: the start of a JSON object
+    /// that does not parse, or a whole record of the output's kind (written without its newline).
+    /// </summary>
+    private static async Task CheckTornTailAsync(
+        FileStream stream, long end, SourceLocation location, Func<string, SourceLocation, string> readRecord, CancellationToken cancellationToken)
+    {
+        if (stream.Length == end)
+        {
+            return;
+        }
+
+        var tail = new byte[stream.Length - end];
+        stream.Position = end;
+        await stream.ReadExactlyAsync(tail, cancellationToken);
+        if (IsCompleteJson(tail))
+        {
+            Record(tail, location, readRecord);
+        }
+        else if (tail[0] != (byte)'{' && tail.Any(b => b is not ((byte)' ' or (byte)'\t' or (byte)'\r')))
+        {
+            throw new ForeignOutputException(location, "not a record (nor the start of one torn by a crash)");
+        }
+    }
+
+    private static bool IsCompleteJson(ReadOnlySpan<byte> text)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(text);
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 
@@ -100,9 +186,9 @@ internal sealed class ResumableJsonl : IAsyncDisposable
         {
             var where = new Dictionary<string, (long Start, int Length)>(StringComparer.Ordinal);
             _stream.Position = 0;
-            await foreach (var (line, start, length) in LinesAsync(_stream, cancellationToken))
+            await foreach (var (line, start, length, number) in ByteLines.ReadAsync(_stream, includeTail: false, cancellationToken))
             {
-                where[IdOf(line, new SourceLocation(Path, where.Count + 1))] = (start, length);
+                where[IdOf(line, new SourceLocation(Path, number))] = (start, length);
             }
 
             var buffer = new byte[1 << 16];
@@ -159,43 +245,10 @@ internal sealed class ResumableJsonl : IAsyncDisposable
         }
         catch (JsonException e)
         {
-            throw new InputException(location, $"not a record written by planact: {e.Message.Split(" Path:")[0]}", e);
+            throw new InputException(location, $"not a record written by planact: {JsonErrors.Reason(e)}", e);
         }
 
         throw new InputException(location, "not a record written by planact: no \"id\"");
-    }
-
-    /// <summary>The complete (newline-terminated) lines of the file with their byte offsets; a torn tail is not yielded.</summary>
-    private static async IAsyncEnumerable<(ReadOnlyMemory<byte> Line, long Start, int Length)> LinesAsync(
-        FileStream stream, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var pending = new MemoryStream();
-        var buffer = new byte[1 << 16];
-        var lineStart = stream.Position;
-        var offset = stream.Position;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            var chunk = buffer.AsMemory(0, read);
-            int newline;
-            while ((newline = chunk.Span.IndexOf((byte)'\n')) >= 0)
-            {
-                pending.Write(chunk.Span[..newline]);
-                var length = (int)pending.Length;
-                if (length > 0)
-                {
-                    yield return (pending.GetBuffer().AsMemory(0, length), lineStart, length);
-                }
-
-                offset += newline + 1;
-                lineStart = offset;
-                pending.SetLength(0);
-                chunk = chunk[(newline + 1)..];
-            }
-
-            pending.Write(chunk.Span);
-            offset += chunk.Length;
-        }
     }
 
     public async ValueTask DisposeAsync()

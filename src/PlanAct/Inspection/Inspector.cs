@@ -15,7 +15,11 @@ internal static class Inspector
     /// <summary>WebRL cuts pages to this many characters; a page of exactly this length was probably cut.</summary>
     public const int WebRlPageLimit = 16_384 - 512;
 
-    public static async Task<InspectReport> InspectAsync(string path, TokenCounter counter, CancellationToken cancellationToken = default)
+    /// <param name="path">A trajectory file or a folder of them.</param>
+    /// <param name="counter">Counts page tokens.</param>
+    /// <param name="replaceInvalidUtf8">Whether bytes that are not UTF-8 are read as U+FFFD instead of stopping at their file and line.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    public static async Task<InspectReport> InspectAsync(string path, TokenCounter counter, bool replaceInvalidUtf8 = false, CancellationToken cancellationToken = default)
     {
         var problems = new ProblemLog(skipInvalid: true);
         var files = TrajectoryFiles.Expand(path);
@@ -25,7 +29,7 @@ internal static class Inspector
         var raw = new List<int>();
         var planner = new List<int>();
         var executor = new List<int>();
-        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems }, cancellationToken))
+        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = replaceInvalidUtf8 }, cancellationToken))
         {
             stepsPer.Add(trajectory.Steps.Count);
             sites[trajectory.Site] = sites.GetValueOrDefault(trajectory.Site) + 1;

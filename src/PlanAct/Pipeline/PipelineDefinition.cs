@@ -26,6 +26,9 @@ internal sealed record PipelineDefinition
     /// <summary>Report invalid input items and go on with the rest, instead of stopping.</summary>
     public bool SkipInvalid { get; init; }
 
+    /// <summary>Read bytes of the trajectories that are not UTF-8 as U+FFFD, instead of stopping at their file and line.</summary>
+    public bool ReplaceInvalidUtf8 { get; init; }
+
     /// <summary>The stages named in the file, in file order, with their options.</summary>
     public required IReadOnlyList<(string Stage, StageOptions Options)> Stages { get; init; }
 
@@ -53,6 +56,7 @@ internal sealed record PipelineDefinition
             Inputs = inputs,
             RunDir = Resolve(file.RunDir ?? System.IO.Path.Combine("runs", file.Name ?? System.IO.Path.GetFileNameWithoutExtension(path))),
             SkipInvalid = file.SkipInvalid,
+            ReplaceInvalidUtf8 = file.ReplaceInvalidUtf8,
             Stages = stages,
             ApplyTeacher = options =>
             {
@@ -78,5 +82,7 @@ internal sealed record PipelineDefinition
         public string? RunDir { get; set; }
 
         public bool SkipInvalid { get; set; }
+
+        public bool ReplaceInvalidUtf8 { get; set; }
     }
 }

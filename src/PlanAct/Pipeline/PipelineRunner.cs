@@ -76,7 +76,7 @@ internal static partial class PipelineRunner
         RunStarted(logger, runId, pipeline.Name, options.Mode, stageNames, pipeline.RunDir);
         Directory.CreateDirectory(pipeline.RunDir);
 
-        var input = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? await ValidateAsync(trajectories, pipeline.SkipInvalid, cancellationToken) : null;
+        var input = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? await ValidateAsync(trajectories, pipeline, cancellationToken) : null;
         var problems = new ProblemLog(pipeline.SkipInvalid);
         var results = new Dictionary<string, NodeResult>(StringComparer.Ordinal);
         var ordered = new List<NodeResult>();
@@ -149,18 +149,18 @@ internal static partial class PipelineRunner
     /// Reads the trajectories once before anything is sent (parsing only: page views and tokens are the stages' work):
     /// invalid input stops the run unless skip_invalid is set. Gives the counts the report shows.
     /// </summary>
-    private static async Task<RunInput> ValidateAsync(string path, bool skipInvalid, CancellationToken cancellationToken)
+    private static async Task<RunInput> ValidateAsync(string path, PipelineDefinition pipeline, CancellationToken cancellationToken)
     {
         var problems = new ProblemLog(skipInvalid: true);
         var steps = new List<int>();
         var sites = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems }, cancellationToken))
+        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = pipeline.ReplaceInvalidUtf8 }, cancellationToken))
         {
             steps.Add(trajectory.Steps.Count);
             sites[trajectory.Site] = sites.GetValueOrDefault(trajectory.Site) + 1;
         }
 
-        if (!skipInvalid && problems.Problems.FirstOrDefault(p => p.Severity == InputProblem.Error) is { } first)
+        if (!pipeline.SkipInvalid && problems.Problems.FirstOrDefault(p => p.Severity == InputProblem.Error) is { } first)
         {
             throw new InputException(
                 first.Location,

@@ -17,6 +17,10 @@ internal static class PlanJsonl
         string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
         JsonlFile.ReadRecordsAsync(path, (text, location) => Parse(text, location, problems), r => r.Id, problems, cancellationToken);
 
+    /// <summary>Reads one line as a plan record.</summary>
+    /// <exception cref="InputException">The line is not a valid plan record.</exception>
+    public static PlanRecord Read(string text, SourceLocation location) => Parse(text, location, new ProblemLog())!;
+
     internal static PlanRecord? Parse(string text, SourceLocation location, ProblemLog problems)
     {
         if (JsonlFile.Deserialize(text, PlanJsonContext.Default.PlanLine, location, problems) is not { } line)

@@ -15,6 +15,10 @@ internal static class ReplanJsonl
         string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
         JsonlFile.ReadRecordsAsync(path, (text, location) => Parse(text, location, problems), r => r.Id, problems, cancellationToken);
 
+    /// <summary>Reads one line as a replan record.</summary>
+    /// <exception cref="InputException">The line is not a valid replan record.</exception>
+    public static ReplanRecord Read(string text, SourceLocation location) => Parse(text, location, new ProblemLog())!;
+
     internal static ReplanRecord? Parse(string text, SourceLocation location, ProblemLog problems)
     {
         if (JsonlFile.Deserialize(text, ReplanJsonContext.Default.ReplanLine, location, problems) is not { } line)

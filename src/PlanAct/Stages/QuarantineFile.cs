@@ -14,19 +14,11 @@ internal static class QuarantineFile
     /// <exception cref="InputException">The line is not a quarantine record.</exception>
     public static QuarantineRecord Parse(string text, SourceLocation location)
     {
-        QuarantineRecord? record;
-        try
-        {
-            record = JsonSerializer.Deserialize(text, QuarantineJsonContext.Relaxed.QuarantineRecord);
-        }
-        catch (JsonException e)
-        {
-            throw new InputException(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
-        }
+        // A strict log throws at the first problem, so a record comes back.
+        var record = JsonlFile.Deserialize(text, QuarantineJsonContext.Relaxed.QuarantineRecord, location, new ProblemLog())!;
 
         return record switch
         {
-            null => throw new InputException(location, "expected a JSON object"),
             { Id: var id } when string.IsNullOrWhiteSpace(id) => throw new InputException(location, "a quarantine record needs \"id\""),
             { Reason: null } or { Stage: null } => throw new InputException(location, "a quarantine record needs \"stage\" and \"reason\""),
             _ => record with { Attempts = record.Attempts ?? [] },

@@ -20,7 +20,7 @@ internal sealed class RejectionJournal : IAsyncDisposable
 
     private RejectionJournal(string path, IReadOnlyDictionary<string, int> earlier)
     {
-        _file = new(() => ResumableJsonl.OpenAsync(path, CancellationToken.None));
+        _file = new(() => ResumableJsonl.OpenAsync(path, Read, CancellationToken.None));
         Earlier = earlier;
     }
 
@@ -44,7 +44,7 @@ internal sealed class RejectionJournal : IAsyncDisposable
         var dropped = false;
         if (File.Exists(path))
         {
-            await foreach (var (_, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+            await foreach (var (_, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
             {
                 if (Parse(text) is { Reasons: not null } line && keep.Remove(line.Id))
                 {
@@ -83,6 +83,9 @@ internal sealed class RejectionJournal : IAsyncDisposable
             await (await _file.Value).DisposeAsync();
         }
     }
+
+    private static string Read(string text, SourceLocation location) =>
+        Parse(text) is { Id: { } id, Reasons: not null } ? id : throw new InputException(location, "not a line of a rejection journal (id, reasons)");
 
     /// <summary>A journal line, or null when it is torn or not one.</summary>
     internal static RejectedAnswers? Parse(string text)

@@ -67,7 +67,7 @@ internal static class ShardMerge
     private static async IAsyncEnumerable<Record> Records(string path, IReadOnlyDictionary<string, int> inputOrder, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = (-1, -1);
-        await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
         {
             var location = new SourceLocation(path, line);
             var (id, item, step) = Identify(text, location);

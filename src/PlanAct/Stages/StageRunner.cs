@@ -29,6 +29,13 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
     /// <summary>This machine's part of the items (<c>--shard i/n</c>); all of them when null.</summary>
     public Shard? Shard { get; init; }
 
+    /// <summary>
+    /// Whether records of items that are not this run's are an earlier run's to drop when the output is finished (the
+    /// answers file of a generation run, whose waves grow); otherwise such a record means the file is not this stage's
+    /// output for this input, and it is refused untouched.
+    /// </summary>
+    public bool DropsRecordsOfOtherItems { get; init; }
+
     public async Task<StageSummary> RunAsync(
         Func<IAsyncEnumerable<TIn>> input,
         string outPath,
@@ -43,7 +50,7 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
         }
 
         var state = await IndexAsync(input, cancellationToken);
-        await using var output = mode == TeacherMode.DryRun ? null : await ResumableJsonl.OpenAsync(outPath, cancellationToken);
+        await using var output = mode == TeacherMode.DryRun ? null : await ResumableJsonl.OpenAsync(outPath, (line, location) => IdOfRecord(state, line, location), cancellationToken);
         await using var journal = output is null ? null : await RejectionJournal.OpenAsync(outPath, state.Order.Where(output.Done.Contains), cancellationToken);
         state.Resume(output, journal);
         var pending = await RoundsAsync(state, input, mode, batch, progress, cancellationToken);
@@ -75,6 +82,15 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
         }
 
         return state;
+    }
+
+    /// <summary>The id of a line of the output: a record of the stage's kind, for one of the run's items.</summary>
+    private string IdOfRecord(StageRunState state, string line, SourceLocation location)
+    {
+        var id = stage.IdOfRecord(line, location);
+        return DropsRecordsOfOtherItems || state.Position(id) != int.MaxValue
+            ? id
+            : throw new InputException(location, $"{stage.Name}'s record of \"{id}\", which is not an item of this input{(Shard is { } shard ? $" (shard {shard})" : "")}");
     }
 
     /// <summary>Passes over the items; in batch mode the Batch API answers each pass's held-back requests before the next.</summary>

@@ -1,3 +1,4 @@
+using PlanAct.IO;
 using PlanAct.Teacher;
 
 namespace PlanAct.Stages;
@@ -39,6 +40,13 @@ internal interface ITeacherStage<TIn, TOut>
 
     /// <summary>The output record as one JSON line; its <c>id</c> must be <see cref="IdOf"/> of the item.</summary>
     string Format(TOut output);
+
+    /// <summary>
+    /// Reads a line of the stage's output as an earlier run wrote it (what <see cref="Format"/> writes): the id of its
+    /// record. Resuming trusts only such lines.
+    /// </summary>
+    /// <exception cref="InputException">The line is not a valid record of the stage's kind.</exception>
+    string IdOfRecord(string line, SourceLocation location);
 
     Task<ItemResult<TOut>> ProcessAsync(TIn item, TeacherDialog teacher, CancellationToken cancellationToken);
 }

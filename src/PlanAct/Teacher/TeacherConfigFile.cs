@@ -87,13 +87,13 @@ internal static class TeacherConfigFile
     {
         public string? Model { get; set; }
 
-        public float? Temperature { get; set; }
+        public float? Temperature { get; set => field = Yaml.Within(value, 0, 2, "temperature"); }
 
-        public int? MaxOutputTokens { get; set; }
+        public int? MaxOutputTokens { get; set => field = Yaml.AtLeast(value, 1, "max_output_tokens"); }
 
         public long? Seed { get; set; }
 
-        public int? Attempts { get; set; }
+        public int? Attempts { get; set => field = Yaml.AtLeast(value, 1, "attempts"); }
 
         /// <summary>What the stage itself is asked to do (pipeline files only): read by the stage's pipeline node.</summary>
         public Dictionary<string, object?>? Options { get; set; }
@@ -109,15 +109,15 @@ internal static class TeacherConfigFile
 
         public string? ApiKey { get; set; }
 
-        public double? TimeoutSeconds { get; set; }
+        public double? TimeoutSeconds { get; set => field = Yaml.Positive(value, "timeout_seconds"); }
 
-        public int? MaxRetries { get; set; }
+        public int? MaxRetries { get; set => field = Yaml.AtLeast(value, 0, "max_retries"); }
 
-        public int? Concurrency { get; set; }
+        public int? Concurrency { get; set => field = Yaml.AtLeast(value, 1, "concurrency"); }
 
-        public int? Rpm { get; set; }
+        public int? Rpm { get; set => field = Yaml.AtLeast(value, 1, "rpm"); }
 
-        public long? Tpm { get; set; }
+        public long? Tpm { get; set => field = Yaml.AtLeast(value, 1, "tpm"); }
 
         public string? Ledger { get; set; }
     }

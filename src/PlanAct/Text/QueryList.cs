@@ -64,7 +64,7 @@ internal static class QueryListReader
 
     private static async IAsyncEnumerable<QueryListEntry> ReadTextAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
         {
             yield return new QueryListEntry(text.Trim(), EquatableList<string>.Empty, new SourceLocation(path, line));
         }
@@ -73,7 +73,7 @@ internal static class QueryListReader
     private static async IAsyncEnumerable<QueryListEntry> ReadJsonLinesAsync(
         string path, ProblemLog problems, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
         {
             var location = new SourceLocation(path, line);
             JsonDocument document;
@@ -83,7 +83,7 @@ internal static class QueryListReader
             }
             catch (JsonException e)
             {
-                problems.Error(location, $"malformed JSON: {e.Message.Split(" Path:")[0]}", e);
+                problems.Error(location, JsonErrors.Reason(e), e);
                 continue;
             }
 
@@ -98,7 +98,7 @@ internal static class QueryListReader
     }
 
     private static IAsyncEnumerable<QueryListEntry> ReadArrayAsync(string path, ProblemLog problems, CancellationToken cancellationToken) =>
-        JsonArrayFile.ReadAsync(path, QueryListJsonContext.Default.JsonElement, "malformed JSON array", cancellationToken)
+        JsonArrayFile.ReadAsync(path, QueryListJsonContext.Default.JsonElement, "malformed JSON array", cancellationToken: cancellationToken)
             .Select(e => Entry(e.Element, new SourceLocation(path, Element: e.Index), problems))
             .OfType<QueryListEntry>();
 

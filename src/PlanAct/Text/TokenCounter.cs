@@ -34,12 +34,19 @@ public sealed class TokenCounter
 
     /// <summary>The counter of an encoding by name (<c>o200k</c>, <c>cl100k</c>, with or without <c>_base</c>).</summary>
     /// <exception cref="ArgumentException">For any other name.</exception>
-    public static TokenCounter ForEncoding(string encoding) => encoding.ToLowerInvariant() switch
+    public static TokenCounter ForEncoding(string encoding) =>
+        TryForEncoding(encoding) ?? throw new ArgumentException(UnknownEncoding(encoding), nameof(encoding));
+
+    /// <summary>The counter of an encoding by name, or null for a name that is not one.</summary>
+    internal static TokenCounter? TryForEncoding(string encoding) => encoding.ToLowerInvariant() switch
     {
         "o200k" or "o200k_base" => O200k,
         "cl100k" or "cl100k_base" => Cl100k,
-        _ => throw new ArgumentException($"unknown encoding \"{encoding}\" (use o200k or cl100k)", nameof(encoding)),
+        _ => null,
     };
+
+    /// <summary>What is said of an encoding name that is not one.</summary>
+    internal static string UnknownEncoding(string encoding) => $"unknown encoding \"{encoding}\" (use o200k or cl100k)";
 
     /// <summary>The number of tokens of <paramref name="text"/>.</summary>
     public int Count(string text) => _tokenizer.CountTokens(text);

@@ -17,6 +17,10 @@ internal static class ExampleJsonl
     public static IAsyncEnumerable<(TrainingExample Record, SourceLocation Location)> ReadLocatedAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
         JsonlFile.ReadRecordsAsync(path, (text, location) => Parse(text, location, problems), e => e.Id, problems, cancellationToken);
 
+    /// <summary>Reads one line as a training example.</summary>
+    /// <exception cref="InputException">The line is not a valid example.</exception>
+    public static TrainingExample Read(string text, SourceLocation location) => Parse(text, location, new ProblemLog())!;
+
     /// <summary>Parses and validates one line; reports a problem and returns null when it is not a valid example.</summary>
     internal static TrainingExample? Parse(string text, SourceLocation location, ProblemLog problems)
     {

@@ -61,7 +61,7 @@ internal static class TrainingRecords
     public static async Task<TrainingRecordKind> DetectAsync(string path, CancellationToken cancellationToken = default)
     {
         var any = false;
-        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
         {
             any = true;
             if (KindOf(text, new SourceLocation(path, lineNumber)) is { } kind)

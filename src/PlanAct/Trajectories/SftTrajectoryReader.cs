@@ -23,7 +23,7 @@ internal static class SftTrajectoryReader
         var problems = options.Problems;
         var keys = new List<StepKey>();
         var elementCount = 0;
-        await foreach (var (index, element) in ReadElementsAsync(path, cancellationToken))
+        await foreach (var (index, element) in ReadElementsAsync(path, options.ReplaceInvalidUtf8, cancellationToken))
         {
             elementCount = index + 1;
             if (TryReadStep(path, index, element, problems) is { } step)
@@ -35,7 +35,7 @@ internal static class SftTrajectoryReader
         var (groups, orphans) = Group(path, keys, problems);
         if (orphans.Count > 0)
         {
-            await InvalidateTruncatedAsync(path, groups, orphans, problems, cancellationToken);
+            await InvalidateTruncatedAsync(path, groups, orphans, options, cancellationToken);
         }
 
         var groupOfElement = new int[elementCount];
@@ -53,7 +53,7 @@ internal static class SftTrajectoryReader
 
         var open = new Dictionary<int, List<TrajectoryStep>>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var (index, element) in ReadElementsAsync(path, cancellationToken))
+        await foreach (var (index, element) in ReadElementsAsync(path, options.ReplaceInvalidUtf8, cancellationToken))
         {
             var g = groupOfElement[index];
             if (g < 0)
@@ -92,8 +92,8 @@ internal static class SftTrajectoryReader
         return candidate;
     }
 
-    private static IAsyncEnumerable<(int Index, SftElement? Element)> ReadElementsAsync(string path, CancellationToken cancellationToken) =>
-        JsonArrayFile.ReadAsync(path, SftJsonContext.Default.SftElement, "not a valid WebArena-Lite SFT JSON array", cancellationToken);
+    private static IAsyncEnumerable<(int Index, SftElement? Element)> ReadElementsAsync(string path, bool replaceInvalidUtf8, CancellationToken cancellationToken) =>
+        JsonArrayFile.ReadAsync(path, SftJsonContext.Default.SftElement, "not a valid WebArena-Lite SFT JSON array", replaceInvalidUtf8, cancellationToken);
 
     private sealed record ParsedStep(SftPrompt Prompt, string ActionText, WebAction? Action, string? ActionError);
 
@@ -161,8 +161,9 @@ internal static class SftTrajectoryReader
     /// would otherwise pass for a whole, shorter trajectory. Rare, so it costs one more pass only when it happens.
     /// </summary>
     private static async Task InvalidateTruncatedAsync(
-        string path, List<StepGroup> groups, Dictionary<int, int> orphans, ProblemLog problems, CancellationToken cancellationToken)
+        string path, List<StepGroup> groups, Dictionary<int, int> orphans, TrajectoryReadOptions options, CancellationToken cancellationToken)
     {
+        var problems = options.Problems;
         var byKey = new Dictionary<UInt128, int>();
         for (var g = 0; g < groups.Count; g++)
         {
@@ -172,7 +173,7 @@ internal static class SftTrajectoryReader
             }
         }
 
-        await foreach (var (index, element) in ReadElementsAsync(path, cancellationToken))
+        await foreach (var (index, element) in ReadElementsAsync(path, options.ReplaceInvalidUtf8, cancellationToken))
         {
             if (!orphans.ContainsKey(index) || TryReadStep(path, index, element, new ProblemLog(skipInvalid: true)) is not { } step)
             {

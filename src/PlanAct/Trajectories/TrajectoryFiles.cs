@@ -47,24 +47,32 @@ internal static class TrajectoryFiles
         {
             '[' => TrajectoryFormat.Sft,
             '{' => TrajectoryFormat.Jsonl,
-            < 0 => throw new InputException(new SourceLocation(path), "the file is empty"),
+            < 0 => throw new InputException(new SourceLocation(path, 1), "the file is empty (or holds only whitespace)"),
             _ => throw new InputException(new SourceLocation(path, 1), "neither a JSON array (WebArena-Lite SFT) nor JSONL (one object per line)"),
         };
     }
 
+    /// <summary>
+    /// The valid trajectories of a file or of every file of a folder, in order. An id read before (in the same file or
+    /// another one: a folder whose files repeat trajectories) is a problem at its second place, naming the first.
+    /// </summary>
     public static async IAsyncEnumerable<Trajectory> ReadAsync(
         string path, TrajectoryReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var ids = new IdRegister();
         foreach (var file in Expand(path))
         {
             var trajectories = DetectFormat(file) switch
             {
-                TrajectoryFormat.Sft => SftTrajectoryReader.ReadAsync(file, options, cancellationToken),
-                _ => TrajectoryJsonl.ReadAsync(file, options, cancellationToken),
+                TrajectoryFormat.Sft => SftTrajectoryReader.ReadAsync(file, options, cancellationToken).Select(t => (Trajectory: t, Location: t.Source!)),
+                _ => TrajectoryJsonl.ReadLocatedAsync(file, options, cancellationToken),
             };
-            await foreach (var trajectory in trajectories)
+            await foreach (var (trajectory, location) in trajectories)
             {
-                yield return trajectory;
+                if (ids.Add(trajectory.Id, location, options.Problems))
+                {
+                    yield return trajectory;
+                }
             }
         }
     }

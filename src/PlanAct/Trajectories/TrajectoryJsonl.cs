@@ -10,26 +10,17 @@ internal static class TrajectoryJsonl
 {
     public const string SchemaId = "planact/trajectory@1";
 
-    public static async IAsyncEnumerable<Trajectory> ReadAsync(
+    /// <summary>The valid trajectories of a file with their lines (repeated ids are <see cref="TrajectoryFiles"/>' to find, over all files read).</summary>
+    internal static async IAsyncEnumerable<(Trajectory Trajectory, SourceLocation Location)> ReadLocatedAsync(
         string path, TrajectoryReadOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, options.ReplaceInvalidUtf8, cancellationToken))
         {
             var location = new SourceLocation(path, lineNumber);
-            if (Parse(text, location, options.Problems) is not { } trajectory)
+            if (Parse(text, location, options.Problems) is { } trajectory)
             {
-                continue;
+                yield return (trajectory, location);
             }
-
-            if (ids.TryGetValue(trajectory.Id, out var firstLine))
-            {
-                options.Problems.Error(location, $"duplicate id \"{trajectory.Id}\" (first at line {firstLine})");
-                continue;
-            }
-
-            ids[trajectory.Id] = lineNumber;
-            yield return trajectory;
         }
     }
 
@@ -43,6 +34,8 @@ internal static class TrajectoryJsonl
 
         string? error = line switch
         {
+            { Id: null, Task: null, Steps: null } =>
+                "not a planact trajectory: expected one JSON object per line with \"id\", \"task\" and \"steps\" (or a WebArena-Lite SFT file: one JSON array of steps)",
             { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
             { Id: null or "" } => "missing \"id\"",
             { Task: var t } when string.IsNullOrWhiteSpace(t) => "missing or empty \"task\"",

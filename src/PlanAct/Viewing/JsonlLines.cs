@@ -1,24 +1,18 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
 using PlanAct.IO;
 
 namespace PlanAct.Viewing;
 
-/// <summary>A non-blank line of a JSONL file and where its bytes are, so it can be read again by seeking.</summary>
+/// <summary>A non-blank line of a JSONL file and where its bytes are (a byte order mark and <c>\r</c> included), so it can be read again by seeking.</summary>
 internal sealed record LocatedLine(int Line, long Offset, int Length, string Text);
 
 /// <summary>
 /// JSONL lines with their byte offsets: one streaming pass that never holds more than the line being read, and a read of
-/// one line by seeking to it. Line numbers count every line (blank ones too), as <see cref="JsonlFile.ReadLinesAsync"/> does.
+/// one line by seeking to it, both decoded as <see cref="JsonlFile.ReadLinesAsync"/> decodes (invalid UTF-8 is an error at its line).
 /// </summary>
 internal static class JsonlLines
 {
-    private const int BufferSize = 1 << 16;
-    private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
-
-    /// <summary>Streams the non-blank lines of <paramref name="path"/> with their offsets; the UTF-8 byte order mark and a line's <c>\r</c> are not part of it.</summary>
-    /// <exception cref="InputException">The file does not exist.</exception>
+    /// <exception cref="InputException">The file does not exist, or a line is not UTF-8.</exception>
     public static async IAsyncEnumerable<LocatedLine> ScanAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
@@ -26,70 +20,25 @@ internal static class JsonlLines
             throw new InputException(new SourceLocation(path), "no such file");
         }
 
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var buffer = new byte[BufferSize];
-        var pending = new ArrayBufferWriter<byte>();
-        long position = 0;
-        long lineStart = 0;
-        var lineNumber = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        // Shared for writing: a stage may still be appending to what is browsed.
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await foreach (var (bytes, start, length, number) in ByteLines.ReadAsync(stream, includeTail: true, cancellationToken))
         {
-            var chunk = buffer.AsMemory(0, read);
-            while (!chunk.IsEmpty)
+            var text = JsonlFile.Decode(bytes.Span, start == 0, replaceInvalidUtf8: false, new SourceLocation(path, number));
+            if (!string.IsNullOrWhiteSpace(text))
             {
-                var newline = chunk.Span.IndexOf((byte)'\n');
-                if (newline < 0)
-                {
-                    pending.Write(chunk.Span);
-                    position += chunk.Length;
-                    break;
-                }
-
-                pending.Write(chunk.Span[..newline]);
-                position += newline + 1;
-                chunk = chunk[(newline + 1)..];
-                lineNumber++;
-                if (Located(lineNumber, lineStart, pending.WrittenSpan) is { } line)
-                {
-                    yield return line;
-                }
-
-                pending.Clear();
-                lineStart = position;
+                yield return new LocatedLine(number, start, length, text);
             }
-        }
-
-        if (pending.WrittenCount > 0 && Located(lineNumber + 1, lineStart, pending.WrittenSpan) is { } last)
-        {
-            yield return last;
         }
     }
 
-    /// <summary>The text of the line at <paramref name="offset"/>, <paramref name="length"/> bytes long, read by seeking.</summary>
-    public static async Task<string> ReadAsync(string path, long offset, int length, CancellationToken cancellationToken = default)
+    /// <summary>The text of line <paramref name="line"/>, <paramref name="length"/> bytes at <paramref name="offset"/>, read by seeking.</summary>
+    public static async Task<string> ReadAsync(string path, int line, long offset, int length, CancellationToken cancellationToken = default)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous | FileOptions.RandomAccess);
         stream.Seek(offset, SeekOrigin.Begin);
         var bytes = new byte[length];
         await stream.ReadExactlyAsync(bytes, cancellationToken);
-        return Encoding.UTF8.GetString(bytes);
-    }
-
-    private static LocatedLine? Located(int lineNumber, long offset, ReadOnlySpan<byte> bytes)
-    {
-        if (offset == 0 && bytes.StartsWith(Bom))
-        {
-            bytes = bytes[Bom.Length..];
-            offset = Bom.Length;
-        }
-
-        if (bytes.EndsWith((byte)'\r'))
-        {
-            bytes = bytes[..^1];
-        }
-
-        var text = Encoding.UTF8.GetString(bytes);
-        return string.IsNullOrWhiteSpace(text) ? null : new LocatedLine(lineNumber, offset, bytes.Length, text);
+        return JsonlFile.Decode(bytes, offset == 0, replaceInvalidUtf8: false, new SourceLocation(path, line));
     }
 }

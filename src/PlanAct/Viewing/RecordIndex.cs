@@ -55,11 +55,11 @@ internal sealed class RecordIndex
 {
     private readonly List<IndexEntry> _entries;
     private readonly Dictionary<(string Kind, string Id), int> _okByKindAndId;
-    private readonly Dictionary<(int File, string Id), (long Offset, int Length)> _rejections;
+    private readonly Dictionary<(int File, string Id), (int Line, long Offset, int Length)> _rejections;
 
     private readonly IReadOnlyList<TrainingRecordKind?> _recordsOfFile;
 
-    private RecordIndex(IReadOnlyList<string> files, IReadOnlyList<TrainingRecordKind?> recordsOfFile, List<IndexEntry> entries, Dictionary<(int File, string Id), (long Offset, int Length)> rejections)
+    private RecordIndex(IReadOnlyList<string> files, IReadOnlyList<TrainingRecordKind?> recordsOfFile, List<IndexEntry> entries, Dictionary<(int File, string Id), (int Line, long Offset, int Length)> rejections)
     {
         Files = files;
         _recordsOfFile = recordsOfFile;
@@ -139,7 +139,7 @@ internal sealed class RecordIndex
 
     /// <summary>The line of <paramref name="entry"/>, read by seeking.</summary>
     public Task<string> ReadAsync(IndexEntry entry, CancellationToken cancellationToken = default) =>
-        JsonlLines.ReadAsync(Files[entry.File], entry.Offset, entry.Length, cancellationToken);
+        JsonlLines.ReadAsync(Files[entry.File], entry.Line, entry.Offset, entry.Length, cancellationToken);
 
     public SourceLocation Location(IndexEntry entry) => new(Files[entry.File], entry.Line);
 
@@ -151,7 +151,7 @@ internal sealed class RecordIndex
             return [];
         }
 
-        var text = await JsonlLines.ReadAsync(RejectionJournal.PathBeside(Files[entry.File]), line.Offset, line.Length, cancellationToken);
+        var text = await JsonlLines.ReadAsync(RejectionJournal.PathBeside(Files[entry.File]), line.Line, line.Offset, line.Length, cancellationToken);
         return RejectionJournal.Parse(text)?.Reasons ?? [];
     }
 
@@ -170,7 +170,7 @@ internal sealed class RecordIndex
 
         public List<IndexEntry> Entries { get; } = [];
 
-        public Dictionary<(int File, string Id), (long Offset, int Length)> Rejections { get; } = [];
+        public Dictionary<(int File, string Id), (int Line, long Offset, int Length)> Rejections { get; } = [];
 
         public async Task AddRecordsAsync(string path, CancellationToken cancellationToken)
         {
@@ -259,7 +259,7 @@ internal sealed class RecordIndex
             {
                 if (RejectionJournal.Parse(line.Text) is { } rejected)
                 {
-                    Rejections[(file, rejected.Id)] = (line.Offset, line.Length);
+                    Rejections[(file, rejected.Id)] = (line.Line, line.Offset, line.Length);
                 }
             }
         }

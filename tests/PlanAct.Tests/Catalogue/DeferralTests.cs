@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
+using PlanAct.IO;
 using PlanAct.Stages;
 using PlanAct.Teacher;
 using PlanAct.Trajectories;
@@ -17,12 +19,14 @@ public class DeferralTests
 
         public string Format(string output) => output;
 
+        public string IdOfRecord(string line, SourceLocation location) => IdLines.IdOf(line, location);
+
         public async Task<ItemResult<string>> ProcessAsync(Trajectory item, TeacherDialog teacher, CancellationToken cancellationToken)
         {
             try
             {
                 await teacher.AskAsync(item.Id, [new ChatMessage(ChatRole.User, item.Task)], reply => Checked<string>.Ok(reply.Text), cancellationToken);
-                return new ItemResult<string>.Done("{}");
+                return new ItemResult<string>.Done(JsonSerializer.Serialize(new { id = item.Id }));
             }
 #pragma warning disable CA1031 // The point of the test: a stage that catches everything.
             catch (Exception e)

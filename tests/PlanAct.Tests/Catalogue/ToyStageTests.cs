@@ -44,7 +44,7 @@ public class ToyStageTests
             var input = setup.Inputs["--input"];
             return Task.FromResult<StageJob>(new ItemStageJob<Trajectory, string>(
                 _ => new EchoStage(setup.Options.Int("repeats")),
-                () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = setup.Problems }, cancellationToken),
+                () => TrajectoryFiles.ReadAsync(input, setup.TrajectoryOptions, cancellationToken),
                 setup.OutPath,
                 setup.Shard,
                 null));
@@ -58,6 +58,8 @@ public class ToyStageTests
         public string IdOf(Trajectory item) => item.Id;
 
         public string Format(string output) => output;
+
+        public string IdOfRecord(string line, SourceLocation location) => IdLines.IdOf(line, location);
 
         public async Task<ItemResult<string>> ProcessAsync(Trajectory item, TeacherDialog teacher, CancellationToken cancellationToken)
         {

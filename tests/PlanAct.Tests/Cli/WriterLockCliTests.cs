@@ -54,7 +54,7 @@ public class WriterLockCliTests
         var held = await HoldAsync(output + ".lock");
         try
         {
-            await Assert.ThrowsAsync<WriterLockedException>(() => ResumableJsonl.OpenAsync(output));
+            await Assert.ThrowsAsync<WriterLockedException>(() => ResumableJsonl.OpenAsync(output, IdLines.IdOf));
             Assert.Equal("{\"id\": \"a\"}\n{\"id\": \"b\"", await File.ReadAllTextAsync(output));
         }
         finally
@@ -63,7 +63,7 @@ public class WriterLockCliTests
             await held.WaitForExitAsync();
         }
 
-        await using var reopened = await ResumableJsonl.OpenAsync(output);
+        await using var reopened = await ResumableJsonl.OpenAsync(output, IdLines.IdOf);
         Assert.Equal(["a"], reopened.Done);
     }
 

@@ -16,7 +16,7 @@ public class TrajectoryJsonlTests
     };
 
     private static Task<List<Trajectory>> ReadAll(string path, ProblemLog? problems = null) =>
-        TrajectoryJsonl.ReadAsync(path, new TrajectoryReadOptions { Problems = problems ?? new ProblemLog() }).ToListAsync().AsTask();
+        TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems ?? new ProblemLog() }).ToListAsync().AsTask();
 
     [Fact]
     public async Task Write_then_read_is_identity_and_jsonl_to_sft_to_jsonl_keeps_the_data()
@@ -39,7 +39,7 @@ public class TrajectoryJsonlTests
 
     [Theory]
     [InlineData("{\"id\": \"a\", \"task\": \"t\", \"steps\": [", "malformed JSON")]
-    [InlineData("[1, 2]", "malformed JSON")]
+    [InlineData("[1, 2]", "expected a JSON object")]
     [InlineData("{\"task\": \"t\", \"steps\": [{\"index\": 0, \"html\": \"\", \"action\": \"exit()\"}]}", "missing \"id\"")]
     [InlineData("{\"id\": \"a\", \"steps\": [{\"index\": 0, \"html\": \"\", \"action\": \"exit()\"}]}", "missing or empty \"task\"")]
     [InlineData("{\"id\": \"a\", \"task\": \"t\", \"steps\": []}", "no steps")]

@@ -14,7 +14,7 @@ public class RecordIndexTests
         var path = Path.Combine(dir, "plans.jsonl");
         string[] lines =
         [
-            PlanJsonl.Format(ViewingFixtures.PlanRecord("a", "shopping", "Kaufe grünen Tee für 5 € — schnell", ViewingFixtures.Plan([0]))),
+            PlanJsonl.Format(ViewingFixtures.PlanRecord("a", "shopping", "Buy tea for 5 dollars", ViewingFixtures.Plan([0]))),
             PlanJsonl.Format(ViewingFixtures.PlanRecord("b", "map", "Route 東京 → 大阪", ViewingFixtures.Plan([0, 1]))),
             PlanJsonl.Format(ViewingFixtures.PlanRecord("c", "map", "Last line without a newline", ViewingFixtures.Plan([0]))),
         ];
@@ -23,7 +23,7 @@ public class RecordIndexTests
         var index = await RecordIndex.BuildAsync([new ViewedFile(path, ViewedFileRole.Records)], TrajectoryActions.None);
 
         Assert.Equal([1, 3, 5], index.Entries.Select(e => e.Line));
-        Assert.Equal(3L, index.Entries[0].Offset);
+        Assert.Equal([0L, 3L + lines[0].Length + 4L], index.Entries.Take(2).Select(e => e.Offset));
         foreach (var (entry, line) in index.Entries.Zip(lines))
         {
             Assert.Equal(line, await index.ReadAsync(entry));

@@ -40,6 +40,7 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
             Inputs = inputs,
             OutPath = context.PathFor(stage.Output.FileName(values)),
             Problems = context.Problems,
+            ReplaceInvalidUtf8 = context.Pipeline.ReplaceInvalidUtf8,
             Shard = context.Shard,
             SkipWhenUnchanged = true,
         };

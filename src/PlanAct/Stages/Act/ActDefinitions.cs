@@ -106,7 +106,7 @@ internal abstract class ExecutorDataDefinition<TRecord>(
         var pages = new ExamplePageOptions { MaxPageTokens = setup.Options.Int("max_page_tokens") };
         var act = await open(
             setup.Inputs[records.Flag],
-            () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = setup.Problems }, cancellationToken).Where(t => shard?.Contains(t.Id) != false),
+            () => TrajectoryFiles.ReadAsync(input, setup.TrajectoryOptions, cancellationToken).Where(t => shard?.Contains(t.Id) != false),
             input,
             pages,
             setup.Problems,

@@ -41,6 +41,9 @@ internal sealed partial class ExecutorReasoningStage(string name, string model) 
 
     public string Format(TrainingExample output) => ExampleJsonl.Format(output);
 
+    public string IdOfRecord(string line, SourceLocation location) =>
+        ExampleJsonl.Read(line, location) is { Reasoning: not null } example ? example.Id : throw new InputException(location, $"an example without \"reasoning\": not {name} --cot output");
+
     public async Task<ItemResult<TrainingExample>> ProcessAsync(ExecutorStep item, TeacherDialog teacher, CancellationToken cancellationToken)
     {
         var example = item.Example;

@@ -63,7 +63,7 @@ internal sealed class AnnotateDefinition : StageDefinition
         var input = setup.Inputs["--input"];
         return Task.FromResult<StageJob>(new ItemStageJob<Trajectory, PlanRecord>(
             session => new AnnotateStage(settings, session.ModelFor(Name)),
-            () => TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = setup.Problems }, cancellationToken),
+            () => TrajectoryFiles.ReadAsync(input, setup.TrajectoryOptions, cancellationToken),
             setup.OutPath,
             setup.Shard,
             Output.TrainingData));

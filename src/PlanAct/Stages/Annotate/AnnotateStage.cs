@@ -62,6 +62,12 @@ internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
 
     public string Format(PlanRecord output) => PlanJsonl.Format(output);
 
+    public string IdOfRecord(string line, SourceLocation location) => PlanJsonl.Read(line, location) switch
+    {
+        { Origin: PlanOrigin.Grounded, Label: null } record => record.Id,
+        _ => throw new InputException(location, "a plan record that annotate does not write (its origin is not grounded, or it has a label)"),
+    };
+
     public async Task<ItemResult<PlanRecord>> ProcessAsync(Trajectory item, TeacherDialog teacher, CancellationToken cancellationToken)
     {
         if (item.Steps.Count == 0)

@@ -2,6 +2,7 @@ using PlanAct.IO;
 using PlanAct.Pipeline;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Catalogue;
 
@@ -36,6 +37,12 @@ internal sealed class StageSetup
     public required string OutPath { get; init; }
 
     public required ProblemLog Problems { get; init; }
+
+    /// <summary>Whether bytes of the inputs that are not UTF-8 are read as U+FFFD (<c>--replace-invalid-utf8</c>).</summary>
+    public bool ReplaceInvalidUtf8 { get; init; }
+
+    /// <summary>How the stage reads trajectories: with its problem log and UTF-8 setting.</summary>
+    public TrajectoryReadOptions TrajectoryOptions => new() { Problems = Problems, ReplaceInvalidUtf8 = ReplaceInvalidUtf8 };
 
     /// <summary>This machine's part of the items, for a stage that splits by item.</summary>
     public Shard? Shard { get; init; }

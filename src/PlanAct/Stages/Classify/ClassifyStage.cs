@@ -21,6 +21,9 @@ internal sealed partial class ClassifyStage(FailureClasses classes) : ITeacherSt
 
     public string Format(PlanRecord output) => PlanJsonl.Format(output);
 
+    public string IdOfRecord(string line, SourceLocation location) =>
+        PlanJsonl.Read(line, location) is { Label: not null } record ? record.Id : throw new InputException(location, "a plan record without \"label\": not classify's output");
+
     [GeneratedRegex(@"^[ \t]*(?:\*\*)?[ \t]*#{1,6}[ \t]*(?:\*\*)?[ \t]*(Reasoning|Classification)[ \t]*:?[ \t]*(?:\*\*)?[ \t]*$", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Section();
 

@@ -50,25 +50,31 @@ internal static class GeneratedAnswerJsonl
             return answers;
         }
 
-        var problems = new ProblemLog();
-        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        await foreach (var (lineNumber, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
         {
-            var location = new SourceLocation(path, lineNumber);
-            var line = JsonlFile.Deserialize(text, AnswerJsonContext.Default.AnswerLine, location, problems);
-            if (line is not { Id: { } id, Site: { } site, Seeds: { } seeds, Pairs: { } pairs } || pairs.Any(p => p?.Query is null || (p.Steps is { } steps && PlanJsonl.StepsError(steps) is not null)))
-            {
-                throw new InputException(location, "not an answers record (id, site, seeds, pairs with query)");
-            }
-
-            answers[id] = new GeneratedAnswer(id, line.Index, site, seeds.ToEquatableList(), [.. pairs.Select(p => new GeneratedPair(
-                p!.Number, p.Query!, p.Seed, p.Steps is { } steps ? PlanJsonl.PlanOf(steps) : null, p.Rejected, p.Detail))])
-            {
-                Teacher = line.Teacher,
-                Requests = line.Requests?.ToEquatableList(),
-            };
+            var answer = Read(text, new SourceLocation(path, lineNumber));
+            answers[answer.Id] = answer;
         }
 
         return answers;
+    }
+
+    /// <summary>Reads one line as an answers record.</summary>
+    /// <exception cref="InputException">The line is not one.</exception>
+    public static GeneratedAnswer Read(string text, SourceLocation location)
+    {
+        var line = JsonlFile.Deserialize(text, AnswerJsonContext.Default.AnswerLine, location, new ProblemLog());
+        if (line is not { Id: { } id, Site: { } site, Seeds: { } seeds, Pairs: { } pairs } || pairs.Any(p => p?.Query is null || (p.Steps is { } steps && PlanJsonl.StepsError(steps) is not null)))
+        {
+            throw new InputException(location, "not an answers record (id, site, seeds, pairs with query)");
+        }
+
+        return new GeneratedAnswer(id, line.Index, site, seeds.ToEquatableList(), [.. pairs.Select(p => new GeneratedPair(
+            p!.Number, p.Query!, p.Seed, p.Steps is { } steps ? PlanJsonl.PlanOf(steps) : null, p.Rejected, p.Detail))])
+        {
+            Teacher = line.Teacher,
+            Requests = line.Requests?.ToEquatableList(),
+        };
     }
 }
 

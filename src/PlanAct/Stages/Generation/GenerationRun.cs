@@ -40,7 +40,7 @@ internal sealed class GenerationRun(TeacherSession session, GenerationStage stag
         IProgress<StageProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var runner = new StageRunner<GenerationRequest, GeneratedAnswer>(stage, session);
+        var runner = new StageRunner<GenerationRequest, GeneratedAnswer>(stage, session) { DropsRecordsOfOtherItems = true };
         var answersPath = OutputPaths.Beside(outPath, "answers.jsonl");
         var count = Math.Min(MaxRequests, Target is { } target ? Math.Max(1, (target + PerRequest - 1) / PerRequest) : int.MaxValue);
         while (true)

@@ -16,6 +16,8 @@ internal sealed class GenerationStage(string name, string model, int? exactPairs
 
     public string Format(GeneratedAnswer output) => GeneratedAnswerJsonl.Format(output);
 
+    public string IdOfRecord(string line, SourceLocation location) => GeneratedAnswerJsonl.Read(line, location).Id;
+
     public async Task<ItemResult<GeneratedAnswer>> ProcessAsync(GenerationRequest item, TeacherDialog teacher, CancellationToken cancellationToken)
     {
         var outcome = await teacher.AskAsync(item.Id, item.Messages, reply => Check(reply.Text, item.Seeds.Count), cancellationToken);

@@ -50,7 +50,7 @@ internal sealed class ReplanDefinition : StageDefinition
         var pairing = await PlanPairing.LoadPlansAsync(setup.Inputs["--plans"], setup.Problems, cancellationToken);
         return new ItemStageJob<PlannedTrajectory, ReplanRecord>(
             session => new ReplanStage(settings, session.ModelFor(Name)),
-            () => pairing.PairPlansAsync(TrajectoryFiles.ReadAsync(input, new TrajectoryReadOptions { Problems = setup.Problems }, cancellationToken), input, setup.Problems, cancellationToken),
+            () => pairing.PairPlansAsync(TrajectoryFiles.ReadAsync(input, setup.TrajectoryOptions, cancellationToken), input, setup.Problems, cancellationToken),
             setup.OutPath,
             setup.Shard,
             Output.TrainingData);

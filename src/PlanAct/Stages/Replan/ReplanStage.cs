@@ -47,6 +47,8 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
 
     public string Format(ReplanRecord output) => ReplanJsonl.Format(output);
 
+    public string IdOfRecord(string line, SourceLocation location) => ReplanJsonl.Read(line, location).Id;
+
     /// <summary>The ledger item of one round: the trajectory id first, so batch requests sort with their trajectory.</summary>
     public static string RoundItem(string trajectoryId, int round) => $"{trajectoryId}/round-{round.ToString(CultureInfo.InvariantCulture)}";
 

@@ -46,6 +46,11 @@ internal sealed class JudgeStage(int maxPageTokens, string model, TokenCounter? 
         },
         VerdictJsonContext.Relaxed.VerdictLine);
 
+    public string IdOfRecord(string line, SourceLocation location) =>
+        JsonlFile.Deserialize(line, VerdictJsonContext.Default.VerdictLine, location, new ProblemLog()) is { Id: { } id, Verdict: "YES" or "NO", Reason: not null }
+            ? id
+            : throw new InputException(location, "not a verdict (id, verdict YES or NO, reason)");
+
     public async Task<ItemResult<TrajectoryVerdict>> ProcessAsync(Trajectory item, TeacherDialog teacher, CancellationToken cancellationToken)
     {
         if (item.Steps.Count == 0)

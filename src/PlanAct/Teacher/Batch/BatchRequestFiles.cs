@@ -61,7 +61,7 @@ internal static class BatchRequestFiles
     /// <summary>The custom ids of an input file with their line numbers.</summary>
     public static async IAsyncEnumerable<(int Line, string Key)> ReadKeysAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken))
+        await foreach (var (line, text) in JsonlFile.ReadLinesAsync(path, cancellationToken: cancellationToken))
         {
             string? key;
             try
