@@ -1,9 +1,11 @@
 using PlanAct.Actions;
+using PlanAct.Html;
 using PlanAct.Loopback;
 using PlanAct.Plans;
 using PlanAct.Plans.Hindsight;
 using PlanAct.Stages;
 using PlanAct.Stages.Annotate;
+using PlanAct.Tests.Training;
 using PlanAct.Trajectories;
 using Xunit.Abstractions;
 
@@ -131,9 +133,17 @@ public class HindsightCheckTests(ITestOutputHelper output)
             var check = checks[trajectory.Id];
             var count = trajectory.Steps.Count;
             Check($"{trajectory.Id} scripted plan", check.At(0), TargetPart.Of(PlanText.Parse(ScriptedPlans.ValidPlan(count)).Plan!));
+            Check($"{trajectory.Id} test plan", check.At(0), TargetPart.Of(TestPlans.For(trajectory).Plan));
+            Check($"{trajectory.Id} task restated", check.At(0), [new TargetPart("The thinking", $"The task: {trajectory.Task}")]);
             for (var round = 1; round < count; round++)
             {
                 Check($"{trajectory.Id} scripted round {round}", check.At(round), TargetPart.Of(PlanText.Parse(ScriptedReplans.ValidPlan(round, count - 1)).Plan!));
+                Check($"{trajectory.Id} test replan {round}", check.At(round), TargetPart.Of(TestPlans.ReplansFor(trajectory).Rounds[round - 1].Plan));
+            }
+
+            for (var round = 0; round < count; round++)
+            {
+                Check($"{trajectory.Id} page {round} restated", check.At(round), [new TargetPart("The thinking", PageView.Render(trajectory.Steps[round].Html, PageView.Planner))]);
             }
 
             foreach (var example in AnnotationExamples.BuiltIn.For(trajectory.Site).Where(e => e.Task == trajectory.Task))
@@ -156,7 +166,7 @@ public class HindsightCheckTests(ITestOutputHelper output)
 
         output.WriteLine($"{checkedPlans} plans, {values} values, {findings.Count} findings");
         findings.ForEach(output.WriteLine);
-        Assert.True(checkedPlans > 300 && values > 400, $"{checkedPlans} plans, {values} values");
+        Assert.True(checkedPlans > 400 && values > 3000, $"{checkedPlans} plans, {values} values");
         Assert.Empty(findings);
     }
 }

@@ -40,8 +40,8 @@ internal sealed partial class HindsightText
         "hover", "choose", "locate", "identify", "confirm", "verify", "review", "post", "write", "create", "update", "edit", "delete", "get", "list", "show",
     };
 
-    // Counts of the plan's own structure, never a fact of the site.
-    private static readonly HashSet<string> Structural = new(StringComparer.OrdinalIgnoreCase) { "step", "steps", "action", "actions", "round", "rounds" };
+    // Numbers of the plan's own structure and element ids, never a fact of the site.
+    private static readonly HashSet<string> Structural = new(StringComparer.OrdinalIgnoreCase) { "step", "steps", "action", "actions", "round", "rounds", "element", "elements" };
 
     private readonly string _words;
     private readonly HashSet<string> _numbers;
