@@ -102,7 +102,7 @@ internal sealed partial class HindsightText
         return [.. found.OrderBy(f => f.At).Select(f => f.Value)];
     }
 
-    /// <summary>A number as a value: by its value, written with the word after it when that word says what it counts.</summary>
+    /// <summary>A number as a value: by its value, written with the word after it when that word says what it counts; a lone digit that counts nothing is none.</summary>
     private static FoundValue? CountOf(string text, Match match)
     {
         var before = PreviousWord(text, match.Index);
@@ -113,7 +113,14 @@ internal sealed partial class HindsightText
         }
 
         var written = match.Value;
-        if (after.Length > 1 && after.All(char.IsLetter) && !Joiners.Contains(after.ToLowerInvariant()) && text.AsSpan(match.Index + match.Length).TrimStart(' ').StartsWith(after))
+        var counts = after.Length > 1 && !Joiners.Contains(after);
+        if (!counts && written.Length == 1)
+        {
+            // A lone digit ("option 2", "trace 3") says too little to be a fact taken from a page.
+            return null;
+        }
+
+        if (counts)
         {
             written = text[match.Index..(text.IndexOf(after, match.Index + match.Length, StringComparison.Ordinal) + after.Length)];
         }
