@@ -13,6 +13,10 @@ internal static class CommandLine
         }
     }
 
+    /// <summary>Whether the flag <paramref name="name"/> (no value) is given, and the other arguments.</summary>
+    public static (bool Given, IReadOnlyList<string> Others) Flag(IReadOnlyList<string> args, string name) =>
+        (args.Contains(name, StringComparer.Ordinal), [.. args.Where(a => a != name)]);
+
     public static int Positive(string option, string value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using PlanAct.Pipeline;
 using PlanAct.Stages;
 using PlanAct.Stages.Annotate;
@@ -11,14 +12,15 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>Options of the <c>pipeline</c> benchmark.</summary>
-internal sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Concurrency)
+internal sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Concurrency, bool Json = false)
 {
     public static PipelineBenchOptions Parse(IReadOnlyList<string> args)
     {
         var copies = 100;
         var delayMs = 200;
         var concurrency = 64;
-        foreach (var (option, value) in CommandLine.Pairs(args))
+        var (json, others) = CommandLine.Flag(args, "--json");
+        foreach (var (option, value) in CommandLine.Pairs(others))
         {
             switch (option)
             {
@@ -36,9 +38,16 @@ internal sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Conc
             }
         }
 
-        return new PipelineBenchOptions(copies, TimeSpan.FromMilliseconds(delayMs), concurrency);
+        return new PipelineBenchOptions(copies, TimeSpan.FromMilliseconds(delayMs), concurrency, json);
     }
 }
+
+/// <summary>The <c>pipeline --json</c> output: one object, comparable run to run.</summary>
+internal sealed record PipelineBenchJson(
+    string Machine, int Trajectories, double DelayMs, int Concurrency, IReadOnlyList<PipelineStageJson> Stages, double WallS, double IdealS, double ShareOfIdeal, double AgainS, double PeakWorkingSetMib);
+
+/// <summary>One stage of <see cref="PipelineBenchJson"/>: its ideal is null when it sends nothing.</summary>
+internal sealed record PipelineStageJson(string Stage, int Requests, double WallS, double? IdealS, double AgainS);
 
 /// <summary>
 /// The <c>pipeline</c> benchmark: samples/pipeline.yaml, the whole stage graph (annotate → act / expand / classify →
@@ -62,7 +71,10 @@ internal static class PipelineBenchmark
     {
         var cancellationToken = CancellationToken.None;
         var root = RepositoryRoot.Find();
-        Console.WriteLine($"Machine: {Machine.Describe()}");
+
+        // With --json the one JSON object is all of stdout; the progress goes to stderr.
+        var log = options.Json ? Console.Error : Console.Out;
+        log.WriteLine($"Machine: {Machine.Describe()}");
         var samples = await SampleTrajectories.LoadAsync(root, cancellationToken);
         var items = samples.Trajectories.Count * options.Copies;
         var replanRounds = samples.Trajectories.Sum(t => t.Steps.Count - 1) * options.Copies;
@@ -77,11 +89,11 @@ internal static class PipelineBenchmark
                 Inputs = new Dictionary<string, string> { ["trajectories"] = input },
                 RunDir = Path.Combine(folder.FullName, "run"),
             };
-            Console.WriteLine(Invariant($"Input: {items:N0} trajectories ({options.Copies} copies of the {samples.Trajectories.Count} of {samples.Source}), {Units.ToMiB(new FileInfo(input).Length):F1} MiB"));
-            Console.WriteLine(Invariant($"Stages: {string.Join(", ", pipeline.Stages.Select(s => s.Stage))} ({PipelineDefinition.SamplesPath})"));
+            log.WriteLine(Invariant($"Input: {items:N0} trajectories ({options.Copies} copies of the {samples.Trajectories.Count} of {samples.Source}), {Units.ToMiB(new FileInfo(input).Length):F1} MiB"));
+            log.WriteLine(Invariant($"Stages: {string.Join(", ", pipeline.Stages.Select(s => s.Stage))} ({PipelineDefinition.SamplesPath})"));
 
             await using var server = await LoopbackServer.StartAsync(options.Delay, cancellationToken);
-            Console.WriteLine(Invariant($"Loopback teacher: child process, every answer after {options.Delay.TotalMilliseconds:F0} ms; concurrency {options.Concurrency}"));
+            log.WriteLine(Invariant($"Loopback teacher: child process, every answer after {options.Delay.TotalMilliseconds:F0} ms; concurrency {options.Concurrency}"));
             var teacher = pipeline.ApplyTeacher(new TeacherOptions()) with
             {
                 BaseUrl = server.BaseUrl,
@@ -103,11 +115,16 @@ internal static class PipelineBenchmark
                 throw new InvalidOperationException(Invariant($"the second run should find everything done; it sent {again.Sent} requests ({Describe(again)})"));
             }
 
-            Console.WriteLine();
-            Console.WriteLine(Table(first, again, options, longestReplan));
-            Console.WriteLine();
-            Console.WriteLine(Invariant($"Second run (everything done): {again.Wall.TotalSeconds:F1} s, {again.Sent} requests sent (checked: the benchmark fails if any is)."));
-            Console.WriteLine(Invariant($"Peak working set {Units.ToMiB(self.PeakWorkingSet64):F0} MiB, peak managed heap {Units.ToMiB(heap.PeakHeapBytes):F0} MiB (this process: pipeline and report; the loopback teacher runs apart)"));
+            log.WriteLine();
+            log.WriteLine(Table(first, again, options, longestReplan));
+            log.WriteLine();
+            log.WriteLine(Invariant($"Second run (everything done): {again.Wall.TotalSeconds:F1} s, {again.Sent} requests sent (checked: the benchmark fails if any is)."));
+            log.WriteLine(Invariant($"Peak working set {Units.ToMiB(self.PeakWorkingSet64):F0} MiB, peak managed heap {Units.ToMiB(heap.PeakHeapBytes):F0} MiB (this process: pipeline and report; the loopback teacher runs apart)"));
+            if (options.Json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(Json(first, again, options, longestReplan, items, self.PeakWorkingSet64), BenchReportJsonContext.Default.PipelineBenchJson));
+            }
+
             return 0;
         }
         finally
@@ -147,6 +164,15 @@ internal static class PipelineBenchmark
                     $"stage {measured.Stage} sent {measured.Sent} requests, {measured.Passes.Sum(p => p.Requests)} in its passes; expected {expected} (one per item, replan one per round): a re-ask or a lost count"));
             }
         }
+    }
+
+    private static PipelineBenchJson Json(PipelineRun first, PipelineRun again, PipelineBenchOptions options, int longestReplan, int trajectories, long peakWorkingSet)
+    {
+        var stages = first.Stages.Select(s => new PipelineStageJson(
+            s.Stage, s.Sent, s.Wall.TotalSeconds, s.Sent > 0 ? IdealRounds(s, options.Concurrency, longestReplan) * options.Delay.TotalSeconds : null, again.Stage(s.Stage).Wall.TotalSeconds)).ToList();
+        var ideal = stages.Sum(s => s.IdealS ?? 0);
+        return new PipelineBenchJson(
+            Machine.Describe(), trajectories, options.Delay.TotalMilliseconds, options.Concurrency, stages, first.Wall.TotalSeconds, ideal, ideal / first.Wall.TotalSeconds, again.Wall.TotalSeconds, Units.ToMiB(peakWorkingSet));
     }
 
     private static string Table(PipelineRun first, PipelineRun again, PipelineBenchOptions options, int longestReplan)

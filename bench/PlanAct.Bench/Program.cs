@@ -7,8 +7,8 @@ internal static class Program
     private const string Usage = """
         usage:
           PlanAct.Bench reader [--size-mb N] [--work DIR] [--clean-budget-s S] [--clean-trajectories N]
-          PlanAct.Bench teacher [--requests N] [--delay-ms MS] [--concurrency 1,16,64,256]
-          PlanAct.Bench pipeline [--copies N] [--delay-ms MS] [--concurrency N]
+          PlanAct.Bench teacher [--requests N] [--delay-ms MS] [--concurrency 1,16,64,256,1024] [--json]
+          PlanAct.Bench pipeline [--copies N] [--delay-ms MS] [--concurrency N] [--json]
           PlanAct.Bench dedup [--sizes 1000,10000,100000] [--threshold 0.7] [--naive-up-to 10000]
           PlanAct.Bench render [--runs N] [--ms-per-run MS]
 

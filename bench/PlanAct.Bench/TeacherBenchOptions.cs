@@ -1,7 +1,7 @@
 namespace PlanAct.Bench;
 
 /// <summary>Options of the <c>teacher</c> benchmark.</summary>
-internal sealed record TeacherBenchOptions(int? Requests, TimeSpan Delay, IReadOnlyList<int> Concurrency)
+internal sealed record TeacherBenchOptions(int? Requests, TimeSpan Delay, IReadOnlyList<int> Concurrency, bool Json = false)
 {
     /// <summary>Requests per level by default: this many per slot, at least <see cref="MinRequests"/>.</summary>
     public const int RequestsPerSlot = 16;
@@ -15,8 +15,9 @@ internal sealed record TeacherBenchOptions(int? Requests, TimeSpan Delay, IReadO
     {
         int? requests = null;
         var delayMs = 200;
-        int[] concurrency = [1, 16, 64, 256];
-        foreach (var (option, value) in CommandLine.Pairs(args))
+        int[] concurrency = [1, 16, 64, 256, 1024];
+        var (json, rest) = CommandLine.Flag(args, "--json");
+        foreach (var (option, value) in CommandLine.Pairs(rest))
         {
             switch (option)
             {
@@ -35,7 +36,7 @@ internal sealed record TeacherBenchOptions(int? Requests, TimeSpan Delay, IReadO
         }
 
         return concurrency.Length > 0
-            ? new TeacherBenchOptions(requests, TimeSpan.FromMilliseconds(delayMs), concurrency)
+            ? new TeacherBenchOptions(requests, TimeSpan.FromMilliseconds(delayMs), concurrency, json)
             : throw new ArgumentException("--concurrency expects levels like 1,16,64,256");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using PlanAct.Inspection;
 using PlanAct.Loopback;
@@ -33,6 +34,16 @@ internal sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpa
     public double OverheadP95Ms => (LatencyMicroseconds.P95 / 1000.0) - Delay.TotalMilliseconds;
 }
 
+/// <summary>The <c>teacher --json</c> output: one object, comparable run to run.</summary>
+internal sealed record TeacherBenchJson(string Machine, double DelayMs, IReadOnlyList<TeacherLevelJson> Levels);
+
+/// <summary>One level of <see cref="TeacherBenchJson"/>.</summary>
+internal sealed record TeacherLevelJson(int Concurrency, int Requests, double WallS, double RequestsPerS, double ShareOfIdeal, double ClientCpuMsPerRequest)
+{
+    public static TeacherLevelJson Of(TeacherLevelResult level) =>
+        new(level.Concurrency, level.Requests, level.Wall.TotalSeconds, level.RequestsPerSecond, level.Share, level.ClientCpuMsPerRequest);
+}
+
 /// <summary>What the ledger costs per request, measured alone: the lookup that misses, the send record and the commit.</summary>
 internal sealed record LedgerCost(int Requests, TimeSpan Find, TimeSpan RecordSend, TimeSpan Commit)
 {
@@ -64,36 +75,44 @@ internal static class TeacherBenchmark
     public static async Task<int> RunAsync(TeacherBenchOptions options)
     {
         var cancellationToken = CancellationToken.None;
-        Console.WriteLine($"Machine: {Machine.Describe()}");
+
+        // With --json the one JSON object is all of stdout; the progress goes to stderr.
+        var log = options.Json ? Console.Error : Console.Out;
+        log.WriteLine($"Machine: {Machine.Describe()}");
         var samples = await SampleTrajectories.LoadAsync(RepositoryRoot.Find(), cancellationToken);
-        Console.WriteLine(Invariant($"Trajectories: copies of the {samples.Trajectories.Count} of {samples.Source}, each with its own id and task"));
+        log.WriteLine(Invariant($"Trajectories: copies of the {samples.Trajectories.Count} of {samples.Source}, each with its own id and task"));
 
         var ledger = await MeasureLedgerAsync(samples, cancellationToken);
-        Console.WriteLine(Invariant(
+        log.WriteLine(Invariant(
             $"Ledger alone ({ledger.Requests} requests one after another, fresh database in {Path.GetTempPath()}): lookup {ledger.PerRequestMs(ledger.Find):F3} ms, send record {ledger.PerRequestMs(ledger.RecordSend):F3} ms, commit {ledger.PerRequestMs(ledger.Commit):F3} ms per request; at most {ledger.CeilingPerSecond:N0} requests/s through its one connection"));
 
         await using var server = await LoopbackServer.StartAsync(options.Delay, cancellationToken);
-        Console.WriteLine(Invariant($"Loopback teacher: {server.BaseUrl} (child process), every answer after {options.Delay.TotalMilliseconds:F0} ms"));
+        log.WriteLine(Invariant($"Loopback teacher: {server.BaseUrl} (child process), every answer after {options.Delay.TotalMilliseconds:F0} ms"));
         var highest = options.Concurrency.Max();
         for (var round = 1; round <= WarmUpRounds; round++)
         {
-            Console.Write(Invariant($"  warm-up {round}: {options.RequestsAt(highest)} requests at concurrency {highest} ... "));
+            log.Write(Invariant($"  warm-up {round}: {options.RequestsAt(highest)} requests at concurrency {highest} ... "));
             var warmUp = await RunLevelAsync(server, samples, highest, options.RequestsAt(highest), options.Delay, cancellationToken);
-            Console.WriteLine(Invariant($"{warmUp.Wall.TotalSeconds:F1} s"));
+            log.WriteLine(Invariant($"{warmUp.Wall.TotalSeconds:F1} s"));
         }
 
         var results = new List<TeacherLevelResult>();
         foreach (var concurrency in options.Concurrency)
         {
             var requests = options.RequestsAt(concurrency);
-            Console.Write(Invariant($"  concurrency {concurrency}: {requests} requests ... "));
+            log.Write(Invariant($"  concurrency {concurrency}: {requests} requests ... "));
             var result = await RunLevelAsync(server, samples, concurrency, requests, options.Delay, cancellationToken);
-            Console.WriteLine(Invariant($"{result.Wall.TotalSeconds:F1} s"));
+            log.WriteLine(Invariant($"{result.Wall.TotalSeconds:F1} s"));
             results.Add(result);
         }
 
-        Console.WriteLine();
-        Console.WriteLine(Table(results));
+        log.WriteLine();
+        log.WriteLine(Table(results));
+        if (options.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new TeacherBenchJson(Machine.Describe(), options.Delay.TotalMilliseconds, [.. results.Select(TeacherLevelJson.Of)]), BenchReportJsonContext.Default.TeacherBenchJson));
+        }
+
         return 0;
     }
 
@@ -174,10 +193,10 @@ internal static class TeacherBenchmark
 
                 find += Stopwatch.GetElapsedTime(start);
                 start = Stopwatch.GetTimestamp();
-                await ledger.RecordSendAsync(entry.Key, request, Model, json, cancellationToken);
+                await ledger.RecordSendAsync(entry.Key, request, Model, json);
                 send += Stopwatch.GetElapsedTime(start);
                 start = Stopwatch.GetTimestamp();
-                await ledger.CommitAsync(entry, cancellationToken);
+                await ledger.CommitAsync(entry);
                 commit += Stopwatch.GetElapsedTime(start);
             }
 

@@ -20,6 +20,41 @@ public class LedgerTests
         client.GetResponseAsync([new ChatMessage(ChatRole.System, "You are a test."), new ChatMessage(ChatRole.User, question)], request.ApplyTo(new ChatOptions { Temperature = 0 }));
 
     [Fact]
+    public async Task Answers_committed_together_are_all_durable_and_a_bad_one_fails_only_its_caller()
+    {
+        var path = Path.Combine(TestPaths.TempDir(), "ledger.db");
+        await using (var ledger = await TeacherLedger.OpenAsync(path))
+        {
+            var sends = Enumerable.Range(0, 200).Select(i => ledger.RecordSendAsync($"k{i}", new TeacherRequest("annotate", $"item-{i}", 0), "m", "{}")).ToList();
+            var commits = Enumerable.Range(0, 200)
+                .Select(i => ledger.CommitAsync(new LedgerEntry($"k{i}", i == 77 ? null! : $"answer {i}", null, "stop", 10, 5, 3, DateTimeOffset.UtcNow)))
+                .ToList();
+            await Task.WhenAll(sends);
+            var results = await Task.WhenAll(commits.Select(async c =>
+            {
+                try
+                {
+                    await c;
+                    return null;
+                }
+                catch (Exception e)
+                {
+                    return e;
+                }
+            }));
+
+            Assert.Equal([77], results.Select((e, i) => (e, i)).Where(r => r.e is not null).Select(r => r.i));
+        }
+
+        await using var reopened = await TeacherLedger.OpenReadOnlyAsync(path);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(i == 77 ? null : $"answer {i}", (await reopened.FindAsync($"k{i}"))?.Text);
+            Assert.Equal(1, await reopened.SendCountAsync($"k{i}"));
+        }
+    }
+
+    [Fact]
     public async Task A_rerun_sends_nothing_already_answered_and_refresh_sends_again()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, call) => new LoopbackReply.Answer($"answer {call} to {r.LastUserMessage}"));
@@ -132,8 +167,8 @@ public class LedgerTests
         {
             Assert.Equal("answer", (await readOnly.FindAsync("k1"))?.Text);
             Assert.Equal([("annotate", 3L)], await readOnly.LatenciesAsync());
-            var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => readOnly.RecordSendAsync("k2", request, "m", "{}"));
-            Assert.Equal(8, refused.SqliteErrorCode);
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => readOnly.RecordSendAsync("k2", request, "m", "{}"));
+            Assert.Contains("not open to write", refused.Message, StringComparison.Ordinal);
         }
 
         Assert.Equal(before, await File.ReadAllBytesAsync(path));

@@ -39,11 +39,21 @@ internal sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, 
             throw new RequestDeferredException(pending);
         }
 
-        await ledger.RecordSendAsync(key, request, model, json, cancellationToken);
+        // The send record goes to disk with the next group commit; it need not be there before the request goes out.
+        var recorded = ledger.RecordSendAsync(key, request, model, json);
         var clock = Stopwatch.StartNew();
-        var response = await base.GetResponseAsync(list, options, cancellationToken);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(list, options, cancellationToken);
+        }
+        finally
+        {
+            await recorded;
+        }
+
         var entry = LedgerEntry.From(key, response, clock.ElapsedMilliseconds);
-        await ledger.CommitAsync(entry, cancellationToken);
+        await ledger.CommitAsync(entry);
         return ToResponse(entry, response.ModelId ?? model, fromLedger: false);
     }
 

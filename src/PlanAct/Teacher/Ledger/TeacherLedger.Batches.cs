@@ -51,7 +51,7 @@ internal sealed partial class TeacherLedger
                     throw new InvalidOperationException($"pending request {request.Key} does not hash to its key (got {key})");
                 }
 
-                await InsertSendAsync(transaction, key, request.Request, request.Model, json, cancellationToken);
+                await InsertSendAsync(transaction, key, request.Request, request.Model, json);
                 await using var member = Command(transaction, "INSERT INTO batch_requests (batch_id, key) VALUES ($batch, $key)");
                 member.Parameters.AddWithValue("$batch", batch.Id);
                 member.Parameters.AddWithValue("$key", key);
@@ -125,7 +125,7 @@ internal sealed partial class TeacherLedger
         {
             foreach (var answer in answers)
             {
-                await InsertResponseAsync(transaction, answer, CancellationToken.None);
+                await InsertResponseAsync(transaction, answer);
                 await SetRequestStateAsync(transaction, batchId, answer.Key, Answered, null);
             }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using PlanAct.IO;
 
@@ -7,7 +8,9 @@ namespace PlanAct.Teacher.Ledger;
 /// <summary>
 /// An embedded SQLite record of every teacher request and answer. An answer is committed (WAL, synchronous=FULL)
 /// before anyone uses it, so a crash at any instant loses nothing that was paid for; a re-run reads it back instead
-/// of sending the request again. Only requests and answers are stored: never a key or a header. Batches sent through
+/// of sending the request again. Answers and send records that are waiting together are committed together (group
+/// commit: one transaction, one flush, then all their callers go on); a send record is not waited for before its
+/// request goes out, only before its answer is used. Only requests and answers are stored: never a key or a header. Batches sent through
 /// the Batch API are recorded too (see the batch part of this class), so a restarted process reattaches to them.
 /// </summary>
 internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
@@ -62,8 +65,13 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
             created_at TEXT NOT NULL);
         """;
 
+    /// <summary>The most writes one group commit takes, so a reader never waits behind a very long transaction.</summary>
+    private const int MaxGroup = 512;
+
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _writeLoop;
 
     /// <summary>The one-writer lock, held by a ledger opened to write and by a dry run's (null for the report's reads).</summary>
     private readonly WriterLock? _writer;
@@ -94,6 +102,7 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
+            ledger._writeLoop = Task.Run(ledger.WriteGroupsAsync, CancellationToken.None);
             await ledger.ExecuteAsync(
                 """
                 PRAGMA journal_mode = WAL;
@@ -234,13 +243,16 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
             DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture));
     }, cancellationToken);
 
-    /// <summary>Records that a request is about to be sent (counting sends, so a resend after a crash is visible).</summary>
-    public Task RecordSendAsync(string key, TeacherRequest request, string model, string requestJson, CancellationToken cancellationToken = default) =>
-        WriteAsync(transaction => InsertSendAsync(transaction, key, request, model, requestJson, cancellationToken), cancellationToken);
+    /// <summary>
+    /// Records that a request is being sent (counting sends, so a resend after a crash is visible). The task ends when the
+    /// record is on disk, in the group commit of the writes waiting with it: send the request without waiting for it, and
+    /// await it before the answer is committed (a crash before then loses only the count of a request in flight).
+    /// </summary>
+    public Task RecordSendAsync(string key, TeacherRequest request, string model, string requestJson) =>
+        GroupWriteAsync(transaction => InsertSendAsync(transaction, key, request, model, requestJson));
 
-    /// <summary>Commits an answer durably; returns only once it is on disk.</summary>
-    public Task CommitAsync(LedgerEntry entry, CancellationToken cancellationToken = default) =>
-        WriteAsync(transaction => InsertResponseAsync(transaction, entry, CancellationToken.None), CancellationToken.None);
+    /// <summary>Commits an answer durably, with the writes waiting with it; returns only once it is on disk.</summary>
+    public Task CommitAsync(LedgerEntry entry) => GroupWriteAsync(transaction => InsertResponseAsync(transaction, entry));
 
     /// <summary>How many times the request with this key was sent to a teacher (0 if never).</summary>
     public Task<int> SendCountAsync(string key, CancellationToken cancellationToken = default) => LockedAsync(async () =>
@@ -333,7 +345,7 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         return usage;
     }, cancellationToken);
 
-    private async Task InsertSendAsync(SqliteTransaction transaction, string key, TeacherRequest request, string model, string requestJson, CancellationToken cancellationToken)
+    private async Task InsertSendAsync(SqliteTransaction transaction, string key, TeacherRequest request, string model, string requestJson)
     {
         await using var command = Command(
             transaction,
@@ -349,10 +361,10 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         command.Parameters.AddWithValue("$model", model);
         command.Parameters.AddWithValue("$json", requestJson);
         command.Parameters.AddWithValue("$now", Now());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync();
     }
 
-    private async Task InsertResponseAsync(SqliteTransaction transaction, LedgerEntry entry, CancellationToken cancellationToken)
+    private async Task InsertResponseAsync(SqliteTransaction transaction, LedgerEntry entry)
     {
         await using var command = Command(
             transaction,
@@ -368,8 +380,70 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         command.Parameters.AddWithValue("$output", (object?)entry.OutputTokens ?? DBNull.Value);
         command.Parameters.AddWithValue("$latency", entry.LatencyMs);
         command.Parameters.AddWithValue("$created", entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Queues a write for the next group commit; the task ends when it is on disk (or failed).</summary>
+    private Task GroupWriteAsync(Func<SqliteTransaction, Task> work)
+    {
+        var write = new PendingWrite(work, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_writeLoop is null || !_writes.Writer.TryWrite(write))
+        {
+            throw new InvalidOperationException($"{Path}: the ledger is not open to write");
+        }
+
+        return write.Done.Task;
+    }
+
+    /// <summary>
+    /// The one writer: takes every write waiting at that moment and commits them in one transaction (one flush), then
+    /// releases their callers. Should the group fail, each write is tried alone, so one bad write fails only its caller.
+    /// </summary>
+    private async Task WriteGroupsAsync()
+    {
+        var group = new List<PendingWrite>();
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _writes.Reader.TryRead(out var write))
+            {
+                group.Add(write);
+            }
+
+            try
+            {
+                await WriteAsync(async transaction => { foreach (var write in group) { await write.Work(transaction); } }, CancellationToken.None);
+                group.ForEach(w => w.Done.TrySetResult());
+            }
+            catch (Exception) when (group.Count > 1)
+            {
+                foreach (var write in group)
+                {
+                    await WriteAloneAsync(write);
+                }
+            }
+            catch (Exception e)
+            {
+                group.ForEach(w => w.Done.TrySetException(e));
+            }
+        }
+    }
+
+    private async Task WriteAloneAsync(PendingWrite write)
+    {
+        try
+        {
+            await WriteAsync(write.Work, CancellationToken.None);
+            write.Done.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            write.Done.TrySetException(e);
+        }
+    }
+
+    /// <summary>A write waiting for the group commit, and its caller.</summary>
+    private sealed record PendingWrite(Func<SqliteTransaction, Task> Work, TaskCompletionSource Done);
 
     private SqliteCommand Command(SqliteTransaction? transaction, string sql)
     {
@@ -416,10 +490,21 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         return await command.ExecuteScalarAsync(cancellationToken);
     }
 
+    /// <summary>Lets the writer commit what is queued, then stop.</summary>
+    private async Task FinishWritesAsync()
+    {
+        _writes.Writer.TryComplete();
+        if (_writeLoop is { } loop)
+        {
+            await loop;
+        }
+    }
+
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {
+        await FinishWritesAsync();
         await _connection.DisposeAsync();
         _lock.Dispose();
         _writer?.Dispose();
@@ -427,6 +512,7 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 
     public void Dispose()
     {
+        FinishWritesAsync().GetAwaiter().GetResult();
         _connection.Dispose();
         _lock.Dispose();
         _writer?.Dispose();
