@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PlanAct.Export;
 using PlanAct.IO;
+using PlanAct.Plans.Hindsight;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Ledger;
 using PlanAct.Training;
@@ -34,6 +35,7 @@ internal static class ExportCommand
             }
         });
         var withReasoning = new Option<bool>("--with-reasoning") { Description = "Put each example's reasoning before its target as <think>…</think>." };
+        var allowHindsight = new Option<bool>("--allow-hindsight") { Description = "Keep planner and replanner examples that name values only later pages, notes or the final answer show (listed, and marked in the card); by default they are left out." };
         var card = new Option<string?>("--card") { Description = "Where to write the dataset card (refused over a file that planact did not write). [default: <out-name>.card.md beside --out, README.md inside an hf folder]" };
         var maxPageTokens = CommandOptions.MaxPageTokens("every page the profile renders (examples laid out again: planner and replanner examples, and executor examples under a profile other than planact)", fallback: null);
         var profile = CommandOptions.Profile("the examples are laid out in (the one the trained model must be run with)");
@@ -42,7 +44,7 @@ internal static class ExportCommand
         var config = new Option<string?>("--config") { Description = "Teacher YAML whose prices: section overrides the default price table." };
         var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000\n  planact export --input executor.cot.jsonl --format openai-chat --profile plan-and-act --out train/executor.pa.jsonl")
         {
-            input, format, output, profile, maxTokens, withReasoning, trainEarlierTurns, validation, card, maxPageTokens, skipInvalid, ledger, config,
+            input, format, output, profile, maxTokens, withReasoning, allowHindsight, trainEarlierTurns, validation, card, maxPageTokens, skipInvalid, ledger, config,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -68,6 +70,7 @@ internal static class ExportCommand
             {
                 MaxTokens = parse.GetValue(maxTokens),
                 WithReasoning = parse.GetValue(withReasoning),
+                AllowHindsight = parse.GetValue(allowHindsight),
                 Profile = PromptProfile.Load(parse.GetValue(profile)!),
             };
             var pages = new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) };
@@ -91,6 +94,16 @@ internal static class ExportCommand
                 CliConsole.Current.Error.WriteLine($"planact: … and {report.Refused.Count - 50} more examples left out for the {options.Profile.Name} profile");
             }
 
+            foreach (var flag in report.Hindsight.Take(50))
+            {
+                CliConsole.Current.Error.WriteLine($"planact: example \"{flag.Id}\" {(report.HindsightKept ? "kept (--allow-hindsight)" : "left out")}: {HindsightCheck.Reason}: {flag.Finding}");
+            }
+
+            if (report.Hindsight.Count > 50)
+            {
+                CliConsole.Current.Error.WriteLine($"planact: … and {report.Hindsight.Count - 50} more hindsight findings");
+            }
+
             if (options.WithReasoning && report.WithReasoning < report.Written)
             {
                 CliConsole.Current.Error.WriteLine($"planact: warning: {report.Written - report.WithReasoning} examples have no reasoning; their targets have no <think> block");
@@ -99,7 +112,8 @@ internal static class ExportCommand
             CliConsole.Current.Error.WriteLine(
                 $"planact: export: {report.Written} examples ok ({options.Formatter.Name}), {report.Overlong.Count} left out over the token limit, "
                 + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}; card -> {cardPath}; profile {options.Profile.Name}"
-                + (report.Refused.Count > 0 ? $", {report.Refused.Count} records it cannot be made from left out (listed above)" : ""));
+                + (report.Refused.Count > 0 ? $", {report.Refused.Count} records it cannot be made from left out (listed above)" : "")
+                + (report.Hindsight.Count > 0 ? $", {report.HindsightByKind().Values.Sum()} examples with hindsight {(report.HindsightKept ? "kept" : "left out")} (listed above)" : ""));
             return problems.ErrorCount > 0 || report.Refused.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;

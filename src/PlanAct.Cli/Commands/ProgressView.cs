@@ -23,7 +23,7 @@ internal static class ProgressView
             var last = Stopwatch.StartNew();
             var gate = new Lock();
             var latest = new Dictionary<string, StageProgress>(StringComparer.Ordinal);
-            var plain = new SynchronousProgress(p =>
+            var plain = new SynchronousProgress<StageProgress>(p =>
             {
                 lock (gate)
                 {
@@ -51,7 +51,7 @@ internal static class ProgressView
             .StartAsync(async context =>
             {
                 var tasks = stages.ToDictionary(s => s, s => context.AddTask(Markup.Escape(s), maxValue: 1), StringComparer.Ordinal);
-                var live = new SynchronousProgress(p =>
+                var live = new SynchronousProgress<StageProgress>(p =>
                 {
                     if (tasks.TryGetValue(p.Stage, out var task))
                     {
@@ -92,9 +92,4 @@ internal static class ProgressView
         return p.Phase is null ? text : $"{text} · {p.Phase}";
     }
 
-    /// <summary>Reports on the calling thread: Progress&lt;T&gt; would post to the thread pool and reorder updates.</summary>
-    private sealed class SynchronousProgress(Action<StageProgress> report) : IProgress<StageProgress>
-    {
-        public void Report(StageProgress value) => report(value);
-    }
 }

@@ -94,7 +94,7 @@ internal static class TasksCommand
             CliConsole.Current.Error.WriteLine($"planact: tasks generate: {seedList.Count} seeds, {avoided.Count} avoided intents, sites {string.Join(", ", siteList)}; teacher {teacherOptions}; ledger {session.Ledger.Path}");
             var outPath = parse.GetValue(output)!;
             var result = await new TaskGenerator(options, session).RunAsync(
-                seedList, avoided, siteList, new Progress<int>(n => CliConsole.Current.Error.Write($"\rplanact: tasks generate {n}/{options.PerSite * siteList.Count}")), ct);
+                seedList, avoided, siteList, new SynchronousProgress<int>(n => CliConsole.Current.Error.Write($"\rplanact: tasks generate {n}/{options.PerSite * siteList.Count}")), ct);
             CliConsole.Current.Error.WriteLine();
             await JsonlFile.WriteAsync(outPath, result.Accepted.ToAsyncEnumerable(), TaskJsonl.Format, ct);
             await JsonlFile.WriteAsync(TaskJsonl.RejectedPathBeside(outPath), result.Rejected.ToAsyncEnumerable(), TaskJsonl.Format, ct);

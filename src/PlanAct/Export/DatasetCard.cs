@@ -88,6 +88,11 @@ internal static class DatasetCard
             Line();
         }
 
+        foreach (var line in HindsightLines(report))
+        {
+            Line(line);
+        }
+
         Line("## Contents");
         Line();
         Table("kind", report.ByKind);
@@ -142,6 +147,34 @@ internal static class DatasetCard
         Line(context.Command);
         Line("```");
         return sb.ToString();
+    }
+
+    /// <summary>The hindsight section: how many planner and replanner examples named what their model could not know, and (kept ones) which.</summary>
+    private static IEnumerable<string> HindsightLines(ExportReport report)
+    {
+        if (report.Hindsight.Count == 0)
+        {
+            yield break;
+        }
+
+        var byKind = string.Join(", ", report.HindsightByKind().Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Value} {k.Key}")));
+        yield return "## Hindsight";
+        yield return "";
+        if (!report.HindsightKept)
+        {
+            yield return $"Left out: {byKind} examples whose targets name values that only later pages, the agent's notes or the final answer show (listed by `planact export`; `--allow-hindsight` keeps them).";
+            yield return "";
+            yield break;
+        }
+
+        yield return $"**Kept with hindsight** (`--allow-hindsight`): {byKind} examples name values their model could not have known at that point:";
+        yield return "";
+        foreach (var flag in report.Hindsight)
+        {
+            yield return $"* `{flag.Id}`: {flag.Finding}";
+        }
+
+        yield return "";
     }
 
     private static IEnumerable<string> CostLines(ExportReport report, CardContext context)

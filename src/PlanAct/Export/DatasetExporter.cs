@@ -20,6 +20,9 @@ internal sealed record ExportOptions(IExportFormat Formatter)
 
     /// <summary>The prompt profile the examples are laid out in.</summary>
     public PromptProfile Profile { get; init; } = PromptProfile.PlanAct;
+
+    /// <summary>Keep planner and replanner examples with hindsight findings (still listed and marked in the card) instead of leaving them out.</summary>
+    public bool AllowHindsight { get; init; }
 }
 
 /// <summary>Where a dataset card's provenance comes from: the command that made it, and the ledger and prices of its cost.</summary>
@@ -43,6 +46,16 @@ internal sealed record ExportReport(
 {
     /// <summary>Examples the profile could not be made from their records, with the reason.</summary>
     public IReadOnlyList<RefusedExample> Refused { get; init; } = [];
+
+    /// <summary>Every hindsight finding in a planner or replanner example (<see cref="HindsightKept"/>: the examples were kept, else left out).</summary>
+    public IReadOnlyList<HindsightFlag> Hindsight { get; init; } = [];
+
+    /// <summary>Examples with hindsight findings were kept (<c>--allow-hindsight</c>).</summary>
+    public bool HindsightKept { get; init; }
+
+    /// <summary>The examples with hindsight findings, by kind (<c>planner</c>, <c>replanner</c>).</summary>
+    public IReadOnlyDictionary<string, int> HindsightByKind() =>
+        Hindsight.DistinctBy(f => f.Id).GroupBy(f => ExampleNames.Of(f.Kind)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     /// <summary>The YAML front matter the format needs at the top of its card (Hugging Face folders), or null.</summary>
     public string? CardFrontMatter { get; init; }
@@ -141,9 +154,10 @@ internal static class DatasetExporter
     public static async Task<(ExportReport Report, int PagesCut)> ExportFileAsync(
         string inputPath, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
     {
-        var builders = new ExampleBuilders(pages with { Profile = options.Profile });
+        var hindsight = new HindsightScreen(options.AllowHindsight, options.WithReasoning);
+        var builders = new ExampleBuilders(pages with { Profile = options.Profile }, hindsight);
         var report = await WriteAsync(outputPath, TrainingRecords.ReadAsync(inputPath, builders, problems, cancellationToken), options, cancellationToken);
-        report = report with { Refused = [.. builders.Refusals.Refused] };
+        report = report with { Refused = [.. builders.Refusals.Refused], Hindsight = [.. hindsight.Flagged], HindsightKept = hindsight.Allow };
         var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
         {
             Profile = options.Profile,

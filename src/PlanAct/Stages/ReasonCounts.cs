@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using PlanAct.Plans.Hindsight;
 
 namespace PlanAct.Stages;
 
@@ -43,9 +44,14 @@ internal sealed partial class ReasonCounts
     public IReadOnlyDictionary<string, int> Snapshot() =>
         _counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
 
-    /// <summary>The reason as counted: numbers become N, whitespace is collapsed, long texts are cut.</summary>
+    /// <summary>The reason as counted: a hindsight finding is <see cref="HindsightCheck.Reason"/>; otherwise numbers become N, whitespace is collapsed, long texts are cut.</summary>
     public static string Fold(string reason)
     {
+        if (HindsightCheck.QuarantineReason(reason) == HindsightCheck.Reason)
+        {
+            return HindsightCheck.Reason;
+        }
+
         var folded = Spaces().Replace(Numbers().Replace(reason, "N"), " ").Trim();
         return folded.Length <= MaxReasonLength ? folded : folded[..(MaxReasonLength - 1)] + "…";
     }

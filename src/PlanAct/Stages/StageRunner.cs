@@ -106,7 +106,7 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
             }
 
             progress?.Report(state.Progress($"batch of {pending.Count} requests"));
-            var phase = new Progress<BatchProgress>(p => progress?.Report(state.Progress($"batch {p.BatchId} {p.Status}: {p.Completed}/{p.Total} done, {p.Failed} failed (round {p.Round})")));
+            var phase = new SynchronousProgress<BatchProgress>(p => progress?.Report(state.Progress($"batch {p.BatchId} {p.Status}: {p.Completed}/{p.Total} done, {p.Failed} failed (round {p.Round})")));
             foreach (var (key, reason) in (await batch!.RunAsync(pending, phase, cancellationToken)).Failed)
             {
                 state.FailedForGood[key] = reason;

@@ -9,7 +9,10 @@ namespace PlanAct.Training;
 /// first page, and as target the plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>. The plan's trace
 /// (CoT annotation) becomes the example's reasoning; a profile whose target shows reasoning refuses plans without one.
 /// </summary>
-internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null)
+/// <param name="options">The profile and page budget.</param>
+/// <param name="refusals">Where the profile's refusals go.</param>
+/// <param name="hindsight">The hindsight check of export (null: none); a plan it does not admit makes no example.</param>
+internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null, HindsightScreen? hindsight = null)
 {
     private int _pagesCut;
 
@@ -26,13 +29,18 @@ internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusal
     public TrainingExample Build(PlanRecord plan) =>
         TryBuild(plan) ?? throw new InvalidOperationException($"the {options.Profile.Name} profile cannot make a planner example of plan \"{plan.Id}\"");
 
-    /// <summary>The example, or null when the profile refuses it (the reason is in the refusals).</summary>
+    /// <summary>The example, or null when the profile refuses it (the reason is in the refusals) or the hindsight check leaves it out.</summary>
     public TrainingExample? TryBuild(PlanRecord plan)
     {
         var profile = options.Profile;
         if (profile.TargetNeedsReasoning(AgentRole.Planner) && string.IsNullOrWhiteSpace(plan.Trace))
         {
             refusals?.Add(ExampleId(plan.Id), ExampleRefusals.NoReasoning(profile, plan.Origin == PlanOrigin.Grounded ? "planact annotate --mode cot" : null));
+            return null;
+        }
+
+        if (hindsight?.Admits(ExampleId(plan.Id), ExampleKind.Planner, HindsightScreen.Planner(plan), plan.Plan, plan.Trace, profile) == false)
+        {
             return null;
         }
 

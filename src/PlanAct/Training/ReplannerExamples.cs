@@ -2,6 +2,7 @@ using System.Globalization;
 using PlanAct.Actions;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Plans.Hindsight;
 using PlanAct.Training.Profiles;
 
 namespace PlanAct.Training;
@@ -12,7 +13,10 @@ namespace PlanAct.Training;
 /// plans written at earlier rounds); as target the new plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>.
 /// A round's trace (CoT) becomes the example's reasoning.
 /// </summary>
-internal sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null)
+/// <param name="options">The profile and page budget.</param>
+/// <param name="refusals">Where the profile's refusals go.</param>
+/// <param name="hindsight">The hindsight check of export (null: none); a round it does not admit makes no example.</param>
+internal sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefusals? refusals = null, HindsightScreen? hindsight = null)
 {
     /// <summary>What the planact profile's first turn says: nothing has been done yet.</summary>
     public const string NothingTaken = "No action has been taken yet.";
@@ -31,16 +35,25 @@ internal sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefus
             Plans = Enumerable.Range(0, round.Round).Select(k => Text(record.PlanBefore(k))).ToEquatableList(),
         };
 
-    /// <summary>One example per round, in round order; rounds the profile refuses are left out (the reason is in the refusals).</summary>
+    /// <summary>
+    /// One example per round, in round order; rounds the profile refuses (the reason is in the refusals) or the hindsight
+    /// check does not admit are left out. The record has no first page: the check counts it as unseen, never as known.
+    /// </summary>
     public IEnumerable<TrainingExample> Build(ReplanRecord record)
     {
         var profile = options.Profile;
+        var seen = hindsight is null ? null : new TrajectoryHindsight(record.Task, ["", .. record.Rounds.Select(r => r.Html)], record.Actions);
         foreach (var round in record.Rounds)
         {
             var id = ExampleId(record.Id, round.Round);
             if (profile.TargetNeedsReasoning(AgentRole.Replanner) && string.IsNullOrWhiteSpace(round.Trace))
             {
                 refusals?.Add(id, ExampleRefusals.NoReasoning(profile, "planact replan --cot"));
+                continue;
+            }
+
+            if (seen is not null && !hindsight!.Admits(id, ExampleKind.Replanner, seen.At(round.Round), round.Plan, round.Trace, profile))
+            {
                 continue;
             }
 

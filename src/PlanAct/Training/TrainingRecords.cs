@@ -27,11 +27,14 @@ internal sealed class ExampleBuilders
 {
     private readonly ExecutorRelayout? _executors;
 
-    public ExampleBuilders(ExamplePageOptions options)
+    /// <param name="options">The profile and page budget.</param>
+    /// <param name="hindsight">The hindsight check of planner and replanner examples (null: none).</param>
+    public ExampleBuilders(ExamplePageOptions options, HindsightScreen? hindsight = null)
     {
         Profile = options.Profile;
-        Planner = new PlannerExamples(options, Refusals);
-        Replanner = new ReplannerExamples(options, Refusals);
+        Hindsight = hindsight;
+        Planner = new PlannerExamples(options, Refusals, hindsight);
+        Replanner = new ReplannerExamples(options, Refusals, hindsight);
         _executors = options.Profile == PromptProfile.PlanAct ? null : new ExecutorRelayout(options, Refusals);
     }
 
@@ -43,6 +46,9 @@ internal sealed class ExampleBuilders
     public ReplannerExamples Replanner { get; }
 
     public ExampleRefusals Refusals { get; } = new();
+
+    /// <summary>The hindsight check the builders apply, if any.</summary>
+    public HindsightScreen? Hindsight { get; }
 
     /// <summary>Pages cut to the token budget by any builder so far.</summary>
     public int PagesCut => Planner.PagesCut + Replanner.PagesCut + (_executors?.PagesCut ?? 0);

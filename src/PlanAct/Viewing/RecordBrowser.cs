@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PlanAct.Actions;
 using PlanAct.IO;
 using PlanAct.Pipeline;
@@ -46,7 +45,7 @@ internal sealed record RecordView(IndexEntry Entry, SourceLocation Location, str
     /// <summary>Valid records: the errors of the answers rejected before the accepted one (the stage's rejection journal).</summary>
     public IReadOnlyList<string> Rejections { get; init; } = [];
 
-    /// <summary>The record's <c>hindsight</c> findings, when its stage wrote any (each as its text, or as compact JSON).</summary>
+    /// <summary>Planner and replanner records: what export's hindsight check finds in their examples (values the model could not have known).</summary>
     public IReadOnlyList<string> Hindsight { get; init; } = [];
 }
 
@@ -57,9 +56,6 @@ internal sealed record RecordView(IndexEntry Entry, SourceLocation Location, str
 /// </summary>
 internal sealed class RecordBrowser
 {
-    /// <summary>The property a record's hindsight findings are under, when its stage checks for hindsight.</summary>
-    public const string HindsightProperty = "hindsight";
-
     private RecordBrowser(string title, RecordIndex index, TrajectoryActions trajectories, string? trajectoriesPath)
     {
         Title = title;
@@ -115,7 +111,6 @@ internal sealed class RecordBrowser
     {
         var location = Index.Location(entry);
         var text = await Index.ReadAsync(entry, cancellationToken);
-        var hindsight = HindsightOf(text);
         if (entry.Outcome == RecordOutcomes.Quarantined)
         {
             var quarantined = QuarantineFile.Parse(text, location);
@@ -126,25 +121,26 @@ internal sealed class RecordBrowser
                 NoActionsBecause = trajectory is null ? NoTrajectory(quarantined.Id) : null,
                 QuarantineReason = quarantined.Reason,
                 Attempts = quarantined.Attempts,
-                Hindsight = hindsight,
             };
         }
 
         var rejections = await Index.RejectionsAsync(entry, cancellationToken);
         var strict = new ProblemLog();
-        var builders = new ExampleBuilders(options);
+        // Export's own hindsight screen, keeping every example (allow) and checking the reasoning too, names what it would flag.
+        var screen = new HindsightScreen(allow: true, withReasoning: true);
+        var builders = new ExampleBuilders(options, screen);
         switch (Index.RecordsOf(entry))
         {
             case TrainingRecordKind.Plans:
-                return PlanRecordView(entry, PlanJsonl.Parse(text, location, strict)!, builders, rejections, hindsight);
+                return PlanRecordView(entry, PlanJsonl.Parse(text, location, strict)!, builders, rejections, screen);
             case TrainingRecordKind.Replans:
-                return ReplanView(entry, ReplanJsonl.Parse(text, location, strict)!, builders, rejections, hindsight);
+                return ReplanView(entry, ReplanJsonl.Parse(text, location, strict)!, builders, rejections, screen);
             default:
-                return await ExampleViewAsync(entry, ExampleJsonl.Parse(text, location, strict)!, builders, rejections, hindsight, cancellationToken);
+                return await ExampleViewAsync(entry, ExampleJsonl.Parse(text, location, strict)!, builders, rejections, cancellationToken);
         }
     }
 
-    private RecordView PlanRecordView(IndexEntry entry, PlanRecord plan, ExampleBuilders builders, IReadOnlyList<string> rejections, IReadOnlyList<string> hindsight)
+    private RecordView PlanRecordView(IndexEntry entry, PlanRecord plan, ExampleBuilders builders, IReadOnlyList<string> rejections, HindsightScreen screen)
     {
         var trajectory = plan.Origin == PlanOrigin.Grounded ? Trajectories.Find(plan.Id) : null;
         var example = builders.Planner.TryBuild(plan);
@@ -157,11 +153,11 @@ internal sealed class RecordBrowser
             Label = plan.Label,
             Examples = [Example($"planner example ({builders.Profile.Name})", example, builders, PlannerExamples.ExampleId(plan.Id))],
             Rejections = rejections,
-            Hindsight = hindsight,
+            Hindsight = Findings(screen),
         };
     }
 
-    private RecordView ReplanView(IndexEntry entry, ReplanRecord record, ExampleBuilders builders, IReadOnlyList<string> rejections, IReadOnlyList<string> hindsight)
+    private RecordView ReplanView(IndexEntry entry, ReplanRecord record, ExampleBuilders builders, IReadOnlyList<string> rejections, HindsightScreen screen)
     {
         var examples = builders.Replanner.Build(record).ToDictionary(e => e.Source.Step!.Value);
         return new RecordView(entry, Index.Location(entry), record.Task)
@@ -172,12 +168,12 @@ internal sealed class RecordBrowser
                 ? new ExampleView($"replanner example, round {r.Round} ({builders.Profile.Name})", example.Messages, null)
                 : Refused($"replanner example, round {r.Round} ({builders.Profile.Name})", builders, ReplannerExamples.ExampleId(record.Id, r.Round)))],
             Rejections = rejections,
-            Hindsight = hindsight,
+            Hindsight = Findings(screen),
         };
     }
 
     private async Task<RecordView> ExampleViewAsync(
-        IndexEntry entry, TrainingExample example, ExampleBuilders builders, IReadOnlyList<string> rejections, IReadOnlyList<string> hindsight, CancellationToken cancellationToken)
+        IndexEntry entry, TrainingExample example, ExampleBuilders builders, IReadOnlyList<string> rejections, CancellationToken cancellationToken)
     {
         // Another profile lays an executor step out from the step contexts of its trajectory's earlier records, read in order.
         var strict = new ProblemLog();
@@ -218,9 +214,11 @@ internal sealed class RecordBrowser
             Reasoning = example.Reasoning,
             Examples = [Example($"{entry.Kind} example ({builders.Profile.Name})", laidOut, builders, example.Id)],
             Rejections = rejections,
-            Hindsight = hindsight,
         };
     }
+
+    /// <summary>The screen's findings, each with the example it is in (a replan record has one per round).</summary>
+    private static IReadOnlyList<string> Findings(HindsightScreen screen) => [.. screen.Flagged.Select(f => $"{f.Id}: {f.Finding}")];
 
     private static ExampleView Example(string title, TrainingExample? example, ExampleBuilders builders, string id) =>
         example is null ? Refused(title, builders, id) : new ExampleView(title, example.Messages, null);
@@ -231,18 +229,6 @@ internal sealed class RecordBrowser
     private string NoTrajectory(string id) => TrajectoriesPath is null
         ? "the trajectories the records were made from were not given"
         : $"no trajectory \"{id}\" in {TrajectoriesPath}";
-
-    private static IReadOnlyList<string> HindsightOf(string text)
-    {
-        using var doc = JsonDocument.Parse(text);
-        if (!doc.RootElement.TryGetProperty(HindsightProperty, out var findings))
-        {
-            return [];
-        }
-
-        var items = findings.ValueKind == JsonValueKind.Array ? findings.EnumerateArray().ToList() : [findings];
-        return [.. items.Select(f => f.ValueKind == JsonValueKind.String ? f.GetString()! : f.GetRawText())];
-    }
 
     private static IEnumerable<ViewedFile> QuarantinesBeside(IEnumerable<string> outputs) =>
         outputs.Select(o => (Output: o, Quarantine: QuarantineFile.PathBeside(o))).Where(o => File.Exists(o.Quarantine)).Select(o => new ViewedFile(o.Quarantine, ViewedFileRole.Quarantine, o.Output));

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using PlanAct.IO;
+using PlanAct.Plans;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
 using PlanAct.Viewing;
@@ -73,6 +75,22 @@ public partial class ViewerPagesTests
         var example = Assert.Single(grounded.Examples);
         Assert.Null(example.Messages);
         Assert.Contains("planact annotate --mode cot", example.Refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plan_whose_reasoning_names_what_only_its_grounding_shows_lists_the_hindsight_finding()
+    {
+        var dir = TestPaths.TempDir();
+        var plans = Path.Combine(dir, "plans.jsonl");
+        var plan = new Plan([new PlanStep(1, "Open the cart, which holds 7 products.", "The cart holds 7 products.", "Open the cart.", new EquatableList<int>([0]))]);
+        await File.WriteAllLinesAsync(plans, [PlanJsonl.Format(ViewingFixtures.PlanRecord("t9", "shopping", "Check the cart", plan))]);
+        var browser = await RecordBrowser.OpenAsync(plans, null, CancellationToken.None);
+
+        var view = await browser.ViewAsync(browser.Index.Entries[0], new ExamplePageOptions());
+
+        var finding = Assert.Single(view.Hindsight);
+        Assert.Contains("7 products", finding, StringComparison.Ordinal);
+        Assert.Contains("<ul class=\"hindsight\">", ViewerPages.Record(view, Query(), Profiles), StringComparison.Ordinal);
     }
 
     [GeneratedRegex("<li class=\"action covered (?<colour>g\\d)\" id=\"action-(?<action>\\d+)\" data-action=\"\\d+\" data-step=\"(?<step>\\d+)\"")]

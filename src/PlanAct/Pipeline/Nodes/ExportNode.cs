@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PlanAct.Export;
+using PlanAct.Plans.Hindsight;
 using PlanAct.Stages;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
@@ -10,7 +11,7 @@ namespace PlanAct.Pipeline.Nodes;
 /// <summary>
 /// export: every training-data output of the pipeline in each format, as <c>export/&lt;kind&gt;.&lt;format&gt;.jsonl</c>
 /// with its dataset card beside it (<c>.md</c>; a Hugging Face folder <c>export/&lt;kind&gt;.hf</c> holds its card as
-/// README.md). Options: formats, profile, max_tokens, with_reasoning, max_page_tokens, train_earlier_turns, validation.
+/// README.md). Options: formats, profile, max_tokens, with_reasoning, allow_hindsight, max_page_tokens, train_earlier_turns, validation.
 /// </summary>
 internal sealed class ExportNode : IPipelineNode
 {
@@ -45,7 +46,7 @@ internal sealed class ExportNode : IPipelineNode
         var statsPath = Path.Combine(folder, "export.stats.json");
         var fingerprint = await StageStats.FingerprintAsync(
             sources.Select(s => s.Path),
-            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} {formatSettings} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} pages={pages.MaxPageTokens}"),
+            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} {formatSettings} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} hindsight={settings.AllowHindsight} pages={pages.MaxPageTokens}"),
             cancellationToken);
         var outputs = sources.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, f.OutputName($"{s.TrainingData}.{f.Name}"))))).ToList();
         if (outputs.All(o => Path.Exists(o.Path)) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
@@ -58,6 +59,7 @@ internal sealed class ExportNode : IPipelineNode
         var written = 0;
         var overlong = 0;
         var refused = 0;
+        var hindsight = 0;
         foreach (var source in sources)
         {
             foreach (var format in formats)
@@ -69,6 +71,7 @@ internal sealed class ExportNode : IPipelineNode
                 written += report.Written;
                 overlong += report.Overlong.Count;
                 refused += report.Refused.Count;
+                hindsight += settings.AllowHindsight ? 0 : report.HindsightByKind().Values.Sum();
             }
         }
 
@@ -83,12 +86,17 @@ internal sealed class ExportNode : IPipelineNode
             skipped[$"refused by the {settings.Profile.Name} profile"] = refused;
         }
 
+        if (hindsight > 0)
+        {
+            skipped[HindsightCheck.Reason] = hindsight;
+        }
+
         var stats = new StageStats(
-            Name, written + overlong + refused, written, 0, overlong + refused, new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [],
+            Name, written + overlong + refused + hindsight, written, 0, overlong + refused + hindsight, new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [],
             clock.Elapsed.TotalSeconds, context.Shard?.ToString(), fingerprint);
         await StageStats.WriteAsync(statsPath, stats, cancellationToken);
         Report(context, stats, clock.Elapsed);
-        return new NodeResult(Name, NodeStatus.Done, outputs, $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens, {refused} refused by the {settings.Profile.Name} profile")
+        return new NodeResult(Name, NodeStatus.Done, outputs, $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens, {refused} refused by the {settings.Profile.Name} profile, {hindsight} left out for hindsight")
         {
             Problems = context.Problems.ErrorCount - errorsBefore,
             Seconds = clock.Elapsed.TotalSeconds,
@@ -101,7 +109,7 @@ internal sealed class ExportNode : IPipelineNode
 
     private static (IReadOnlyList<IExportFormat> Formats, FormatSettings FormatSettings, ExportOptions Settings, ExamplePageOptions Pages) Read(StageOptions options)
     {
-        options.OnlyThese("formats", "profile", "max_tokens", "with_reasoning", "max_page_tokens", "train_earlier_turns", "validation");
+        options.OnlyThese("formats", "profile", "max_tokens", "with_reasoning", "allow_hindsight", "max_page_tokens", "train_earlier_turns", "validation");
         var formatSettings = new FormatSettings(options.Bool("train_earlier_turns", false), options.Double("validation", 0, 0, 0.5));
         var formats = (options.Strings("formats") ?? ["openai-chat"])
             .Select(name => ExampleFormatters.ByName(name, formatSettings) ?? throw options.Error("formats", $"unknown format \"{name}\" (known: {string.Join(", ", ExampleFormatters.All.Select(f => f.Name))})"))
@@ -110,6 +118,7 @@ internal sealed class ExportNode : IPipelineNode
         {
             MaxTokens = options.String("max_tokens") is null ? null : options.Int("max_tokens", 0),
             WithReasoning = options.Bool("with_reasoning", false),
+            AllowHindsight = options.Bool("allow_hindsight", false),
             Profile = options.String("profile") is { } profile ? Profile(options, profile) : PromptProfile.PlanAct,
         };
         return (formats, formatSettings, settings, new ExamplePageOptions { MaxPageTokens = options.String("max_page_tokens") is null ? null : options.Int("max_page_tokens", 0) });

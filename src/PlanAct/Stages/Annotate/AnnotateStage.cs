@@ -4,6 +4,7 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Plans.Hindsight;
 using PlanAct.Teacher;
 using PlanAct.Text;
 using PlanAct.Trajectories;
@@ -38,7 +39,9 @@ internal sealed record AnnotateOptions
 
 /// <summary>
 /// Grounded plan annotation (SPEC §2.2): the teacher sees the task, the first page and the numbered actions, and
-/// writes a plan whose steps partition the actions. Answers are validated and re-asked with the exact error.
+/// writes a plan whose steps partition the actions. Answers are validated and re-asked with the exact error, a plan
+/// naming what only later pages, notes or the final answer show too (<see cref="HindsightCheck"/>; quarantined as
+/// <see cref="HindsightCheck.Reason"/> when it never stops).
 /// In <see cref="AnnotateMode.Cot"/> the plan is built in three requests instead (<see cref="CotAnnotation"/>).
 /// </summary>
 internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
@@ -75,16 +78,17 @@ internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
             return new ItemResult<PlanRecord>.Skipped("the trajectory has no actions");
         }
 
+        var planner = new TrajectoryHindsight(item).At(0);
         if (_options.Mode == AnnotateMode.Cot)
         {
-            return await _cot.ProcessAsync(item, teacher, cancellationToken);
+            return await _cot.ProcessAsync(item, planner, teacher, cancellationToken);
         }
 
-        var outcome = await teacher.AskAsync(item.Id, Messages(item), reply => Check(reply.Text, item.Steps.Count), cancellationToken);
+        var outcome = await teacher.AskAsync(item.Id, Messages(item), reply => Check(reply.Text, item.Steps.Count, planner), cancellationToken);
         return outcome switch
         {
             TeacherOutcome<Plan>.Accepted accepted => new ItemResult<PlanRecord>.Done(Record(item, accepted.Value, accepted.Reply.Reasoning, outcome.RequestIds)),
-            TeacherOutcome<Plan>.Failed failed => new ItemResult<PlanRecord>.Quarantined(failed.Reason, failed.Rejected),
+            TeacherOutcome<Plan>.Failed failed => new ItemResult<PlanRecord>.Quarantined(HindsightCheck.QuarantineReason(failed.Reason), failed.Rejected),
             _ => throw new InvalidOperationException("unknown outcome"),
         };
     }
@@ -118,6 +122,13 @@ internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
     internal string FirstPage(Trajectory trajectory) =>
         PageBudget.Fit(PageView.Render(trajectory.InitialHtml, PageView.Planner), _options.MaxPageTokens, _options.Counter).Shown;
 
-    /// <summary>Parses an answer and checks that it grounds all <paramref name="actionCount"/> actions.</summary>
-    public static Checked<Plan> Check(string answer, int actionCount) => AnswerForms.CheckGrounded(answer, 0, actionCount);
+    /// <summary>
+    /// Parses an answer and checks that it grounds all <paramref name="actionCount"/> actions and, with
+    /// <paramref name="hindsight"/>, that its reasoning and steps name nothing the planner could not know.
+    /// </summary>
+    public static Checked<Plan> Check(string answer, int actionCount, HindsightCheck? hindsight = null)
+    {
+        var grounded = AnswerForms.CheckGrounded(answer, 0, actionCount);
+        return hindsight is null ? grounded : hindsight.Screen(grounded, plan => TargetPart.Of(plan));
+    }
 }

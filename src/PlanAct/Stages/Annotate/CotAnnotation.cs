@@ -5,6 +5,7 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Plans.Hindsight;
 using PlanAct.Teacher;
 using PlanAct.Trajectories;
 
@@ -39,7 +40,8 @@ internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateSta
     [GeneratedRegex(@"\bactions?\s*:?\s*\[?\s*\d", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ActionNumber();
 
-    public async Task<ItemResult<PlanRecord>> ProcessAsync(Trajectory item, TeacherDialog teacher, CancellationToken cancellationToken)
+    /// <summary>The three rounds for one trajectory; the reduced plan's steps and the rewrite are held to <paramref name="planner"/>.</summary>
+    public async Task<ItemResult<PlanRecord>> ProcessAsync(Trajectory item, HindsightCheck planner, TeacherDialog teacher, CancellationToken cancellationToken)
     {
         var count = item.Steps.Count;
         var described = await Task.WhenAll(item.Steps.Select(step => teacher.AskAsync(
@@ -55,23 +57,27 @@ internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateSta
 
         var descriptions = described.Select(o => ((TeacherOutcome<string>.Accepted)o).Value).ToList();
         var reduced = await teacher.AskAsync(
-            $"{item.Id}/reduce", stage.Messages(item, descriptions), reply => AnnotateStage.Check(reply.Text, count), cancellationToken);
+            $"{item.Id}/reduce", stage.Messages(item, descriptions), reply => planner.Screen(AnnotateStage.Check(reply.Text, count), TargetPart.StepLines), cancellationToken);
         requests.AddRange(reduced.RequestIds);
         if (reduced is not TeacherOutcome<Plan>.Accepted { Value: var plan })
         {
-            return new ItemResult<PlanRecord>.Quarantined($"reducing the descriptions to a plan: {((TeacherOutcome<Plan>.Failed)reduced).Reason}", reduced.Rejected);
+            return Quarantined("reducing the descriptions to a plan", ((TeacherOutcome<Plan>.Failed)reduced).Reason, reduced.Rejected);
         }
 
         var rewritten = await teacher.AskAsync(
-            $"{item.Id}/rewrite", RewriteMessages(item, plan), reply => CheckRewrite(reply.Text, plan), cancellationToken);
+            $"{item.Id}/rewrite", RewriteMessages(item, plan), reply => CheckRewrite(reply.Text, plan, planner), cancellationToken);
         requests.AddRange(rewritten.RequestIds);
         return rewritten switch
         {
             TeacherOutcome<RewrittenPlan>.Accepted { Value: var value } => new ItemResult<PlanRecord>.Done(stage.Record(item, value.Plan, value.Thinking, requests)),
-            TeacherOutcome<RewrittenPlan>.Failed failed => new ItemResult<PlanRecord>.Quarantined($"rewriting the reasoning: {failed.Reason}", failed.Rejected),
+            TeacherOutcome<RewrittenPlan>.Failed failed => Quarantined("rewriting the reasoning", failed.Reason, failed.Rejected),
             _ => throw new InvalidOperationException("unknown outcome"),
         };
     }
+
+    /// <summary>A round that never got a valid answer: <see cref="HindsightCheck.Reason"/> when hindsight was the last error, else the round and the error.</summary>
+    private static ItemResult<PlanRecord>.Quarantined Quarantined(string round, string error, IReadOnlyList<TeacherAttempt> attempts) =>
+        new(HindsightCheck.QuarantineReason(error, round), attempts);
 
     /// <summary>The request that asks what action <paramref name="index"/> did, from the executor view of the pages before and after it.</summary>
     public IReadOnlyList<ChatMessage> DescribeMessages(Trajectory trajectory, int index)
@@ -123,9 +129,14 @@ internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateSta
 
     /// <summary>
     /// Checks a rewrite: a non-empty <c>## Thinking</c> section, then the same steps with the same <c>Step:</c> lines,
-    /// and no action numbers anywhere. The result keeps <paramref name="reduced"/>'s descriptions and grounding.
+    /// and no action numbers anywhere; with <paramref name="planner"/>, no value the planner could not know in the thinking
+    /// or the reasoning. The result keeps <paramref name="reduced"/>'s descriptions and grounding.
     /// </summary>
-    public static Checked<RewrittenPlan> CheckRewrite(string answer, Plan reduced) => AnswerForms.Rewrite.Check(answer, text => CheckRewritten(text, reduced));
+    public static Checked<RewrittenPlan> CheckRewrite(string answer, Plan reduced, HindsightCheck? planner = null)
+    {
+        var rewritten = AnswerForms.Rewrite.Check(answer, text => CheckRewritten(text, reduced));
+        return planner is null ? rewritten : planner.Screen(rewritten, r => TargetPart.Of(r.Plan, r.Thinking));
+    }
 
     private static Checked<RewrittenPlan> CheckRewritten(string answer, Plan reduced)
     {

@@ -4,6 +4,7 @@ using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Plans.Hindsight;
 using PlanAct.Teacher;
 using PlanAct.Text;
 using PlanAct.Trajectories;
@@ -57,11 +58,13 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
         var trajectory = item.Trajectory;
         var count = trajectory.Steps.Count;
         var rounds = new List<ReplanRound>(Math.Max(0, count - 1));
+        var hindsight = new TrajectoryHindsight(trajectory);
         for (var round = 1; round < count; round++)
         {
             var first = round;
+            var replanner = hindsight.At(round);
             var outcome = await teacher.AskAsync(
-                RoundItem(trajectory.Id, round), Messages(item, rounds, round), reply => Check(reply, first, count, options.Cot), cancellationToken);
+                RoundItem(trajectory.Id, round), Messages(item, rounds, round), reply => Check(reply, first, count, options.Cot, replanner), cancellationToken);
             switch (outcome)
             {
                 case TeacherOutcome<Plan>.Accepted accepted:
@@ -72,7 +75,7 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
                     });
                     break;
                 case TeacherOutcome<Plan>.Failed failed:
-                    return new ItemResult<ReplanRecord>.Quarantined($"round {round}: {failed.Reason}", failed.Rejected);
+                    return new ItemResult<ReplanRecord>.Quarantined(HindsightCheck.QuarantineReason(failed.Reason, $"round {round}"), failed.Rejected);
             }
         }
 
@@ -127,18 +130,23 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
         return messages;
     }
 
-    /// <summary>Parses an answer and checks that it grounds exactly actions <paramref name="first"/>..<paramref name="end"/> − 1 (and, in CoT mode, that it came with its thinking).</summary>
+    /// <summary>
+    /// Parses an answer and checks that it grounds exactly actions <paramref name="first"/>..<paramref name="end"/> − 1 (and, in CoT mode, that it came with its thinking)
+    /// and, with <paramref name="hindsight"/>, that its reasoning and steps name nothing the replanner could not know at this round.
+    /// </summary>
     /// <param name="reply">The teacher's answer.</param>
     /// <param name="first">The round: the first action the plan must cover.</param>
     /// <param name="end">The trajectory's action count.</param>
     /// <param name="cot">Whether a reasoning trace is required.</param>
-    public static Checked<Plan> Check(TeacherReply reply, int first, int end, bool cot)
+    /// <param name="hindsight">What the replanner knows at this round, or null to leave hindsight unchecked.</param>
+    public static Checked<Plan> Check(TeacherReply reply, int first, int end, bool cot, HindsightCheck? hindsight = null)
     {
         if (cot && string.IsNullOrWhiteSpace(reply.Reasoning))
         {
             return Checked<Plan>.Fail("The answer has no thinking: think first inside <think> and </think>, then write the plan after it.");
         }
 
-        return AnswerForms.CheckGrounded(reply.Text, first, end);
+        var grounded = AnswerForms.CheckGrounded(reply.Text, first, end);
+        return hindsight is null ? grounded : hindsight.Screen(grounded, plan => TargetPart.Of(plan));
     }
 }
