@@ -6,12 +6,17 @@ using PlanAct.Teacher;
 namespace PlanAct.Plans.Hindsight;
 
 /// <summary>Something the model could not have seen when it wrote its plan, and how a message says that it shows a value.</summary>
-internal sealed class HindsightSource(string reveals, string text)
+internal sealed class HindsightSource(string reveals, HindsightText text)
 {
+    public HindsightSource(string reveals, string text)
+        : this(reveals, new HindsightText(text))
+    {
+    }
+
     /// <summary>Finishes "…, which …": "only the final answer shows", "is first seen on the page after action 4".</summary>
     public string Reveals { get; } = reveals;
 
-    public HindsightText Text { get; } = new(text);
+    public HindsightText Text { get; } = text;
 }
 
 /// <summary>A part of a training target: where it is ("step 2's reasoning") and its text.</summary>
@@ -137,11 +142,11 @@ internal sealed class TrajectoryHindsight
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(pages.Count, actions.Count);
         _task = new HindsightText(task);
-        var rendered = pages.Select(html => html.Length == 0 ? "" : PageView.Render(html, PageView.Planner)).ToArray();
-        _pages = [.. rendered.Select(p => new HindsightText(p))];
+        // Pages are rendered only when a check first needs them: a value the task already shows needs none.
+        _pages = [.. pages.Select(html => new HindsightText(() => html.Length == 0 ? "" : PageView.Render(html, PageView.Planner)))];
         _taken = [.. actions.Select(a => new HindsightText(ActionPrinter.Print(a)))];
         _comments = [.. actions.Select((a, i) => new HindsightSource($"is first written in action {i}'s comment", string.Join("\n", a.Comments.Select(c => c.Text))))];
-        _pagesAfter = [.. rendered.Select((p, i) => i == 0 ? null : new HindsightSource($"is first seen on the page after action {i - 1}", p))];
+        _pagesAfter = [.. _pages.Select((p, i) => i == 0 ? null : new HindsightSource($"is first seen on the page after action {i - 1}", p))];
         _answer = actions.Count > 0 && actions[^1].Message is { Length: > 0 } message ? new HindsightSource("only the final answer shows", message) : null;
     }
 
@@ -169,6 +174,6 @@ internal sealed class TrajectoryHindsight
         }
 
         var who = round == 0 ? "a planner" : $"a replanner at round {round.ToString(CultureInfo.InvariantCulture)}";
-        return new HindsightCheck(who, [_task, .. _pages.Take(round + 1), .. _taken.Take(round)], unknown);
+        return new HindsightCheck(who, [_task, .. _taken.Take(round), .. _pages.Take(round + 1)], unknown);
     }
 }

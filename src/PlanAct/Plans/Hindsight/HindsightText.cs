@@ -43,24 +43,32 @@ internal sealed partial class HindsightText
     // Numbers of the plan's own structure and element ids, never a fact of the site.
     private static readonly HashSet<string> Structural = new(StringComparer.OrdinalIgnoreCase) { "step", "steps", "action", "actions", "round", "rounds", "element", "elements" };
 
-    private readonly string _words;
-    private readonly HashSet<string> _numbers;
-    private readonly HashSet<string> _dates;
+    private readonly Lazy<Indexed> _indexed;
 
     public HindsightText(string text)
+        : this(() => text)
     {
-        _words = " " + Words(text) + " ";
-        _numbers = [.. Number().Matches(text).Select(m => NumberKey(m.Value))];
-        _dates = [.. Date().Matches(text).SelectMany(m => DateKeys(m.Value))];
     }
+
+    /// <summary>A text made only when first asked about (a rendered page: most checks never need the later ones).</summary>
+    public HindsightText(Func<string> text) => _indexed = new(() => Indexed.Of(text()), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>True when the text holds the value: the same number, the same date (a date with a year holds the date without it), or the same words in a row.</summary>
     public bool Holds(FoundValue value) => value.Kind switch
     {
-        ValueKind.Number => _numbers.Contains(value.Key),
-        ValueKind.Date => _dates.Contains(value.Key),
-        _ => _words.Contains(" " + value.Key + " ", StringComparison.Ordinal),
+        ValueKind.Number => _indexed.Value.Numbers.Contains(value.Key),
+        ValueKind.Date => _indexed.Value.Dates.Contains(value.Key),
+        _ => _indexed.Value.Words.Contains(" " + value.Key + " ", StringComparison.Ordinal),
     };
+
+    /// <summary>A text's words (spaced, for whole-word search), number keys and date keys.</summary>
+    private sealed record Indexed(string Words, HashSet<string> Numbers, HashSet<string> Dates)
+    {
+        public static Indexed Of(string text) => new(
+            " " + HindsightText.Words(text) + " ",
+            [.. Number().Matches(text).Select(m => NumberKey(m.Value))],
+            [.. Date().Matches(text).SelectMany(m => DateKeys(m.Value))]);
+    }
 
     /// <summary>
     /// The values a text names: URLs and emails, quoted strings, dates and times, phone numbers, prices and other
