@@ -18,15 +18,37 @@ public sealed class ChromiumFactAttribute : FactAttribute
     }
 }
 
-/// <summary>The run report opened in headless Chromium: every chart drawn, nothing fetched from the network, a screenshot kept.</summary>
-public class ReportBrowserTests
+/// <summary>The system Chromium, headless, offline, with a profile of its own; and what a page asks of anywhere else.</summary>
+internal static class HeadlessChromium
 {
-    private static readonly string[] ChromiumFlags =
+    private static readonly string[] Flags =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
     ];
 
+    public static Task<IBrowserContext> LaunchAsync(IPlaywright playwright, string profile) =>
+        playwright.Chromium.LaunchPersistentContextAsync(
+            profile, new BrowserTypeLaunchPersistentContextOptions { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true, Args = Flags });
+
+    /// <summary>The URLs <paramref name="page"/> requests that do not start with <paramref name="allowed"/>, as they happen.</summary>
+    public static List<string> RequestsOutside(IPage page, string allowed)
+    {
+        var outside = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(allowed, StringComparison.Ordinal))
+            {
+                outside.Add(request.Url);
+            }
+        };
+        return outside;
+    }
+}
+
+/// <summary>The run report opened in headless Chromium: every chart drawn, nothing fetched from the network, a screenshot kept.</summary>
+public class ReportBrowserTests
+{
     [ChromiumFact]
     public async Task The_report_of_a_full_run_renders_every_chart_offline_in_chromium()
     {
@@ -43,18 +65,9 @@ public class ReportBrowserTests
         Assert.True(rewritten.ExitCode == 0, rewritten.Stderr);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(
-            Path.Combine(dir, "chromium-profile"),
-            new BrowserTypeLaunchPersistentContextOptions { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true, Args = ChromiumFlags });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright, Path.Combine(dir, "chromium-profile"));
         var page = await browser.NewPageAsync();
-        var fetched = new List<string>();
-        page.Request += (_, request) =>
-        {
-            if (!request.Url.StartsWith("file:", StringComparison.Ordinal))
-            {
-                fetched.Add(request.Url);
-            }
-        };
+        var fetched = HeadlessChromium.RequestsOutside(page, "file:");
         await page.GotoAsync(new Uri(Path.Combine(run, "report.html")).AbsoluteUri);
 
         var charts = JsonDocument.Parse(await page.EvaluateAsync<string>(

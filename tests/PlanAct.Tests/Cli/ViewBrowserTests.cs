@@ -7,12 +7,6 @@ namespace PlanAct.Tests.Cli;
 /// <summary><c>planact view</c> on a run made with the loopback teacher, driven in headless Chromium: filters, a plan with its grounding, a quarantined item.</summary>
 public class ViewBrowserTests
 {
-    private static readonly string[] ChromiumFlags =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
     /// <summary>Does what loads another page (a filter's change submits its form, a link) and waits until it is loaded.</summary>
     private static async Task NavigateAsync(IPage page, Func<Task> action)
     {
@@ -46,18 +40,9 @@ public class ViewBrowserTests
             var url = new Uri(started.Split(' ')[1]);
 
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchPersistentContextAsync(
-                Path.Combine(dir, "chromium-profile"),
-                new BrowserTypeLaunchPersistentContextOptions { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true, Args = ChromiumFlags });
+            await using var browser = await HeadlessChromium.LaunchAsync(playwright, Path.Combine(dir, "chromium-profile"));
             var page = await browser.NewPageAsync();
-            var elsewhere = new List<string>();
-            page.Request += (_, request) =>
-            {
-                if (!request.Url.StartsWith(url.AbsoluteUri, StringComparison.Ordinal))
-                {
-                    elsewhere.Add(request.Url);
-                }
-            };
+            var elsewhere = HeadlessChromium.RequestsOutside(page, url.AbsoluteUri);
             await page.GotoAsync(url.AbsoluteUri);
             Assert.True(await page.Locator("table.records tbody tr").CountAsync() > 0);
 

@@ -96,32 +96,21 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
     public static async Task<TeacherLedger> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
         var full = System.IO.Path.GetFullPath(path);
-        var writer = WriterLock.Acquire(full);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
-        var ledger = new TeacherLedger(full, connection, writer) { Writes = true };
-        try
+        return await OpenWithAsync(full, new SqliteConnectionStringBuilder { DataSource = full }, WriterLock.Acquire(full), writes: true, async (ledger, ct) =>
         {
-            await connection.OpenAsync(cancellationToken);
             ledger._writeLoop = Task.Run(ledger.WriteGroupsAsync, CancellationToken.None);
             await ledger.ExecuteAsync(
                 """
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = FULL;
                 PRAGMA busy_timeout = 10000;
-                """, cancellationToken);
-            await ledger.CreateTablesAsync(cancellationToken);
-            if (await ledger.SchemaAsync(cancellationToken) is null)
+                """, ct);
+            await ledger.CreateTablesAsync(ct);
+            if (await ledger.SchemaAsync(ct) is null)
             {
-                await ledger.ExecuteAsync($"INSERT INTO meta (name, value) VALUES ('schema', '{SchemaVersion}')", cancellationToken);
+                await ledger.ExecuteAsync($"INSERT INTO meta (name, value) VALUES ('schema', '{SchemaVersion}')", ct);
             }
-
-            return ledger;
-        }
-        catch
-        {
-            await ledger.DisposeAsync();
-            throw;
-        }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -160,33 +149,11 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
     {
         var full = System.IO.Path.GetFullPath(path);
         var writer = WriterLock.AcquireIfPresent(full);
-        if (File.Exists(full))
-        {
-            try
-            {
-                // Nobody else writes it while the lock is held; a -wal file a crash left is read through shared memory.
-                return await OpenReadOnlyAsync(full, immutable: !File.Exists(full + "-wal"), writer, cancellationToken);
-            }
-            catch
-            {
-                writer?.Dispose();
-                throw;
-            }
-        }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ":memory:", Pooling = false }.ToString());
-        var ledger = new TeacherLedger(full, connection, writer);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            await ledger.CreateTablesAsync(cancellationToken);
-            return ledger;
-        }
-        catch
-        {
-            await ledger.DisposeAsync();
-            throw;
-        }
+        // Nobody else writes it while the lock is held; a -wal file a crash left is read through shared memory.
+        return File.Exists(full)
+            ? await OpenReadOnlyAsync(full, immutable: !File.Exists(full + "-wal"), writer, cancellationToken)
+            : await OpenWithAsync(full, new SqliteConnectionStringBuilder { DataSource = ":memory:" }, writer, writes: false, (ledger, ct) => ledger.CreateTablesAsync(ct), cancellationToken);
     }
 
     private Task CreateTablesAsync(CancellationToken cancellationToken) => ExecuteAsync(Tables, cancellationToken);
@@ -194,12 +161,22 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
     private static async Task<TeacherLedger> OpenReadOnlyAsync(string full, bool immutable, WriterLock? writer, CancellationToken cancellationToken)
     {
         var source = immutable ? new Uri(full).AbsoluteUri + "?immutable=1" : full;
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        var ledger = new TeacherLedger(full, connection, writer);
+        return await OpenWithAsync(full, new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly }, writer, writes: false, (ledger, ct) => ledger.SchemaAsync(ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="connection"/> (never pooled) as the ledger at <paramref name="full"/> and readies it with
+    /// <paramref name="prepare"/>; on any failure the ledger is closed again, releasing <paramref name="writer"/>.
+    /// </summary>
+    private static async Task<TeacherLedger> OpenWithAsync(
+        string full, SqliteConnectionStringBuilder connection, WriterLock? writer, bool writes, Func<TeacherLedger, CancellationToken, Task> prepare, CancellationToken cancellationToken)
+    {
+        connection.Pooling = false;
+        var ledger = new TeacherLedger(full, new SqliteConnection(connection.ToString()), writer) { Writes = writes };
         try
         {
-            await connection.OpenAsync(cancellationToken);
-            await ledger.SchemaAsync(cancellationToken);
+            await ledger._connection.OpenAsync(cancellationToken);
+            await prepare(ledger, cancellationToken);
             return ledger;
         }
         catch
