@@ -66,7 +66,7 @@ internal static class ExportCommand
             }
 
             var problems = new ProblemLog(parse.GetValue(skipInvalid));
-            var options = new ExportOptions(exportFormat)
+            var options = new ExportOptions
             {
                 MaxTokens = parse.GetValue(maxTokens),
                 WithReasoning = parse.GetValue(withReasoning),
@@ -75,9 +75,10 @@ internal static class ExportCommand
             };
             var pages = new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) };
             var prices = (parse.GetValue(config) is { } configPath ? TeacherConfigFile.Apply(new TeacherOptions(), configPath) : new TeacherOptions()).Prices;
-            var (report, pagesCut) = await DatasetExporter.ExportFileAsync(
-                parse.GetValue(input)!, outputPath, cardPath, options, pages, new CardSources(CommandRunner.CommandLine(), parse.GetValue(ledger)!, prices), problems, ct);
+            var (reports, pagesCut) = await DatasetExporter.ExportFileAsync(
+                parse.GetValue(input)!, [new ExportTarget(exportFormat, outputPath, cardPath)], options, pages, new CardSources(CommandRunner.CommandLine(), parse.GetValue(ledger)!, prices), problems, ct);
 
+            var report = reports[0];
             CommandRunner.ReportProblems(problems.Problems);
             foreach (var overlong in report.Overlong.Take(50))
             {
@@ -110,7 +111,7 @@ internal static class ExportCommand
             }
 
             CliConsole.Current.Error.WriteLine(
-                $"planact: export: {report.Written} examples ok ({options.Formatter.Name}), {report.Overlong.Count} left out over the token limit, "
+                $"planact: export: {report.Written} examples ok ({exportFormat.Name}), {report.Overlong.Count} left out over the token limit, "
                 + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}; card -> {cardPath}; profile {options.Profile.Name}"
                 + (report.Refused.Count > 0 ? $", {report.Refused.Count} records it cannot be made from left out (listed above)" : "")
                 + (report.Hindsight.Count > 0 ? $", {report.HindsightByKind().Values.Sum()} examples with hindsight {(report.HindsightKept ? "kept" : "left out")} (listed above)" : ""));

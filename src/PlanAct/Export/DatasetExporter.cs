@@ -8,7 +8,7 @@ using PlanAct.Training.Profiles;
 
 namespace PlanAct.Export;
 
-internal sealed record ExportOptions(IExportFormat Formatter)
+internal sealed record ExportOptions
 {
     /// <summary>Examples with more tokens than this are left out and reported; nothing is ever cut.</summary>
     public int? MaxTokens { get; init; }
@@ -27,6 +27,9 @@ internal sealed record ExportOptions(IExportFormat Formatter)
 
 /// <summary>Where a dataset card's provenance comes from: the command that made it, and the ledger and prices of its cost.</summary>
 internal sealed record CardSources(string Command, string Ledger, PriceTable Prices);
+
+/// <summary>One output of an export: its format, where it is written, and where its dataset card goes.</summary>
+internal sealed record ExportTarget(IExportFormat Format, string Output, string Card);
 
 /// <summary>An example left out because it is longer than the token limit.</summary>
 internal sealed record OverlongExample(string Id, int Tokens);
@@ -91,8 +94,12 @@ internal static class DatasetExporter
         _ => example.Context?.Role ?? AgentRole.Executor,
     };
 
-    public static async Task<ExportReport> WriteAsync(
-        string path, IAsyncEnumerable<TrainingExample> examples, ExportOptions options, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes the examples in every format of <paramref name="outputs"/> from one pass: each example is checked, laid
+    /// out and token-counted once, and every format writes it; gives each output's report, in order.
+    /// </summary>
+    public static async Task<IReadOnlyList<ExportReport>> WriteAsync(
+        IReadOnlyList<(IExportFormat Format, string Path)> outputs, IAsyncEnumerable<TrainingExample> examples, ExportOptions options, CancellationToken cancellationToken = default)
     {
         var byKind = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var bySite = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -109,7 +116,12 @@ internal static class DatasetExporter
             await foreach (var example in examples.WithCancellation(cancellationToken))
             {
                 var messages = Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning, options.Profile);
-                var count = messages.Sum(m => options.Counter.Count(m.Content));
+                var count = 0;
+                foreach (var message in messages)
+                {
+                    count += options.Counter.Count(message.Content);
+                }
+
                 if (count > options.MaxTokens)
                 {
                     overlong.Add(new OverlongExample(example.Id, count));
@@ -140,33 +152,38 @@ internal static class DatasetExporter
             }
         }
 
-        var result = await options.Formatter.WriteAsync(path, Exported(), cancellationToken);
-        return new ExportReport(result.Written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong)
-        {
-            CardFrontMatter = result.CardFrontMatter,
-        };
+        var results = await AsyncFanOut.ShareAsync(
+            Exported(), [.. outputs.Select(o => (Func<IAsyncEnumerable<ExportedExample>, Task<FormatResult>>)(stream => o.Format.WriteAsync(o.Path, stream, cancellationToken)))], cancellationToken);
+        var shared = new ExportReport(0, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong);
+        return [.. results.Select(r => shared with { Written = r.Written, CardFrontMatter = r.CardFrontMatter })];
     }
 
     /// <summary>
-    /// Exports a file of example, plan or replan records (plans and replans become planner and replanner examples) and writes its dataset card at
-    /// <paramref name="cardPath"/>, the cost priced from the ledger: what <c>planact export</c> and the pipeline's export do.
+    /// Exports a file of example, plan or replan records (plans and replans become planner and replanner examples) in
+    /// every target's format, each example built once, and writes each target's dataset card, the cost priced from the
+    /// ledger once: what <c>planact export</c> and the pipeline's export do. Gives each target's report, in order.
     /// </summary>
-    public static async Task<(ExportReport Report, int PagesCut)> ExportFileAsync(
-        string inputPath, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
+    public static async Task<(IReadOnlyList<ExportReport> Reports, int PagesCut)> ExportFileAsync(
+        string inputPath, IReadOnlyList<ExportTarget> targets, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
     {
         var hindsight = new HindsightScreen(options.AllowHindsight, options.WithReasoning);
         var builders = new ExampleBuilders(pages with { Profile = options.Profile }, hindsight);
-        var report = await WriteAsync(outputPath, TrainingRecords.ReadAsync(inputPath, builders, problems, cancellationToken), options, cancellationToken);
-        report = report with { Refused = [.. builders.Refusals.Refused], Hindsight = [.. hindsight.Flagged], HindsightKept = hindsight.Allow };
-        var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
+        var reports = await WriteAsync([.. targets.Select(t => (t.Format, t.Output))], TrainingRecords.ReadAsync(inputPath, builders, problems, cancellationToken), options, cancellationToken);
+        reports = [.. reports.Select(r => r with { Refused = [.. builders.Refusals.Refused], Hindsight = [.. hindsight.Flagged], HindsightKept = hindsight.Allow })];
+        var cost = await PriceAsync(reports[0], sources, cancellationToken);
+        foreach (var (target, report) in targets.Zip(reports))
         {
-            Profile = options.Profile,
-            Trainer = options.Formatter.TrainerSnippet(outputPath),
-            Ledger = sources.Ledger,
-            Cost = await PriceAsync(report, sources, cancellationToken),
-        };
-        await AtomicFile.WriteAllTextAsync(cardPath, DatasetCard.Render(report, context), cancellationToken);
-        return (report, builders.PagesCut);
+            var context = new CardContext(inputPath, target.Output, target.Format.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
+            {
+                Profile = options.Profile,
+                Trainer = target.Format.TrainerSnippet(target.Output),
+                Ledger = sources.Ledger,
+                Cost = cost,
+            };
+            await AtomicFile.WriteAllTextAsync(target.Card, DatasetCard.Render(report, context), cancellationToken);
+        }
+
+        return (reports, builders.PagesCut);
     }
 
     /// <summary>The cost of the records' requests, or null when there are none to price or no ledger to price them from.</summary>

@@ -26,8 +26,12 @@ public class DatasetFormatsTests
         return (path, examples);
     }
 
-    private static Task<(ExportReport Report, int PagesCut)> ExportAsync(string input, string output, string card, IExportFormat format) =>
-        DatasetExporter.ExportFileAsync(input, output, card, new ExportOptions(format), new ExamplePageOptions(), new CardSources("planact export", "no-ledger.db", PriceTable.Default), new ProblemLog());
+    private static async Task<(ExportReport Report, int PagesCut)> ExportAsync(string input, string output, string card, IExportFormat format)
+    {
+        var (reports, pagesCut) = await DatasetExporter.ExportFileAsync(
+            input, [new ExportTarget(format, output, card)], new ExportOptions(), new ExamplePageOptions(), new CardSources("planact export", "no-ledger.db", PriceTable.Default), new ProblemLog());
+        return (reports[0], pagesCut);
+    }
 
     private static List<Dictionary<string, object?>> Query(string sql)
     {

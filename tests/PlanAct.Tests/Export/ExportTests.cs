@@ -28,7 +28,7 @@ public class ExportTests
     {
         var examples = await SampleExamplesAsync();
         var path = Path.Combine(TestPaths.TempDir(), "train.jsonl");
-        var report = await DatasetExporter.WriteAsync(path, examples.ToAsyncEnumerable(), new ExportOptions(ExampleFormatters.ByName(format)!) { MaxTokens = maxTokens });
+        var report = (await DatasetExporter.WriteAsync([(ExampleFormatters.ByName(format)!, path)], examples.ToAsyncEnumerable(), new ExportOptions { MaxTokens = maxTokens }))[0];
         var lines = File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         Assert.Equal(report.Written, lines.Count);
         return (report, lines);
@@ -139,5 +139,74 @@ public class ExportTests
         Assert.True(DatasetCard.CanReplace(card));
         await File.WriteAllTextAsync(card, "# My project\n");
         Assert.False(DatasetCard.CanReplace(card));
+    }
+
+    [Fact]
+    public async Task Every_format_is_written_from_one_pass_with_the_same_lines_as_alone()
+    {
+        var examples = await SampleExamplesAsync();
+        var dir = TestPaths.TempDir();
+        var enumerations = 0;
+        async IAsyncEnumerable<TrainingExample> Counted()
+        {
+            enumerations++;
+            foreach (var example in examples)
+            {
+                await Task.Yield();
+                yield return example;
+            }
+        }
+
+        string[] names = ["openai-chat", "sharegpt", "alpaca"];
+        var reports = await DatasetExporter.WriteAsync([.. names.Select(n => (ExampleFormatters.ByName(n)!, Path.Combine(dir, $"all.{n}.jsonl")))], Counted(), new ExportOptions { MaxTokens = 2_000 });
+
+        Assert.Equal(1, enumerations);
+        Assert.Equal(3, reports.Count);
+        foreach (var (name, report) in names.Zip(reports))
+        {
+            var alone = Path.Combine(dir, $"alone.{name}.jsonl");
+            var single = (await DatasetExporter.WriteAsync([(ExampleFormatters.ByName(name)!, alone)], examples.ToAsyncEnumerable(), new ExportOptions { MaxTokens = 2_000 }))[0];
+            Assert.Equal(File.ReadAllText(alone), File.ReadAllText(Path.Combine(dir, $"all.{name}.jsonl")));
+            Assert.Equal(single.Written, report.Written);
+            Assert.Equal(single.Tokens, report.Tokens);
+            Assert.Equal(single.Overlong, report.Overlong);
+            Assert.Equal(single.ByKind, report.ByKind);
+        }
+    }
+
+    [Fact]
+    public async Task A_format_that_fails_stops_every_format_and_leaves_no_file()
+    {
+        var examples = await SampleExamplesAsync();
+        var dir = TestPaths.TempDir();
+        var jsonl = Path.Combine(dir, "train.jsonl");
+
+        var e = await Assert.ThrowsAsync<IOException>(() => DatasetExporter.WriteAsync(
+            [(ExampleFormatters.ByName("openai-chat")!, jsonl), (new FailingFormat(after: 5), Path.Combine(dir, "failing"))], examples.ToAsyncEnumerable(), new ExportOptions()));
+
+        Assert.Equal("disk full", e.Message);
+        Assert.Empty(Directory.GetFiles(dir, "*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>A format whose writer fails after reading some examples.</summary>
+    private sealed class FailingFormat(int after) : IExportFormat
+    {
+        public string Name => "failing";
+
+        public async Task<FormatResult> WriteAsync(string path, IAsyncEnumerable<ExportedExample> examples, CancellationToken cancellationToken)
+        {
+            var read = 0;
+            await foreach (var _ in examples.WithCancellation(cancellationToken))
+            {
+                if (++read == after)
+                {
+                    throw new IOException("disk full");
+                }
+            }
+
+            return new FormatResult(read);
+        }
+
+        public string TrainerSnippet(string output) => "";
     }
 }

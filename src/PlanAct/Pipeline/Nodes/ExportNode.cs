@@ -62,12 +62,12 @@ internal sealed class ExportNode : IPipelineNode
         var hindsight = 0;
         foreach (var source in sources)
         {
-            foreach (var format in formats)
+            // Every format of a source from one pass over its records.
+            var targets = formats.Select(format => Target(format, Path.Combine(folder, format.OutputName($"{source.TrainingData}.{format.Name}")))).ToList();
+            var (reports, _) = await DatasetExporter.ExportFileAsync(
+                source.Path, targets, settings, pages, new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
+            foreach (var report in reports)
             {
-                var outPath = Path.Combine(folder, format.OutputName($"{source.TrainingData}.{format.Name}"));
-                var (report, _) = await DatasetExporter.ExportFileAsync(
-                    source.Path, outPath, format.WritesFolder ? format.DefaultCardPath(outPath) : Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages,
-                    new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
                 written += report.Written;
                 overlong += report.Overlong.Count;
                 refused += report.Refused.Count;
@@ -104,6 +104,10 @@ internal sealed class ExportNode : IPipelineNode
         };
     }
 
+    /// <summary>An output and its card: <c>.md</c> beside a JSONL file, the format's own place in a folder.</summary>
+    private static ExportTarget Target(IExportFormat format, string output) =>
+        new(format, output, format.WritesFolder ? format.DefaultCardPath(output) : Path.ChangeExtension(output, ".md"));
+
     private void Report(PipelineContext context, StageStats stats, TimeSpan elapsed) =>
         context.Progress?.Report(new StageProgress(Name, stats.Total, 0, stats.Ok, 0, stats.Skipped, 0, elapsed, 0, 0, 0, 0));
 
@@ -114,7 +118,7 @@ internal sealed class ExportNode : IPipelineNode
         var formats = (options.Strings("formats") ?? ["openai-chat"])
             .Select(name => ExampleFormatters.ByName(name, formatSettings) ?? throw options.Error("formats", $"unknown format \"{name}\" (known: {string.Join(", ", ExampleFormatters.All.Select(f => f.Name))})"))
             .ToList();
-        var settings = new ExportOptions(formats[0])
+        var settings = new ExportOptions
         {
             MaxTokens = options.String("max_tokens") is null ? null : options.Int("max_tokens", 0),
             WithReasoning = options.Bool("with_reasoning", false),
