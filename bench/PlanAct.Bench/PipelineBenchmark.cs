@@ -12,13 +12,14 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>Options of the <c>pipeline</c> benchmark.</summary>
-internal sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Concurrency, bool Json = false)
+internal sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Concurrency, bool Json = false, string? Keep = null)
 {
     public static PipelineBenchOptions Parse(IReadOnlyList<string> args)
     {
         var copies = 100;
         var delayMs = 200;
         var concurrency = 64;
+        string? keep = null;
         var (json, others) = CommandLine.Flag(args, "--json");
         foreach (var (option, value) in CommandLine.Pairs(others))
         {
@@ -33,12 +34,15 @@ internal sealed record PipelineBenchOptions(int Copies, TimeSpan Delay, int Conc
                 case "--concurrency":
                     concurrency = CommandLine.Positive(option, value);
                     break;
+                case "--keep":
+                    keep = Path.GetFullPath(value);
+                    break;
                 default:
                     throw new ArgumentException($"unknown option \"{option}\"");
             }
         }
 
-        return new PipelineBenchOptions(copies, TimeSpan.FromMilliseconds(delayMs), concurrency, json);
+        return new PipelineBenchOptions(copies, TimeSpan.FromMilliseconds(delayMs), concurrency, json, keep);
     }
 }
 
@@ -129,7 +133,16 @@ internal static class PipelineBenchmark
         }
         finally
         {
-            folder.Delete(recursive: true);
+            if (options.Keep is { } keep)
+            {
+                // The input, run folder and ledger, to measure a stage again on its own (e.g. planact export).
+                Directory.Move(folder.FullName, keep);
+                log.WriteLine($"Kept the run in {keep}");
+            }
+            else
+            {
+                folder.Delete(recursive: true);
+            }
         }
     }
 

@@ -8,7 +8,7 @@ internal static class Program
         usage:
           PlanAct.Bench reader [--size-mb N] [--work DIR] [--clean-budget-s S] [--clean-trajectories N]
           PlanAct.Bench teacher [--requests N] [--delay-ms MS] [--concurrency 1,16,64,256,1024] [--json]
-          PlanAct.Bench pipeline [--copies N] [--delay-ms MS] [--concurrency N] [--json]
+          PlanAct.Bench pipeline [--copies N] [--delay-ms MS] [--concurrency N] [--json] [--keep DIR]
           PlanAct.Bench dedup [--sizes 1000,10000,100000] [--threshold 0.7] [--naive-up-to 10000]
           PlanAct.Bench render [--runs N] [--ms-per-run MS]
 
@@ -27,7 +27,8 @@ internal static class Program
                  200) at --concurrency (default 64), then again with everything done (it must send nothing); prints
                  per stage and in all the requests sent, wall time against the ideal (per pass, whole rounds of the
                  delay at the concurrency, at least the longest chain of dependent requests; stages add up),
-                 requests/s, CPU time of the pipeline and of the teacher, and peak memory.
+                 requests/s, CPU time of the pipeline and of the teacher, and peak memory. --keep DIR moves the
+                 input, run folder and ledger to DIR (it must not exist) instead of deleting them.
         dedup    filters --sizes queries (real WebArena-Lite intents with a third of their words swapped) for ROUGE-L
                  near-duplicates as expand does, each size in a child process, with the index and, up to
                  --naive-up-to queries, by comparing with every kept query (both must decide alike); prints wall

@@ -145,6 +145,8 @@ public class RunCliTests
         Assert.Equal(calls, teacher.Calls);
         Assert.Contains("17 ok (17 from an earlier run)", again.Stderr, StringComparison.Ordinal);
         Assert.Contains("act: done: up to date", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("expand: done: up to date: expand: 20 accepted of 20 wanted", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("augment: done: up to date: augment: 13 accepted", again.Stderr, StringComparison.Ordinal);
         Assert.Contains("export: done: up to date", again.Stderr, StringComparison.Ordinal);
         Assert.All((await SendsAsync(Path.Combine(dir, "ledger.db"))).Values, sends => Assert.Equal(1, sends));
         Assert.DoesNotContain("SECRET", first.Stderr + first.Stdout + await File.ReadAllTextAsync(Path.Combine(run, "run.json")), StringComparison.Ordinal);
@@ -167,6 +169,40 @@ public class RunCliTests
         Assert.Equal(manifest, await File.ReadAllTextAsync(Path.Combine(run, "run.json")));
         Assert.True(File.Exists(Path.Combine(run, "run.dryrun.json")));
         Assert.Contains("generated pairs by outcome", await File.ReadAllTextAsync(Path.Combine(run, "report.html")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_generation_stage_whose_input_changed_is_not_up_to_date_and_asks_only_what_is_new()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
+        var dir = TestPaths.TempDir();
+        var run = Path.Combine(dir, "run");
+        var pipeline = Path.Combine(dir, "augment.yaml");
+        await File.WriteAllTextAsync(
+            pipeline,
+            $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate: {{}}\n  classify:\n    options: {{ classes: {Path.Combine(TestPaths.Samples, "failure-classes.yaml")} }}\n  augment: {{}}\n");
+        string[] args = ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]];
+        var first = await PlanactCli.RunAsync(Key, args);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var again = await PlanactCli.RunAsync(Key, args);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("augment: done: up to date", again.Stderr, StringComparison.Ordinal);
+        var calls = teacher.Calls;
+
+        // One labelled record's task changes (classify keeps the record: it is done): augment's input is not the one it finished with.
+        var labelled = Path.Combine(run, "labelled.jsonl");
+        var lines = await File.ReadAllLinesAsync(labelled);
+        var target = Array.FindIndex(lines, l => !l.Contains("\"class\":\"Other\"", StringComparison.Ordinal));
+        var record = System.Text.Json.Nodes.JsonNode.Parse(lines[target])!;
+        record["task"] = record["task"]!.GetValue<string>() + " before noon";
+        lines[target] = record.ToJsonString();
+        await File.WriteAllLinesAsync(labelled, lines);
+        var changed = await PlanactCli.RunAsync(Key, args);
+
+        Assert.True(changed.ExitCode == 0, changed.Stderr);
+        Assert.DoesNotContain("augment: done: up to date", changed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("augment: done: augment: ", changed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(calls + 1, teacher.Calls);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PlanAct.Pipeline;
 
 namespace PlanAct.Stages.Catalogue;
@@ -22,6 +23,13 @@ internal sealed class StageOptionValues(IReadOnlyList<StageOption> options, IRea
 
     /// <summary>Paths or names; null when not given and without a default.</summary>
     public IReadOnlyList<string>? List(string key) => (IReadOnlyList<string>?)Value(key);
+
+    /// <summary>Every option with its value (<c>key=value</c>, lists comma-separated), for a fingerprint of the settings.</summary>
+    public string Describe() => string.Join(" ", options.Select(o => Value(o.Key) switch
+    {
+        IReadOnlyList<string> list => $"{o.Key}={string.Join(",", list)}",
+        var value => string.Create(CultureInfo.InvariantCulture, $"{o.Key}={value}"),
+    }));
 
     private object? Value(string key)
     {

@@ -43,10 +43,17 @@ internal sealed class GenerationRun(TeacherSession session, GenerationStage stag
         var runner = new StageRunner<GenerationRequest, GeneratedAnswer>(stage, session) { DropsRecordsOfOtherItems = true };
         var answersPath = OutputPaths.Beside(outPath, "answers.jsonl");
         var count = Math.Min(MaxRequests, Target is { } target ? Math.Max(1, (target + PerRequest - 1) / PerRequest) : int.MaxValue);
+        // Each request is built once (pages rendered, messages hashed) and held while the run lasts: a wave's
+        // requests are the earlier waves' and the ones built for it, asked, then selected in order.
+        using var next = requests.GetEnumerator();
+        var wave = new List<GenerationRequest>();
         while (true)
         {
-            // Requests are built again on every pass rather than held: they carry pages, and building is deterministic.
-            var wave = requests.Take(count);
+            while (wave.Count < count && next.MoveNext())
+            {
+                wave.Add(next.Current);
+            }
+
             var summary = await runner.RunAsync(() => wave.ToAsyncEnumerable(), answersPath, mode, batch, progress, cancellationToken);
             if (mode == TeacherMode.DryRun)
             {
