@@ -110,17 +110,14 @@ internal static class DatasetExporter
         var tokens = new List<int>();
         var overlong = new List<OverlongExample>();
         var withReasoning = 0;
+        var counts = new TrajectoryTokenCounts(options.Counter);
 
         async IAsyncEnumerable<ExportedExample> Exported()
         {
             await foreach (var example in examples.WithCancellation(cancellationToken))
             {
                 var messages = Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning, options.Profile);
-                var count = 0;
-                foreach (var message in messages)
-                {
-                    count += options.Counter.Count(message.Content);
-                }
+                var count = counts.Count(TrainingExampleKey.Of(example), messages);
 
                 if (count > options.MaxTokens)
                 {
@@ -199,4 +196,38 @@ internal static class DatasetExporter
     }
 
     private static void Increment(SortedDictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+}
+
+/// <summary>
+/// Token counts of examples that come a trajectory at a time: the examples of one trajectory repeat its messages (the
+/// system prompt with its plan, the earlier turns), so each distinct message is counted once per trajectory. The
+/// counts are those of every message counted apart; nothing is kept past the trajectory.
+/// </summary>
+internal sealed class TrajectoryTokenCounts(TokenCounter counter)
+{
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private TrainingExampleKey? _trajectory;
+
+    /// <summary>The tokens of every message's content, without a chat template's overhead.</summary>
+    public int Count(TrainingExampleKey trajectory, IReadOnlyList<ExampleMessage> messages)
+    {
+        if (_trajectory != trajectory)
+        {
+            _counts.Clear();
+            _trajectory = trajectory;
+        }
+
+        var total = 0;
+        foreach (var message in messages)
+        {
+            if (!_counts.TryGetValue(message.Content, out var count))
+            {
+                count = _counts[message.Content] = counter.Count(message.Content);
+            }
+
+            total += count;
+        }
+
+        return total;
+    }
 }

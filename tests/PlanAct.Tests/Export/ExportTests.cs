@@ -209,4 +209,17 @@ public class ExportTests
 
         public string TrainerSnippet(string output) => "";
     }
+
+    [Fact]
+    public async Task Token_counts_kept_per_trajectory_are_those_of_every_message_counted_apart()
+    {
+        var examples = await SampleExamplesAsync();
+        var counts = new TrajectoryTokenCounts(TokenCounter.O200k);
+
+        // In file order (a trajectory at a time) and shuffled (trajectories interleaved): the same counts.
+        foreach (var example in examples.Concat(examples.OrderBy(e => e.Id.GetHashCode(StringComparison.Ordinal))))
+        {
+            Assert.Equal(example.Messages.Sum(m => TokenCounter.O200k.Count(m.Content)), counts.Count(TrainingExampleKey.Of(example), example.Messages));
+        }
+    }
 }
