@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using PlanAct.IO;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
@@ -26,6 +27,9 @@ namespace PlanAct.Stages;
 /// </remarks>
 internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, TeacherSession session)
 {
+    /// <summary>Items a pass reads ahead of the ones it hands out at most, to find the longest chains (replan's trajectories).</summary>
+    private const int HeldAhead = 256;
+
     /// <summary>This machine's part of the items (<c>--shard i/n</c>); all of them when null.</summary>
     public Shard? Shard { get; init; }
 
@@ -77,7 +81,7 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
             var id = stage.IdOf(item);
             if (Shard?.Contains(id) != false)
             {
-                state.Add(id);
+                state.Add(id, stage.ChainOf(item));
             }
         }
 
@@ -119,20 +123,65 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
         StageRunState state, Func<IAsyncEnumerable<TIn>> input, TeacherMode mode, IProgress<StageProgress>? progress, CancellationToken cancellationToken)
     {
         var collector = new PendingRequestCollector(state.FailedForGood);
-        var started = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         state.Waiting = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = session.Limiter.Limits.Concurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(input(), parallel, async (item, token) =>
+        await Parallel.ForEachAsync(LongestFirstAsync(state, input(), cancellationToken), parallel, async (item, token) =>
         {
-            var id = stage.IdOf(item);
-            if (state.IsOpen(id) && started.TryAdd(id, true))
+            if (state.IsOpen(item.Id))
             {
-                await ProcessAsync(state, id, item, mode == TeacherMode.Online ? null : collector, token);
+                await ProcessAsync(state, item.Id, item.Item, mode == TeacherMode.Online ? null : collector, token);
                 progress?.Report(state.Progress());
             }
         });
 
         return [.. collector.Pending.OrderBy(r => state.Position(r.Request.Item.Split('/')[0])).ThenBy(r => r.Key, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The open items (first of each id), longest chain first: of the items read ahead, the one with the longest chain
+    /// (the earliest of equals). It reads further while the longest chain still to hand out (the index knows it) is
+    /// not among them, holding at most <see cref="HeldAhead"/> items; with chains of one it reads nothing ahead.
+    /// </summary>
+    private async IAsyncEnumerable<(string Id, TIn Item)> LongestFirstAsync(StageRunState state, IAsyncEnumerable<TIn> input, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var left = new SortedDictionary<int, int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
+        foreach (var id in state.Order.Where(state.IsOpen))
+        {
+            left[state.ChainOf(id)] = left.GetValueOrDefault(state.ChainOf(id)) + 1;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var held = new PriorityQueue<(string Id, TIn Item), (int Chain, int Position)>(Comparer<(int Chain, int Position)>.Create((a, b) => a.Chain != b.Chain ? b.Chain.CompareTo(a.Chain) : a.Position.CompareTo(b.Position)));
+        await using var items = input.GetAsyncEnumerator(cancellationToken);
+        bool LongestNotHeld() => !held.TryPeek(out _, out var first) || (left.Count > 0 && first.Chain < left.First().Key);
+        var more = true;
+        while (true)
+        {
+            while (more && held.Count < HeldAhead && LongestNotHeld())
+            {
+                more = await items.MoveNextAsync();
+                if (more && stage.IdOf(items.Current) is var id && state.IsOpen(id) && seen.Add(id))
+                {
+                    held.Enqueue((id, items.Current), (state.ChainOf(id), state.Position(id)));
+                }
+            }
+
+            if (!held.TryDequeue(out var next, out var priority))
+            {
+                yield break;
+            }
+
+            if (left.TryGetValue(priority.Chain, out var count) && count > 1)
+            {
+                left[priority.Chain] = count - 1;
+            }
+            else
+            {
+                left.Remove(priority.Chain);
+            }
+
+            yield return next;
+        }
     }
 
     /// <summary>One item: its record appended, or quarantined, skipped, waiting for a held-back request, or the budget's stop.</summary>
@@ -221,6 +270,7 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
 internal sealed class StageRunState(string stage, CostMeter meter)
 {
     private readonly Dictionary<string, int> _position = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _chain = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _ok;
     private int _waiting;
@@ -262,11 +312,12 @@ internal sealed class StageRunState(string stage, CostMeter meter)
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public void Add(string id)
+    public void Add(string id, int chain)
     {
         if (_position.TryAdd(id, Order.Count))
         {
             Order.Add(id);
+            _chain[id] = chain;
         }
         else
         {
@@ -288,6 +339,9 @@ internal sealed class StageRunState(string stage, CostMeter meter)
 
     /// <summary>Where an item stands in the input; items not in it last.</summary>
     public int Position(string id) => _position.GetValueOrDefault(id, int.MaxValue);
+
+    /// <summary>The requests an item asks one after another (see <see cref="ITeacherStage{TIn,TOut}.ChainOf"/>); 1 for an item not in the input.</summary>
+    public int ChainOf(string id) => _chain.GetValueOrDefault(id, 1);
 
     /// <summary>Whether the item is this run's and still to do (and the run not stopped).</summary>
     public bool IsOpen(string id) =>

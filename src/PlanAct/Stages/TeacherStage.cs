@@ -49,4 +49,10 @@ internal interface ITeacherStage<TIn, TOut>
     string IdOfRecord(string line, SourceLocation location);
 
     Task<ItemResult<TOut>> ProcessAsync(TIn item, TeacherDialog teacher, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many requests the item asks one after another (replan: its rounds). The runner hands out the longest
+    /// chains first, so no long chain starts late; items of equal chains go in input order.
+    /// </summary>
+    int ChainOf(TIn item) => 1;
 }

@@ -200,6 +200,29 @@ public class ReplanStageTests
         Assert.Equal(Rounds(planned) - (victim.Steps.Count - 1) + 3, teacher.Calls);
     }
 
+    [Fact]
+    public async Task Trajectories_are_handed_out_longest_first_whatever_their_input_order()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedReplans.Valid(r));
+        var dir = TestPaths.TempDir();
+        var shortestFirst = (await PlannedAsync()).OrderBy(p => p.Trajectory.Steps.Count).ToList();
+        await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir, concurrency: 1));
+        var stage = new ReplanStage(new ReplanOptions(), session.ModelFor(ReplanStage.StageName));
+
+        var summary = await new StageRunner<PlannedTrajectory, ReplanRecord>(stage, session).RunAsync(
+            () => shortestFirst.ToAsyncEnumerable(), Path.Combine(dir, "replans.jsonl"), TeacherMode.Online);
+
+        // One slot: each trajectory's rounds in a row, the one with the most rounds first (its first round leaves the most actions).
+        Assert.True(summary.Complete);
+        var chains = teacher.Received.Where(r => ScriptedReplans.Round(r) == 1).Select(r => ScriptedReplans.Remaining(r).Last).ToList();
+        Assert.Equal(shortestFirst.Count(p => p.Trajectory.Steps.Count > 1), chains.Count);
+        Assert.Equal(chains.OrderByDescending(c => c), chains);
+        Assert.NotEqual(chains.Order(), chains);
+
+        // The output stays in input order.
+        Assert.Equal(shortestFirst.Select(p => p.Trajectory.Id), (await ReadAsync(Path.Combine(dir, "replans.jsonl"))).Select(r => r.Id));
+    }
+
     private static bool IsAbout(ReceivedRequest request, Trajectory trajectory) =>
         request.Body["messages"]!.AsArray().Any(m => m!["content"]!.ToString().Contains(trajectory.Task, StringComparison.Ordinal));
 

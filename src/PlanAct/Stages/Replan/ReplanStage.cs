@@ -50,6 +50,9 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
 
     public string IdOfRecord(string line, SourceLocation location) => ReplanJsonl.Read(line, location).Id;
 
+    /// <summary>The rounds, asked in order: one per action after the first.</summary>
+    public int ChainOf(PlannedTrajectory item) => Math.Max(0, item.Trajectory.Steps.Count - 1);
+
     /// <summary>The ledger item of one round: the trajectory id first, so batch requests sort with their trajectory.</summary>
     public static string RoundItem(string trajectoryId, int round) => $"{trajectoryId}/round-{round.ToString(CultureInfo.InvariantCulture)}";
 
