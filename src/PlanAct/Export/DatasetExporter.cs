@@ -23,6 +23,9 @@ internal sealed record ExportOptions
 
     /// <summary>Keep planner and replanner examples with hindsight findings (still listed and marked in the card) instead of leaving them out.</summary>
     public bool AllowHindsight { get; init; }
+
+    /// <summary>The seed that interleaves several inputs (<see cref="TrainingMix"/>).</summary>
+    public int Seed { get; init; }
 }
 
 /// <summary>Where a dataset card's provenance comes from: the command that made it, and the ledger and prices of its cost.</summary>
@@ -62,6 +65,9 @@ internal sealed record ExportReport(
 
     /// <summary>The YAML front matter the format needs at the top of its card (Hugging Face folders), or null.</summary>
     public string? CardFrontMatter { get; init; }
+
+    /// <summary>Of <see cref="Written"/>, the examples in the validation file beside the output, or null without one.</summary>
+    public int? ValidationWritten { get; init; }
 }
 
 /// <summary>
@@ -117,7 +123,7 @@ internal static class DatasetExporter
             await foreach (var example in examples.WithCancellation(cancellationToken))
             {
                 var messages = Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning, options.Profile);
-                var count = counts.Count(TrainingExampleKey.Of(example), messages);
+                var count = counts.Count(ExampleSplit.GroupOf(example), messages);
 
                 if (count > options.MaxTokens)
                 {
@@ -152,25 +158,26 @@ internal static class DatasetExporter
         var results = await AsyncFanOut.ShareAsync(
             Exported(), [.. outputs.Select(o => (Func<IAsyncEnumerable<ExportedExample>, Task<FormatResult>>)(stream => o.Format.WriteAsync(o.Path, stream, cancellationToken)))], cancellationToken);
         var shared = new ExportReport(0, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong);
-        return [.. results.Select(r => shared with { Written = r.Written, CardFrontMatter = r.CardFrontMatter })];
+        return [.. results.Select(r => shared with { Written = r.Written, CardFrontMatter = r.CardFrontMatter, ValidationWritten = r.ValidationWritten })];
     }
 
     /// <summary>
-    /// Exports a file of example, plan or replan records (plans and replans become planner and replanner examples) in
-    /// every target's format, each example built once, and writes each target's dataset card, the cost priced from the
-    /// ledger once: what <c>planact export</c> and the pipeline's export do. Gives each target's report, in order.
+    /// Exports files of example, plan or replan records (plans and replans become planner and replanner examples; several
+    /// files are interleaved by <see cref="ExportOptions.Seed"/>) in every target's format, each example built once, and
+    /// writes each target's dataset card, the cost priced from the ledger once: what <c>planact export</c> and the
+    /// pipeline's export do. Gives each target's report, in order.
     /// </summary>
     public static async Task<(IReadOnlyList<ExportReport> Reports, int PagesCut)> ExportFileAsync(
-        string inputPath, IReadOnlyList<ExportTarget> targets, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
+        IReadOnlyList<string> inputPaths, IReadOnlyList<ExportTarget> targets, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
     {
         var hindsight = new HindsightScreen(options.AllowHindsight, options.WithReasoning);
         var builders = new ExampleBuilders(pages with { Profile = options.Profile }, hindsight);
-        var reports = await WriteAsync([.. targets.Select(t => (t.Format, t.Output))], TrainingRecords.ReadAsync(inputPath, builders, problems, cancellationToken), options, cancellationToken);
+        var reports = await WriteAsync([.. targets.Select(t => (t.Format, t.Output))], TrainingMix.ReadAsync(inputPaths, options.Seed, builders, problems, cancellationToken), options, cancellationToken);
         reports = [.. reports.Select(r => r with { Refused = [.. builders.Refusals.Refused], Hindsight = [.. hindsight.Flagged], HindsightKept = hindsight.Allow })];
         var cost = await PriceAsync(reports[0], sources, cancellationToken);
         foreach (var (target, report) in targets.Zip(reports))
         {
-            var context = new CardContext(inputPath, target.Output, target.Format.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
+            var context = new CardContext(string.Join("`, `", inputPaths), target.Output, target.Format.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
             {
                 Profile = options.Profile,
                 Trainer = target.Format.TrainerSnippet(target.Output),
@@ -206,10 +213,12 @@ internal static class DatasetExporter
 internal sealed class TrajectoryTokenCounts(TokenCounter counter)
 {
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
-    private TrainingExampleKey? _trajectory;
+    private string? _trajectory;
 
     /// <summary>The tokens of every message's content, without a chat template's overhead.</summary>
-    public int Count(TrainingExampleKey trajectory, IReadOnlyList<ExampleMessage> messages)
+    /// <param name="trajectory">What the example was made from (<see cref="ExampleSplit.GroupOf"/>): the counts kept are this one's.</param>
+    /// <param name="messages">The messages as exported.</param>
+    public int Count(string trajectory, IReadOnlyList<ExampleMessage> messages)
     {
         if (_trajectory != trajectory)
         {

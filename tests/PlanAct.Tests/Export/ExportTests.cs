@@ -19,7 +19,7 @@ public class ExportTests
         var planner = new PlannerExamples(new ExamplePageOptions());
         return
         [
-            .. trajectories.Select(t => planner.Build(TestPlans.For(t) with { Teacher = "gpt-4.1", Trace = "why", Requests = EquatableList.Of($"r-{t.Id}") })),
+            .. trajectories.Select(t => planner.Build(TestPlans.For(t) with { Teacher = "gpt-4.1", Reasoning = "why", Requests = EquatableList.Of($"r-{t.Id}") })),
             .. trajectories.SelectMany(t => executor.Build(new PlannedTrajectory(t, t.Id, TestPlans.For(t).Plan))),
         ];
     }
@@ -219,7 +219,7 @@ public class ExportTests
         // In file order (a trajectory at a time) and shuffled (trajectories interleaved): the same counts.
         foreach (var example in examples.Concat(examples.OrderBy(e => e.Id.GetHashCode(StringComparison.Ordinal))))
         {
-            Assert.Equal(example.Messages.Sum(m => TokenCounter.O200k.Count(m.Content)), counts.Count(TrainingExampleKey.Of(example), example.Messages));
+            Assert.Equal(example.Messages.Sum(m => TokenCounter.O200k.Count(m.Content)), counts.Count(ExampleSplit.GroupOf(example), example.Messages));
         }
     }
 }
