@@ -166,19 +166,19 @@ public class LimitsAndCostTests
     public void The_budget_refuses_a_send_that_could_pass_it_counting_what_is_in_flight()
     {
         var meter = new CostMeter(PriceTable.Default, maxCost: 1.0m);
-        using (meter.Reserve("gpt-4o", 100_000, 0))
+        using (meter.Reserve("gpt-4o", () => 100_000, 0))
         {
             // $0.25 in flight; another $0.80 could pass the budget.
-            Assert.Throws<BudgetExceededException>(() => meter.Reserve("gpt-4o", 320_000, 0));
+            Assert.Throws<BudgetExceededException>(() => meter.Reserve("gpt-4o", () => 320_000, 0));
             meter.RecordSent("annotate", "gpt-4o", 100_000, 0);
         }
 
         Assert.Equal(0.25m, meter.Spent);
-        using (meter.Reserve("gpt-4o", 300_000, 0))
+        using (meter.Reserve("gpt-4o", () => 300_000, 0))
         {
         }
 
-        Assert.Throws<InvalidOperationException>(() => meter.Reserve("unknown-model", 10, 10));
+        Assert.Throws<InvalidOperationException>(() => meter.Reserve("unknown-model", () => 10, 10));
     }
 
     [Fact]

@@ -57,14 +57,17 @@ internal sealed class CostMeter(PriceTable prices, decimal? maxCost = null, deci
     }
 
     /// <summary>Reserves a send's worst-case cost against the budget; dispose the result once the real usage is recorded.</summary>
-    public IDisposable Reserve(string model, long promptTokens, long maxOutputTokens)
+    /// <param name="model">The model asked.</param>
+    /// <param name="promptTokens">Counts the prompt's tokens: only with a budget.</param>
+    /// <param name="maxOutputTokens">The most the answer may have.</param>
+    public IDisposable Reserve(string model, Func<long> promptTokens, long maxOutputTokens)
     {
         if (MaxCost is not { } max)
         {
             return NoReservation.Instance;
         }
 
-        var estimate = Prices.Cost(model, promptTokens, maxOutputTokens)
+        var estimate = Prices.Cost(model, promptTokens(), maxOutputTokens)
             ?? throw new InvalidOperationException($"a cost budget needs a price for model \"{model}\"; add it under prices: in the configuration");
         lock (_gate)
         {

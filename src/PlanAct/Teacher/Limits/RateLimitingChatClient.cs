@@ -16,12 +16,16 @@ internal sealed class RateLimitingChatClient(IChatClient inner, TeacherLimiter l
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var prompt = EstimatePromptTokens(list, counter);
+
+        // The offline count is needed before the send only to reserve (a token limit, a cost budget), and after it
+        // only when the provider reports no usage: without those it is never made (it was a tenth of a send's CPU).
+        long? counted = null;
+        long Prompt() => counted ??= EstimatePromptTokens(list, counter);
         var output = options?.MaxOutputTokens ?? limiter.Limits.AssumedOutputTokens;
-        using var budget = meter.Reserve(model, prompt, output);
+        using var budget = meter.Reserve(model, Prompt, output);
         if (limiter.Tokens is { } tokens)
         {
-            await tokens.TakeAsync(prompt + output, cancellationToken);
+            await tokens.TakeAsync(Prompt() + output, cancellationToken);
         }
 
         if (limiter.Requests is { } requests)
@@ -41,9 +45,9 @@ internal sealed class RateLimitingChatClient(IChatClient inner, TeacherLimiter l
         }
 
         // Some local servers report no usage; then the offline counts stand in for it.
-        var input = response.Usage?.InputTokenCount ?? prompt;
+        var input = response.Usage?.InputTokenCount ?? Prompt();
         var produced = response.Usage?.OutputTokenCount ?? counter.Count(response.Text);
-        limiter.Tokens?.Settle(input + produced - (prompt + output));
+        limiter.Tokens?.Settle(input + produced - (Prompt() + output));
         meter.RecordSent(TeacherRequest.From(options).Stage, model, input, produced);
         return response;
     }
