@@ -45,6 +45,8 @@ internal sealed class ExportNode : IPipelineNode
         var clock = Stopwatch.StartNew();
         var (formats, formatSettings, settings, pages) = Read(options);
         var mixed = options.Strings("mix") ?? [];
+        // The run's own trajectories: grounded plans are checked against their later pages, notes and final answers too.
+        var trajectories = context.Pipeline.Inputs.GetValueOrDefault("trajectories");
         // A stage may finish with no records (e.g. augment when every pair was a duplicate): nothing to export of it.
         var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null && new FileInfo(o.Path).Length > 0).ToList();
         var folder = context.PathFor(Folder);
@@ -78,7 +80,7 @@ internal sealed class ExportNode : IPipelineNode
             // Every format of a file from one pass over its records.
             var targets = formats.Select(format => Target(format, Path.Combine(folder, format.OutputName($"{name}.{format.Name}")))).ToList();
             var (reports, _) = await DatasetExporter.ExportFileAsync(
-                paths, targets, settings, pages, new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
+                paths, targets, settings with { Trajectories = trajectories }, pages, new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
             foreach (var report in reports)
             {
                 written += report.Written;
