@@ -95,6 +95,13 @@ internal static partial class Observation
         _ => text,
     };
 
+    /// <summary>The planner's (or executor's) view of an observation cut to a token budget, the kind told from the text when not given.</summary>
+    public static BudgetedPage FitView(string text, bool executor, int maxTokens, TokenCounter counter, ObservationKind? kind = null)
+    {
+        var actual = kind ?? Detect(text);
+        return Fit(Render(text, actual, executor), maxTokens, counter, actual);
+    }
+
     /// <summary>
     /// Cuts a rendered observation to a token budget: HTML at a tag or word (closing the tags left open), line-based
     /// kinds after a whole line. A missing observation is never cut.

@@ -68,6 +68,7 @@ internal sealed class ExecutorExamples(ExamplePageOptions options)
         return new TrainingExample(id, ExampleKind.Executor, trajectory.Site, trajectory.Task, messages, new ExampleSource(trajectory.Id, step, planId))
         {
             Context = new StepContext(role, state.Page, state.Plan, actionText),
+            Reasoning = options.SourceReasoning ? steps[step].Reasoning : null,
         };
     }
 

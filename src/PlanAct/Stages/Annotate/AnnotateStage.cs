@@ -120,7 +120,7 @@ internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
 
     /// <summary>The planner view of the first page, cut to the budget: what the planner will see.</summary>
     internal string FirstPage(Trajectory trajectory) =>
-        PageBudget.Fit(PageView.Render(trajectory.InitialHtml, PageView.Planner), _options.MaxPageTokens, _options.Counter).Shown;
+        Observation.FitView(trajectory.InitialHtml, executor: false, _options.MaxPageTokens, _options.Counter, trajectory.Steps[0].Observation).Shown;
 
     /// <summary>
     /// Parses an answer and checks that it grounds all <paramref name="actionCount"/> actions and, with

@@ -184,5 +184,5 @@ internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateSta
     private static bool SameWords(string a, string b) =>
         a.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).SequenceEqual(b.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
 
-    private string Page(string html) => PageBudget.Fit(PageView.Render(html, PageView.Executor), options.DescribePageTokens, options.Counter).Shown;
+    private string Page(string html) => Observation.FitView(html, executor: true, options.DescribePageTokens, options.Counter).Shown;
 }

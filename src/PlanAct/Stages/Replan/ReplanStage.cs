@@ -114,7 +114,7 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
             messages.Add(new ChatMessage(ChatRole.Assistant, PlanText.Format(k == 0 ? item.Plan : earlier[k - 1].Plan).TrimEnd()));
         }
 
-        var page = PageBudget.Fit(PageView.Render(trajectory.Steps[round].Html, PageView.Planner), options.MaxPageTokens, options.Counter);
+        var page = Observation.FitView(trajectory.Steps[round].Html, executor: false, options.MaxPageTokens, options.Counter, trajectory.Steps[round].Observation);
         var actions = trajectory.Steps.Select(s => s.Action).ToList();
         messages.Add(new ChatMessage(ChatRole.User, User.Fill(
             ("task", trajectory.Task),

@@ -306,13 +306,15 @@ public sealed class PromptProfile
 
     private static (string Page, bool Cut) Render(PageLayout layout, string html, string? keepElement, PromptSettings settings)
     {
-        var rendered = layout.Renderer == PageRenderer.Reference
+        // The reference renderer cleans HTML; other observation kinds have one view per role whatever the profile.
+        var kind = Observation.Detect(html);
+        var rendered = layout.Renderer == PageRenderer.Reference && kind is ObservationKind.WebRlHtml or ObservationKind.Html
             ? layout.Ids ? ReferencePageView.Executor(html, keepElement) : ReferencePageView.Planner(html)
-            : PageView.Render(html, layout.Ids ? PageView.Executor : PageView.Planner);
+            : layout.Ids ? Observation.Executor(html, kind) : Observation.Planner(html, kind);
         var cut = false;
         if ((settings.MaxPageTokens ?? layout.MaxTokens) is { } budget)
         {
-            var fitted = PageBudget.Fit(rendered, budget, settings.Counter);
+            var fitted = Observation.Fit(rendered, budget, settings.Counter, kind);
             (rendered, cut) = (fitted.Html, fitted.Truncated);
         }
 
