@@ -56,6 +56,7 @@ internal sealed class ExecutorExamples(ExamplePageOptions options)
         var state = new ExecutorState(trajectory.Task, PlanText(planAt(step)), rounds, steps[step].Html, role == AgentRole.DynamicExecutor)
         {
             TargetElement = action.Element,
+            Grammar = action.Grammar,
         };
         var prompt = options.Profile.Prompt(state, options.Settings);
         if (prompt.PageCut)

@@ -126,7 +126,8 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
             ("round", round.ToString(CultureInfo.InvariantCulture)),
             ("left", (count - round).ToString(CultureInfo.InvariantCulture)),
             ("last", (count - 1).ToString(CultureInfo.InvariantCulture)),
-            ("left_actions", ActionPrinter.PrintNumbered(actions.Skip(round), round)))));
+            ("left_actions", ActionPrinter.PrintNumbered(actions.Skip(round), round)),
+            ("grammar", trajectory.Grammar.TeacherNote()))));
         return messages;
     }
 

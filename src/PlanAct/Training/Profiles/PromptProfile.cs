@@ -202,11 +202,11 @@ public sealed class PromptProfile
     private static BuiltPrompt ExecutorPrompt(RoleLayout layout, ExecutorState state, PromptSettings settings)
     {
         var messages = new List<ExampleMessage>((2 * state.Rounds.Count) + 2);
-        AddSystem(messages, layout, ("task", state.Task), ("plan", state.Plan));
+        AddSystem(messages, layout, ("task", state.Task), ("plan", state.Plan), ("actions", state.Grammar.Actions()), ("page_form", state.Grammar.PageForm()));
         for (var k = 0; k < state.Rounds.Count; k++)
         {
             var round = state.Rounds[k];
-            var action = ReadAction(round.Action, $"round {k + 1}");
+            var action = ReadAction(round.Action, state.Grammar, $"round {k + 1}");
             var page = layout.EarlierPages switch
             {
                 EarlierPage.Placeholder => layout.Placeholder,
@@ -239,7 +239,7 @@ public sealed class PromptProfile
 
     private static BuiltPrompt ReplannerPrompt(RoleLayout layout, ReplannerState state, PromptSettings settings)
     {
-        var actions = state.Actions.Select((a, i) => ReadAction(a, $"action {i + 1}")).ToList();
+        var actions = state.Actions.Select((a, i) => ReadAction(a, state.Grammar, $"action {i + 1}")).ToList();
         var messages = new List<ExampleMessage>((2 * actions.Count) + 2);
         AddSystem(messages, layout, ("task", state.Task));
         if (layout.History)
@@ -299,8 +299,8 @@ public sealed class PromptProfile
         }
     }
 
-    private static WebAction ReadAction(string text, string where) =>
-        ActionParser.TryParse(text, out var action, out var error)
+    private static WebAction ReadAction(string text, ActionGrammar grammar, string where) =>
+        ActionParser.TryParse(text, grammar, out var action, out var error)
             ? action!
             : throw new InputException(new SourceLocation("state"), $"{where}: the action cannot be read: {error}");
 
