@@ -125,10 +125,15 @@ internal static partial class TrajectoryFiles
         }
     }
 
+    /// <summary>The SFT format carries WebRL actions on WebRL pages only; other trajectories stop the write (nothing is left half-written).</summary>
+    private static Trajectory WebRlOnly(Trajectory trajectory) => trajectory.Grammar == Actions.ActionGrammar.WebRl
+        ? trajectory
+        : throw new InputException(trajectory.Source ?? new SourceLocation(trajectory.Id), $"trajectory \"{trajectory.Id}\" has {Actions.ActionGrammars.Name(trajectory.Grammar)} actions; the WebArena-Lite SFT format holds WebRL ones only (write jsonl)");
+
     /// <exception cref="ArgumentException">For a format PlanAct reads but does not write.</exception>
     public static Task<int> WriteAsync(string path, TrajectoryFormat format, IAsyncEnumerable<Trajectory> trajectories, CancellationToken cancellationToken = default) => format switch
     {
-        TrajectoryFormat.Sft => SftTrajectoryWriter.WriteAsync(path, trajectories, cancellationToken: cancellationToken),
+        TrajectoryFormat.Sft => SftTrajectoryWriter.WriteAsync(path, trajectories.Select(WebRlOnly), cancellationToken: cancellationToken),
         TrajectoryFormat.Jsonl => TrajectoryJsonl.WriteAsync(path, trajectories, cancellationToken),
         _ => throw new ArgumentException($"trajectories are written as jsonl or sft, not {format.ToString().ToLowerInvariant()}", nameof(format)),
     };
