@@ -2,7 +2,7 @@ namespace PlanAct.Loopback;
 
 /// <summary>
 /// A teacher for a whole pipeline run: tells the stages' requests apart by their system message and answers each
-/// with its stage's scripted valid answer. Classification labels every site's record with the site's first class,
+/// with its stage's scripted valid answer (a thinking round's with <see cref="ScriptedPlans.Rewrite"/>). Classification labels every site's record with the site's first class,
 /// except reddit's, which are Other (so augment has fewer seeds than classify has records).
 /// </summary>
 public static class ScriptedPipeline
@@ -15,7 +15,8 @@ public static class ScriptedPipeline
     public static LoopbackReply Answer(ReceivedRequest request)
     {
         var system = SystemMessage(request);
-        return system.StartsWith("You help decide which extra training data", StringComparison.Ordinal)
+        return ScriptedPlans.IsRewrite(request) ? new LoopbackReply.Answer(ScriptedPlans.Rewrite(request))
+            : system.StartsWith("You help decide which extra training data", StringComparison.Ordinal)
                 ? ScriptedPairs.Site(request) == "reddit" ? ScriptedLabels.Answer("Other") : ScriptedLabels.Answer(ScriptedLabels.Classes(request)[0])
             : system.StartsWith("You write targeted training data", StringComparison.Ordinal) || system.StartsWith("You write new training data", StringComparison.Ordinal)
                 ? ScriptedPairs.Valid(request)

@@ -44,14 +44,17 @@ public static partial class ScriptedPlans
 
     public static bool IsDescribe(ReceivedRequest request) => Prompt(request).Contains("What did action", StringComparison.Ordinal);
 
-    public static bool IsRewrite(ReceivedRequest request) => Prompt(request).Contains("written with hindsight", StringComparison.Ordinal);
+    /// <summary>True for a thinking round (annotate's rewrite, replan's CoT round, the reasoning of generated plans).</summary>
+    public static bool IsRewrite(ReceivedRequest request) =>
+        request.Body["messages"]!.AsArray()[0]!["content"]!.ToString().StartsWith("You write the thinking of a", StringComparison.Ordinal);
 
-    /// <summary>A valid CoT rewrite of the plan the request shows: a thinking section, then its steps with new reasoning.</summary>
+    /// <summary>A valid thinking answer for the plan the request ends with: a thinking section, then its steps with new reasoning.</summary>
     public static string Rewrite(ReceivedRequest request)
     {
         var text = new StringBuilder("## Thinking\nThe task names what to find; the first page offers the way in, so the plan starts there.\n");
         var number = 0;
-        foreach (Match step in StepLine().Matches(Prompt(request)))
+        var prompt = Prompt(request);
+        foreach (Match step in StepLine().Matches(prompt[prompt.LastIndexOf("\n## The plan", StringComparison.Ordinal)..]))
         {
             text.Append(CultureInfo.InvariantCulture, $"\n## Step {++number}\nReasoning: Seen from the first page, this step comes next.\nStep: {step.Groups[1].Value}\n");
         }

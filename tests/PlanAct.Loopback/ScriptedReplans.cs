@@ -54,12 +54,16 @@ public static partial class ScriptedReplans
         return new LoopbackReply.Answer(ValidPlan(first, last));
     }
 
-    /// <summary>A valid replan after a thinking block, as a CoT teacher writes it.</summary>
+    /// <summary>A valid replan after a thinking block, as a reasoning teacher writes it.</summary>
     public static LoopbackReply ValidWithThinking(ReceivedRequest request)
     {
         var (first, last) = Remaining(request);
         return new LoopbackReply.Answer($"<think>Round {first}: actions {first} to {last} remain.</think>\n{ValidPlan(first, last)}");
     }
+
+    /// <summary>A scripted CoT replanner: grounded rounds by <see cref="ValidWithThinking"/>, thinking rounds by <see cref="ScriptedPlans.Rewrite"/>.</summary>
+    public static LoopbackReply ValidCot(ReceivedRequest request) =>
+        ScriptedPlans.IsRewrite(request) ? new LoopbackReply.Answer(ScriptedPlans.Rewrite(request)) : ValidWithThinking(request);
 
     /// <summary>True when the last message is a re-ask (the teacher's earlier answer was rejected).</summary>
     public static bool IsReask(ReceivedRequest request) => request.LastUserMessage.StartsWith("That answer cannot be used", StringComparison.Ordinal);

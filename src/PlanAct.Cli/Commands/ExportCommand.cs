@@ -13,7 +13,7 @@ internal static class ExportCommand
 {
     public static Command Build()
     {
-        var input = new Option<string>("--input") { Description = "Example records (planact/example@1), plan records (planact/plan@1, made into planner examples) or replan records (planact/replan@1, made into replanner examples), JSONL.", Required = true };
+        var input = new Option<string>("--input") { Description = "Example records (planact/example@1), plan records (planact/plan@2, made into planner examples) or replan records (planact/replan@2, made into replanner examples), JSONL.", Required = true };
         var format = new Option<string>("--format") { Description = "The fine-tuning format (see the README for each layout); hf writes a Hugging Face dataset folder at --out.", Required = true };
         format.AcceptOnlyFromAmong([.. ExampleFormatters.All.Select(f => f.Name)]);
         var output = new Option<string>("--out") { Description = "The JSONL file to write (whole or not at all), or the folder for --format hf.", Required = true };

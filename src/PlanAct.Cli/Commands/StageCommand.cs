@@ -182,8 +182,11 @@ internal static class StageCommand
     {
         var code = result.Run is { } run && result.RunOutput is { } runOutput ? Report(run, runOutput) : ExitCodes.Ok;
         Details(result);
-        // A generation run can end short of its target with every request answered.
-        return code == ExitCodes.Ok && result.Status is NodeStatus.Stopped or NodeStatus.Waiting ? ExitCodes.Stopped : code;
+        // A generation run can end short of its target with every request answered, or leave out pairs its CoT round could not reason about.
+        return code != ExitCodes.Ok ? code
+            : result.Status is NodeStatus.Stopped or NodeStatus.Waiting ? ExitCodes.Stopped
+            : result.Problems > 0 ? ExitCodes.InvalidItemsSkipped
+            : ExitCodes.Ok;
     }
 
     private static void Details(NodeResult result)

@@ -19,7 +19,12 @@ internal sealed record PlanLine
 
     [JsonPropertyName("origin")] public string? Origin { get; init; }
 
-    [JsonPropertyName("trace")] public string? Trace { get; init; }
+    [JsonPropertyName("reasoning")] public string? Reasoning { get; init; }
+
+    [JsonPropertyName("annotation_trace")] public string? AnnotationTrace { get; init; }
+
+    /// <summary>plan@1's only reasoning field, which may hold a grounded annotation's trace.</summary>
+    [JsonPropertyName("trace")] public string? LegacyTrace { get; init; }
 
     [JsonPropertyName("teacher")] public string? Teacher { get; init; }
 

@@ -3,10 +3,16 @@ using PlanAct.IO;
 
 namespace PlanAct.Plans;
 
-/// <summary>Reads and writes canonical plan records as JSONL (schema <c>planact/plan@1</c>).</summary>
+/// <summary>
+/// Reads and writes canonical plan records as JSONL (schema <c>planact/plan@2</c>). <c>planact/plan@1</c> records still
+/// read: their <c>trace</c> could be a grounded annotation's trace, so it is read as <see cref="PlanRecord.AnnotationTrace"/>,
+/// never as training reasoning.
+/// </summary>
 internal static class PlanJsonl
 {
-    public const string SchemaId = "planact/plan@1";
+    public const string SchemaId = "planact/plan@2";
+
+    public const string LegacySchemaId = "planact/plan@1";
 
     /// <summary>Streams the valid plan records of a file; invalid lines and repeated ids go to <paramref name="problems"/>.</summary>
     public static IAsyncEnumerable<PlanRecord> ReadAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
@@ -30,7 +36,7 @@ internal static class PlanJsonl
 
         var error = line switch
         {
-            { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
+            { Schema: { } schema } when schema is not (SchemaId or LegacySchemaId) => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
             { Id: var id } when string.IsNullOrWhiteSpace(id) => "missing \"id\"",
             { Task: var task } when string.IsNullOrWhiteSpace(task) => "missing or empty \"task\"",
             { InitialHtml: null } => "missing \"initial_html\"",
@@ -48,7 +54,8 @@ internal static class PlanJsonl
 
         return new PlanRecord(line.Id!, line.Site ?? "unknown", line.Task!, line.InitialHtml!, PlanOf(line.Steps!), line.Origin!)
         {
-            Trace = line.Trace,
+            Reasoning = line.Reasoning,
+            AnnotationTrace = line.AnnotationTrace ?? line.LegacyTrace,
             Teacher = line.Teacher,
             Requests = line.Requests?.ToEquatableList(),
             Seeds = line.Seeds?.ToEquatableList(),
@@ -67,7 +74,8 @@ internal static class PlanJsonl
             InitialHtml = record.InitialHtml,
             Steps = LinesOf(record.Plan),
             Origin = record.Origin,
-            Trace = record.Trace,
+            Reasoning = record.Reasoning,
+            AnnotationTrace = record.AnnotationTrace,
             Teacher = record.Teacher,
             Requests = record.Requests?.ToList(),
             Seeds = record.Seeds?.ToList(),

@@ -16,13 +16,22 @@ internal static class PlanOrigin
 }
 
 /// <summary>
-/// The canonical plan record (schema <c>planact/plan@1</c>): a task, the first page it starts from, and its plan.
+/// The canonical plan record (schema <c>planact/plan@2</c>): a task, the first page it starts from, and its plan.
 /// Teacher provenance is optional so hand-made seed plans are valid records too.
 /// </summary>
 internal sealed record PlanRecord(string Id, string Site, string Task, string InitialHtml, Plan Plan, string Origin)
 {
-    /// <summary>The teacher's reasoning trace, kept apart from the plan (CoT mode).</summary>
-    public string? Trace { get; init; }
+    /// <summary>
+    /// The planner's thinking before this plan, written as if only the task and the first page were known (CoT annotation's
+    /// rewrite round, expand and augment with CoT): what training examples may show as reasoning.
+    /// </summary>
+    public string? Reasoning { get; init; }
+
+    /// <summary>
+    /// The teacher's own trace of a grounded annotation (a reasoning model's thinking, or a &lt;think&gt; block), written
+    /// seeing every action: kept for inspection and never used as training reasoning.
+    /// </summary>
+    public string? AnnotationTrace { get; init; }
 
     /// <summary>The teacher model that wrote the plan.</summary>
     public string? Teacher { get; init; }

@@ -5,10 +5,16 @@ using PlanAct.IO;
 
 namespace PlanAct.Plans;
 
-/// <summary>Reads and writes replan records as JSONL, one trajectory per line (schema <c>planact/replan@1</c>).</summary>
+/// <summary>
+/// Reads and writes replan records as JSONL, one trajectory per line (schema <c>planact/replan@2</c>).
+/// <c>planact/replan@1</c> records still read: their rounds' <c>trace</c> was thought seeing the actions still to take, so
+/// it is read as <see cref="ReplanRound.AnnotationTrace"/>, never as training reasoning.
+/// </summary>
 internal static class ReplanJsonl
 {
-    public const string SchemaId = "planact/replan@1";
+    public const string SchemaId = "planact/replan@2";
+
+    public const string LegacySchemaId = "planact/replan@1";
 
     /// <summary>Streams the valid replan records of a file with their lines; invalid lines and repeated ids go to <paramref name="problems"/>.</summary>
     public static IAsyncEnumerable<(ReplanRecord Record, SourceLocation Location)> ReadLocatedAsync(
@@ -28,7 +34,7 @@ internal static class ReplanJsonl
 
         var error = line switch
         {
-            { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
+            { Schema: { } schema } when schema is not (SchemaId or LegacySchemaId) => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
             { Id: var id } when string.IsNullOrWhiteSpace(id) => "missing \"id\"",
             { Task: var task } when string.IsNullOrWhiteSpace(task) => "missing or empty \"task\"",
             { Actions: null or [] } => "no actions",
@@ -72,7 +78,8 @@ internal static class ReplanJsonl
 
         var rounds = line.Rounds!.Select(r => new ReplanRound(r!.Round, r.Html!, PlanJsonl.PlanOf(r.Steps!))
         {
-            Trace = r.Trace,
+            Reasoning = r.Reasoning,
+            AnnotationTrace = r.AnnotationTrace ?? r.LegacyTrace,
             Requests = r.Requests?.ToEquatableList(),
         });
         var record = new ReplanRecord(line.Id!, line.Site ?? "unknown", line.Task!, actions.ToEquatableList(), PlanJsonl.PlanOf(line.InitialPlan!), rounds.ToEquatableList())
@@ -104,7 +111,8 @@ internal static class ReplanJsonl
                 Round = r.Round,
                 Html = r.Html,
                 Steps = PlanJsonl.LinesOf(r.Plan),
-                Trace = r.Trace,
+                Reasoning = r.Reasoning,
+                AnnotationTrace = r.AnnotationTrace,
                 Requests = r.Requests?.ToList(),
             })],
             Teacher = record.Teacher,
@@ -141,7 +149,12 @@ internal sealed record ReplanRoundLine
 
     [JsonPropertyName("steps")] public List<PlanStepLine?>? Steps { get; init; }
 
-    [JsonPropertyName("trace")] public string? Trace { get; init; }
+    [JsonPropertyName("reasoning")] public string? Reasoning { get; init; }
+
+    [JsonPropertyName("annotation_trace")] public string? AnnotationTrace { get; init; }
+
+    /// <summary>replan@1's only reasoning field, thought seeing the actions still to take.</summary>
+    [JsonPropertyName("trace")] public string? LegacyTrace { get; init; }
 
     [JsonPropertyName("requests")] public List<string>? Requests { get; init; }
 }

@@ -9,15 +9,21 @@ namespace PlanAct.Plans;
 /// </summary>
 internal sealed record ReplanRound(int Round, string Html, Plan Plan)
 {
-    /// <summary>The teacher's reasoning trace, kept apart from the plan (CoT mode).</summary>
-    public string? Trace { get; init; }
+    /// <summary>
+    /// The replanner's thinking before this plan, written in a second round as if only the task, the actions so far and
+    /// the current page were known (CoT mode): what training examples may show as reasoning.
+    /// </summary>
+    public string? Reasoning { get; init; }
+
+    /// <summary>The teacher's own trace of the grounded round, written seeing the actions still to take: never training reasoning.</summary>
+    public string? AnnotationTrace { get; init; }
 
     /// <summary>Ledger request ids whose answers built this round.</summary>
     public EquatableList<string>? Requests { get; init; }
 }
 
 /// <summary>
-/// The replans of one trajectory (schema <c>planact/replan@1</c>): its actions, the initial plan (round 0) and one
+/// The replans of one trajectory (schema <c>planact/replan@2</c>): its actions, the initial plan (round 0) and one
 /// replanned plan for every round 1..n − 1. It carries the pages of the rounds, so replanner examples are made from it
 /// alone, as planner examples are from a plan record.
 /// </summary>

@@ -17,7 +17,10 @@ internal sealed class ExampleRefusals
 
     /// <param name="profile">The profile whose layout shows reasoning.</param>
     /// <param name="command">The command that makes records with reasoning, or null when none does.</param>
-    public static string NoReasoning(PromptProfile profile, string? command) =>
-        $"no reasoning, which the {profile.Name} profile shows in the answer; "
+    /// <param name="annotationTraceOnly">The record has an annotation trace, which saw the whole run and is never training reasoning.</param>
+    public static string NoReasoning(PromptProfile profile, string? command, bool annotationTraceOnly = false) =>
+        $"no reasoning, which the {profile.Name} profile shows in the answer"
+        + (annotationTraceOnly ? " (its annotation trace was written seeing the whole run, so it is never training reasoning)" : "")
+        + "; "
         + (command is null ? "records of this origin carry none" : $"make the records with `{command}`");
 }

@@ -6,8 +6,9 @@ namespace PlanAct.Training;
 
 /// <summary>
 /// Turns plan records into planner examples laid out by the options' profile: the prompt built from the task and the
-/// first page, and as target the plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>. The plan's trace
-/// (CoT annotation) becomes the example's reasoning; a profile whose target shows reasoning refuses plans without one.
+/// first page, and as target the plan with only <c>## Step N</c> / <c>Reasoning:</c> / <c>Step:</c>. The plan's
+/// <see cref="PlanRecord.Reasoning"/> (written without hindsight) becomes the example's reasoning, never its annotation
+/// trace; a profile whose target shows reasoning refuses plans without one.
 /// </summary>
 /// <param name="options">The profile and page budget.</param>
 /// <param name="refusals">Where the profile's refusals go.</param>
@@ -21,6 +22,15 @@ internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusal
 
     public static string ExampleId(string planId) => $"{planId}/planner";
 
+    /// <summary>The command that writes plan records of <paramref name="origin"/> with reasoning.</summary>
+    private static string? ReasoningCommand(string origin) => origin switch
+    {
+        PlanOrigin.Grounded => "planact annotate --mode cot",
+        PlanOrigin.Synthetic => "planact expand --cot",
+        PlanOrigin.Targeted => "planact augment --cot",
+        _ => null,
+    };
+
     /// <summary>The planner's state for a plan record: what a planner knows when it writes this plan.</summary>
     public static PlannerState State(PlanRecord plan) => new(plan.Task, plan.InitialHtml);
 
@@ -33,13 +43,13 @@ internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusal
     public TrainingExample? TryBuild(PlanRecord plan)
     {
         var profile = options.Profile;
-        if (profile.TargetNeedsReasoning(AgentRole.Planner) && string.IsNullOrWhiteSpace(plan.Trace))
+        if (profile.TargetNeedsReasoning(AgentRole.Planner) && string.IsNullOrWhiteSpace(plan.Reasoning))
         {
-            refusals?.Add(ExampleId(plan.Id), ExampleRefusals.NoReasoning(profile, plan.Origin == PlanOrigin.Grounded ? "planact annotate --mode cot" : null));
+            refusals?.Add(ExampleId(plan.Id), ExampleRefusals.NoReasoning(profile, ReasoningCommand(plan.Origin), plan.AnnotationTrace is not null));
             return null;
         }
 
-        if (hindsight?.Admits(ExampleId(plan.Id), ExampleKind.Planner, HindsightScreen.Planner(plan), plan.Plan, plan.Trace, profile) == false)
+        if (hindsight?.Admits(ExampleId(plan.Id), ExampleKind.Planner, HindsightScreen.Planner(plan), plan.Plan, plan.Reasoning, profile) == false)
         {
             return null;
         }
@@ -50,11 +60,11 @@ internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusal
             Interlocked.Increment(ref _pagesCut);
         }
 
-        var target = profile.Target(AgentRole.Planner, PlanText.Format(plan.Plan, PlanTextStyle.Target).TrimEnd(), plan.Trace);
+        var target = profile.Target(AgentRole.Planner, PlanText.Format(plan.Plan, PlanTextStyle.Target).TrimEnd(), plan.Reasoning);
         var source = new ExampleSource(plan.Origin == PlanOrigin.Grounded ? plan.Id : null, Plan: plan.Id);
         return new TrainingExample(ExampleId(plan.Id), ExampleKind.Planner, plan.Site, plan.Task, prompt.Messages.Append(ExampleMessage.Assistant(target)).ToEquatableList(), source)
         {
-            Reasoning = plan.Trace,
+            Reasoning = plan.Reasoning,
             Teacher = plan.Teacher,
             Requests = plan.Requests,
         };

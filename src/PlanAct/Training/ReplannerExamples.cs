@@ -47,13 +47,13 @@ internal sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefus
         foreach (var round in record.Rounds)
         {
             var id = ExampleId(record.Id, round.Round);
-            if (profile.TargetNeedsReasoning(AgentRole.Replanner) && string.IsNullOrWhiteSpace(round.Trace))
+            if (profile.TargetNeedsReasoning(AgentRole.Replanner) && string.IsNullOrWhiteSpace(round.Reasoning))
             {
-                refusals?.Add(id, ExampleRefusals.NoReasoning(profile, "planact replan --cot"));
+                refusals?.Add(id, ExampleRefusals.NoReasoning(profile, "planact replan --cot", round.AnnotationTrace is not null));
                 continue;
             }
 
-            if (seen is not null && !hindsight!.Admits(id, ExampleKind.Replanner, seen.At(round.Round), round.Plan, round.Trace, profile))
+            if (seen is not null && !hindsight!.Admits(id, ExampleKind.Replanner, seen.At(round.Round), round.Plan, round.Reasoning, profile))
             {
                 continue;
             }
@@ -64,12 +64,12 @@ internal sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefus
                 Interlocked.Increment(ref _pagesCut);
             }
 
-            var target = ExampleMessage.Assistant(profile.Target(AgentRole.Replanner, Text(round.Plan), round.Trace));
+            var target = ExampleMessage.Assistant(profile.Target(AgentRole.Replanner, Text(round.Plan), round.Reasoning));
             yield return new TrainingExample(
                 id, ExampleKind.Replanner, record.Site, record.Task, prompt.Messages.Append(target).ToEquatableList(),
                 new ExampleSource(record.Id, round.Round, record.Id))
             {
-                Reasoning = round.Trace,
+                Reasoning = round.Reasoning,
                 Teacher = record.Teacher,
                 Requests = round.Requests,
             };

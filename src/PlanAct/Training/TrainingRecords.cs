@@ -12,10 +12,10 @@ internal enum TrainingRecordKind
     /// <summary><c>planact/example@1</c> lines.</summary>
     Examples,
 
-    /// <summary><c>planact/plan@1</c> lines, turned into planner examples.</summary>
+    /// <summary><c>planact/plan@2</c> lines, turned into planner examples.</summary>
     Plans,
 
-    /// <summary><c>planact/replan@1</c> lines, turned into replanner examples (one per round).</summary>
+    /// <summary><c>planact/replan@2</c> lines, turned into replanner examples (one per round).</summary>
     Replans,
 }
 
@@ -103,8 +103,8 @@ internal static class TrainingRecords
             return schema.GetString() switch
             {
                 ExampleJsonl.SchemaId => TrainingRecordKind.Examples,
-                PlanJsonl.SchemaId => TrainingRecordKind.Plans,
-                ReplanJsonl.SchemaId => TrainingRecordKind.Replans,
+                PlanJsonl.SchemaId or PlanJsonl.LegacySchemaId => TrainingRecordKind.Plans,
+                ReplanJsonl.SchemaId or ReplanJsonl.LegacySchemaId => TrainingRecordKind.Replans,
                 var other => throw new InputException(location, $"unsupported schema \"{other}\" (expected \"{ExampleJsonl.SchemaId}\", \"{PlanJsonl.SchemaId}\" or \"{ReplanJsonl.SchemaId}\")"),
             };
         }

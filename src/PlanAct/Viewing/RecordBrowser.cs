@@ -149,7 +149,7 @@ internal sealed class RecordBrowser
             Plans = [new PlanView("plan", plan.Plan)],
             Actions = trajectory?.Actions,
             NoActionsBecause = trajectory is null ? (plan.Origin == PlanOrigin.Grounded ? NoTrajectory(plan.Id) : $"a {plan.Origin} plan: no trajectory was taken for it") : null,
-            Reasoning = plan.Trace,
+            Reasoning = plan.Reasoning,
             Label = plan.Label,
             Examples = [Example($"planner example ({builders.Profile.Name})", example, builders, PlannerExamples.ExampleId(plan.Id))],
             Rejections = rejections,

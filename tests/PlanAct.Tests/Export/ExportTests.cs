@@ -19,7 +19,7 @@ public class ExportTests
         var planner = new PlannerExamples(new ExamplePageOptions());
         return
         [
-            .. trajectories.Select(t => planner.Build(TestPlans.For(t) with { Teacher = "gpt-4.1", Trace = "why", Requests = EquatableList.Of($"r-{t.Id}") })),
+            .. trajectories.Select(t => planner.Build(TestPlans.For(t) with { Teacher = "gpt-4.1", Reasoning = "why", Requests = EquatableList.Of($"r-{t.Id}") })),
             .. trajectories.SelectMany(t => executor.Build(new PlannedTrajectory(t, t.Id, TestPlans.For(t).Plan))),
         ];
     }

@@ -57,7 +57,7 @@ public class HindsightExportTests
             var record = TestPlans.ReplansFor(t);
             return ReplanJsonl.Format(t != herbs ? record : record with
             {
-                Rounds = record.Rounds.Select(r => r.Round == 1 ? r with { Plan = Planted(r.Plan, "d") } : r.Round == 2 ? r with { Trace = "The answer lists 7 products." } : r).ToEquatableList(),
+                Rounds = record.Rounds.Select(r => r.Round == 1 ? r with { Plan = Planted(r.Plan, "d") } : r.Round == 2 ? r with { Reasoning = "The answer lists 7 products." } : r).ToEquatableList(),
             });
         }));
         var output = Path.Combine(dir, "replanner.jsonl");

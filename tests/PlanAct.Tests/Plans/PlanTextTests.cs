@@ -1,3 +1,4 @@
+using PlanAct.Actions;
 using PlanAct.IO;
 using PlanAct.Plans;
 
@@ -21,6 +22,8 @@ public class PlanTextTests
         Step: Open the first blue mug and read the price.
         Actions: [1, 2]
         """;
+
+    private static WebAction Click(string element) => ActionParser.Parse($"do(action=\"Click\", element=\"{element}\")");
 
     private static Plan Parse(string text) => PlanText.Parse(text).Plan ?? throw new InvalidOperationException(string.Join("\n", PlanText.Parse(text).Errors));
 
@@ -114,7 +117,7 @@ public class PlanTextTests
         {
             Teacher = "gpt-4o",
             Requests = EquatableList.Of("r1", "r2"),
-            Trace = "thinking…",
+            Reasoning = "thinking…",
         };
         var path = Path.Combine(TestPaths.TempDir(), "plans.jsonl");
         await File.WriteAllTextAsync(path, PlanJsonl.Format(record) + "\n{\"id\": \"x\"}\n");
@@ -127,13 +130,32 @@ public class PlanTextTests
     }
 
     [Fact]
+    public async Task Plan_and_replan_records_of_the_first_schema_still_read_with_their_trace_as_an_annotation_trace_never_as_reasoning()
+    {
+        var record = new PlanRecord("t1", "shopping", "Find the mug price", "<html> </html>", Parse(Good), PlanOrigin.Grounded) { Reasoning = "seen every action" };
+        var legacyPlan = PlanJsonl.Format(record).Replace(PlanJsonl.SchemaId, PlanJsonl.LegacySchemaId, StringComparison.Ordinal).Replace("\"reasoning\":\"seen every action\"", "\"trace\":\"seen every action\"", StringComparison.Ordinal);
+        var replan = new ReplanRecord("t1", "shopping", "Find the mug price", EquatableList.Of(Click("1"), Click("2"), ActionParser.Parse("exit(message=\"4\")")), Parse(Good), EquatableList.Of(
+            new ReplanRound(1, "<html> </html>", new Plan(EquatableList.Of(new PlanStep(1, "r", null, "s", EquatableList.Of(1, 2))))) { Reasoning = "saw what remains" },
+            new ReplanRound(2, "<html> </html>", new Plan(EquatableList.Of(new PlanStep(1, "r", null, "s", EquatableList.Of(2)))))));
+        var legacyReplan = ReplanJsonl.Format(replan).Replace(ReplanJsonl.SchemaId, ReplanJsonl.LegacySchemaId, StringComparison.Ordinal).Replace("\"reasoning\":\"saw what remains\"", "\"trace\":\"saw what remains\"", StringComparison.Ordinal);
+        Assert.Contains("\"trace\"", legacyPlan, StringComparison.Ordinal);
+        Assert.Contains("\"trace\"", legacyReplan, StringComparison.Ordinal);
+
+        var plan = PlanJsonl.Read(legacyPlan, new SourceLocation("plans.jsonl", 1));
+        var round = ReplanJsonl.Read(legacyReplan, new SourceLocation("replans.jsonl", 1)).Rounds[0];
+
+        Assert.Equal((null, "seen every action"), (plan.Reasoning, plan.AnnotationTrace));
+        Assert.Equal((null, "saw what remains"), (round.Reasoning, round.AnnotationTrace));
+    }
+
+    [Fact]
     public async Task Generated_records_keep_their_seeds_page_and_label_and_the_schema_names_every_field()
     {
         var record = new PlanRecord("synthetic-00003-2", "map", "Find a bakery", "<html> </html>", Parse(Good), PlanOrigin.Targeted)
         {
             Teacher = "gpt-4o",
             Requests = EquatableList.Of("r1"),
-            Trace = "thinking…",
+            Reasoning = "thinking…",
             Seeds = EquatableList.Of("s1", "s2"),
             InitialHtmlFrom = "s2",
             Label = new FailureLabel("location_search", "It searches for a place."),

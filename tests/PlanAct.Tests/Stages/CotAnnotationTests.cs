@@ -49,7 +49,7 @@ public class CotAnnotationTests
         {
             var reduced = PlanText.Parse(ScriptedPlans.ValidPlan(trajectory.Steps.Count)).Plan!;
             Assert.Empty(PlanValidator.ValidateGrounding(plan.Plan, 0, trajectory.Steps.Count));
-            Assert.StartsWith("The task names what to find", plan.Trace, StringComparison.Ordinal);
+            Assert.StartsWith("The task names what to find", plan.Reasoning, StringComparison.Ordinal);
             Assert.All(plan.Plan.Steps, s => Assert.Equal("Seen from the first page, this step comes next.", s.Reasoning));
             Assert.Equal(reduced.Steps.Select(s => (s.Step, s.Description, s.Actions)), plan.Plan.Steps.Select(s => (s.Step, s.Description, s.Actions)));
             Assert.Equal(trajectory.Steps.Count + 2, plan.Requests!.Count);

@@ -106,4 +106,38 @@ public class HindsightStageTests
             }
         }
     }
+
+    [Fact]
+    public async Task Replan_cot_reasks_thinking_that_names_a_later_count_and_quarantines_a_trajectory_whose_thinking_keeps_it()
+    {
+        var herbs = await HerbsAsync();
+        var planned = (await TestPlans.SampleTrajectoriesAsync()).Select(t => new PlannedTrajectory(t, t.Id, TestPlans.For(t).Plan)).ToList();
+        foreach (var always in new[] { false, true })
+        {
+            await using var teacher = await LoopbackTeacher.StartAsync((r, _) =>
+                IsAbout(r, herbs) && ScriptedPlans.IsRewrite(r) && (always || !ScriptedPlans.IsReask(r))
+                    ? new LoopbackReply.Answer(ScriptedPlans.Rewrite(r).Replace("The task names what to find;", "The category has 7 products;", StringComparison.Ordinal))
+                    : ScriptedReplans.ValidCot(r));
+            var dir = TestPaths.TempDir();
+            var outPath = Path.Combine(dir, "replans.jsonl");
+            await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir));
+            var stage = new ReplanStage(new ReplanOptions { Cot = true }, session.ModelFor(ReplanStage.StageName));
+
+            var summary = await new StageRunner<PlannedTrajectory, ReplanRecord>(stage, session).RunAsync(() => planned.ToAsyncEnumerable(), outPath, TeacherMode.Online);
+
+            Assert.Contains(teacher.Received, r => ScriptedPlans.IsRewrite(r) && ScriptedPlans.IsReask(r) && r.LastUserMessage.Contains("Hindsight: The thinking names '7 products'", StringComparison.Ordinal));
+            if (always)
+            {
+                Assert.Equal(1, summary.Quarantined);
+                using var doc = JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(QuarantineFile.PathBeside(outPath))));
+                Assert.Equal(HindsightCheck.Reason, doc.RootElement.GetProperty("reason").GetString());
+            }
+            else
+            {
+                Assert.Equal(17, summary.Ok);
+                var record = (await ReplanJsonl.ReadLocatedAsync(outPath, new ProblemLog()).Select(r => r.Record).ToListAsync()).Single(r => r.Id == herbs.Id);
+                Assert.DoesNotContain("7 products", record.Rounds[0].Reasoning, StringComparison.Ordinal);
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Loopback;
 using PlanAct.Plans;
+using PlanAct.Plans.Hindsight;
 using PlanAct.Stages;
 using PlanAct.Stages.Replan;
 using PlanAct.Teacher;
@@ -104,7 +105,9 @@ public class ReplanStageTests
         Assert.Contains("Action taken since the last round:\n1: " + ActionPrinter.PrintCall(actions[1]), messages[^3].Text, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => stage.Messages(item, earlier, 2));
         Assert.Throws<ArgumentOutOfRangeException>(() => stage.Messages(item, [], trajectory.Steps.Count));
-        Assert.Contains("<think>", new ReplanStage(new ReplanOptions { Cot = true }, "m").Messages(item, earlier, 3)[0].Text, StringComparison.Ordinal);
+        Assert.Equal(
+            messages.Select(m => m.Text),
+            new ReplanStage(new ReplanOptions { Cot = true }, "m").Messages(item, earlier, 3).Select(m => m.Text));
     }
 
     [Theory]
@@ -130,13 +133,22 @@ public class ReplanStageTests
     }
 
     [Fact]
-    public void Cot_check_wants_the_thinking()
+    public void Cot_screens_only_the_step_lines_of_the_grounded_round_as_its_thinking_round_writes_the_reasoning_again()
     {
-        var plan = ScriptedReplans.ValidPlan(2, 4);
+        var trajectory = new Trajectory("t", "shopping", "Find the cheapest mug", [
+            new TrajectoryStep(0, "<html><body><button id=\"1\">Search</button></body></html>", ActionParser.Parse("do(action=\"Click\", element=\"1\")")),
+            new TrajectoryStep(1, "<html><body><p>3 mugs found</p><a id=\"2\">Cheapest</a></body></html>", ActionParser.Parse("do(action=\"Click\", element=\"2\")")),
+            new TrajectoryStep(2, "<html><body><p>Blue mug $12.99</p></body></html>", ActionParser.Parse("exit(message=\"$12.99\")")),
+        ]);
+        var check = new TrajectoryHindsight(trajectory).At(1);
+        var plan = ScriptedReplans.ValidPlan(1, 2).Replace("Reasoning: The current page shows", "Reasoning: It costs $12.99. The current page shows", StringComparison.Ordinal);
 
-        Assert.Contains("no thinking", ReplanStage.Check(new TeacherReply(plan, null, null, false), 2, 5, cot: true).Error, StringComparison.Ordinal);
-        Assert.Null(ReplanStage.Check(new TeacherReply(plan, "why", null, false), 2, 5, cot: true).Error);
-        Assert.Null(ReplanStage.Check(new TeacherReply(plan, null, null, false), 2, 5, cot: false).Error);
+        Assert.StartsWith(HindsightCheck.ErrorPrefix, ReplanStage.Check(new TeacherReply(plan, null, null, false), 1, 3, cot: false, check).Error, StringComparison.Ordinal);
+        Assert.Null(ReplanStage.Check(new TeacherReply(plan, null, null, false), 1, 3, cot: true, check).Error);
+        Assert.StartsWith(
+            HindsightCheck.ErrorPrefix,
+            ReplanStage.Check(new TeacherReply(plan.Replace("Step: Go on from this page.", "Step: Buy the $12.99 mug.", StringComparison.Ordinal), null, null, false), 1, 3, cot: true, check).Error,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -222,10 +234,9 @@ public class ReplanStageTests
     }
 
     [Fact]
-    public async Task Cot_keeps_the_thinking_apart_as_each_round_trace_and_reasks_an_answer_without_it()
+    public async Task Cot_writes_each_rounds_reasoning_in_a_thinking_round_that_never_sees_the_future_and_keeps_the_grounded_trace_apart()
     {
-        await using var teacher = await LoopbackTeacher.StartAsync((r, _) =>
-            ScriptedReplans.Round(r) == 1 && !ScriptedReplans.IsReask(r) ? ScriptedReplans.Valid(r) : ScriptedReplans.ValidWithThinking(r));
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedReplans.ValidCot(r));
         var dir = TestPaths.TempDir();
         var outPath = Path.Combine(dir, "replans.jsonl");
         var planned = await PlannedAsync();
@@ -233,13 +244,42 @@ public class ReplanStageTests
         var summary = await ReplanAsync(AnnotateStageTests.Options(teacher, dir), outPath, cot: true);
 
         Assert.True(summary.Complete);
-        Assert.Equal(Rounds(planned) + 17, teacher.Calls);
-        Assert.Contains("no thinking", teacher.Received.First(ScriptedReplans.IsReask).LastUserMessage, StringComparison.Ordinal);
-        foreach (var record in await ReadAsync(outPath))
+        Assert.Equal(2 * Rounds(planned), teacher.Calls);
+        foreach (var (record, item) in (await ReadAsync(outPath)).Zip(planned))
         {
-            Assert.All(record.Rounds, r => Assert.Equal($"Round {r.Round}: actions {r.Round} to {record.Actions.Count - 1} remain.", r.Trace));
-            Assert.All(record.Rounds, r => Assert.DoesNotContain("think", PlanText.Format(r.Plan), StringComparison.Ordinal));
+            Assert.Empty(record.Validate());
+            Assert.All(record.Rounds, r => Assert.Equal($"Round {r.Round}: actions {r.Round} to {record.Actions.Count - 1} remain.", r.AnnotationTrace));
+            Assert.All(record.Rounds, r => Assert.StartsWith("The task names what to find", r.Reasoning, StringComparison.Ordinal));
+            Assert.All(record.Rounds, r => Assert.All(r.Plan.Steps, s => Assert.Equal("Seen from the first page, this step comes next.", s.Reasoning)));
+            Assert.All(record.Rounds, r => Assert.Equal(2, r.Requests!.Count));
         }
+
+        foreach (var thinking in teacher.Received.Where(ScriptedPlans.IsRewrite))
+        {
+            var prompt = ScriptedPlans.Prompt(thinking);
+            Assert.DoesNotContain("Actions still to take", prompt, StringComparison.Ordinal);
+            Assert.DoesNotContain("Actions: [", prompt, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Cot_thinking_that_names_an_action_not_yet_taken_is_reasked_and_earlier_actions_may_be_named()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.IsRewrite(r) && !ScriptedPlans.IsReask(r)
+            ? new LoopbackReply.Answer(ScriptedPlans.Rewrite(r).Replace("The task names", "Action 0 is done and action 99 will finish it; the task names", StringComparison.Ordinal))
+            : ScriptedPlans.IsRewrite(r)
+                ? new LoopbackReply.Answer(ScriptedPlans.Rewrite(r).Replace("The task names", "Action 0 is done; the task names", StringComparison.Ordinal))
+                : ScriptedReplans.ValidCot(r));
+        var dir = TestPaths.TempDir();
+        var outPath = Path.Combine(dir, "replans.jsonl");
+        var planned = await PlannedAsync();
+
+        var summary = await ReplanAsync(AnnotateStageTests.Options(teacher, dir), outPath, cot: true);
+
+        Assert.True(summary.Complete);
+        Assert.Equal(3 * Rounds(planned), teacher.Calls);
+        Assert.All(teacher.Received.Where(r => ScriptedPlans.IsRewrite(r) && ScriptedPlans.IsReask(r)), r => Assert.Contains("Do not mention action 99", r.LastUserMessage, StringComparison.Ordinal));
+        Assert.All(await ReadAsync(outPath), record => Assert.All(record.Rounds, r => Assert.StartsWith("Action 0 is done; the task", r.Reasoning, StringComparison.Ordinal)));
     }
 
     [Fact]

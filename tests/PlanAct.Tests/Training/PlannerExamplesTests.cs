@@ -65,7 +65,7 @@ public class PlannerExamplesTests
     [Fact]
     public void Grounded_plan_provenance_and_trace_carry_over()
     {
-        var record = RealPlans().First() with { Origin = PlanOrigin.Grounded, Trace = "I looked at the page.", Teacher = "o3", Requests = EquatableList.Of("r1", "r2") };
+        var record = RealPlans().First() with { Origin = PlanOrigin.Grounded, Reasoning = "I looked at the page.", Teacher = "o3", Requests = EquatableList.Of("r1", "r2") };
         var example = new PlannerExamples(new ExamplePageOptions()).Build(record);
         Assert.Equal(new ExampleSource(record.Id, null, record.Id), example.Source);
         Assert.Equal("I looked at the page.", example.Reasoning);

@@ -31,7 +31,7 @@ public class ReplannerExamplesTests
                 Assert.Equal($"{trajectory.Id}/replanner/{r}", example.Id);
                 Assert.Equal((ExampleKind.Replanner, trajectory.Site, trajectory.Task), (example.Kind, example.Site, example.Task));
                 Assert.Equal(new ExampleSource(trajectory.Id, r, trajectory.Id), example.Source);
-                Assert.Equal((round.Trace, "gpt-4.1", round.Requests), (example.Reasoning, example.Teacher, example.Requests));
+                Assert.Equal((round.Reasoning, "gpt-4.1", round.Requests), (example.Reasoning, example.Teacher, example.Requests));
                 Assert.Equal(3 + (2 * r), example.Messages.Count);
                 Assert.EndsWith($"Task: {trajectory.Task}", example.Messages[0].Content, StringComparison.Ordinal);
 
@@ -76,7 +76,7 @@ public class ReplannerExamplesTests
 
     public static TheoryData<string, string, string> BadLines() => new()
     {
-        { "\"schema\":\"planact/replan@1\"", "\"schema\":\"planact/replan@9\"", "unsupported schema \"planact/replan@9\"" },
+        { "\"schema\":\"planact/replan@2\"", "\"schema\":\"planact/replan@9\"", "unsupported schema \"planact/replan@9\"" },
         { "\"rounds\":[{\"round\":1,", "\"rounds\":[{\"round\":2,", "round 1 is numbered 2." },
         { "\"id\":", "\"id\":", "duplicate id" },
         { "\"actions\":[\"", "\"actions\":[\"nonsense(", "action 0: " },
@@ -155,7 +155,7 @@ public class ReplannerExamplesTests
         var path = Path.Combine(TestPaths.TempDir(), "replans.jsonl");
         await File.WriteAllLinesAsync(path, trajectories.Select(t => ReplanJsonl.Format(TestPlans.ReplansFor(t))));
         var withoutSchema = Path.Combine(TestPaths.TempDir(), "replans.jsonl");
-        await File.WriteAllTextAsync(withoutSchema, File.ReadAllLines(path)[0].Replace("\"schema\":\"planact/replan@1\",", "", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(withoutSchema, File.ReadAllLines(path)[0].Replace("\"schema\":\"planact/replan@2\",", "", StringComparison.Ordinal));
 
         Assert.Equal(TrainingRecordKind.Replans, await TrainingRecords.DetectAsync(path));
         Assert.Equal(TrainingRecordKind.Replans, await TrainingRecords.DetectAsync(withoutSchema));
@@ -176,6 +176,8 @@ public class ReplannerExamplesTests
         Assert.All(line.RootElement.EnumerateObject(), p => Assert.True(properties.TryGetProperty(p.Name, out _), $"schema lacks \"{p.Name}\""));
         Assert.All(line.RootElement.GetProperty("rounds")[0].EnumerateObject(), p => Assert.True(round.TryGetProperty(p.Name, out _), $"schema lacks rounds[].{p.Name}"));
         Assert.All(line.RootElement.GetProperty("initial_plan")[0].EnumerateObject(), p => Assert.True(step.TryGetProperty(p.Name, out _), $"schema lacks steps[].{p.Name}"));
-        Assert.Equal(ReplanJsonl.SchemaId, properties.GetProperty("schema").GetProperty("const").GetString());
+        Assert.Equal(
+            [ReplanJsonl.SchemaId, ReplanJsonl.LegacySchemaId],
+            properties.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
     }
 }

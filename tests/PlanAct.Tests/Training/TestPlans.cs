@@ -35,7 +35,7 @@ internal static class TestPlans
                 steps.Add(new PlanStep(2, "Then the rest.", "d", "Finish.", Enumerable.Range(r + 1, count - r - 1).ToEquatableList()));
             }
 
-            return new ReplanRound(r, trajectory.Steps[r].Html, new Plan(steps.ToEquatableList())) { Trace = $"trace {r}", Requests = EquatableList.Of($"req-{r}") };
+            return new ReplanRound(r, trajectory.Steps[r].Html, new Plan(steps.ToEquatableList())) { Reasoning = $"trace {r}", Requests = EquatableList.Of($"req-{r}") };
         });
         var record = new ReplanRecord(trajectory.Id, trajectory.Site, trajectory.Task, trajectory.Steps.Select(s => s.Action).ToEquatableList(), For(trajectory).Plan, rounds.ToEquatableList())
         {

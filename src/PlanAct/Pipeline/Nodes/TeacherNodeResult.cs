@@ -44,7 +44,10 @@ internal static class TeacherNodeResult
         {
             Status = result.StoppedBecause is null ? NodeStatus.Done : answers.Status == NodeStatus.Waiting ? NodeStatus.Waiting : NodeStatus.Stopped,
             Outputs = [new NodeOutput(outPath, trainingData), new NodeOutput(OutputPaths.Beside(outPath, "report.json"))],
-            Summary = result.Report!.Lines().First() + (result.StoppedBecause is { } why ? $"; {why}" : ""),
+            Summary = result.Report!.Lines().First()
+                + (result.StoppedBecause is { } why ? $"; {why}" : "")
+                + (result.WithoutReasoning > 0 ? $"; {result.WithoutReasoning} without valid reasoning left out" : ""),
+            Problems = answers.Problems + result.WithoutReasoning,
         };
     }
 }

@@ -14,7 +14,7 @@ namespace PlanAct.Stages.Act;
 /// <summary>act: executor examples with the global plan in context; with cot, the teacher's reasoning for every action.</summary>
 internal sealed class ActDefinition() : ExecutorDataDefinition<Plan>(
     "act",
-    new StageInputRecords(AnnotateStage.StageName, "--plans", "Plan records (planact/plan@1 JSONL); a plan is matched to the trajectory with its id.", "a plan", "plans"),
+    new StageInputRecords(AnnotateStage.StageName, "--plans", "Plan records (planact/plan@2 JSONL); a plan is matched to the trajectory with its id.", "a plan", "plans"),
     "executor",
     ActRun.ForPlansAsync)
 {
@@ -29,7 +29,7 @@ internal sealed class ActDefinition() : ExecutorDataDefinition<Plan>(
 /// <summary>dynamic-act: executor examples with the latest replan in context; with cot, the teacher's reasoning for every action.</summary>
 internal sealed class DynamicActDefinition() : ExecutorDataDefinition<ReplanRecord>(
     "dynamic-act",
-    new StageInputRecords(ReplanStage.StageName, "--replans", "Replan records (planact/replan@1 JSONL from planact replan), matched to the trajectory with their id.", "replans", "replan records"),
+    new StageInputRecords(ReplanStage.StageName, "--replans", "Replan records (planact/replan@2 JSONL from planact replan), matched to the trajectory with their id.", "replans", "replan records"),
     "dynamic-executor",
     ActRun.ForReplansAsync)
 {

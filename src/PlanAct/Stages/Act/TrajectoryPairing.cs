@@ -125,7 +125,7 @@ internal static class PlanPairing
         pairing.PairAsync(trajectories, inputPath, problems, cancellationToken).Select(p => new PlannedTrajectory(p.Trajectory, p.Trajectory.Id, p.Record));
 
     /// <summary>Indexes the replan records of <paramref name="path"/> by id, without their pages.</summary>
-    /// <param name="path">The replan records (planact/replan@1 JSONL).</param>
+    /// <param name="path">The replan records (planact/replan@2 JSONL).</param>
     /// <param name="problems">Gets invalid lines and repeated ids.</param>
     /// <param name="cancellationToken">Stops the reading.</param>
     public static Task<TrajectoryPairing<ReplanRecord>> LoadReplansAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>

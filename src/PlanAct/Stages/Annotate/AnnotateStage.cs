@@ -87,17 +87,17 @@ internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
         var outcome = await teacher.AskAsync(item.Id, Messages(item), reply => Check(reply.Text, item.Steps.Count, planner), cancellationToken);
         return outcome switch
         {
-            TeacherOutcome<Plan>.Accepted accepted => new ItemResult<PlanRecord>.Done(Record(item, accepted.Value, accepted.Reply.Reasoning, outcome.RequestIds)),
+            TeacherOutcome<Plan>.Accepted accepted => new ItemResult<PlanRecord>.Done(
+                Record(item, accepted.Value, outcome.RequestIds) with { AnnotationTrace = accepted.Reply.Reasoning }),
             TeacherOutcome<Plan>.Failed failed => new ItemResult<PlanRecord>.Quarantined(HindsightCheck.QuarantineReason(failed.Reason), failed.Rejected),
             _ => throw new InvalidOperationException("unknown outcome"),
         };
     }
 
-    /// <summary>The record of an annotated trajectory.</summary>
-    internal PlanRecord Record(Trajectory item, Plan plan, string? trace, IEnumerable<string> requests) =>
+    /// <summary>The record of an annotated trajectory, without reasoning.</summary>
+    internal PlanRecord Record(Trajectory item, Plan plan, IEnumerable<string> requests) =>
         new(item.Id, item.Site, item.Task, item.InitialHtml, plan, PlanOrigin.Grounded)
         {
-            Trace = trace,
             Teacher = _model,
             Requests = requests.ToEquatableList(),
         };

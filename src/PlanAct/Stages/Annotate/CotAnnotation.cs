@@ -1,18 +1,15 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using PlanAct.Actions;
 using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Plans.Hindsight;
+using PlanAct.Stages.Thinking;
 using PlanAct.Teacher;
 using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Annotate;
-
-/// <summary>A plan whose reasoning was written again without hindsight, and the planner's thinking that leads to it.</summary>
-internal sealed record RewrittenPlan(string Thinking, Plan Plan);
 
 /// <summary>
 /// CoT annotation (SPEC §2.2, the released code's variant), three rounds per trajectory:
@@ -23,22 +20,16 @@ internal sealed record RewrittenPlan(string Thinking, Plan Plan);
 /// <item>write the thinking and every step's reasoning again as if only the task and the first page were known.</item>
 /// </list>
 /// The plan keeps the reduced plan's descriptions, steps and grounding with the rewritten reasoning; the thinking is the
-/// record's trace, kept apart so a training target can carry it or not.
+/// record's reasoning, kept apart so a training target can carry it or not. The reduce round's own trace (it saw every
+/// action) is kept as the annotation trace only.
 /// </summary>
-internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateStage stage)
+internal sealed class CotAnnotation(AnnotateOptions options, AnnotateStage stage)
 {
     /// <summary>A description longer than this is not the one or two sentences asked for.</summary>
     public const int MaxDescriptionLength = 1200;
 
     private static readonly PromptTemplate DescribeUser = PromptTemplate.Load(typeof(CotAnnotation), "annotate.describe.user.md");
     private static readonly PromptTemplate RewriteUser = PromptTemplate.Load(typeof(CotAnnotation), "annotate.rewrite.user.md");
-
-    [GeneratedRegex(@"^[ \t]*#{1,6}[ \t]*(?:\*\*)?[ \t]*Thinking[ \t]*:?[ \t]*(?:\*\*)?[ \t]*$", RegexOptions.Multiline | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ThinkingHeader();
-
-    // "action 3", "actions [2, 3]", "Actions: [0]": grounding the planner could not have known.
-    [GeneratedRegex(@"\bactions?\s*:?\s*\[?\s*\d", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ActionNumber();
 
     /// <summary>The three rounds for one trajectory; the reduced plan's steps and the rewrite are held to <paramref name="planner"/>.</summary>
     public async Task<ItemResult<PlanRecord>> ProcessAsync(Trajectory item, HindsightCheck planner, TeacherDialog teacher, CancellationToken cancellationToken)
@@ -59,7 +50,7 @@ internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateSta
         var reduced = await teacher.AskAsync(
             $"{item.Id}/reduce", stage.Messages(item, descriptions), reply => planner.Screen(AnnotateStage.Check(reply.Text, count), TargetPart.StepLines), cancellationToken);
         requests.AddRange(reduced.RequestIds);
-        if (reduced is not TeacherOutcome<Plan>.Accepted { Value: var plan })
+        if (reduced is not TeacherOutcome<Plan>.Accepted { Value: var plan, Reply.Reasoning: var reduceTrace })
         {
             return Quarantined("reducing the descriptions to a plan", ((TeacherOutcome<Plan>.Failed)reduced).Reason, reduced.Rejected);
         }
@@ -69,7 +60,8 @@ internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateSta
         requests.AddRange(rewritten.RequestIds);
         return rewritten switch
         {
-            TeacherOutcome<RewrittenPlan>.Accepted { Value: var value } => new ItemResult<PlanRecord>.Done(stage.Record(item, value.Plan, value.Thinking, requests)),
+            TeacherOutcome<RewrittenPlan>.Accepted { Value: var value } => new ItemResult<PlanRecord>.Done(
+                stage.Record(item, value.Plan, requests) with { Reasoning = value.Thinking, AnnotationTrace = reduceTrace }),
             TeacherOutcome<RewrittenPlan>.Failed failed => Quarantined("rewriting the reasoning", failed.Reason, failed.Rejected),
             _ => throw new InvalidOperationException("unknown outcome"),
         };
@@ -127,62 +119,9 @@ internal sealed partial class CotAnnotation(AnnotateOptions options, AnnotateSta
             : Checked<string>.Ok(string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
     }
 
-    /// <summary>
-    /// Checks a rewrite: a non-empty <c>## Thinking</c> section, then the same steps with the same <c>Step:</c> lines,
-    /// and no action numbers anywhere; with <paramref name="planner"/>, no value the planner could not know in the thinking
-    /// or the reasoning. The result keeps <paramref name="reduced"/>'s descriptions and grounding.
-    /// </summary>
-    public static Checked<RewrittenPlan> CheckRewrite(string answer, Plan reduced, HindsightCheck? planner = null)
-    {
-        var rewritten = AnswerForms.Rewrite.Check(answer, text => CheckRewritten(text, reduced));
-        return planner is null ? rewritten : planner.Screen(rewritten, r => TargetPart.Of(r.Plan, r.Thinking));
-    }
-
-    private static Checked<RewrittenPlan> CheckRewritten(string answer, Plan reduced)
-    {
-        var header = ThinkingHeader().Match(answer);
-        var firstStep = PlanText.IndexOfFirstStep(answer);
-        if (!header.Success || (firstStep >= 0 && firstStep < header.Index))
-        {
-            return Checked<RewrittenPlan>.Fail("Start with the heading '## Thinking' and the planner's thinking, then the plan's '## Step N' blocks.");
-        }
-
-        var thinking = (firstStep < 0 ? answer[(header.Index + header.Length)..] : answer[(header.Index + header.Length)..firstStep]).Trim();
-        if (thinking.Length == 0)
-        {
-            return Checked<RewrittenPlan>.Fail("The '## Thinking' section is empty: write the planner's thinking there.");
-        }
-
-        var parsed = PlanText.Parse(firstStep < 0 ? "" : answer[firstStep..], grounded: false);
-        if (parsed.Plan is not { } plan || parsed.Errors.Count > 0)
-        {
-            return Checked<RewrittenPlan>.Fail(string.Join(" ", parsed.Errors));
-        }
-
-        if (plan.Steps.Count != reduced.Steps.Count)
-        {
-            return Checked<RewrittenPlan>.Fail($"The plan must keep its {reduced.Steps.Count} steps; the answer has {plan.Steps.Count}.");
-        }
-
-        for (var i = 0; i < plan.Steps.Count; i++)
-        {
-            if (!SameWords(plan.Steps[i].Step, reduced.Steps[i].Step))
-            {
-                return Checked<RewrittenPlan>.Fail($"Step {i + 1}'s 'Step:' line must stay as it was: \"{reduced.Steps[i].Step}\".");
-            }
-        }
-
-        if (ActionNumber().IsMatch(thinking) || plan.Steps.Any(s => ActionNumber().IsMatch(s.Reasoning)))
-        {
-            return Checked<RewrittenPlan>.Fail("Do not mention action numbers: the planner has not seen any actions.");
-        }
-
-        var steps = reduced.Steps.Zip(plan.Steps, (kept, written) => kept with { Reasoning = written.Reasoning });
-        return Checked<RewrittenPlan>.Ok(new RewrittenPlan(thinking, new Plan(steps.ToEquatableList())));
-    }
-
-    private static bool SameWords(string a, string b) =>
-        a.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).SequenceEqual(b.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+    /// <summary>Checks a rewrite: <see cref="PlanThinking.Check"/> with no action number allowed, as the planner has taken none.</summary>
+    public static Checked<RewrittenPlan> CheckRewrite(string answer, Plan reduced, HindsightCheck? planner = null) =>
+        PlanThinking.Check(answer, reduced, firstUnseenAction: 0, planner);
 
     private string Page(string html) => Observation.FitView(html, executor: true, options.DescribePageTokens, options.Counter).Shown;
 }

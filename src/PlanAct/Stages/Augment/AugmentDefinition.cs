@@ -23,7 +23,7 @@ internal sealed class AugmentDefinition : StageDefinition
 
     public override StageOutput Output => new(
         "The targeted plan records (JSONL), written whole at the end; beside it <out>.answers.jsonl, .rejected.jsonl and .report.json.",
-        _ => "targeted.jsonl",
+        options => PairFilterOptions.OutputName("targeted", options),
         "targeted-planner");
 
     public override IReadOnlyList<StageOption> Options => PairFilterOptions.All;
@@ -32,7 +32,8 @@ internal sealed class AugmentDefinition : StageDefinition
 
     public override bool SplitsByItem => false;
 
-    public override string ExpectedRequests(RunInput input, StageOptionValues options) => $"at most {input.Trajectories} requests (one per plan labelled with a failure class)";
+    public override string ExpectedRequests(RunInput input, StageOptionValues options) => $"at most {input.Trajectories} requests (one per plan labelled with a failure class)"
+        + (options.Bool("cot") ? ", then one reasoning request per accepted pair" : "");
 
     public override async Task<StageJob> OpenAsync(StageSetup setup, CancellationToken cancellationToken)
     {

@@ -61,7 +61,10 @@ internal sealed class AugmentJob
         TeacherSession session, string outPath, TeacherMode mode, BatchRunner? batch, IProgress<StageProgress>? progress, CancellationToken cancellationToken)
     {
         var stage = new GenerationStage(AugmentPrompts.StageName, session.ModelFor(AugmentPrompts.StageName), exactPairs: 1);
-        var run = new GenerationRun(session, stage, SeedRepository.Create(_targets), () => new PairFilter(_filter.Similarity, _knownQueries, _testQueries), PlanOrigin.Targeted);
+        var run = new GenerationRun(session, stage, SeedRepository.Create(_targets), () => new PairFilter(_filter.Similarity, _knownQueries, _testQueries), PlanOrigin.Targeted)
+        {
+            Thinking = _filter.ThinkingFor(AugmentPrompts.StageName),
+        };
         return run.RunAsync(new AugmentPrompts(_filter.MaxPageTokens, TokenCounter.O200k).Requests(_targets), outPath, mode, batch, progress, cancellationToken);
     }
 }

@@ -27,7 +27,7 @@ internal sealed class ExpandDefinition : StageDefinition
 
     public override StageOutput Output => new(
         "The accepted synthetic plan records (JSONL), written whole at the end; beside it <out>.answers.jsonl, .rejected.jsonl and .report.json.",
-        _ => "synthetic.jsonl",
+        options => PairFilterOptions.OutputName("synthetic", options),
         "synthetic-planner");
 
     public override IReadOnlyList<StageOption> Options =>
@@ -48,7 +48,8 @@ internal sealed class ExpandDefinition : StageDefinition
     public override string ExpectedRequests(RunInput input, StageOptionValues options)
     {
         var settings = Settings(options);
-        return $"{(settings.Count + settings.PerRequest - 1) / settings.PerRequest} to {settings.RequestBudget} requests ({settings.PerRequest} pairs each, until {settings.Count} are accepted)";
+        return $"{(settings.Count + settings.PerRequest - 1) / settings.PerRequest} to {settings.RequestBudget} requests ({settings.PerRequest} pairs each, until {settings.Count} are accepted)"
+            + (settings.Filter.Cot ? $", then {settings.Count} reasoning requests (one per accepted pair)" : "");
     }
 
     public override async Task<StageJob> OpenAsync(StageSetup setup, CancellationToken cancellationToken)

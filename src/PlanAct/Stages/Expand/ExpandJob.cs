@@ -41,6 +41,7 @@ internal sealed class ExpandJob
             Target = _options.Count,
             PerRequest = _options.PerRequest,
             MaxRequests = _options.RequestBudget,
+            Thinking = _options.Filter.ThinkingFor(ExpandPrompts.StageName),
         };
         return run.RunAsync(new ExpandPrompts(Seeds, _options).Requests(), outPath, mode, batch, progress, cancellationToken);
     }

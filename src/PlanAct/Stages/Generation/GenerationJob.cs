@@ -37,6 +37,11 @@ internal sealed class GenerationJob(
             details.Add(why);
         }
 
+        if (result.WithoutReasoning > 0)
+        {
+            details.Add($"{result.WithoutReasoning} of {result.Report.Accepted} accepted pairs got no valid reasoning and are left out (see {OutputPaths.Beside(OutputPaths.Beside(outPath, "thinking.jsonl"), "quarantine.jsonl")})");
+        }
+
         return node with { Details = details };
     }
 }
@@ -49,6 +54,10 @@ internal static class PairFilterOptions
         new("decontaminate", StageOptionType.Paths, "Test queries no generated query may resemble: text (one per line), JSON array or JSONL with intent/task/query. Repeatable."),
         new("similarity", StageOptionType.Number, "ROUGE-L F at or above which two queries are near-duplicates.") { Default = NearDuplicateIndex.DefaultThreshold, Above = 0, AtMost = 1 },
         new("max_page_tokens", StageOptionType.Int, "Cut each seed's first page (planner view) to this many tokens.") { Default = PairFilterSettings.DefaultMaxPageTokens },
+        new("cot", StageOptionType.Bool, "Chain of thought: one more request per accepted pair writes a planner's thinking and reasoning from its query and first page only; pairs without valid reasoning are left out.")
+        {
+            Default = false,
+        },
     ];
 
     public static PairFilterSettings Read(StageOptionValues options) => new()
@@ -56,5 +65,9 @@ internal static class PairFilterOptions
         TestQueryFiles = options.List("decontaminate") ?? [],
         Similarity = options.Number("similarity"),
         MaxPageTokens = options.Int("max_page_tokens"),
+        Cot = options.Bool("cot"),
     };
+
+    /// <summary>The output's file name: <paramref name="name"/>.jsonl, or .cot.jsonl with CoT.</summary>
+    public static string OutputName(string name, StageOptionValues options) => options.Bool("cot") ? $"{name}.cot.jsonl" : $"{name}.jsonl";
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PlanAct.IO;
 using PlanAct.Plans;
+using PlanAct.Stages.Thinking;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 
@@ -11,7 +12,11 @@ namespace PlanAct.Stages.Generation;
 /// <param name="Summary">The last pass of the stage runner over the requests (costs, pending batch requests, stops).</param>
 /// <param name="Report">What was selected; null for a dry run.</param>
 /// <param name="StoppedBecause">Why the run ended before its target, or null.</param>
-internal sealed record GenerationResult(StageSummary Summary, GenerationReport? Report, string? StoppedBecause);
+internal sealed record GenerationResult(StageSummary Summary, GenerationReport? Report, string? StoppedBecause)
+{
+    /// <summary>CoT: accepted pairs left out because their reasoning never passed its check (in the thinking round's quarantine file).</summary>
+    public int WithoutReasoning { get; init; }
+}
 
 /// <summary>
 /// Runs generation requests and selects their pairs (expand and augment). Requests are asked in waves through the
@@ -31,6 +36,12 @@ internal sealed class GenerationRun(TeacherSession session, GenerationStage stag
 
     /// <summary>Requests this run may cover at most.</summary>
     public int MaxRequests { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// CoT: the round that gives every accepted pair its planner reasoning once the selection is final (answers in
+    /// <c>&lt;out&gt;.thinking.jsonl</c>); only pairs with reasoning are written. Null: pairs are written as accepted.
+    /// </summary>
+    public GeneratedPlanThinking? Thinking { get; init; }
 
     public async Task<GenerationResult> RunAsync(
         IEnumerable<GenerationRequest> requests,
@@ -75,12 +86,54 @@ internal sealed class GenerationRun(TeacherSession session, GenerationStage stag
             if (stopped is not null || Target is null || selection.TargetReached)
             {
                 var report = selection.Report(stage.Name, covered, summary.Quarantined);
-                await WriteAsync(outPath, selection, report, cancellationToken);
-                return new GenerationResult(summary, report, stopped);
+                IReadOnlyList<PlanRecord> accepted = selection.Accepted;
+                if (Thinking is not null && stopped is null)
+                {
+                    (accepted, summary, stopped) = await ThinkAsync(Thinking, selection.Accepted, summary, outPath, mode, batch, progress, cancellationToken);
+                }
+
+                await WriteAsync(outPath, accepted, selection, report, cancellationToken);
+                return new GenerationResult(summary, report, stopped) { WithoutReasoning = stopped is null ? selection.Accepted.Count - accepted.Count : 0 };
             }
 
             count = Math.Min(MaxRequests, covered + MoreRequests(selection, Target.Value));
         }
+    }
+
+    /// <summary>
+    /// Asks the reasoning of every accepted pair; gives the pairs that have it (in accepted order), the generation's
+    /// summary with both runs' pending requests and costs, and why the run stopped, if it did. A pair whose reasoning
+    /// never passed is left out, like a quarantined item: the run is not stopped by it.
+    /// </summary>
+    private async Task<(IReadOnlyList<PlanRecord> Thought, StageSummary Summary, string? Stopped)> ThinkAsync(
+        GeneratedPlanThinking thinking,
+        IReadOnlyList<PlanRecord> accepted,
+        StageSummary generation,
+        string outPath,
+        TeacherMode mode,
+        BatchRunner? batch,
+        IProgress<StageProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var thinkingPath = OutputPaths.Beside(outPath, "thinking.jsonl");
+        var runner = new StageRunner<PlanRecord, PlanRecord>(thinking, session) { DropsRecordsOfOtherItems = true };
+        var summary = await runner.RunAsync(() => accepted.ToAsyncEnumerable(), thinkingPath, mode, batch, progress, cancellationToken);
+        var thought = new Dictionary<string, PlanRecord>(StringComparer.Ordinal);
+        await foreach (var record in PlanJsonl.ReadAsync(thinkingPath, new ProblemLog(), cancellationToken))
+        {
+            thought[record.Id] = record;
+        }
+
+        var kept = accepted.Select(a => thought.GetValueOrDefault(a.Id)).OfType<PlanRecord>().ToList();
+        var stopped = summary.StoppedBecause
+            ?? (summary.Pending.Count > 0 ? $"{summary.Pending.Count} reasoning requests are still waiting for answers; run again to continue" : null);
+        var combined = generation with
+        {
+            Pending = [.. generation.Pending, .. summary.Pending],
+            Costs = summary.Costs,
+            StoppedBecause = generation.StoppedBecause ?? summary.StoppedBecause,
+        };
+        return (kept, combined, stopped);
     }
 
     /// <summary>Requests for the pairs still missing, at the acceptance rate seen so far (at least a tenth).</summary>
@@ -90,9 +143,9 @@ internal sealed class GenerationRun(TeacherSession session, GenerationStage stag
         return Math.Max(1, (int)Math.Ceiling((target - selection.Accepted.Count) / (PerRequest * rate)));
     }
 
-    private static async Task WriteAsync(string outPath, PairSelection selection, GenerationReport report, CancellationToken cancellationToken)
+    private static async Task WriteAsync(string outPath, IReadOnlyList<PlanRecord> accepted, PairSelection selection, GenerationReport report, CancellationToken cancellationToken)
     {
-        await JsonlFile.WriteAsync(outPath, selection.Accepted.ToAsyncEnumerable(), PlanJsonl.Format, cancellationToken);
+        await JsonlFile.WriteAsync(outPath, accepted.ToAsyncEnumerable(), PlanJsonl.Format, cancellationToken);
         await JsonlFile.WriteAsync(
             OutputPaths.Beside(outPath, "rejected.jsonl"),
             selection.Rejected.ToAsyncEnumerable(),

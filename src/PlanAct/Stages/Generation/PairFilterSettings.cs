@@ -1,9 +1,13 @@
 using PlanAct.IO;
+using PlanAct.Stages.Thinking;
 using PlanAct.Text;
 
 namespace PlanAct.Stages.Generation;
 
-/// <summary>What the new pairs of expand and augment are checked against, and how much of each seed page a request shows.</summary>
+/// <summary>
+/// What expand and augment share: what their new pairs are checked against, how much of each seed page a request shows,
+/// and whether accepted pairs get planner reasoning.
+/// </summary>
 internal sealed record PairFilterSettings
 {
     /// <summary>Each seed's first page (planner view) is cut to this many tokens.</summary>
@@ -16,6 +20,12 @@ internal sealed record PairFilterSettings
     public IReadOnlyList<string> TestQueryFiles { get; init; } = [];
 
     public int MaxPageTokens { get; init; } = DefaultMaxPageTokens;
+
+    /// <summary>CoT: every accepted pair gets a planner's thinking and reasoning from its query and first page (<see cref="GeneratedPlanThinking"/>).</summary>
+    public bool Cot { get; init; }
+
+    /// <summary>The thinking round of <paramref name="stageName"/>'s accepted pairs, or null without <see cref="Cot"/>.</summary>
+    public GeneratedPlanThinking? ThinkingFor(string stageName) => Cot ? new GeneratedPlanThinking(stageName, MaxPageTokens, TokenCounter.O200k) : null;
 
     public static bool IsSimilarity(double value) => value is > 0 and <= 1;
 

@@ -24,24 +24,25 @@ internal sealed class ReplanDefinition : StageDefinition
     public override IReadOnlyList<StageInput> Inputs =>
     [
         StageInput.Trajectories("Trajectories: SFT .json, planact .jsonl, or a folder of them."),
-        StageInput.OutputOf(AnnotateStage.StageName, "--plans", "Their plan records (planact/plan@1 JSONL, e.g. from planact annotate), matched by id: the plan of round 0."),
+        StageInput.OutputOf(AnnotateStage.StageName, "--plans", "Their plan records (planact/plan@2 JSONL, e.g. from planact annotate), matched by id: the plan of round 0."),
     ];
 
     public override StageOutput Output => new(
-        "Replan records (planact/replan@1 JSONL), one per trajectory. Appended as trajectories finish; a re-run adds only what is missing.",
+        "Replan records (planact/replan@2 JSONL), one per trajectory. Appended as trajectories finish; a re-run adds only what is missing.",
         options => options.Bool("cot") ? "replans.cot.jsonl" : "replans.jsonl",
         "replanner");
 
     public override IReadOnlyList<StageOption> Options =>
     [
-        new("cot", StageOptionType.Bool, "Chain of thought: the teacher thinks first (kept apart as each round's trace) and writes the plan as if the future were unknown.") { Default = false },
+        new("cot", StageOptionType.Bool, "Chain of thought: after the grounded rounds, one thinking round per round writes the replanner's thinking and reasoning from the task, the actions so far and the current page only (the round's reasoning).") { Default = false },
         new("max_page_tokens", StageOptionType.Int, "Cut the current page's planner view to this many tokens.") { Default = new ReplanOptions().MaxPageTokens },
     ];
 
     public override string InvalidItems => "trajectories and plans";
 
     public override string ExpectedRequests(RunInput input, StageOptionValues options) =>
-        $"{input.Steps - input.Trajectories} requests (one per round after the first action, rounds of a trajectory in order)";
+        $"{input.Steps - input.Trajectories} requests (one per round after the first action, rounds of a trajectory in order)"
+        + (options.Bool("cot") ? ", then as many thinking requests (one per round)" : "");
 
     public override async Task<StageJob> OpenAsync(StageSetup setup, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using PlanAct.Html;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Plans.Hindsight;
+using PlanAct.Stages.Thinking;
 using PlanAct.Teacher;
 using PlanAct.Text;
 using PlanAct.Trajectories;
@@ -18,8 +19,9 @@ internal sealed record ReplanOptions
     public int MaxPageTokens { get; init; } = 6000;
 
     /// <summary>
-    /// CoT mode: the teacher thinks first (a <c>&lt;think&gt;</c> block or the provider's reasoning field), which is kept
-    /// apart in the round's trace, and writes the plan as if the future were unknown. An answer without a trace is re-asked.
+    /// CoT mode: after the grounded rounds, a thinking round per round writes the replanner's thinking and every step's
+    /// reasoning again as if only the task, the actions so far and the current page were known (checked and re-asked like
+    /// the grounded round); that becomes the round's reasoning.
     /// </summary>
     public bool Cot { get; init; }
 
@@ -30,15 +32,17 @@ internal sealed record ReplanOptions
 /// Dynamic planner data (SPEC §2.6): for every round r = 1..n − 1 of an annotated trajectory, the teacher sees the task,
 /// the actions taken, the current page, the actions still to take (r..n − 1, numbered absolutely) and the earlier rounds
 /// as a compressed chat, and writes a plan grounded in exactly r..n − 1. Rounds run in order, each seeing the plan before
-/// it; one round the teacher never answers validly quarantines the trajectory. Requests depend only on the input and on
-/// earlier answers, which the ledger replays, so a re-run sends nothing.
+/// it; one round the teacher never answers validly quarantines the trajectory. The grounded round saw the future, so its
+/// own trace is only an annotation trace; in CoT mode the reasoning a replanner may learn comes from a second, thinking
+/// round per round (all of a trajectory's at once, as they depend only on the grounded plans). Requests depend only on
+/// the input and on earlier answers, which the ledger replays, so a re-run sends nothing.
 /// </summary>
 internal sealed class ReplanStage(ReplanOptions options, string model) : ITeacherStage<PlannedTrajectory, ReplanRecord>
 {
     public const string StageName = "replan";
 
     private static readonly PromptTemplate System = PromptTemplate.Load(typeof(ReplanStage), "replan.system.md");
-    private static readonly PromptTemplate Thinking = PromptTemplate.Load(typeof(ReplanStage), "replan.thinking.md");
+    private static readonly PromptTemplate ThinkingUser = PromptTemplate.Load(typeof(ReplanStage), "replan.thinking.user.md");
     private static readonly PromptTemplate EarlierRound = PromptTemplate.Load(typeof(ReplanStage), "replan.round.md");
     private static readonly PromptTemplate User = PromptTemplate.Load(typeof(ReplanStage), "replan.user.md");
 
@@ -70,12 +74,38 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
                 case TeacherOutcome<Plan>.Accepted accepted:
                     rounds.Add(new ReplanRound(round, trajectory.Steps[round].Html, accepted.Value)
                     {
-                        Trace = accepted.Reply.Reasoning,
-                        Requests = outcome.Rejected.Select(a => a.RequestId).Append(accepted.Reply.RequestId).OfType<string>().ToEquatableList(),
+                        AnnotationTrace = accepted.Reply.Reasoning,
+                        Requests = outcome.RequestIds.ToEquatableList(),
                     });
                     break;
                 case TeacherOutcome<Plan>.Failed failed:
                     return new ItemResult<ReplanRecord>.Quarantined(HindsightCheck.QuarantineReason(failed.Reason, $"round {round}"), failed.Rejected);
+            }
+        }
+
+        if (options.Cot)
+        {
+            var thought = await Task.WhenAll(rounds.Select(r => teacher.AskAsync(
+                $"{RoundItem(trajectory.Id, r.Round)}/thinking",
+                ThinkingMessages(item, rounds, r.Round),
+                reply => PlanThinking.Check(reply.Text, r.Plan, r.Round, hindsight.At(r.Round)),
+                cancellationToken)));
+            for (var i = 0; i < rounds.Count; i++)
+            {
+                switch (thought[i])
+                {
+                    case TeacherOutcome<RewrittenPlan>.Accepted { Value: var rewritten } accepted:
+                        rounds[i] = rounds[i] with
+                        {
+                            Plan = rewritten.Plan,
+                            Reasoning = rewritten.Thinking,
+                            Requests = rounds[i].Requests!.Concat(accepted.RequestIds).ToEquatableList(),
+                        };
+                        break;
+                    case TeacherOutcome<RewrittenPlan>.Failed failed:
+                        return new ItemResult<ReplanRecord>.Quarantined(
+                            HindsightCheck.QuarantineReason(failed.Reason, $"round {rounds[i].Round}'s thinking"), [.. thought.SelectMany(o => o.Rejected)]);
+                }
             }
         }
 
@@ -102,7 +132,7 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
         ArgumentOutOfRangeException.ThrowIfNotEqual(earlier.Count, round - 1);
         var messages = new List<ChatMessage>((2 * round) + 2)
         {
-            new(ChatRole.System, System.Fill(("thinking", options.Cot ? Thinking.Fill() + "\n" : ""))),
+            new(ChatRole.System, System.Fill()),
         };
         for (var k = 0; k < round; k++)
         {
@@ -114,7 +144,6 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
             messages.Add(new ChatMessage(ChatRole.Assistant, PlanText.Format(k == 0 ? item.Plan : earlier[k - 1].Plan).TrimEnd()));
         }
 
-        var page = Observation.FitView(trajectory.Steps[round].Html, executor: false, options.MaxPageTokens, options.Counter, trajectory.Steps[round].Observation);
         var actions = trajectory.Steps.Select(s => s.Action).ToList();
         messages.Add(new ChatMessage(ChatRole.User, User.Fill(
             ("task", trajectory.Task),
@@ -122,7 +151,7 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
             ("done", round.ToString(CultureInfo.InvariantCulture)),
             ("last_done", (round - 1).ToString(CultureInfo.InvariantCulture)),
             ("done_actions", ActionPrinter.PrintNumbered(actions.Take(round))),
-            ("page", page.Html),
+            ("page", CurrentPage(trajectory, round)),
             ("round", round.ToString(CultureInfo.InvariantCulture)),
             ("left", (count - round).ToString(CultureInfo.InvariantCulture)),
             ("last", (count - 1).ToString(CultureInfo.InvariantCulture)),
@@ -132,22 +161,48 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
     }
 
     /// <summary>
-    /// Parses an answer and checks that it grounds exactly actions <paramref name="first"/>..<paramref name="end"/> − 1 (and, in CoT mode, that it came with its thinking)
-    /// and, with <paramref name="hindsight"/>, that its reasoning and steps name nothing the replanner could not know at this round.
+    /// The request that writes round <paramref name="round"/>'s thinking and reasoning again as the replanner would have:
+    /// the task, the actions taken, the plan followed until then and the current page, with the grounded plan to rewrite.
+    /// </summary>
+    /// <param name="item">The trajectory and its initial plan (round 0).</param>
+    /// <param name="rounds">The grounded rounds 1..n − 1.</param>
+    /// <param name="round">The round to rewrite.</param>
+    public IReadOnlyList<ChatMessage> ThinkingMessages(PlannedTrajectory item, IReadOnlyList<ReplanRound> rounds, int round)
+    {
+        var trajectory = item.Trajectory;
+        var plan = rounds[round - 1].Plan;
+        var previous = round == 1 ? item.Plan : rounds[round - 2].Plan;
+        var user = ThinkingUser.Fill(
+            ("task", trajectory.Task),
+            ("site", trajectory.Site),
+            ("done", round.ToString(CultureInfo.InvariantCulture)),
+            ("last_done", (round - 1).ToString(CultureInfo.InvariantCulture)),
+            ("done_actions", ActionPrinter.PrintNumbered(trajectory.Steps.Take(round).Select(s => s.Action))),
+            ("previous", PlanText.Format(previous, PlanTextStyle.Target).TrimEnd()),
+            ("page", CurrentPage(trajectory, round)),
+            ("round", round.ToString(CultureInfo.InvariantCulture)),
+            ("steps", plan.Steps.Count.ToString(CultureInfo.InvariantCulture)),
+            ("plan", PlanText.Format(plan, PlanTextStyle.Target).TrimEnd()));
+        return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(ReplanStage), "replan.thinking.system.md")), new ChatMessage(ChatRole.User, user)];
+    }
+
+    /// <summary>The planner view of the page before action <paramref name="round"/>, cut to the budget.</summary>
+    private string CurrentPage(Trajectory trajectory, int round) =>
+        Observation.FitView(trajectory.Steps[round].Html, executor: false, options.MaxPageTokens, options.Counter, trajectory.Steps[round].Observation).Html;
+
+    /// <summary>
+    /// Parses an answer and checks that it grounds exactly actions <paramref name="first"/>..<paramref name="end"/> − 1
+    /// and, with <paramref name="hindsight"/>, that it names nothing the replanner could not know at this round: its
+    /// step lines only in CoT mode (the thinking round writes the reasoning again and is checked itself), else every line.
     /// </summary>
     /// <param name="reply">The teacher's answer.</param>
     /// <param name="first">The round: the first action the plan must cover.</param>
     /// <param name="end">The trajectory's action count.</param>
-    /// <param name="cot">Whether a reasoning trace is required.</param>
+    /// <param name="cot">Whether a thinking round rewrites the reasoning.</param>
     /// <param name="hindsight">What the replanner knows at this round, or null to leave hindsight unchecked.</param>
     public static Checked<Plan> Check(TeacherReply reply, int first, int end, bool cot, HindsightCheck? hindsight = null)
     {
-        if (cot && string.IsNullOrWhiteSpace(reply.Reasoning))
-        {
-            return Checked<Plan>.Fail("The answer has no thinking: think first inside <think> and </think>, then write the plan after it.");
-        }
-
         var grounded = AnswerForms.CheckGrounded(reply.Text, first, end);
-        return hindsight is null ? grounded : hindsight.Screen(grounded, plan => TargetPart.Of(plan));
+        return hindsight is null ? grounded : hindsight.Screen(grounded, cot ? TargetPart.StepLines : plan => TargetPart.Of(plan));
     }
 }

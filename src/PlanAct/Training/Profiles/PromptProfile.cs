@@ -168,7 +168,8 @@ public sealed class PromptProfile
             return plan.Success ? new ParsedAnswer(reasoning, body) : throw new AnswerFormatException("the plan cannot be read: " + string.Join(" ", plan.Errors));
         }
 
-        return ActionParser.TryParse(body, out var action, out var error)
+        // The completion names no grammar: a bare action line is WebVoyager, a call of the BrowserGym set BrowserGym, else WebRL.
+        return ActionParser.TryParse(body, ActionGrammars.Detect(body), out var action, out var error)
             ? new ParsedAnswer(reasoning, ActionPrinter.Print(action!))
             : throw new AnswerFormatException($"the action cannot be read: {error}");
     }

@@ -28,7 +28,7 @@ public class ProfileRoundTripTests
         var profile = PromptProfile.Load(profileName);
         var trajectories = await TestPlans.SampleTrajectoriesAsync();
         var dir = TestPaths.TempDir();
-        var plans = trajectories.Select(t => TestPlans.For(t) with { Trace = $"The task of {t.Id} needs a plan." }).ToList();
+        var plans = trajectories.Select(t => TestPlans.For(t) with { Reasoning = $"The task of {t.Id} needs a plan." }).ToList();
         var replans = trajectories.Select(TestPlans.ReplansFor).ToList();
         var builder = new ExecutorExamples(new ExamplePageOptions());
         var executor = trajectories.Zip(plans).SelectMany(p => builder.Build(new PlannedTrajectory(p.First, p.Second.Id, p.Second.Plan))
