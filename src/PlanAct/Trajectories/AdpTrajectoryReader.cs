@@ -116,7 +116,8 @@ internal static partial class AdpTrajectoryReader
 
     private static TrajectoryStep StepOf(int index, WebAction action, (string Text, ObservationKind Kind, string? Url)? page, string? reasoning) =>
         (page is { } p ? new TrajectoryStep(index, p.Text, action) { Observation = p.Kind, Url = p.Url } : TrajectoryStep.Missing(index, action))
-            with { Reasoning = string.IsNullOrWhiteSpace(reasoning) ? null : reasoning.Trim() };
+            with
+        { Reasoning = string.IsNullOrWhiteSpace(reasoning) ? null : reasoning.Trim() };
 
     private static (string Text, ObservationKind Kind, string? Url)? PageOf(JsonElement observation)
     {
