@@ -114,10 +114,11 @@ internal static partial class AdpTrajectoryReader
         return new Trajectory(id, site, task!, steps.ToEquatableList()) { Grammar = ActionGrammar.BrowserGym, Source = location };
     }
 
-    private static TrajectoryStep StepOf(int index, WebAction action, (string Text, ObservationKind Kind, string? Url)? page, string? reasoning) =>
-        (page is { } p ? new TrajectoryStep(index, p.Text, action) { Observation = p.Kind, Url = p.Url } : TrajectoryStep.Missing(index, action))
-            with
-        { Reasoning = string.IsNullOrWhiteSpace(reasoning) ? null : reasoning.Trim() };
+    private static TrajectoryStep StepOf(int index, WebAction action, (string Text, ObservationKind Kind, string? Url)? page, string? reasoning)
+    {
+        var step = page is { } p ? new TrajectoryStep(index, p.Text, action) { Observation = p.Kind, Url = p.Url } : TrajectoryStep.Missing(index, action);
+        return step with { Reasoning = string.IsNullOrWhiteSpace(reasoning) ? null : reasoning.Trim() };
+    }
 
     private static (string Text, ObservationKind Kind, string? Url)? PageOf(JsonElement observation)
     {
