@@ -14,7 +14,7 @@ internal static class ConvertCommand
         var to = new Option<TrajectoryFormat>("--to") { Description = "Output format: jsonl (planact trajectories) or sft (WebArena-Lite SFT array).", DefaultValueFactory = _ => TrajectoryFormat.Jsonl, HelpName = "jsonl|sft" };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid trajectories and convert the rest, instead of stopping." };
         var replaceInvalidUtf8 = CommandOptions.ReplaceInvalidUtf8();
-        var command = new Command("convert", "Convert trajectories of any supported format to planact JSONL (or WebRL ones to the WebArena-Lite SFT array).\n\nExamples:\n  planact convert samples/webarena-lite-sft.json --to jsonl --out trajectories.jsonl\n  planact convert adp_sample_std.json --out trajectories.jsonl")
+        var command = new Command("convert", "Convert trajectories of any supported format to planact JSONL (or WebRL ones to the WebArena-Lite SFT array).\n\nExample:\n  planact convert samples/webarena-lite-sft.json --to jsonl --out trajectories.jsonl\n  planact convert adp_sample_std.json --out trajectories.jsonl")
         {
             input, output, to, skipInvalid, replaceInvalidUtf8, format,
         };
