@@ -58,4 +58,23 @@ public class ForeignFormatCliTests
         Assert.NotEqual(0, forced.ExitCode);
         Assert.Contains("adp_synatra_sample_std.json: element [0]: not a BrowserGym step record", forced.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Stages_take_format_and_source_reasoning_is_not_mixed_with_cot()
+    {
+        var dir = TestPaths.TempDir();
+        var adp = TestPaths.RealFixture("adp_synatra_sample_std.json");
+        var forced = await PlanactCli.RunAsync("annotate", "--input", adp, "--out", Path.Combine(dir, "plans.jsonl"), "--dry-run", "--format", "webvoyager");
+        Assert.Equal(3, forced.ExitCode);
+        Assert.Contains("not a WebVoyager run: no user message", forced.Stderr, StringComparison.Ordinal);
+
+        var told = await PlanactCli.RunAsync("annotate", "--input", adp, "--out", Path.Combine(dir, "plans.jsonl"), "--dry-run");
+        Assert.True(told.ExitCode == 0, told.Stderr);
+
+        var plans = Path.Combine(dir, "none.jsonl");
+        await File.WriteAllTextAsync(plans, "");
+        var both = await PlanactCli.RunAsync("act", "--input", adp, "--plans", plans, "--out", Path.Combine(dir, "x.jsonl"), "--cot", "--reasoning", "source", "--dry-run");
+        Assert.NotEqual(0, both.ExitCode);
+        Assert.Contains("choose one", both.Stderr, StringComparison.Ordinal);
+    }
 }
