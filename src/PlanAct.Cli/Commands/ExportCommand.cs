@@ -13,12 +13,23 @@ internal static class ExportCommand
 {
     public static Command Build()
     {
-        var input = new Option<string>("--input") { Description = "Example records (planact/example@1), plan records (planact/plan@2, made into planner examples) or replan records (planact/replan@2, made into replanner examples), JSONL.", Required = true };
+        var input = new Option<string[]>("--input")
+        {
+            Description = "Example records (planact/example@1), plan records (planact/plan@2, made into planner examples) or replan records (planact/replan@2, made into replanner examples), JSONL. "
+                + "Repeat it to mix several files into one (e.g. grounded, synthetic and targeted plans), interleaved by --seed.",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
         var format = new Option<string>("--format") { Description = "The fine-tuning format (see the README for each layout); hf writes a Hugging Face dataset folder at --out.", Required = true };
         format.AcceptOnlyFromAmong([.. ExampleFormatters.All.Select(f => f.Name)]);
         var output = new Option<string>("--out") { Description = "The JSONL file to write (whole or not at all), or the folder for --format hf.", Required = true };
         var trainEarlierTurns = new Option<bool>("--train-earlier-turns") { Description = "openai-chat: leave out the \"weight\": 0 on assistant turns before the target, so OpenAI trains the history too." };
-        var validation = new Option<double?>("--validation") { Description = "hf: the fraction of trajectories (above 0, at most 0.5) in a validation split, chosen by a hash of their ids (the same on every export)." };
+        var validation = new Option<double?>("--validation")
+        {
+            Description = "The fraction of trajectories (above 0, at most 0.5) in a validation split, chosen by a hash of their ids and --seed (the same on every export; a trajectory and the generated plans "
+                + "that start from its first page stay on one side): a split of an hf folder, else <out-name>.validation.jsonl beside --out.",
+        };
+        var seed = new Option<int>("--seed") { Description = "The seed that interleaves several --input files and draws the --validation split.", DefaultValueFactory = _ => 0 };
         validation.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double?>() is { } fraction && fraction is not (> 0 and <= 0.5))
@@ -42,23 +53,25 @@ internal static class ExportCommand
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Report invalid records and export the rest, instead of stopping." };
         var ledger = new Option<string>("--ledger") { Description = "The teacher ledger that prices the records' requests for the card.", DefaultValueFactory = _ => TeacherLedger.DefaultPath };
         var config = new Option<string?>("--config") { Description = "Teacher YAML whose prices: section overrides the default price table." };
-        var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000\n  planact export --input executor.cot.jsonl --format openai-chat --profile plan-and-act --out train/executor.pa.jsonl")
+        var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000\n  planact export --input executor.cot.jsonl --format openai-chat --profile plan-and-act --out train/executor.pa.jsonl\n  planact export --input plans.cot.jsonl --input synthetic.cot.jsonl --input targeted.cot.jsonl --format openai-chat --validation 0.05 --seed 42 --out train/planner.jsonl")
         {
-            input, format, output, profile, maxTokens, withReasoning, allowHindsight, trainEarlierTurns, validation, card, maxPageTokens, skipInvalid, ledger, config,
+            input, format, output, profile, maxTokens, withReasoning, allowHindsight, trainEarlierTurns, validation, seed, card, maxPageTokens, skipInvalid, ledger, config,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var outputPath = parse.GetValue(output)!;
-            var exportFormat = ExampleFormatters.ByName(parse.GetValue(format)!, new FormatSettings(parse.GetValue(trainEarlierTurns), parse.GetValue(validation) ?? 0))!;
-            if (parse.GetValue(validation) is not null && exportFormat is not HuggingFaceFormat)
+            var inputs = parse.GetValue(input)!;
+            var split = new ExampleSplit(parse.GetValue(validation) ?? 0, parse.GetValue(seed));
+            var exportFormat = ExampleFormatters.ByName(parse.GetValue(format)!, new FormatSettings(parse.GetValue(trainEarlierTurns), split))!;
+            var cardPath = parse.GetValue(card) ?? exportFormat.DefaultCardPath(outputPath);
+            foreach (var written in exportFormat is SplitFileFormat ? [outputPath, SplitFileFormat.ValidationPath(outputPath), cardPath] : new[] { outputPath, cardPath })
             {
-                CliConsole.Current.Error.WriteLine("planact: error: --validation splits a Hugging Face dataset; use it with --format hf");
-                return ExitCodes.Usage;
+                foreach (var path in inputs)
+                {
+                    CommandOptions.RefuseOutputOverInput(written, path);
+                }
             }
 
-            CommandOptions.RefuseOutputOverInput(outputPath, parse.GetValue(input)!);
-            var cardPath = parse.GetValue(card) ?? exportFormat.DefaultCardPath(outputPath);
-            CommandOptions.RefuseOutputOverInput(cardPath, parse.GetValue(input)!);
             if (parse.GetValue(card) is null && !DatasetCard.CanReplace(cardPath))
             {
                 CliConsole.Current.Error.WriteLine($"planact: error: {cardPath} exists and planact did not write it; name another place for the dataset card with --card PATH");
@@ -72,11 +85,12 @@ internal static class ExportCommand
                 WithReasoning = parse.GetValue(withReasoning),
                 AllowHindsight = parse.GetValue(allowHindsight),
                 Profile = PromptProfile.Load(parse.GetValue(profile)!),
+                Seed = parse.GetValue(seed),
             };
             var pages = new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) };
             var prices = (parse.GetValue(config) is { } configPath ? TeacherConfigFile.Apply(new TeacherOptions(), configPath) : new TeacherOptions()).Prices;
             var (report, pagesCut) = await DatasetExporter.ExportFileAsync(
-                parse.GetValue(input)!, outputPath, cardPath, options, pages, new CardSources(CommandRunner.CommandLine(), parse.GetValue(ledger)!, prices), problems, ct);
+                inputs, outputPath, cardPath, options, pages, new CardSources(CommandRunner.CommandLine(), parse.GetValue(ledger)!, prices), problems, ct);
 
             CommandRunner.ReportProblems(problems.Problems);
             foreach (var overlong in report.Overlong.Take(50))
@@ -111,7 +125,9 @@ internal static class ExportCommand
 
             CliConsole.Current.Error.WriteLine(
                 $"planact: export: {report.Written} examples ok ({options.Formatter.Name}), {report.Overlong.Count} left out over the token limit, "
-                + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}; card -> {cardPath}; profile {options.Profile.Name}"
+                + $"{problems.ErrorCount} skipped as invalid, {pagesCut} pages cut -> {outputPath}"
+                + (report.ValidationWritten is { } held ? $" ({report.Written - held} train) and {SplitFileFormat.ValidationPath(outputPath)} ({held} validation)" : "")
+                + $"; card -> {cardPath}; profile {options.Profile.Name}"
                 + (report.Refused.Count > 0 ? $", {report.Refused.Count} records it cannot be made from left out (listed above)" : "")
                 + (report.Hindsight.Count > 0 ? $", {report.HindsightByKind().Values.Sum()} examples with hindsight {(report.HindsightKept ? "kept" : "left out")} (listed above)" : ""));
             return problems.ErrorCount > 0 || report.Refused.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;

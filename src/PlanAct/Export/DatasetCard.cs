@@ -79,6 +79,12 @@ internal static class DatasetCard
         Line();
         Line(string.Create(c, $"{report.Written} Plan-and-Act training examples in the **{context.Format}** format, made by `planact export` on {context.Date.UtcDateTime:yyyy-MM-dd}."));
         Line();
+        if (report.ValidationWritten is { } validation)
+        {
+            Line(string.Create(c, $"Of them, {validation} are the validation split in `{Path.GetFileName(SplitFileFormat.ValidationPath(context.Output))}` beside it and {report.Written - validation} the train split; no trajectory (with the generated plans that start from its first page) is on both sides."));
+            Line();
+        }
+
         Line($"Prompt profile: **{context.Profile.Name}** ({(context.Profile.IsBuiltIn ? "built in" : $"`{context.Profile.Source}`")}). "
             + $"Run the trained model with the same profile: `planact prompt <role> --profile {context.Profile.Name}` builds its prompts and `planact parse` reads its answers.");
         Line();
@@ -122,7 +128,7 @@ internal static class DatasetCard
         Line();
         Line("## Sources");
         Line();
-        Line($"* input: `{context.Input}`");
+        Line($"* input{(context.Input.Contains("`, `", StringComparison.Ordinal) ? "s, interleaved" : "")}: `{context.Input}`");
         Line(string.Create(c, $"* {report.SourceTrajectories} trajectories, {report.SourcePlans} plans"));
         Line();
         Line("## Cost");

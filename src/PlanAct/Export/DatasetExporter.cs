@@ -23,6 +23,9 @@ internal sealed record ExportOptions(IExportFormat Formatter)
 
     /// <summary>Keep planner and replanner examples with hindsight findings (still listed and marked in the card) instead of leaving them out.</summary>
     public bool AllowHindsight { get; init; }
+
+    /// <summary>The seed that interleaves several inputs (<see cref="TrainingMix"/>).</summary>
+    public int Seed { get; init; }
 }
 
 /// <summary>Where a dataset card's provenance comes from: the command that made it, and the ledger and prices of its cost.</summary>
@@ -59,6 +62,9 @@ internal sealed record ExportReport(
 
     /// <summary>The YAML front matter the format needs at the top of its card (Hugging Face folders), or null.</summary>
     public string? CardFrontMatter { get; init; }
+
+    /// <summary>Of <see cref="Written"/>, the examples in the validation file beside the output, or null without one.</summary>
+    public int? ValidationWritten { get; init; }
 }
 
 /// <summary>
@@ -144,21 +150,23 @@ internal static class DatasetExporter
         return new ExportReport(result.Written, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong)
         {
             CardFrontMatter = result.CardFrontMatter,
+            ValidationWritten = result.ValidationWritten,
         };
     }
 
     /// <summary>
-    /// Exports a file of example, plan or replan records (plans and replans become planner and replanner examples) and writes its dataset card at
-    /// <paramref name="cardPath"/>, the cost priced from the ledger: what <c>planact export</c> and the pipeline's export do.
+    /// Exports files of example, plan or replan records (plans and replans become planner and replanner examples; several
+    /// files are interleaved by <see cref="ExportOptions.Seed"/>) and writes the dataset card at <paramref name="cardPath"/>,
+    /// the cost priced from the ledger: what <c>planact export</c> and the pipeline's export do.
     /// </summary>
     public static async Task<(ExportReport Report, int PagesCut)> ExportFileAsync(
-        string inputPath, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
+        IReadOnlyList<string> inputPaths, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
     {
         var hindsight = new HindsightScreen(options.AllowHindsight, options.WithReasoning);
         var builders = new ExampleBuilders(pages with { Profile = options.Profile }, hindsight);
-        var report = await WriteAsync(outputPath, TrainingRecords.ReadAsync(inputPath, builders, problems, cancellationToken), options, cancellationToken);
+        var report = await WriteAsync(outputPath, TrainingMix.ReadAsync(inputPaths, options.Seed, builders, problems, cancellationToken), options, cancellationToken);
         report = report with { Refused = [.. builders.Refusals.Refused], Hindsight = [.. hindsight.Flagged], HindsightKept = hindsight.Allow };
-        var context = new CardContext(inputPath, outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
+        var context = new CardContext(string.Join("`, `", inputPaths), outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
         {
             Profile = options.Profile,
             Trainer = options.Formatter.TrainerSnippet(outputPath),

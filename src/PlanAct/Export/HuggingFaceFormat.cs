@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
 using Parquet;
@@ -14,38 +13,25 @@ namespace PlanAct.Export;
 /// and splits (written with the dataset card). Rows: <c>id</c>, <c>kind</c>, <c>site</c>, <c>task</c>, <c>messages</c>
 /// (a list of <c>{role, content}</c>), <c>reasoning</c>, <c>source</c> (<c>{trajectory, step, plan}</c>), <c>teacher</c>.
 /// Row groups are cut at <see cref="MaxRowGroupBytes"/> of text, far under the Hub viewer's limit. With a validation
-/// fraction, whole trajectories go to the validation split by a hash of their id: the same split on every export, and
+/// fraction, whole groups go to the validation split (<see cref="ExampleSplit"/>): the same split on every export, and
 /// no trajectory on both sides.
 /// </summary>
-/// <param name="validation">The fraction of trajectories (0 to below 1) in the validation split; 0 for train only.</param>
+/// <param name="split">The train / validation split; none for train only.</param>
 /// <param name="maxRowGroupBytes">The text a row group holds at most before the next begins.</param>
-internal sealed class HuggingFaceFormat(double validation = 0, long maxRowGroupBytes = HuggingFaceFormat.DefaultRowGroupBytes) : IExportFormat
+internal sealed class HuggingFaceFormat(ExampleSplit? split = null, long maxRowGroupBytes = HuggingFaceFormat.DefaultRowGroupBytes) : IExportFormat
 {
     /// <summary>64 MiB of text: compressed, well under the viewer's ~286 MiB and the 100 MiB we promise.</summary>
     public const long DefaultRowGroupBytes = 64L << 20;
 
     public string Name => "hf";
 
-    public double Validation { get; } = validation is >= 0 and < 1 ? validation : throw new ArgumentOutOfRangeException(nameof(validation), validation, "a fraction from 0 to below 1");
+    public ExampleSplit Split { get; } = split ?? ExampleSplit.None;
 
     public long MaxRowGroupBytes => maxRowGroupBytes;
 
     public bool WritesFolder => true;
 
     public string DefaultCardPath(string output) => Path.Combine(Path.GetFullPath(output), "README.md");
-
-    /// <summary>The split of an example: by its trajectory (or plan) id, so a trajectory's examples stay together.</summary>
-    public string SplitOf(TrainingExampleKey key)
-    {
-        if (Validation == 0)
-        {
-            return "train";
-        }
-
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key.Value));
-        var position = BitConverter.ToUInt64(hash, 0) / (double)ulong.MaxValue;
-        return position < Validation ? "validation" : "train";
-    }
 
     public async Task<FormatResult> WriteAsync(string path, IAsyncEnumerable<ExportedExample> examples, CancellationToken cancellationToken)
     {
@@ -58,10 +44,10 @@ internal sealed class HuggingFaceFormat(double validation = 0, long maxRowGroupB
             await foreach (var example in examples.WithCancellation(cancellationToken))
             {
                 var config = AgentRoles.Name(example.Role);
-                var split = SplitOf(TrainingExampleKey.Of(example.Example));
-                if (!files.TryGetValue((config, split), out var file))
+                var part = Split.SplitOf(example.Example);
+                if (!files.TryGetValue((config, part), out var file))
                 {
-                    file = files[(config, split)] = new RowGroupFile(Path.Combine(staging, config, $"{split}-00000.parquet"), maxRowGroupBytes);
+                    file = files[(config, part)] = new RowGroupFile(Path.Combine(staging, config, $"{part}-00000.parquet"), maxRowGroupBytes);
                 }
 
                 await file.AddAsync(HfRow.Of(example), cancellationToken);
@@ -168,11 +154,6 @@ internal sealed class HuggingFaceFormat(double validation = 0, long maxRowGroupB
 }
 
 /// <summary>What keeps an example's split: its trajectory, else its plan, else its own id.</summary>
-internal readonly record struct TrainingExampleKey(string Value)
-{
-    public static TrainingExampleKey Of(Training.TrainingExample example) => new(example.Source.Trajectory ?? example.Source.Plan ?? example.Id);
-}
-
 /// <summary>One row of the Hugging Face export.</summary>
 internal sealed class HfRow
 {

@@ -15,12 +15,15 @@ internal sealed record ExportedExample(TrainingExample Example, AgentRole Role, 
 internal sealed record FormatResult(int Written)
 {
     public string? CardFrontMatter { get; init; }
+
+    /// <summary>Of <see cref="Written"/>, the examples in a validation file beside the output (<see cref="SplitFileFormat"/>).</summary>
+    public int? ValidationWritten { get; init; }
 }
 
-/// <summary>What some formats take: OpenAI chat's weights on earlier turns, the Hugging Face validation split.</summary>
+/// <summary>What some formats take: OpenAI chat's weights on earlier turns, the train / validation split.</summary>
 /// <param name="TrainEarlierTurns">OpenAI chat: train every assistant turn, not only the target.</param>
-/// <param name="Validation">Hugging Face: the fraction of trajectories in the validation split.</param>
-internal sealed record FormatSettings(bool TrainEarlierTurns = false, double Validation = 0);
+/// <param name="Split">The split: a Hugging Face folder's validation split, or a validation file beside a JSONL output.</param>
+internal sealed record FormatSettings(bool TrainEarlierTurns = false, ExampleSplit? Split = null);
 
 /// <summary>A fine-tuning format: how examples are written and how a trainer reads them.</summary>
 internal interface IExportFormat
@@ -65,12 +68,16 @@ internal static class ExampleFormatters
     public static IExportFormat? ByName(string name) => All.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The format by name, set up with the settings that apply to it.</summary>
-    public static IExportFormat? ByName(string name, FormatSettings settings) => ByName(name) switch
+    public static IExportFormat? ByName(string name, FormatSettings settings)
     {
-        OpenAiChatFormatter => new OpenAiChatFormatter(settings.TrainEarlierTurns),
-        HuggingFaceFormat => new HuggingFaceFormat(settings.Validation),
-        var other => other,
-    };
+        var format = ByName(name) switch
+        {
+            OpenAiChatFormatter => new OpenAiChatFormatter(settings.TrainEarlierTurns),
+            HuggingFaceFormat => new HuggingFaceFormat(settings.Split),
+            var other => other,
+        };
+        return format is null or HuggingFaceFormat || settings.Split is not { Validation: > 0 } split ? format : new SplitFileFormat(format, split);
+    }
 
     /// <summary>One compact JSON object; HTML and non-ASCII text stay readable, quotes and control characters are escaped.</summary>
     internal static string JsonObject(Action<Utf8JsonWriter> write)

@@ -67,6 +67,7 @@ internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusal
             Reasoning = plan.Reasoning,
             Teacher = plan.Teacher,
             Requests = plan.Requests,
+            SplitGroup = plan.InitialHtmlFrom,
         };
     }
 }

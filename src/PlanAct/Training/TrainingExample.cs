@@ -65,6 +65,12 @@ internal sealed record TrainingExample(string Id, ExampleKind Kind, string Site,
     /// <summary>Ledger request ids whose answers built this example.</summary>
     public EquatableList<string>? Requests { get; init; }
 
+    /// <summary>
+    /// The group a train / validation split keeps this example with when it is not its trajectory: a synthetic or
+    /// targeted plan's seed (the trajectory its first page comes from). Not written to example records.
+    /// </summary>
+    public string? SplitGroup { get; init; }
+
     /// <summary>The assistant message the model is trained to produce.</summary>
     public ExampleMessage Target => Messages[^1];
 

@@ -30,8 +30,11 @@ internal sealed record RecordView(IndexEntry Entry, SourceLocation Location, str
     /// <summary>Executor examples: the step whose action is the target.</summary>
     public int? CurrentStep { get; init; }
 
-    /// <summary>The teacher's reasoning trace or label reasoning kept with the record.</summary>
+    /// <summary>The reasoning kept with the record (written without hindsight: what examples may show).</summary>
     public string? Reasoning { get; init; }
+
+    /// <summary>Plan records: the teacher's own trace of the grounded annotation, which saw every action and is never training data.</summary>
+    public string? AnnotationTrace { get; init; }
 
     public FailureLabel? Label { get; init; }
 
@@ -150,6 +153,7 @@ internal sealed class RecordBrowser
             Actions = trajectory?.Actions,
             NoActionsBecause = trajectory is null ? (plan.Origin == PlanOrigin.Grounded ? NoTrajectory(plan.Id) : $"a {plan.Origin} plan: no trajectory was taken for it") : null,
             Reasoning = plan.Reasoning,
+            AnnotationTrace = plan.AnnotationTrace,
             Label = plan.Label,
             Examples = [Example($"planner example ({builders.Profile.Name})", example, builders, PlannerExamples.ExampleId(plan.Id))],
             Rejections = rejections,

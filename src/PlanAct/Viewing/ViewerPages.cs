@@ -145,6 +145,11 @@ internal static class ViewerPages
             page.Append("<h2>teacher's reasoning</h2><pre class=\"reasoning\">").Append(E(reasoning)).Append("</pre>");
         }
 
+        if (view.AnnotationTrace is { } trace)
+        {
+            page.Append("<h2>annotation trace (written seeing every action; never training data)</h2><pre class=\"reasoning\">").Append(E(trace)).Append("</pre>");
+        }
+
         if (view.Rejections.Count > 0)
         {
             page.Append("<h2>answers rejected before this one</h2><ol class=\"rejections\">");

@@ -5,7 +5,7 @@ namespace PlanAct.Tests.Cli;
 public class ExportFormatsCliTests
 {
     [Fact]
-    public async Task Export_writes_a_hugging_face_folder_with_a_validation_split_and_refuses_a_split_elsewhere()
+    public async Task Export_writes_a_hugging_face_folder_with_a_validation_split_and_a_validation_file_beside_a_jsonl_output()
     {
         var dir = TestPaths.TempDir();
         var plans = await TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), (await TestPlans.SampleTrajectoriesAsync()).Select(TestPlans.For));
@@ -21,9 +21,10 @@ public class ExportFormatsCliTests
         Assert.True(File.Exists(Path.Combine(folder, "data", "executor", "validation-00000.parquet")));
         Assert.StartsWith("---\nconfigs:\n", await File.ReadAllTextAsync(Path.Combine(folder, "README.md")), StringComparison.Ordinal);
 
-        var misplaced = await PlanactCli.RunAsync("export", "--input", executor, "--format", "trl", "--validation", "0.2", "--out", Path.Combine(dir, "x.jsonl"));
-        Assert.Equal(2, misplaced.ExitCode);
-        Assert.Contains("use it with --format hf", misplaced.Stderr, StringComparison.Ordinal);
+        var beside = await PlanactCli.RunAsync("export", "--input", executor, "--format", "trl", "--validation", "0.2", "--out", Path.Combine(dir, "x.jsonl"));
+        Assert.True(beside.ExitCode == 0, beside.Stderr);
+        var lines = File.ReadLines(Path.Combine(dir, "x.jsonl")).Count() + File.ReadLines(Path.Combine(dir, "x.validation.jsonl")).Count();
+        Assert.Equal(115, lines);
 
         var tooBig = await PlanactCli.RunAsync("export", "--input", executor, "--format", "hf", "--validation", "0.9", "--out", folder);
         Assert.Equal(2, tooBig.ExitCode);

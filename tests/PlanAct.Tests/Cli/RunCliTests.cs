@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using PlanAct.Loopback;
+using PlanAct.Pipeline.Nodes;
 
 namespace PlanAct.Tests.Cli;
 
@@ -170,16 +171,20 @@ public class RunCliTests
     }
 
     [Fact]
-    public async Task A_cot_pipeline_annotates_and_acts_with_reasoning_and_exports_it_and_a_rerun_sends_nothing()
+    public async Task A_cot_pipeline_annotates_acts_and_expands_with_reasoning_exports_it_with_the_planner_mix_and_a_rerun_sends_nothing()
     {
-        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedExecutor.IsExecutorRequest(r) ? ScriptedExecutor.Valid(r) : ScriptedPlans.ValidCot(r));
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) =>
+            ScriptedExecutor.IsExecutorRequest(r) ? ScriptedExecutor.Valid(r)
+            : ScriptedPlans.IsDescribe(r) || ScriptedPlans.IsRewrite(r) ? ScriptedPlans.ValidCot(r)
+            : ScriptedPipeline.Answer(r));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
         var pipeline = Path.Combine(dir, "cot.yaml");
         await File.WriteAllTextAsync(
             pipeline,
             $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\nstages:\n  annotate:\n    options: {{ mode: cot }}\n  act:\n    options: {{ cot: true }}\n"
-            + "  export:\n    options: { with_reasoning: true }\n");
+            + "  expand:\n    options: { count: 4, per_request: 2, cot: true }\n"
+            + "  export:\n    options: { with_reasoning: true, mix: [planner, synthetic-planner], seed: 3 }\n");
 
         var first = await PlanactCli.RunAsync(Key, ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]]);
         var calls = teacher.Calls;
@@ -188,8 +193,14 @@ public class RunCliTests
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "plans.cot.jsonl")).Length);
         Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "executor.cot.jsonl")).Length);
-        Assert.All(File.ReadAllLines(Path.Combine(run, "export", "executor.openai-chat.jsonl")), line =>
-            Assert.StartsWith("<think>", JsonDocument.Parse(line).RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString(), StringComparison.Ordinal));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(run, "synthetic.cot.jsonl")).Length);
+        foreach (var exported in new[] { "executor", "planner", "synthetic-planner", ExportNode.MixName })
+        {
+            Assert.All(File.ReadAllLines(Path.Combine(run, "export", $"{exported}.openai-chat.jsonl")), line =>
+                Assert.StartsWith("<think>", JsonDocument.Parse(line).RootElement.GetProperty("messages").EnumerateArray().Last().GetProperty("content").GetString(), StringComparison.Ordinal));
+        }
+
+        Assert.Equal(17 + 4, File.ReadAllLines(Path.Combine(run, "export", "mix.openai-chat.jsonl")).Length);
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Equal(calls, teacher.Calls);
         Assert.Contains("act: done: 115 ok (115 from an earlier run)", again.Stderr, StringComparison.Ordinal);

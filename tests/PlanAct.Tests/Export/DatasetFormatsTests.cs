@@ -27,7 +27,7 @@ public class DatasetFormatsTests
     }
 
     private static Task<(ExportReport Report, int PagesCut)> ExportAsync(string input, string output, string card, IExportFormat format) =>
-        DatasetExporter.ExportFileAsync(input, output, card, new ExportOptions(format), new ExamplePageOptions(), new CardSources("planact export", "no-ledger.db", PriceTable.Default), new ProblemLog());
+        DatasetExporter.ExportFileAsync([input], output, card, new ExportOptions(format), new ExamplePageOptions(), new CardSources("planact export", "no-ledger.db", PriceTable.Default), new ProblemLog());
 
     private static List<Dictionary<string, object?>> Query(string sql)
     {
@@ -53,7 +53,7 @@ public class DatasetFormatsTests
         var jsonl = Path.Combine(dir, "executor.openai.jsonl");
         await ExportAsync(input, jsonl, Path.Combine(dir, "card.md"), new OpenAiChatFormatter(trainEarlierTurns: true));
         var folder = Path.Combine(dir, "hf");
-        var format = new HuggingFaceFormat(validation: 0.3, maxRowGroupBytes: 200_000);
+        var format = new HuggingFaceFormat(new ExampleSplit(0.3), maxRowGroupBytes: 200_000);
         var (report, _) = await ExportAsync(input, folder, format.DefaultCardPath(folder), format);
         Assert.Equal(examples.Count, report.Written);
 
@@ -66,7 +66,7 @@ public class DatasetFormatsTests
             Assert.True(JsonNode.DeepEquals(messages, JsonNode.Parse((string)row["messages"]!)), $"{row["id"]}: messages differ");
             Assert.Equal(("executor", example.Site, example.Task, example.Reasoning, example.Teacher), ((string?)row["kind"], (string?)row["site"], (string?)row["task"], (string?)row["reasoning"], (string?)row["teacher"]));
             Assert.Equal((example.Source.Trajectory, example.Source.Step, example.Source.Plan), ((string?)row["trajectory"], (int?)row["step"], (string?)row["plan"]));
-            Assert.EndsWith($"/data/executor/{format.SplitOf(TrainingExampleKey.Of(example))}-00000.parquet", (string)row["filename"]!, StringComparison.Ordinal);
+            Assert.EndsWith($"/data/executor/{format.Split.SplitOf(example)}-00000.parquet", (string)row["filename"]!, StringComparison.Ordinal);
         }
 
         // Whole trajectories on one side; both sides used.

@@ -301,6 +301,24 @@ public class ReplanStageTests
     }
 
     [Fact]
+    public async Task Batched_cot_asks_a_trajectorys_thinking_rounds_in_the_batch_after_its_last_grounded_round_and_gives_the_online_output()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedReplans.ValidCot(r));
+        var dir = TestPaths.TempDir();
+        var online = Path.Combine(dir, "online.jsonl");
+        var batched = Path.Combine(dir, "batched.jsonl");
+        var planned = await PlannedAsync();
+        await ReplanAsync(AnnotateStageTests.Options(teacher, Path.Combine(dir, "a")), online, cot: true);
+
+        var summary = await ReplanAsync(AnnotateStageTests.Options(teacher, Path.Combine(dir, "b")), batched, TeacherMode.Batch, cot: true);
+
+        Assert.True(summary.Complete);
+        Assert.Equal(await File.ReadAllTextAsync(online), await File.ReadAllTextAsync(batched));
+        Assert.Equal(planned.Max(p => p.Trajectory.Steps.Count), teacher.Batches.Count);
+        Assert.Equal(2 * Rounds(planned), summary.Costs.Single(c => c.Batch).Sent);
+    }
+
+    [Fact]
     public async Task A_one_action_trajectory_has_no_round_to_replan_and_asks_nothing()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedReplans.Valid(r));

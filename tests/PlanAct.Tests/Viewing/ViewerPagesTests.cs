@@ -93,6 +93,22 @@ public partial class ViewerPagesTests
         Assert.Contains("<ul class=\"hindsight\">", ViewerPages.Record(view, Query(), Profiles), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_plan_shows_its_reasoning_and_its_annotation_trace_apart_and_marks_the_trace_as_never_training_data()
+    {
+        var dir = TestPaths.TempDir();
+        var plans = Path.Combine(dir, "plans.jsonl");
+        var plan = new Plan([new PlanStep(1, "Open the cart.", "Opened the cart.", "Open the cart.", new EquatableList<int>([0]))]);
+        var record = ViewingFixtures.PlanRecord("t9", "shopping", "Check the cart", plan) with { Reasoning = "The cart link is on the page.", AnnotationTrace = "Action 0 opens the cart." };
+        await File.WriteAllLinesAsync(plans, [PlanJsonl.Format(record)]);
+        var browser = await RecordBrowser.OpenAsync(plans, null, CancellationToken.None);
+
+        var html = ViewerPages.Record(await browser.ViewAsync(browser.Index.Entries[0], new ExamplePageOptions()), Query(), Profiles);
+
+        Assert.Contains("<h2>teacher's reasoning</h2><pre class=\"reasoning\">The cart link is on the page.</pre>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>annotation trace (written seeing every action; never training data)</h2><pre class=\"reasoning\">Action 0 opens the cart.</pre>", html, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("<li class=\"action covered (?<colour>g\\d)\" id=\"action-(?<action>\\d+)\" data-action=\"\\d+\" data-step=\"(?<step>\\d+)\"")]
     private static partial Regex ActionMark();
 }

@@ -11,11 +11,15 @@ namespace PlanAct.Pipeline.Nodes;
 /// <summary>
 /// export: every training-data output of the pipeline in each format, as <c>export/&lt;kind&gt;.&lt;format&gt;.jsonl</c>
 /// with its dataset card beside it (<c>.md</c>; a Hugging Face folder <c>export/&lt;kind&gt;.hf</c> holds its card as
-/// README.md). Options: formats, profile, max_tokens, with_reasoning, allow_hindsight, max_page_tokens, train_earlier_turns, validation.
+/// README.md). Options: formats, profile, max_tokens, with_reasoning, allow_hindsight, max_page_tokens, train_earlier_turns, validation, seed,
+/// and mix: training-data names (e.g. planner, synthetic-planner, targeted-planner) also written as one interleaved <c>export/mix.&lt;format&gt;</c>.
 /// </summary>
 internal sealed class ExportNode : IPipelineNode
 {
     public const string Folder = "export";
+
+    /// <summary>The base name of the mixed file (option <c>mix</c>).</summary>
+    public const string MixName = "mix";
 
     public string Name => "export";
 
@@ -40,15 +44,24 @@ internal sealed class ExportNode : IPipelineNode
 
         var clock = Stopwatch.StartNew();
         var (formats, formatSettings, settings, pages) = Read(options);
+        var mixed = options.Strings("mix") ?? [];
         // A stage may finish with no records (e.g. augment when every pair was a duplicate): nothing to export of it.
         var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null && new FileInfo(o.Path).Length > 0).ToList();
         var folder = context.PathFor(Folder);
         var statsPath = Path.Combine(folder, "export.stats.json");
         var fingerprint = await StageStats.FingerprintAsync(
             sources.Select(s => s.Path),
-            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} {formatSettings} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} hindsight={settings.AllowHindsight} pages={pages.MaxPageTokens}"),
+            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} {formatSettings} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} hindsight={settings.AllowHindsight} pages={pages.MaxPageTokens} seed={settings.Seed} mix={string.Join(",", mixed)}"),
             cancellationToken);
-        var outputs = sources.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, f.OutputName($"{s.TrainingData}.{f.Name}"))))).ToList();
+        // The mix: the named training data in one file per format, interleaved (the paper's planner mix of grounded, synthetic and targeted plans).
+        var mix = mixed.Select(name => sources.FirstOrDefault(s => s.TrainingData == name)).OfType<NodeOutput>().Select(s => s.Path).ToList();
+        var files = sources.Select(s => (Name: s.TrainingData!, Paths: (IReadOnlyList<string>)[s.Path])).ToList();
+        if (mix.Count > 0)
+        {
+            files.Add((MixName, mix));
+        }
+
+        var outputs = files.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, f.OutputName($"{s.Name}.{f.Name}"))))).ToList();
         if (outputs.All(o => Path.Exists(o.Path)) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
         {
             Report(context, earlier, clock.Elapsed);
@@ -60,13 +73,13 @@ internal sealed class ExportNode : IPipelineNode
         var overlong = 0;
         var refused = 0;
         var hindsight = 0;
-        foreach (var source in sources)
+        foreach (var (name, paths) in files)
         {
             foreach (var format in formats)
             {
-                var outPath = Path.Combine(folder, format.OutputName($"{source.TrainingData}.{format.Name}"));
+                var outPath = Path.Combine(folder, format.OutputName($"{name}.{format.Name}"));
                 var (report, _) = await DatasetExporter.ExportFileAsync(
-                    source.Path, outPath, format.WritesFolder ? format.DefaultCardPath(outPath) : Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages,
+                    paths, outPath, format.WritesFolder ? format.DefaultCardPath(outPath) : Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages,
                     new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
                 written += report.Written;
                 overlong += report.Overlong.Count;
@@ -109,8 +122,8 @@ internal sealed class ExportNode : IPipelineNode
 
     private static (IReadOnlyList<IExportFormat> Formats, FormatSettings FormatSettings, ExportOptions Settings, ExamplePageOptions Pages) Read(StageOptions options)
     {
-        options.OnlyThese("formats", "profile", "max_tokens", "with_reasoning", "allow_hindsight", "max_page_tokens", "train_earlier_turns", "validation");
-        var formatSettings = new FormatSettings(options.Bool("train_earlier_turns", false), options.Double("validation", 0, 0, 0.5));
+        options.OnlyThese("formats", "profile", "max_tokens", "with_reasoning", "allow_hindsight", "max_page_tokens", "train_earlier_turns", "validation", "seed", "mix");
+        var formatSettings = new FormatSettings(options.Bool("train_earlier_turns", false), new ExampleSplit(options.Double("validation", 0, 0, 0.5), options.Int("seed", 0, int.MinValue)));
         var formats = (options.Strings("formats") ?? ["openai-chat"])
             .Select(name => ExampleFormatters.ByName(name, formatSettings) ?? throw options.Error("formats", $"unknown format \"{name}\" (known: {string.Join(", ", ExampleFormatters.All.Select(f => f.Name))})"))
             .ToList();
@@ -120,6 +133,7 @@ internal sealed class ExportNode : IPipelineNode
             WithReasoning = options.Bool("with_reasoning", false),
             AllowHindsight = options.Bool("allow_hindsight", false),
             Profile = options.String("profile") is { } profile ? Profile(options, profile) : PromptProfile.PlanAct,
+            Seed = options.Int("seed", 0, int.MinValue),
         };
         return (formats, formatSettings, settings, new ExamplePageOptions { MaxPageTokens = options.String("max_page_tokens") is null ? null : options.Int("max_page_tokens", 0) });
     }
