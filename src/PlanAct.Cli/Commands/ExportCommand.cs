@@ -29,6 +29,11 @@ internal static class ExportCommand
             Description = "The fraction of trajectories (above 0, at most 0.5) in a validation split, chosen by a hash of their ids and --seed (the same on every export; a trajectory and the generated plans "
                 + "that start from its first page stay on one side): a split of an hf folder, else <out-name>.validation.jsonl beside --out.",
         };
+        var trajectories = new Option<string?>("--trajectories")
+        {
+            Description = "The trajectories of the grounded plans among the inputs (a file or folder): each plan is also checked against its trajectory's later pages, notes and final answer, "
+                + "which a plan record does not hold (without it, against its own grounding only).",
+        };
         var seed = new Option<int>("--seed") { Description = "The seed that interleaves several --input files and draws the --validation split.", DefaultValueFactory = _ => 0 };
         validation.Validators.Add(result =>
         {
@@ -55,7 +60,7 @@ internal static class ExportCommand
         var config = new Option<string?>("--config") { Description = "Teacher YAML whose prices: section overrides the default price table." };
         var command = new Command("export", "Export training examples for fine-tuning (OpenAI chat, ShareGPT/LLaMA-Factory, Alpaca, torchtune) with a dataset card.\n\nExample:\n  planact export --input executor.jsonl --format openai-chat --out train/executor.jsonl --max-tokens 16000\n  planact export --input executor.cot.jsonl --format openai-chat --profile plan-and-act --out train/executor.pa.jsonl\n  planact export --input plans.cot.jsonl --input synthetic.cot.jsonl --input targeted.cot.jsonl --format openai-chat --validation 0.05 --seed 42 --out train/planner.jsonl")
         {
-            input, format, output, profile, maxTokens, withReasoning, allowHindsight, trainEarlierTurns, validation, seed, card, maxPageTokens, skipInvalid, ledger, config,
+            input, format, output, profile, maxTokens, withReasoning, allowHindsight, trainEarlierTurns, validation, seed, trajectories, card, maxPageTokens, skipInvalid, ledger, config,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
@@ -86,6 +91,7 @@ internal static class ExportCommand
                 AllowHindsight = parse.GetValue(allowHindsight),
                 Profile = PromptProfile.Load(parse.GetValue(profile)!),
                 Seed = parse.GetValue(seed),
+                Trajectories = parse.GetValue(trajectories),
             };
             var pages = new ExamplePageOptions { MaxPageTokens = parse.GetValue(maxPageTokens) };
             var prices = (parse.GetValue(config) is { } configPath ? TeacherConfigFile.Apply(new TeacherOptions(), configPath) : new TeacherOptions()).Prices;
@@ -129,7 +135,8 @@ internal static class ExportCommand
                 + (report.ValidationWritten is { } held ? $" ({report.Written - held} train) and {SplitFileFormat.ValidationPath(outputPath)} ({held} validation)" : "")
                 + $"; card -> {cardPath}; profile {options.Profile.Name}"
                 + (report.Refused.Count > 0 ? $", {report.Refused.Count} records it cannot be made from left out (listed above)" : "")
-                + (report.Hindsight.Count > 0 ? $", {report.HindsightByKind().Values.Sum()} examples with hindsight {(report.HindsightKept ? "kept" : "left out")} (listed above)" : ""));
+                + (report.Hindsight.Count > 0 ? $", {report.HindsightByKind().Values.Sum()} examples with hindsight {(report.HindsightKept ? "kept" : "left out")} (listed above)" : "")
+                + (report.PlansCheckedAgainstTrajectories is { } against ? $", {against} grounded plans checked against their trajectories" : ""));
             return problems.ErrorCount > 0 || report.Refused.Count > 0 ? ExitCodes.InvalidItemsSkipped : ExitCodes.Ok;
         }, ct));
         return command;

@@ -158,8 +158,19 @@ internal static class DatasetCard
     /// <summary>The hindsight section: how many planner and replanner examples named what their model could not know, and (kept ones) which.</summary>
     private static IEnumerable<string> HindsightLines(ExportReport report)
     {
+        var against = report.PlansCheckedAgainstTrajectories is { } plans
+            ? string.Create(CultureInfo.InvariantCulture, $"{plans} grounded plans were checked against their whole trajectory (later pages, notes, final answer); ")
+            : "";
         if (report.Hindsight.Count == 0)
         {
+            if (against.Length > 0)
+            {
+                yield return "## Hindsight";
+                yield return "";
+                yield return against + "no example names a value its model could not have known.";
+                yield return "";
+            }
+
             yield break;
         }
 
@@ -168,12 +179,12 @@ internal static class DatasetCard
         yield return "";
         if (!report.HindsightKept)
         {
-            yield return $"Left out: {byKind} examples whose targets name values that only later pages, the agent's notes or the final answer show (listed by `planact export`; `--allow-hindsight` keeps them).";
+            yield return $"{against}Left out: {byKind} examples whose targets name values that only later pages, the agent's notes or the final answer show (listed by `planact export`; `--allow-hindsight` keeps them).";
             yield return "";
             yield break;
         }
 
-        yield return $"**Kept with hindsight** (`--allow-hindsight`): {byKind} examples name values their model could not have known at that point:";
+        yield return $"{against}**Kept with hindsight** (`--allow-hindsight`): {byKind} examples name values their model could not have known at that point:";
         yield return "";
         foreach (var flag in report.Hindsight)
         {

@@ -5,6 +5,7 @@ using PlanAct.Teacher.Ledger;
 using PlanAct.Text;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Export;
 
@@ -26,6 +27,9 @@ internal sealed record ExportOptions(IExportFormat Formatter)
 
     /// <summary>The seed that interleaves several inputs (<see cref="TrainingMix"/>).</summary>
     public int Seed { get; init; }
+
+    /// <summary>The trajectories of grounded plans, to check the plans against their later pages, notes and final answer (<see cref="PlannerHindsightFindings"/>), or null.</summary>
+    public string? Trajectories { get; init; }
 }
 
 /// <summary>Where a dataset card's provenance comes from: the command that made it, and the ledger and prices of its cost.</summary>
@@ -55,6 +59,9 @@ internal sealed record ExportReport(
 
     /// <summary>Examples with hindsight findings were kept (<c>--allow-hindsight</c>).</summary>
     public bool HindsightKept { get; init; }
+
+    /// <summary>With <c>--trajectories</c>: the grounded plans checked against their trajectory's later material; null without.</summary>
+    public int? PlansCheckedAgainstTrajectories { get; init; }
 
     /// <summary>The examples with hindsight findings, by kind (<c>planner</c>, <c>replanner</c>).</summary>
     public IReadOnlyDictionary<string, int> HindsightByKind() =>
@@ -162,10 +169,19 @@ internal static class DatasetExporter
     public static async Task<(ExportReport Report, int PagesCut)> ExportFileAsync(
         IReadOnlyList<string> inputPaths, string outputPath, string cardPath, ExportOptions options, ExamplePageOptions pages, CardSources sources, ProblemLog problems, CancellationToken cancellationToken = default)
     {
-        var hindsight = new HindsightScreen(options.AllowHindsight, options.WithReasoning);
+        var trajectories = options.Trajectories is { } trajectoriesPath
+            ? await PlannerHindsightFindings.FindAsync(inputPaths, trajectoriesPath, new TrajectoryReadOptions { Problems = problems }, cancellationToken)
+            : null;
+        var hindsight = new HindsightScreen(options.AllowHindsight, options.WithReasoning, trajectories);
         var builders = new ExampleBuilders(pages with { Profile = options.Profile }, hindsight);
         var report = await WriteAsync(outputPath, TrainingMix.ReadAsync(inputPaths, options.Seed, builders, problems, cancellationToken), options, cancellationToken);
-        report = report with { Refused = [.. builders.Refusals.Refused], Hindsight = [.. hindsight.Flagged], HindsightKept = hindsight.Allow };
+        report = report with
+        {
+            Refused = [.. builders.Refusals.Refused],
+            Hindsight = [.. hindsight.Flagged],
+            HindsightKept = hindsight.Allow,
+            PlansCheckedAgainstTrajectories = trajectories?.Checked,
+        };
         var context = new CardContext(string.Join("`, `", inputPaths), outputPath, options.Formatter.Name, options.WithReasoning, options.MaxTokens, sources.Command, DateTimeOffset.UtcNow)
         {
             Profile = options.Profile,

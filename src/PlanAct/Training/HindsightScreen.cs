@@ -16,7 +16,8 @@ internal sealed record HindsightFlag(string Id, ExampleKind Kind, HindsightFindi
 /// </summary>
 /// <param name="allow">Keep flagged examples (<c>--allow-hindsight</c>).</param>
 /// <param name="withReasoning">Reasoning kept apart from the target is exported too (<c>--with-reasoning</c>), so it is checked.</param>
-internal sealed class HindsightScreen(bool allow, bool withReasoning)
+/// <param name="trajectories">What grounded plans name that only their trajectories' later material shows (<c>--trajectories</c>), or null.</param>
+internal sealed class HindsightScreen(bool allow, bool withReasoning, PlannerHindsightFindings? trajectories = null)
 {
     private readonly ConcurrentQueue<HindsightFlag> _flagged = new();
 
@@ -35,12 +36,20 @@ internal sealed class HindsightScreen(bool allow, bool withReasoning)
         [.. plan.Plan.Steps.Where(s => !string.IsNullOrWhiteSpace(s.Description))
             .Select(s => new HindsightSource($"only the grounding of step {s.Number} (written from the actions) shows", s.Description!))]);
 
-    /// <summary>Checks one example's plan and reasoning; true when the example is exported.</summary>
-    public bool Admits(string id, ExampleKind kind, HindsightCheck check, Plan plan, string? reasoning, PromptProfile profile)
+    /// <summary>
+    /// Checks one example's plan and reasoning, and a grounded plan's findings against its trajectory
+    /// (<paramref name="planId"/>); true when the example is exported.
+    /// </summary>
+    public bool Admits(string id, ExampleKind kind, HindsightCheck check, Plan plan, string? reasoning, PromptProfile profile, string? planId = null)
     {
         var role = kind == ExampleKind.Planner ? AgentRole.Planner : AgentRole.Replanner;
         var shown = withReasoning || !profile.KeepsReasoningApart(role) ? reasoning : null;
         var findings = check.Find(TargetPart.Of(plan, shown));
+        if (planId is not null && trajectories is not null)
+        {
+            findings = [.. findings.Concat(trajectories.For(planId, shown is not null)).DistinctBy(f => (f.Value, f.Where))];
+        }
+
         foreach (var finding in findings)
         {
             _flagged.Enqueue(new HindsightFlag(id, kind, finding));

@@ -49,7 +49,7 @@ internal sealed class PlannerExamples(ExamplePageOptions options, ExampleRefusal
             return null;
         }
 
-        if (hindsight?.Admits(ExampleId(plan.Id), ExampleKind.Planner, HindsightScreen.Planner(plan), plan.Plan, plan.Reasoning, profile) == false)
+        if (hindsight?.Admits(ExampleId(plan.Id), ExampleKind.Planner, HindsightScreen.Planner(plan), plan.Plan, plan.Reasoning, profile, plan.Origin == PlanOrigin.Grounded ? plan.Id : null) == false)
         {
             return null;
         }

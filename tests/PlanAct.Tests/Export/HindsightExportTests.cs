@@ -47,6 +47,27 @@ public class HindsightExportTests
     }
 
     [Fact]
+    public async Task With_the_trajectories_a_grounded_plan_naming_what_only_its_final_answer_shows_is_left_out_though_its_grounding_does_not_show_it()
+    {
+        var (herbs, all) = await SamplesAsync();
+        var dir = TestPaths.TempDir();
+        var plans = await TestPlans.WriteAsync(Path.Combine(dir, "plans.jsonl"), all.Select(t =>
+            t == herbs ? TestPlans.For(t) with { Plan = Planted(TestPlans.For(t).Plan, "Open the category.") } : TestPlans.For(t)));
+        var output = Path.Combine(dir, "planner.jsonl");
+
+        var alone = await PlanactCli.RunAsync("export", "--input", plans, "--format", "openai-chat", "--out", output);
+        var against = await PlanactCli.RunAsync("export", "--input", plans, "--format", "openai-chat", "--out", output, "--trajectories", Path.Combine(TestPaths.Samples, "trajectories.jsonl"));
+
+        Assert.True(alone.ExitCode == 0, alone.Stderr);
+        Assert.DoesNotContain("hindsight_leak", alone.Stderr, StringComparison.Ordinal);
+        Assert.True(against.ExitCode == 0, against.Stderr);
+        Assert.Equal(all.Count - 1, File.ReadAllLines(output).Length);
+        Assert.Contains($"example \"{herbs.Id}/planner\" left out: hindsight_leak: Step 1's reasoning names '7 products', which ", against.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{all.Count} grounded plans checked against their trajectories", against.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{all.Count} grounded plans were checked against their whole trajectory", File.ReadAllText(Path.ChangeExtension(output, ".card.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_replanner_example_naming_the_final_answer_is_left_out_and_its_reasoning_is_checked_only_when_exported()
     {
         var (herbs, all) = await SamplesAsync();

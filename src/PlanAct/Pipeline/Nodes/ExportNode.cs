@@ -45,6 +45,8 @@ internal sealed class ExportNode : IPipelineNode
         var clock = Stopwatch.StartNew();
         var (formats, formatSettings, settings, pages) = Read(options);
         var mixed = options.Strings("mix") ?? [];
+        // The run's own trajectories: grounded plans are checked against their later pages, notes and final answers too.
+        var trajectories = context.Pipeline.Inputs.GetValueOrDefault("trajectories");
         // A stage may finish with no records (e.g. augment when every pair was a duplicate): nothing to export of it.
         var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null && new FileInfo(o.Path).Length > 0).ToList();
         var folder = context.PathFor(Folder);
@@ -79,7 +81,7 @@ internal sealed class ExportNode : IPipelineNode
             {
                 var outPath = Path.Combine(folder, format.OutputName($"{name}.{format.Name}"));
                 var (report, _) = await DatasetExporter.ExportFileAsync(
-                    paths, outPath, format.WritesFolder ? format.DefaultCardPath(outPath) : Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format }, pages,
+                    paths, outPath, format.WritesFolder ? format.DefaultCardPath(outPath) : Path.ChangeExtension(outPath, ".md"), settings with { Formatter = format, Trajectories = trajectories }, pages,
                     new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
                 written += report.Written;
                 overlong += report.Overlong.Count;

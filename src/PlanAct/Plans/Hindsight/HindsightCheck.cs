@@ -22,12 +22,15 @@ internal sealed class HindsightSource(string reveals, HindsightText text)
 /// <summary>A part of a training target: where it is ("step 2's reasoning") and its text.</summary>
 internal sealed record TargetPart(string Where, string Text)
 {
+    /// <summary>Where the thinking before a plan is.</summary>
+    public const string ThinkingPart = "The thinking";
+
     /// <summary>The parts of a plan a model is trained to write (reasoning and <c>Step:</c> line of every step), after its thinking when there is one.</summary>
     public static IEnumerable<TargetPart> Of(Plan plan, string? thinking = null)
     {
         if (!string.IsNullOrWhiteSpace(thinking))
         {
-            yield return new TargetPart("The thinking", thinking);
+            yield return new TargetPart(ThinkingPart, thinking);
         }
 
         foreach (var step in plan.Steps)
