@@ -36,6 +36,13 @@ internal static class CommandOptions
     /// <c>--replace-invalid-utf8</c>, on every command that reads trajectories: bytes that are not UTF-8 are read as
     /// U+FFFD, knowingly, instead of stopping the command at their file and line.
     /// </summary>
+    /// <summary>The <c>--format</c> option that forces how trajectory files are read (told from their content without it).</summary>
+    public static Option<Trajectories.TrajectoryFormat?> TrajectoryFormat() => new("--format")
+    {
+        Description = "Read every input file as this format instead of telling it from the content: jsonl (planact), sft (WebArena-Lite), adp (Agent Data Protocol), browsergym (Go-Browse step records), webvoyager (interact_messages.json).",
+        HelpName = "jsonl|sft|adp|browsergym|webvoyager",
+    };
+
     public static Option<bool> ReplaceInvalidUtf8() => new("--replace-invalid-utf8")
     {
         Description = "Read bytes of the trajectories that are not UTF-8 as U+FFFD (the replacement character) instead of stopping at their file and line.",

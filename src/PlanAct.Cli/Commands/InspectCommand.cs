@@ -13,7 +13,8 @@ internal static class InspectCommand
 
     public static Command Build()
     {
-        var path = new Argument<string>("path") { Description = "A trajectory file (WebArena-Lite SFT .json or planact .jsonl) or a folder of them." };
+        var path = new Argument<string>("path") { Description = "A trajectory file (planact .jsonl, WebArena-Lite SFT, ADP, BrowserGym step records, a WebVoyager run) or a folder of them." };
+        var format = CommandOptions.TrajectoryFormat();
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var encoding = new Option<string>("--encoding") { Description = "Tokenizer for page sizes: o200k or cl100k.", DefaultValueFactory = _ => "o200k" };
         encoding.Validators.Add(result =>
@@ -26,11 +27,11 @@ internal static class InspectCommand
         var replaceInvalidUtf8 = CommandOptions.ReplaceInvalidUtf8();
         var command = new Command("inspect", "Count trajectories, steps, sites, actions and page tokens, and list every problem with its location.\n\nExample:\n  planact inspect samples/webarena-lite-sft.json --json")
         {
-            path, json, encoding, replaceInvalidUtf8,
+            path, json, encoding, replaceInvalidUtf8, format,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
-            var report = await Inspector.InspectAsync(parse.GetValue(path)!, TokenCounter.ForEncoding(parse.GetValue(encoding)!), parse.GetValue(replaceInvalidUtf8), ct);
+            var report = await Inspector.InspectAsync(parse.GetValue(path)!, TokenCounter.ForEncoding(parse.GetValue(encoding)!), parse.GetValue(replaceInvalidUtf8), parse.GetValue(format), ct);
             if (parse.GetValue(json))
             {
                 CliConsole.Current.Out.WriteLine(JsonSerializer.Serialize(ToJson(report), JsonOptions));
@@ -52,7 +53,10 @@ internal static class InspectCommand
         steps = report.Steps,
         steps_per_trajectory = report.StepsPerTrajectory,
         sites = report.Sites,
+        grammars = report.Grammars,
+        observation_kinds = report.ObservationKinds,
         action_types = report.ActionTypes,
+        unknown_actions = report.UnknownActions,
         page_tokens = report.PageTokens,
         problems = report.Problems.Select(p => new
         {
@@ -72,7 +76,10 @@ internal static class InspectCommand
         CliConsole.Current.Out.WriteLine($"trajectories:   {report.Trajectories}");
         CliConsole.Current.Out.WriteLine($"steps:          {report.Steps} ({D(report.StepsPerTrajectory)} per trajectory)");
         CliConsole.Current.Out.WriteLine($"sites:          {string.Join(", ", report.Sites.Select(s => $"{s.Key} {s.Value}"))}");
-        CliConsole.Current.Out.WriteLine($"actions:        {string.Join(", ", report.ActionTypes.OrderByDescending(a => a.Value).Select(a => $"{a.Key} {a.Value}"))}");
+        CliConsole.Current.Out.WriteLine($"grammars:       {string.Join(", ", report.Grammars.Select(g => $"{g.Key} {g.Value}"))}");
+        CliConsole.Current.Out.WriteLine($"observations:   {string.Join(", ", report.ObservationKinds.Select(o => $"{o.Key} {o.Value}"))}");
+        CliConsole.Current.Out.WriteLine($"actions:        {string.Join(", ", report.ActionTypes.OrderByDescending(a => a.Value).Select(a => $"{a.Key} {a.Value}"))}"
+            + (report.UnknownActions > 0 ? $" ({report.UnknownActions} unknown)" : ""));
         CliConsole.Current.Out.WriteLine($"page tokens ({report.PageTokens.Encoding}):");
         CliConsole.Current.Out.WriteLine($"  raw           {D(report.PageTokens.Raw)}");
         CliConsole.Current.Out.WriteLine($"  planner view  {D(report.PageTokens.PlannerView)}");

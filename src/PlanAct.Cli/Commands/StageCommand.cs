@@ -60,6 +60,7 @@ internal static class StageCommand
         var options = stage.Options.Where(o => invocation == StageInvocation.Run || o.UnderBatch is null).Select(StageOptionFlag.Of).ToList();
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = $"Report invalid {stage.InvalidItems} and go on with the rest, instead of stopping." };
         Option<bool>[] replaceInvalidUtf8 = stage.Inputs.Any(i => i.Stage is null) ? [CommandOptions.ReplaceInvalidUtf8()] : [];
+        Option<Trajectories.TrajectoryFormat?>[] format = stage.Inputs.Any(i => i.Stage is null && i.Flag == "--input") ? [CommandOptions.TrajectoryFormat()] : [];
         var teacher = new TeacherArguments();
         var example = stage.Examples[0];
         var description = invocation switch
@@ -68,7 +69,7 @@ internal static class StageCommand
             StageInvocation.BatchSubmit => $"Submit the requests of `planact {stage.Name}` that the ledger cannot answer as Batch API jobs, and return; `planact batch collect` fetches the answers.\n\nExample:\n  {example.Replace("planact ", "planact batch submit ", StringComparison.Ordinal)}",
             _ => $"{stage.Description}\n\nExample:\n  {string.Join("\n  ", stage.Examples)}",
         };
-        var command = Create(invocation, stage.Name, description, teacher, [.. inputs, output, .. options.Select(o => o.Option), skipInvalid, .. replaceInvalidUtf8]);
+        var command = Create(invocation, stage.Name, description, teacher, [.. inputs, output, .. options.Select(o => o.Option), skipInvalid, .. replaceInvalidUtf8, .. format]);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async () =>
         {
             var given = options.ToDictionary(o => o.Spec.Key, o => o.Read(parse), StringComparer.Ordinal);
@@ -93,6 +94,7 @@ internal static class StageCommand
                 OutPath = parse.GetValue(output)!,
                 Problems = problems,
                 ReplaceInvalidUtf8 = replaceInvalidUtf8.Any(parse.GetValue),
+                TrajectoryFormat = format.Select(parse.GetValue).FirstOrDefault(f => f is not null),
                 Shard = shard,
             };
             if (!stage.AsksTeacher(values) && teacher.Mode(parse) != TeacherMode.Online)

@@ -15,6 +15,37 @@ internal static class ActionParser
 
     public static WebAction Parse(string text)
     {
+        var (comments, function, arguments, scanner) = ReadCommentsAndCall(text);
+        return new WebAction(comments.ToEquatableList(), function, Canonicalize(function, arguments, scanner).ToEquatableList());
+    }
+
+    /// <summary>Parses <paramref name="text"/> as an action of <paramref name="grammar"/>.</summary>
+    public static WebAction Parse(string text, ActionGrammar grammar) => grammar switch
+    {
+        ActionGrammar.BrowserGym => BrowserGymGrammar.Parse(text),
+        ActionGrammar.WebVoyager => WebVoyagerGrammar.Parse(text),
+        _ => Parse(text),
+    };
+
+    public static bool TryParse(string text, ActionGrammar grammar, out WebAction? action, out string? error)
+    {
+        try
+        {
+            action = Parse(text, grammar);
+            error = null;
+            return true;
+        }
+        catch (ActionSyntaxException e)
+        {
+            action = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Comment lines, then one Python-style call: the shape WebRL and BrowserGym actions share.</summary>
+    internal static (List<ActionComment> Comments, string Function, List<ActionArgument> Arguments, Scanner Scanner) ReadCommentsAndCall(string text)
+    {
         ArgumentNullException.ThrowIfNull(text);
         var comments = new List<ActionComment>();
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
@@ -44,26 +75,12 @@ internal static class ActionParser
         var callText = string.Join('\n', lines[lineIndex..]);
         var scanner = new Scanner(callText, lineIndex + 1);
         var (function, arguments) = scanner.ReadCall();
-        return new WebAction(comments.ToEquatableList(), function, Canonicalize(function, arguments, scanner).ToEquatableList());
+        return (comments, function, arguments, scanner);
     }
 
-    public static bool TryParse(string text, out WebAction? action, out string? error)
-    {
-        try
-        {
-            action = Parse(text);
-            error = null;
-            return true;
-        }
-        catch (ActionSyntaxException e)
-        {
-            action = null;
-            error = e.Message;
-            return false;
-        }
-    }
+    public static bool TryParse(string text, out WebAction? action, out string? error) => TryParse(text, ActionGrammar.WebRl, out action, out error);
 
-    private static ActionComment ParseComment(string line)
+    internal static ActionComment ParseComment(string line)
     {
         var body = line[1..];
         var trimmed = body.TrimStart();
@@ -101,6 +118,7 @@ internal static class ActionParser
             WebAction.ExitFunction => ExitPositional,
             _ => null,
         };
+        arguments = [.. arguments.Select(a => a with { Bare = false })];
         if (order is null)
         {
             return arguments;
@@ -136,7 +154,8 @@ internal static class ActionParser
         ];
     }
 
-    private sealed class Scanner(string text, int firstLine)
+    /// <summary>Reads one Python-style call: a name, then positional or keyword arguments that are literals.</summary>
+    internal sealed class Scanner(string text, int firstLine)
     {
         private int _pos;
 
@@ -210,28 +229,36 @@ internal static class ActionParser
                 {
                     _pos++;
                     SkipSpace();
-                    return new ActionArgument(identifier, ReadValue());
+                    var (value, bare) = ReadValue();
+                    return new ActionArgument(identifier, value) { Bare = bare };
                 }
 
                 _pos = start;
             }
 
-            return new ActionArgument(null, ReadValue());
+            var (positional, isBare) = ReadValue();
+            return new ActionArgument(null, positional) { Bare = isBare };
         }
 
-        private string? ReadValue()
+        /// <summary>A literal: a string (not bare), or a bare token or list kept as canonical text (bare).</summary>
+        private (string? Value, bool Bare) ReadValue()
         {
             var c = Peek() ?? throw Error("expected a value");
             if (c is '"' or '\'')
             {
-                return ReadString();
+                return (ReadString(), false);
             }
 
             if ((c is 'r' or 'R' or 'u' or 'U') && _pos + 1 < text.Length && text[_pos + 1] is '"' or '\'')
             {
                 var raw = c is 'r' or 'R';
                 _pos++;
-                return ReadString(raw);
+                return (ReadString(raw), false);
+            }
+
+            if (c == '[')
+            {
+                return (ReadList(), true);
             }
 
             // Bare tokens: numbers (element=15), None, True/False.
@@ -247,7 +274,50 @@ internal static class ActionParser
             }
 
             var token = text[start.._pos];
-            return token == "None" ? null : token;
+            return token == "None" ? (null, false) : (token, true);
+        }
+
+        /// <summary>A list of literals such as <c>['a', 'b']</c>, returned in canonical form.</summary>
+        private string ReadList()
+        {
+            _pos++;
+            var items = new List<(string? Value, bool Bare)>();
+            SkipSpace();
+            while (Peek() != ']')
+            {
+                items.Add(ReadValue());
+                SkipSpace();
+                if (Peek() == ',')
+                {
+                    _pos++;
+                    SkipSpace();
+                }
+                else if (Peek() != ']')
+                {
+                    throw Error(Peek() is null ? "unclosed list: missing ']'" : $"expected ',' or ']' but found '{Peek()}'");
+                }
+            }
+
+            _pos++;
+            var sb = new StringBuilder("[");
+            foreach (var (value, bare) in items)
+            {
+                if (sb.Length > 1)
+                {
+                    sb.Append(", ");
+                }
+
+                if (bare)
+                {
+                    sb.Append(value);
+                }
+                else
+                {
+                    ActionPrinter.AppendLiteral(sb, value, '\'');
+                }
+            }
+
+            return sb.Append(']').ToString();
         }
 
         private string ReadString(bool raw = false)

@@ -8,6 +8,11 @@ internal static class ActionPrinter
 {
     public static string Print(WebAction action)
     {
+        if (action.Grammar == ActionGrammar.WebVoyager)
+        {
+            return WebVoyagerGrammar.Print(action);
+        }
+
         var sb = new StringBuilder();
         foreach (var comment in action.Comments)
         {
@@ -53,6 +58,14 @@ internal static class ActionPrinter
     /// <summary>The call alone, without comments: <c>do(action="Click", element="15")</c>.</summary>
     public static string PrintCall(WebAction action)
     {
+        switch (action.Grammar)
+        {
+            case ActionGrammar.BrowserGym:
+                return BrowserGymGrammar.PrintCall(action);
+            case ActionGrammar.WebVoyager:
+                return WebVoyagerGrammar.Print(action);
+        }
+
         var sb = new StringBuilder(action.Function).Append('(');
         for (var i = 0; i < action.Arguments.Count; i++)
         {
@@ -73,8 +86,8 @@ internal static class ActionPrinter
         return sb.Append(')').ToString();
     }
 
-    /// <summary>A Python string literal in double quotes; non-ASCII text stays as it is, control characters are escaped.</summary>
-    public static void AppendLiteral(StringBuilder sb, string? value)
+    /// <summary>A Python string literal in <paramref name="quote"/> quotes; non-ASCII text stays as it is, control characters are escaped.</summary>
+    public static void AppendLiteral(StringBuilder sb, string? value, char quote = '"')
     {
         if (value is null)
         {
@@ -82,14 +95,14 @@ internal static class ActionPrinter
             return;
         }
 
-        sb.Append('"');
+        sb.Append(quote);
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
             switch (c)
             {
                 case '\\': sb.Append(@"\\"); break;
-                case '"': sb.Append("\\\""); break;
+                case '"' or '\'' when c == quote: sb.Append('\\').Append(c); break;
                 case '\n': sb.Append(@"\n"); break;
                 case '\r': sb.Append(@"\r"); break;
                 case '\t': sb.Append(@"\t"); break;
@@ -114,6 +127,6 @@ internal static class ActionPrinter
             }
         }
 
-        sb.Append('"');
+        sb.Append(quote);
     }
 }

@@ -2,7 +2,7 @@ using PlanAct.IO;
 
 namespace PlanAct.Actions;
 
-/// <summary>What an action does, as far as the WebArena-Lite / WebRL grammar defines it.</summary>
+/// <summary>What an action does, over the grammars PlanAct reads (WebRL, BrowserGym, WebVoyager).</summary>
 internal enum ActionKind
 {
     Unknown,
@@ -20,6 +20,21 @@ internal enum ActionKind
     GoBackward,
     GoForward,
     Exit,
+    DoubleClick,
+    Fill,
+    Press,
+    Focus,
+    Clear,
+    Scroll,
+    Goto,
+    NewTab,
+    CloseTab,
+    SendMessage,
+    ReportInfeasible,
+    Stop,
+    Noop,
+    Google,
+    Answer,
 }
 
 internal enum CommentKind
@@ -37,11 +52,15 @@ internal enum CommentKind
 internal sealed record ActionComment(CommentKind Kind, string Text);
 
 /// <summary>One argument of a call; <see cref="Name"/> is null for a positional one, <see cref="Value"/> null for <c>None</c>.</summary>
-internal sealed record ActionArgument(string? Name, string? Value);
+internal sealed record ActionArgument(string? Name, string? Value)
+{
+    /// <summary>Written without quotes (a number, <c>True</c>, a list): BrowserGym keeps the difference, WebRL quotes every value.</summary>
+    public bool Bare { get; init; }
+}
 
 /// <summary>
-/// One agent action: comment lines, then one call such as <c>do(action="Click", element="15")</c>,
-/// <c>go_backward()</c> or <c>exit(message="...")</c>. Unknown functions and action names are kept.
+/// One agent action in its <see cref="Grammar"/>: comment lines, then one call such as <c>do(action="Click", element="15")</c>
+/// (WebRL), <c>click('15')</c> (BrowserGym) or <c>Click [15]</c> (WebVoyager). Unknown functions and action names are kept.
 /// </summary>
 internal sealed record WebAction(EquatableList<ActionComment> Comments, string Function, EquatableList<ActionArgument> Arguments)
 {
@@ -67,29 +86,57 @@ internal sealed record WebAction(EquatableList<ActionComment> Comments, string F
         ["Go Forward"] = ActionKind.GoForward,
     };
 
-    /// <summary>The <c>action=</c> of a <c>do(...)</c> call.</summary>
-    public string? Name => Function == DoFunction ? Get("action") : null;
+    /// <summary>The grammar the action is written in; it is printed and compared in that grammar.</summary>
+    public ActionGrammar Grammar { get; init; }
 
-    /// <summary>The <c>argument=</c> of a <c>do(...)</c> call: text to type, option to select.</summary>
-    public string? Argument => Function == DoFunction ? Get("argument") : null;
+    private bool IsWebRl => Grammar == ActionGrammar.WebRl;
 
-    /// <summary>The <c>element=</c> id of a <c>do(...)</c> call.</summary>
-    public string? Element => Function == DoFunction ? Get("element") : null;
+    /// <summary>The <c>action=</c> of a WebRL <c>do(...)</c> call.</summary>
+    public string? Name => IsWebRl && Function == DoFunction ? Get("action") : null;
 
-    /// <summary>The <c>message=</c> of an <c>exit(...)</c> call: the answer, if the task asked a question.</summary>
-    public string? Message => Function == ExitFunction ? Get("message") : null;
-
-    public ActionKind Kind => Function switch
+    /// <summary>The text an action types, the option it selects, the key it presses or the address it opens.</summary>
+    public string? Argument => Grammar switch
     {
-        DoFunction => Name is { } name && DoActionNames.TryGetValue(name, out var kind) ? kind : ActionKind.Unknown,
-        ExitFunction => ActionKind.Exit,
-        GoBackwardFunction => ActionKind.GoBackward,
-        GoForwardFunction => ActionKind.GoForward,
-        _ => ActionKind.Unknown,
+        ActionGrammar.BrowserGym => BrowserGymGrammar.ArgumentOf(this),
+        ActionGrammar.WebVoyager => Kind == ActionKind.Type ? Get(WebVoyagerGrammar.TextArgument) : null,
+        _ => Function == DoFunction ? Get("argument") : null,
     };
 
+    /// <summary>The element the action acts on: the WebRL <c>element=</c> id, the BrowserGym bid, the WebVoyager label.</summary>
+    public string? Element => Grammar switch
+    {
+        ActionGrammar.BrowserGym => Get(BrowserGymGrammar.BidArgument),
+        ActionGrammar.WebVoyager => Get(WebVoyagerGrammar.ElementArgument) is { } label && label != WebVoyagerGrammar.Window ? label : null,
+        _ => Function == DoFunction ? Get("element") : null,
+    };
+
+    /// <summary>The answer or message to the user that ends (or reports on) the task.</summary>
+    public string? Message => Grammar switch
+    {
+        ActionGrammar.BrowserGym => BrowserGymGrammar.MessageOf(this),
+        ActionGrammar.WebVoyager => Kind == ActionKind.Answer ? Get(WebVoyagerGrammar.TextArgument) : null,
+        _ => Function == ExitFunction ? Get("message") : null,
+    };
+
+    public ActionKind Kind => Grammar switch
+    {
+        ActionGrammar.BrowserGym => BrowserGymGrammar.KindOf(Function),
+        ActionGrammar.WebVoyager => WebVoyagerGrammar.KindOf(Function),
+        _ => Function switch
+        {
+            DoFunction => Name is { } name && DoActionNames.TryGetValue(name, out var kind) ? kind : ActionKind.Unknown,
+            ExitFunction => ActionKind.Exit,
+            GoBackwardFunction => ActionKind.GoBackward,
+            GoForwardFunction => ActionKind.GoForward,
+            _ => ActionKind.Unknown,
+        },
+    };
+
+    /// <summary>Whether the action ends the task: an exit, a stop, an answer or a report that the task cannot be done.</summary>
+    public bool Ends => Kind is ActionKind.Exit or ActionKind.Stop or ActionKind.Answer or ActionKind.SendMessage or ActionKind.ReportInfeasible;
+
     /// <summary>A short label for counting: the <c>do</c> action name or the function name.</summary>
-    public string Label => Function == DoFunction ? Name ?? "do(?)" : Function;
+    public string Label => IsWebRl && Function == DoFunction ? Name ?? "do(?)" : Function;
 
     public IEnumerable<string> Notes => Comments.Where(c => c.Kind == CommentKind.Note).Select(c => c.Text);
 
@@ -122,8 +169,17 @@ internal sealed record WebAction(EquatableList<ActionComment> Comments, string F
     /// Same call, ignoring comments, case of the action name and whitespace at the ends of values:
     /// the comparison used to check a teacher's action against the ground truth.
     /// </summary>
-    public bool SameCallAs(WebAction other) =>
-        Kind == other.Kind
+    public bool SameCallAs(WebAction other) => IsWebRl
+        ? SameWebRlCallAs(other)
+        : Grammar == other.Grammar
+            && string.Equals(Function, other.Function, StringComparison.Ordinal)
+            && Arguments.Count == other.Arguments.Count
+            && Arguments.Zip(other.Arguments).All(p => p.First.Name == p.Second.Name
+                && string.Equals(p.First.Value?.Trim(), p.Second.Value?.Trim(), StringComparison.Ordinal));
+
+    private bool SameWebRlCallAs(WebAction other) =>
+        other.IsWebRl
+        && Kind == other.Kind
         && string.Equals(Function, other.Function, StringComparison.Ordinal)
         && string.Equals(Name?.Trim(), other.Name?.Trim(), StringComparison.OrdinalIgnoreCase)
         && string.Equals(Argument?.Trim(), other.Argument?.Trim(), StringComparison.Ordinal)
@@ -132,6 +188,19 @@ internal sealed record WebAction(EquatableList<ActionComment> Comments, string F
 
     /// <summary>Things that are legal syntax but wrong for the grammar: unknown names, a missing element.</summary>
     public IEnumerable<string> Problems()
+    {
+        switch (Grammar)
+        {
+            case ActionGrammar.BrowserGym:
+                return BrowserGymGrammar.Problems(this);
+            case ActionGrammar.WebVoyager:
+                return WebVoyagerGrammar.Problems(this);
+            default:
+                return WebRlProblems();
+        }
+    }
+
+    private IEnumerable<string> WebRlProblems()
     {
         if (Function == DoFunction)
         {

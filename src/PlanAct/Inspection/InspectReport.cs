@@ -43,4 +43,16 @@ internal sealed record InspectReport(
     [property: JsonPropertyName("problems")] IReadOnlyList<InputProblem> Problems)
 {
     public int Errors => Problems.Count(p => p.Severity == InputProblem.Error);
+
+    /// <summary>Trajectories by action grammar.</summary>
+    [JsonPropertyName("grammars")]
+    public IReadOnlyDictionary<string, int> Grammars { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Steps by observation kind (missing ones included; page tokens count only the others).</summary>
+    [JsonPropertyName("observation_kinds")]
+    public IReadOnlyDictionary<string, int> ObservationKinds { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Steps whose action is not in their grammar's set.</summary>
+    [JsonPropertyName("unknown_actions")]
+    public int UnknownActions { get; init; }
 }

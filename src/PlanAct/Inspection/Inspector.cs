@@ -19,7 +19,9 @@ internal static class Inspector
     /// <param name="counter">Counts page tokens.</param>
     /// <param name="replaceInvalidUtf8">Whether bytes that are not UTF-8 are read as U+FFFD instead of stopping at their file and line.</param>
     /// <param name="cancellationToken">Stops the reading.</param>
-    public static async Task<InspectReport> InspectAsync(string path, TokenCounter counter, bool replaceInvalidUtf8 = false, CancellationToken cancellationToken = default)
+    /// <param name="format">The format to read every file as; null tells it from each file's content.</param>
+    public static async Task<InspectReport> InspectAsync(
+        string path, TokenCounter counter, bool replaceInvalidUtf8 = false, TrajectoryFormat? format = null, CancellationToken cancellationToken = default)
     {
         var problems = new ProblemLog(skipInvalid: true);
         var files = TrajectoryFiles.Expand(path);
@@ -29,38 +31,49 @@ internal static class Inspector
         var raw = new List<int>();
         var planner = new List<int>();
         var executor = new List<int>();
-        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = replaceInvalidUtf8 }, cancellationToken))
+        var grammars = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var observations = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var unknownActions = 0;
+        var options = new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = replaceInvalidUtf8, Format = format };
+        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, options, cancellationToken))
         {
             stepsPer.Add(trajectory.Steps.Count);
             sites[trajectory.Site] = sites.GetValueOrDefault(trajectory.Site) + 1;
+            grammars[trajectory.Grammar.Name()] = grammars.GetValueOrDefault(trajectory.Grammar.Name()) + 1;
             var location = trajectory.Source ?? new SourceLocation(path);
-            if (trajectory.Steps[^1].Action.Kind != ActionKind.Exit)
+            if (!trajectory.Steps[^1].Action.Ends)
             {
-                problems.Warn(location, $"trajectory \"{trajectory.Id}\" does not end with exit(...)");
+                problems.Warn(location, $"trajectory \"{trajectory.Id}\" does not end with an answer or exit ({EndingCalls(trajectory.Grammar)})");
             }
 
             foreach (var step in trajectory.Steps)
             {
                 actions[step.Action.Label] = actions.GetValueOrDefault(step.Action.Label) + 1;
+                observations[step.Observation.Name()] = observations.GetValueOrDefault(step.Observation.Name()) + 1;
+                unknownActions += step.Action.Kind == ActionKind.Unknown ? 1 : 0;
                 foreach (var problem in step.Action.Problems())
                 {
                     problems.Warn(location, $"trajectory \"{trajectory.Id}\" step {step.Index}: {problem}");
                 }
 
-                if (step.Action.Element is { } element && !step.Html.Contains($"id=\"{element}\"", StringComparison.Ordinal))
+                if (step.Action.Element is { } element && Observation.Shows(step.Html, step.Observation, element) == false)
                 {
                     problems.Warn(location, $"trajectory \"{trajectory.Id}\" step {step.Index}: element \"{element}\" is not on the page");
                 }
 
-                if (step.Html.Length == WebRlPageLimit)
+                if (step.Observation == ObservationKind.WebRlHtml && step.Html.Length == WebRlPageLimit)
                 {
                     problems.Warn(location, $"trajectory \"{trajectory.Id}\" step {step.Index}: the page is {WebRlPageLimit} characters long, probably cut");
                 }
 
-                var views = PageView.RenderViews(step.Html, PageView.Planner, PageView.Executor);
+                if (step.Observation == ObservationKind.Missing)
+                {
+                    continue;
+                }
+
                 raw.Add(counter.Count(step.Html));
-                planner.Add(counter.Count(views[0]));
-                executor.Add(counter.Count(views[1]));
+                planner.Add(counter.Count(Observation.Planner(step.Html, step.Observation)));
+                executor.Add(counter.Count(Observation.Executor(step.Html, step.Observation)));
             }
         }
 
@@ -72,6 +85,18 @@ internal static class Inspector
             sites,
             actions,
             new PageTokenStats(counter.Encoding, Distribution.Of(raw), Distribution.Of(planner), Distribution.Of(executor)),
-            [.. problems.Problems]);
+            [.. problems.Problems])
+        {
+            Grammars = grammars,
+            ObservationKinds = observations,
+            UnknownActions = unknownActions,
+        };
     }
+
+    private static string EndingCalls(ActionGrammar grammar) => grammar switch
+    {
+        ActionGrammar.BrowserGym => "send_msg_to_user, stop or report_infeasible",
+        ActionGrammar.WebVoyager => "ANSWER",
+        _ => "exit(...)",
+    };
 }

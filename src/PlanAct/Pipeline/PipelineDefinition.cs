@@ -1,5 +1,6 @@
 using PlanAct.IO;
 using PlanAct.Teacher;
+using PlanAct.Trajectories;
 
 namespace PlanAct.Pipeline;
 
@@ -29,6 +30,9 @@ internal sealed record PipelineDefinition
     /// <summary>Read bytes of the trajectories that are not UTF-8 as U+FFFD, instead of stopping at their file and line.</summary>
     public bool ReplaceInvalidUtf8 { get; init; }
 
+    /// <summary>The format the trajectories are read as (<c>format:</c>); null tells it from each file's content.</summary>
+    public TrajectoryFormat? Format { get; init; }
+
     /// <summary>The stages named in the file, in file order, with their options.</summary>
     public required IReadOnlyList<(string Stage, StageOptions Options)> Stages { get; init; }
 
@@ -57,6 +61,9 @@ internal sealed record PipelineDefinition
             RunDir = Resolve(file.RunDir ?? System.IO.Path.Combine("runs", file.Name ?? System.IO.Path.GetFileNameWithoutExtension(path))),
             SkipInvalid = file.SkipInvalid,
             ReplaceInvalidUtf8 = file.ReplaceInvalidUtf8,
+            Format = file.Format is null ? null
+                : Enum.TryParse<TrajectoryFormat>(file.Format, ignoreCase: true, out var format) ? format
+                : throw new InputException(location, $"format: \"{file.Format}\" is not a trajectory format ({TrajectoryFiles.Names})"),
             Stages = stages,
             ApplyTeacher = options =>
             {
@@ -84,5 +91,7 @@ internal sealed record PipelineDefinition
         public bool SkipInvalid { get; set; }
 
         public bool ReplaceInvalidUtf8 { get; set; }
+
+        public string? Format { get; set; }
     }
 }

@@ -154,7 +154,7 @@ internal static partial class PipelineRunner
         var problems = new ProblemLog(skipInvalid: true);
         var steps = new List<int>();
         var sites = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = pipeline.ReplaceInvalidUtf8 }, cancellationToken))
+        await foreach (var trajectory in TrajectoryFiles.ReadAsync(path, new TrajectoryReadOptions { Problems = problems, ReplaceInvalidUtf8 = pipeline.ReplaceInvalidUtf8, Format = pipeline.Format }, cancellationToken))
         {
             steps.Add(trajectory.Steps.Count);
             sites[trajectory.Site] = sites.GetValueOrDefault(trajectory.Site) + 1;

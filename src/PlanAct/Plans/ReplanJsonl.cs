@@ -40,6 +40,7 @@ internal static class ReplanJsonl
             { Actions: null or [] } => "no actions",
             { InitialPlan: null or [] } => "no \"initial_plan\"",
             { Rounds: null } => "missing \"rounds\"",
+            { Grammar: { } g } when !ActionGrammars.TryParseName(g, out _) => $"unknown grammar \"{g}\" (expected one of {ActionGrammars.Names})",
             _ => null,
         };
         error ??= PlanJsonl.StepsError(line.InitialPlan!) is { } initial ? $"initial plan: {initial}" : null;
@@ -50,6 +51,7 @@ internal static class ReplanJsonl
             { Steps: null or [] } => $"round {i + 1} has no steps",
             _ => PlanJsonl.StepsError(r.Steps) is { } steps ? $"round {i + 1}: {steps}" : null,
         }).FirstOrDefault(e => e is not null);
+        var grammar = ActionGrammars.TryParseName(line.Grammar, out var named) ? named : ActionGrammar.WebRl;
         var actions = new List<WebAction>();
         foreach (var (action, i) in (line.Actions ?? []).Select((a, i) => (a, i)))
         {
@@ -58,7 +60,7 @@ internal static class ReplanJsonl
                 break;
             }
 
-            if (!ActionParser.TryParse(action ?? "", out var parsed, out var why))
+            if (!ActionParser.TryParse(action ?? "", grammar, out var parsed, out var why))
             {
                 error = $"action {i}: {why}";
             }
@@ -101,6 +103,7 @@ internal static class ReplanJsonl
             Id = record.Id,
             Site = record.Site,
             Task = record.Task,
+            Grammar = record.Actions.Count > 0 && record.Actions[0].Grammar != ActionGrammar.WebRl ? record.Actions[0].Grammar.Name() : null,
             Actions = [.. record.Actions.Select(ActionPrinter.Print)],
             InitialPlan = PlanJsonl.LinesOf(record.InitialPlan),
             Rounds = [.. record.Rounds.Select(r => new ReplanRoundLine
@@ -126,6 +129,8 @@ internal sealed record ReplanLine
     [JsonPropertyName("site")] public string? Site { get; init; }
 
     [JsonPropertyName("task")] public string? Task { get; init; }
+
+    [JsonPropertyName("grammar")] public string? Grammar { get; init; }
 
     [JsonPropertyName("actions")] public List<string?>? Actions { get; init; }
 

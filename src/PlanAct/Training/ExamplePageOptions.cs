@@ -16,5 +16,11 @@ internal sealed record ExamplePageOptions
 
     public TokenCounter Counter { get; init; } = TokenCounter.O200k;
 
+    /// <summary>
+    /// Executor examples carry the source agent's own reasoning for each step (ADP's description, WebVoyager's
+    /// Thought) as their reasoning, where the source recorded one: <c>--reasoning source</c>.
+    /// </summary>
+    public bool SourceReasoning { get; init; }
+
     public PromptSettings Settings => new() { MaxPageTokens = MaxPageTokens, Counter = Counter };
 }

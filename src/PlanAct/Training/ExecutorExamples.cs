@@ -56,6 +56,7 @@ internal sealed class ExecutorExamples(ExamplePageOptions options)
         var state = new ExecutorState(trajectory.Task, PlanText(planAt(step)), rounds, steps[step].Html, role == AgentRole.DynamicExecutor)
         {
             TargetElement = action.Element,
+            Grammar = action.Grammar,
         };
         var prompt = options.Profile.Prompt(state, options.Settings);
         if (prompt.PageCut)
@@ -68,6 +69,7 @@ internal sealed class ExecutorExamples(ExamplePageOptions options)
         return new TrainingExample(id, ExampleKind.Executor, trajectory.Site, trajectory.Task, messages, new ExampleSource(trajectory.Id, step, planId))
         {
             Context = new StepContext(role, state.Page, state.Plan, actionText),
+            Reasoning = options.SourceReasoning ? steps[step].Reasoning : null,
         };
     }
 

@@ -68,6 +68,7 @@ internal sealed class ExecutorRelayout(ExamplePageOptions options, ExampleRefusa
             return null;
         }
 
+        var grammar = ActionGrammars.Detect(context.Action);
         var state = new ExecutorState(
             example.Task,
             context.Plan,
@@ -75,7 +76,8 @@ internal sealed class ExecutorRelayout(ExamplePageOptions options, ExampleRefusa
             context.Page,
             role == AgentRole.DynamicExecutor)
         {
-            TargetElement = ActionParser.TryParse(context.Action, out var action, out _) ? action!.Element : null,
+            TargetElement = ActionParser.TryParse(context.Action, grammar, out var action, out _) ? action!.Element : null,
+            Grammar = grammar,
         };
         var prompt = profile.Prompt(state, options.Settings);
         if (prompt.PageCut)

@@ -32,7 +32,7 @@ internal sealed class HindsightScreen(bool allow, bool withReasoning, PlannerHin
     /// </summary>
     public static HindsightCheck Planner(PlanRecord plan) => new(
         "a planner",
-        [new HindsightText(plan.Task), new HindsightText(PageView.Render(plan.InitialHtml, PageView.Planner))],
+        [new HindsightText(plan.Task), new HindsightText(Observation.Planner(plan.InitialHtml))],
         [.. plan.Plan.Steps.Where(s => !string.IsNullOrWhiteSpace(s.Description))
             .Select(s => new HindsightSource($"only the grounding of step {s.Number} (written from the actions) shows", s.Description!))]);
 

@@ -33,6 +33,7 @@ internal sealed class ReplannerExamples(ExamplePageOptions options, ExampleRefus
         new(record.Task, Text(record.PlanBefore(round.Round - 1)), record.Actions.Take(round.Round).Select(ActionPrinter.Print).ToEquatableList(), round.Html)
         {
             Plans = Enumerable.Range(0, round.Round).Select(k => Text(record.PlanBefore(k))).ToEquatableList(),
+            Grammar = record.Actions.Count > 0 ? record.Actions[0].Grammar : ActionGrammar.WebRl,
         };
 
     /// <summary>

@@ -14,6 +14,18 @@ internal static class SiteDetector
         ("reddit", ["Postmill"]),
     ];
 
+    /// <summary>A WebArena site from the page's markers, else the host of <paramref name="url"/> (when known), else <see cref="Unknown"/>.</summary>
+    public static string Detect(string page, string? url)
+    {
+        var site = Detect(page);
+        if (site != Unknown || url is null)
+        {
+            return site;
+        }
+
+        return Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && uri.Host.Length > 0 ? uri.Host.ToLowerInvariant() : Unknown;
+    }
+
     public static string Detect(string html)
     {
         foreach (var (site, markers) in Rules)

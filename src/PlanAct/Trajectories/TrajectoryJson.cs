@@ -3,7 +3,7 @@ using PlanAct.IO;
 
 namespace PlanAct.Trajectories;
 
-/// <summary>The JSON shape of one line of <c>planact/trajectory@1</c> JSONL (see <c>schemas/trajectory.schema.json</c>).</summary>
+/// <summary>The JSON shape of one line of <c>planact/trajectory@2</c> JSONL (see <c>schemas/trajectory.schema.json</c>).</summary>
 internal sealed record TrajectoryLine
 {
     [JsonPropertyName("schema")] public string? Schema { get; init; }
@@ -13,6 +13,8 @@ internal sealed record TrajectoryLine
     [JsonPropertyName("site")] public string? Site { get; init; }
 
     [JsonPropertyName("task")] public string? Task { get; init; }
+
+    [JsonPropertyName("grammar")] public string? Grammar { get; init; }
 
     [JsonPropertyName("steps")] public List<StepLine?>? Steps { get; init; }
 
@@ -27,7 +29,13 @@ internal sealed record StepLine
 
     [JsonPropertyName("html")] public string? Html { get; init; }
 
+    [JsonPropertyName("observation")] public string? Observation { get; init; }
+
+    [JsonPropertyName("url")] public string? Url { get; init; }
+
     [JsonPropertyName("action")] public string? Action { get; init; }
+
+    [JsonPropertyName("reasoning")] public string? Reasoning { get; init; }
 }
 
 internal sealed record SourceLine

@@ -1,14 +1,21 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PlanAct.Actions;
+using PlanAct.Html;
 using PlanAct.IO;
 
 namespace PlanAct.Trajectories;
 
-/// <summary>Reads and writes our canonical trajectory JSONL, one trajectory per line (schema <c>planact/trajectory@1</c>).</summary>
+/// <summary>
+/// Reads and writes our canonical trajectory JSONL, one trajectory per line (schema <c>planact/trajectory@2</c>; files
+/// of <c>@1</c>, which knew only WebRL actions and pages, are still read).
+/// </summary>
 internal static class TrajectoryJsonl
 {
-    public const string SchemaId = "planact/trajectory@1";
+    public const string SchemaId = "planact/trajectory@2";
+
+    /// <summary>The first version: WebRL actions on WebRL simplified HTML, no grammar or observation kinds.</summary>
+    public const string SchemaIdV1 = "planact/trajectory@1";
 
     /// <summary>The valid trajectories of a file with their lines (repeated ids are <see cref="TrajectoryFiles"/>' to find, over all files read).</summary>
     internal static async IAsyncEnumerable<(Trajectory Trajectory, SourceLocation Location)> ReadLocatedAsync(
@@ -36,7 +43,8 @@ internal static class TrajectoryJsonl
         {
             { Id: null, Task: null, Steps: null } =>
                 "not a planact trajectory: expected one JSON object per line with \"id\", \"task\" and \"steps\" (or a WebArena-Lite SFT file: one JSON array of steps)",
-            { Schema: { } schema } when schema != SchemaId => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
+            { Schema: { } schema } when schema != SchemaId && schema != SchemaIdV1 => $"unsupported schema \"{schema}\" (expected \"{SchemaId}\")",
+            { Grammar: { } g } when !ActionGrammars.TryParseName(g, out _) => $"unknown grammar \"{g}\" (expected one of {ActionGrammars.Names})",
             { Id: null or "" } => "missing \"id\"",
             { Task: var t } when string.IsNullOrWhiteSpace(t) => "missing or empty \"task\"",
             { Steps: null or [] } => "no steps",
@@ -48,6 +56,7 @@ internal static class TrajectoryJsonl
             return null;
         }
 
+        var grammar = ActionGrammars.TryParseName(line.Grammar, out var named) ? named : ActionGrammar.WebRl;
         var steps = new List<TrajectoryStep>(line.Steps!.Count);
         for (var i = 0; i < line.Steps!.Count; i++)
         {
@@ -59,13 +68,19 @@ internal static class TrajectoryJsonl
                 { Index: var index } when index != i => index < i ? $"repeats index {index} (expected {i})" : $"has index {index}: steps {i}..{index - 1} are missing",
                 { Html: null } => "has no \"html\"",
                 { Action: var a } when string.IsNullOrWhiteSpace(a) => "has an empty action",
+                { Observation: { } o } when !Observation.TryParseName(o, out _) => $"has an unknown observation kind \"{o}\"",
                 _ => null,
             };
             if (stepError is null)
             {
                 try
                 {
-                    steps.Add(new TrajectoryStep(i, step!.Html!, ActionParser.Parse(step.Action!)));
+                    steps.Add(new TrajectoryStep(i, step!.Html!, ActionParser.Parse(step.Action!, grammar))
+                    {
+                        Observation = Observation.TryParseName(step.Observation, out var kind) ? kind : Observation.Detect(step.Html!),
+                        Url = step.Url,
+                        Reasoning = step.Reasoning,
+                    });
                     continue;
                 }
                 catch (ActionSyntaxException e)
@@ -78,8 +93,9 @@ internal static class TrajectoryJsonl
             return null;
         }
 
-        return new Trajectory(line.Id!, string.IsNullOrWhiteSpace(line.Site) ? SiteDetector.Detect(steps[0].Html) : line.Site, line.Task!, steps.ToEquatableList())
+        return new Trajectory(line.Id!, string.IsNullOrWhiteSpace(line.Site) ? SiteDetector.Detect(steps[0].Html, steps[0].Url) : line.Site, line.Task!, steps.ToEquatableList())
         {
+            Grammar = grammar,
             Source = line.Source is { File: { } file } source ? new SourceLocation(file, source.Line, source.Element) : null,
             Score = line.Score,
         };
@@ -93,7 +109,16 @@ internal static class TrajectoryJsonl
             Id = trajectory.Id,
             Site = trajectory.Site,
             Task = trajectory.Task,
-            Steps = [.. trajectory.Steps.Select(s => new StepLine { Index = s.Index, Html = s.Html, Action = ActionPrinter.Print(s.Action) })],
+            Grammar = trajectory.Grammar.Name(),
+            Steps = [.. trajectory.Steps.Select(s => new StepLine
+            {
+                Index = s.Index,
+                Html = s.Html,
+                Observation = s.Observation.Name(),
+                Url = s.Url,
+                Action = ActionPrinter.Print(s.Action),
+                Reasoning = s.Reasoning,
+            })],
             Source = trajectory.Source is { } source ? new SourceLine { File = source.File, Line = source.Line, Element = source.Element } : null,
             Score = trajectory.Score,
         };

@@ -185,6 +185,6 @@ public class ActAndExportCliTests
         File.Copy(Path.Combine(TestPaths.Samples, "trajectories.jsonl"), trajectories);
         var wrongKind = await PlanactCli.RunAsync("export", "--input", trajectories, "--format", "sharegpt", "--out", Path.Combine(dir, "o", "y.jsonl"));
         Assert.Equal(3, wrongKind.ExitCode);
-        Assert.Contains($"{trajectories}:1: unsupported schema \"planact/trajectory@1\"", wrongKind.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{trajectories}:1: unsupported schema \"planact/trajectory@2\"", wrongKind.Stderr, StringComparison.Ordinal);
     }
 }

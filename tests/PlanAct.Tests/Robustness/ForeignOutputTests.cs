@@ -31,7 +31,7 @@ public class ForeignOutputTests
 
         var foreign = await PlanactProcess.RunAsync(Key, Annotate(teacher, dir, input, copy));
         Assert.True(foreign.ExitCode == 2, foreign.Stderr);
-        Assert.Contains($"{copy}:1: unsupported schema \"planact/trajectory@1\" (expected \"planact/plan@2\"); this file is not this output, so it is left as it is", foreign.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{copy}:1: unsupported schema \"planact/trajectory@2\" (expected \"planact/plan@2\"); this file is not this output, so it is left as it is", foreign.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("from an earlier run", foreign.Stderr, StringComparison.Ordinal);
         Assert.Equal(await File.ReadAllBytesAsync(input), await File.ReadAllBytesAsync(copy));
         Assert.Equal(0, teacher.Calls);

@@ -119,6 +119,6 @@ public class TrajectoryJsonlTests
 
         var required = doc.RootElement.GetProperty("required").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Equal(["id", "task", "steps"], required);
-        Assert.Equal(TrajectoryJsonl.SchemaId, properties.GetProperty("schema").GetProperty("const").GetString());
+        Assert.Equal([TrajectoryJsonl.SchemaId, TrajectoryJsonl.SchemaIdV1], properties.GetProperty("schema").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
     }
 }

@@ -41,6 +41,7 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
             OutPath = context.PathFor(stage.Output.FileName(values)),
             Problems = context.Problems,
             ReplaceInvalidUtf8 = context.Pipeline.ReplaceInvalidUtf8,
+            TrajectoryFormat = context.Pipeline.Format,
             Shard = context.Shard,
             SkipWhenUnchanged = true,
         };

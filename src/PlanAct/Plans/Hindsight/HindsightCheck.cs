@@ -146,7 +146,7 @@ internal sealed class TrajectoryHindsight
         ArgumentOutOfRangeException.ThrowIfNotEqual(pages.Count, actions.Count);
         _task = new HindsightText(task);
         // Pages are rendered only when a check first needs them: a value the task already shows needs none.
-        _pages = [.. pages.Select(html => new HindsightText(() => html.Length == 0 ? "" : PageView.Render(html, PageView.Planner)))];
+        _pages = [.. pages.Select(html => new HindsightText(() => html.Length == 0 ? "" : Observation.Planner(html)))];
         _taken = [.. actions.Select(a => new HindsightText(ActionPrinter.Print(a)))];
         _comments = [.. actions.Select((a, i) => new HindsightSource($"is first written in action {i}'s comment", string.Join("\n", a.Comments.Select(c => c.Text))))];
         _pagesAfter = [.. _pages.Select((p, i) => i == 0 ? null : new HindsightSource($"is first seen on the page after action {i - 1}", p))];

@@ -86,6 +86,11 @@ internal abstract class ExecutorDataDefinition<TRecord>(
         {
             Default = ExamplePageOptions.DefaultMaxPageTokens,
         },
+        new("reasoning", StageOptionType.Choice, "Without --cot: none, or source to keep the source agent's own reasoning for each step (ADP description, WebVoyager Thought) as the example's reasoning. Not with --cot.")
+        {
+            Choices = ["none", "source"],
+            Default = "none",
+        },
     ];
 
     public override string InvalidItems => $"trajectories and {records.Plural}";
@@ -103,7 +108,13 @@ internal abstract class ExecutorDataDefinition<TRecord>(
         var input = setup.Inputs["--input"];
         // With cot the stage runner takes the shard by step; without, the trajectories are this shard's.
         var shard = cot ? null : setup.Shard;
-        var pages = new ExamplePageOptions { MaxPageTokens = setup.Options.Int("max_page_tokens") };
+        var sourceReasoning = setup.Options.Text("reasoning") == "source";
+        if (cot && sourceReasoning)
+        {
+            throw new InputException(new SourceLocation("--reasoning"), "--reasoning source keeps the source agent's reasoning; --cot asks the teacher for it: choose one");
+        }
+
+        var pages = new ExamplePageOptions { MaxPageTokens = setup.Options.Int("max_page_tokens"), SourceReasoning = sourceReasoning };
         var act = await open(
             setup.Inputs[records.Flag],
             () => TrajectoryFiles.ReadAsync(input, setup.TrajectoryOptions, cancellationToken).Where(t => shard?.Contains(t.Id) != false),
@@ -137,7 +148,7 @@ internal abstract class ExecutorDataDefinition<TRecord>(
             var fingerprint = setup.SkipWhenUnchanged
                 ? await StageStats.FingerprintAsync(
                     [setup.Inputs["--input"], setup.Inputs[stage.Records.Flag]],
-                    string.Create(CultureInfo.InvariantCulture, $"{stage.Name} max_page_tokens={pages.MaxPageTokens} shard={setup.Shard}"),
+                    string.Create(CultureInfo.InvariantCulture, $"{stage.Name} max_page_tokens={pages.MaxPageTokens} reasoning={pages.SourceReasoning} shard={setup.Shard}"),
                     cancellationToken)
                 : null;
             if (fingerprint is not null && File.Exists(outPath) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)

@@ -104,7 +104,7 @@ internal sealed partial class ExecutorReasoningStage(string name, string model) 
         }
 
         var actionText = CodeFence().Replace(answer[(actionHeader.Index + actionHeader.Length)..], "");
-        if (!ActionParser.TryParse(actionText, out var action, out var error))
+        if (!ActionParser.TryParse(actionText, truth.Grammar, out var action, out var error))
         {
             return Checked<string>.Fail($"The action under '## Action' cannot be read ({error}); copy it as it was taken: {expected}");
         }

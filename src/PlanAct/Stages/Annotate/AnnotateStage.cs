@@ -105,7 +105,8 @@ internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
     /// <summary>The conversation that asks for a trajectory's plan; with <paramref name="descriptions"/> (CoT mode) each action is followed by what it did.</summary>
     public IReadOnlyList<ChatMessage> Messages(Trajectory trajectory, IReadOnlyList<string>? descriptions = null)
     {
-        var examples = _options.Examples.Render(trajectory.Site);
+        // Trajectories in another grammar are shown examples in that grammar when there are any, whatever their site.
+        var examples = _options.Examples.Render(trajectory.Grammar != ActionGrammar.WebRl && _options.Examples.Has(trajectory.Grammar.Name()) ? trajectory.Grammar.Name() : trajectory.Site);
         var user = PromptTemplate.Load(typeof(AnnotateStage), "annotate.user.md").Fill(
             ("examples", examples.Length > 0 ? examples + "Now the trajectory to annotate.\n\n" : ""),
             ("task", trajectory.Task),
@@ -114,13 +115,14 @@ internal sealed class AnnotateStage : ITeacherStage<Trajectory, PlanRecord>
             ("count", trajectory.Steps.Count.ToString(CultureInfo.InvariantCulture)),
             ("last", (trajectory.Steps.Count - 1).ToString(CultureInfo.InvariantCulture)),
             ("described", descriptions is null ? "" : ", each followed by what it did after '>'"),
-            ("actions", ActionPrinter.PrintNumbered(trajectory.Steps.Select(s => s.Action), descriptions: descriptions)));
+            ("actions", ActionPrinter.PrintNumbered(trajectory.Steps.Select(s => s.Action), descriptions: descriptions)),
+            ("grammar", trajectory.Grammar.TeacherNote()));
         return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(AnnotateStage), "annotate.system.md")), new ChatMessage(ChatRole.User, user)];
     }
 
     /// <summary>The planner view of the first page, cut to the budget: what the planner will see.</summary>
     internal string FirstPage(Trajectory trajectory) =>
-        PageBudget.Fit(PageView.Render(trajectory.InitialHtml, PageView.Planner), _options.MaxPageTokens, _options.Counter).Shown;
+        Observation.FitView(trajectory.InitialHtml, executor: false, _options.MaxPageTokens, _options.Counter, trajectory.Steps[0].Observation).Shown;
 
     /// <summary>
     /// Parses an answer and checks that it grounds all <paramref name="actionCount"/> actions and, with

@@ -15,6 +15,9 @@ internal sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyLi
 {
     public static AnnotationExamples BuiltIn { get; } = FromYaml(EmbeddedText.Read(typeof(AnnotationExamples), "annotate.examples.yaml"), "annotate.examples.yaml");
 
+    /// <summary>Whether the file has its own list under <paramref name="key"/> (a site, or a grammar such as <c>browsergym</c>).</summary>
+    public bool Has(string key) => bySite.ContainsKey(key);
+
     public IReadOnlyList<AnnotationExample> For(string site) =>
         bySite.TryGetValue(site, out var own) ? own : bySite.TryGetValue("default", out var fallback) ? fallback : [];
 

@@ -123,5 +123,5 @@ internal sealed class CotAnnotation(AnnotateOptions options, AnnotateStage stage
     public static Checked<RewrittenPlan> CheckRewrite(string answer, Plan reduced, HindsightCheck? planner = null) =>
         PlanThinking.Check(answer, reduced, firstUnseenAction: 0, planner);
 
-    private string Page(string html) => PageBudget.Fit(PageView.Render(html, PageView.Executor), options.DescribePageTokens, options.Counter).Shown;
+    private string Page(string html) => Observation.FitView(html, executor: true, options.DescribePageTokens, options.Counter).Shown;
 }

@@ -24,7 +24,7 @@ internal sealed class AugmentPrompts(int maxPageTokens, TokenCounter counter)
 
     public IReadOnlyList<ChatMessage> Messages(PlanRecord record)
     {
-        var page = PageBudget.Fit(PageView.Render(record.InitialHtml, PageView.Planner), maxPageTokens, counter).Html;
+        var page = Observation.FitView(record.InitialHtml, executor: false, maxPageTokens, counter).Html;
         var user = PromptTemplate.Load(typeof(AugmentPrompts), "augment.user.md").Fill(
             ("site", record.Site),
             ("class", record.Label!.Class),

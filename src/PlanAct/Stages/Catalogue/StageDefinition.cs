@@ -41,8 +41,11 @@ internal sealed class StageSetup
     /// <summary>Whether bytes of the inputs that are not UTF-8 are read as U+FFFD (<c>--replace-invalid-utf8</c>).</summary>
     public bool ReplaceInvalidUtf8 { get; init; }
 
-    /// <summary>How the stage reads trajectories: with its problem log and UTF-8 setting.</summary>
-    public TrajectoryReadOptions TrajectoryOptions => new() { Problems = Problems, ReplaceInvalidUtf8 = ReplaceInvalidUtf8 };
+    /// <summary>The format trajectory files are read as (<c>--format</c>); null tells it from each file's content.</summary>
+    public TrajectoryFormat? TrajectoryFormat { get; init; }
+
+    /// <summary>How the stage reads trajectories: with its problem log, UTF-8 setting and format.</summary>
+    public TrajectoryReadOptions TrajectoryOptions => new() { Problems = Problems, ReplaceInvalidUtf8 = ReplaceInvalidUtf8, Format = TrajectoryFormat };
 
     /// <summary>This machine's part of the items, for a stage that splits by item.</summary>
     public Shard? Shard { get; init; }

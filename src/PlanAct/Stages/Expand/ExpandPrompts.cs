@@ -79,7 +79,7 @@ internal sealed class ExpandPrompts(SeedRepository seeds, ExpandOptions options)
     {
         if (!_pages.TryGetValue(seed.Id, out var page))
         {
-            _pages[seed.Id] = page = PageBudget.Fit(PageView.Render(seed.InitialHtml, PageView.Planner), options.Filter.MaxPageTokens, options.Counter).Html;
+            _pages[seed.Id] = page = Observation.FitView(seed.InitialHtml, executor: false, options.Filter.MaxPageTokens, options.Counter).Html;
         }
 
         return page;

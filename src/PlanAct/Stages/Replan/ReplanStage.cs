@@ -158,7 +158,8 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
             ("round", round.ToString(CultureInfo.InvariantCulture)),
             ("left", (count - round).ToString(CultureInfo.InvariantCulture)),
             ("last", (count - 1).ToString(CultureInfo.InvariantCulture)),
-            ("left_actions", ActionPrinter.PrintNumbered(actions.Skip(round), round)))));
+            ("left_actions", ActionPrinter.PrintNumbered(actions.Skip(round), round)),
+            ("grammar", trajectory.Grammar.TeacherNote()))));
         return messages;
     }
 
@@ -190,7 +191,7 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
 
     /// <summary>The planner view of the page before action <paramref name="round"/>, cut to the budget.</summary>
     private string CurrentPage(Trajectory trajectory, int round) =>
-        PageBudget.Fit(PageView.Render(trajectory.Steps[round].Html, PageView.Planner), options.MaxPageTokens, options.Counter).Html;
+        Observation.FitView(trajectory.Steps[round].Html, executor: false, options.MaxPageTokens, options.Counter, trajectory.Steps[round].Observation).Html;
 
     /// <summary>
     /// Parses an answer and checks that it grounds exactly actions <paramref name="first"/>..<paramref name="end"/> − 1

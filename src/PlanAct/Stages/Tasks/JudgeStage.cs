@@ -75,7 +75,7 @@ internal sealed class JudgeStage(int maxPageTokens, string model, TokenCounter? 
     public IReadOnlyList<ChatMessage> Messages(Trajectory trajectory)
     {
         var last = trajectory.Steps[^1];
-        var page = PageBudget.Fit(PageView.Render(last.Html, PageView.Planner), maxPageTokens, counter ?? TokenCounter.O200k);
+        var page = Observation.FitView(last.Html, executor: false, maxPageTokens, counter ?? TokenCounter.O200k, last.Observation);
         var user = User.Fill(
             ("task", trajectory.Task),
             ("site", trajectory.Site),

@@ -56,7 +56,7 @@ internal sealed class GeneratedPlanThinking(string stageName, int maxPageTokens,
         var user = User.Fill(
             ("task", plan.Task),
             ("site", plan.Site),
-            ("page", PageBudget.Fit(PageView.Render(plan.InitialHtml, PageView.Planner), maxPageTokens, counter).Shown),
+            ("page", Observation.FitView(plan.InitialHtml, executor: false, maxPageTokens, counter).Shown),
             ("steps", plan.Plan.Steps.Count.ToString(CultureInfo.InvariantCulture)),
             ("plan", PlanText.Format(plan.Plan, PlanTextStyle.Target).TrimEnd()));
         return [new ChatMessage(ChatRole.System, EmbeddedText.Read(typeof(GeneratedPlanThinking), "thinking.generated.system.md")), new ChatMessage(ChatRole.User, user)];

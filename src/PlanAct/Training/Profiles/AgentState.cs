@@ -76,6 +76,9 @@ public sealed record ExecutorState(string Task, string Plan, EquatableList<Execu
     /// never names an element its prompt does not show (the reference builds its training pages the same way).
     /// </summary>
     public string? TargetElement { get; init; }
+
+    /// <summary>The grammar of the actions (earlier ones and the target); the system message describes it.</summary>
+    internal Actions.ActionGrammar Grammar { get; init; }
 }
 
 /// <summary>
@@ -90,4 +93,7 @@ public sealed record ReplannerState(string Task, string Plan, EquatableList<stri
 
     /// <summary>The plan of each earlier round, round 0 first; null for profiles that do not show them.</summary>
     public EquatableList<string>? Plans { get; init; }
+
+    /// <summary>The grammar <see cref="Actions"/> are written in.</summary>
+    internal Actions.ActionGrammar Grammar { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PlanAct.Actions;
 using PlanAct.IO;
 
 namespace PlanAct.Training.Profiles;
@@ -29,12 +30,16 @@ public static class AgentStateJson
         var known = role switch
         {
             AgentRole.Planner => new[] { "task", "page" },
-            AgentRole.Replanner => ["task", "plan", "actions", "page", "plans"],
-            _ => ["task", "plan", "rounds", "page", "element"],
+            AgentRole.Replanner => ["task", "plan", "actions", "page", "plans", "grammar"],
+            _ => ["task", "plan", "rounds", "page", "element", "grammar"],
         };
         reader.OnlyKnown(state, known, "the state");
         var task = reader.Required(state, "task");
         var page = reader.Required(state, "page", allowEmpty: true);
+        var grammarName = role == AgentRole.Planner ? null : reader.Optional(state, "grammar", "the state");
+        var grammar = grammarName is null ? ActionGrammar.WebRl
+            : ActionGrammars.TryParseName(grammarName, out var named) ? named
+            : throw reader.Error($"\"grammar\" is \"{grammarName}\"; expected one of {ActionGrammars.Names}");
         switch (role)
         {
             case AgentRole.Planner:
@@ -43,6 +48,7 @@ public static class AgentStateJson
                 return new ReplannerState(task, reader.Required(state, "plan"), reader.Strings(state, "actions") ?? EquatableList<string>.Empty, page)
                 {
                     Plans = reader.Strings(state, "plans"),
+                    Grammar = grammar,
                 };
             default:
                 var dynamic = role == AgentRole.DynamicExecutor;
@@ -66,6 +72,7 @@ public static class AgentStateJson
                 return new ExecutorState(task, reader.Required(state, "plan"), rounds.ToEquatableList(), page, dynamic)
                 {
                     TargetElement = reader.Optional(state, "element", "the state"),
+                    Grammar = grammar,
                 };
         }
     }
@@ -98,6 +105,11 @@ public static class AgentStateJson
                     json["element"] = executor.TargetElement;
                 }
 
+                if (executor.Grammar != ActionGrammar.WebRl)
+                {
+                    json["grammar"] = executor.Grammar.Name();
+                }
+
                 break;
             case ReplannerState replanner:
                 json["plan"] = replanner.Plan;
@@ -105,6 +117,11 @@ public static class AgentStateJson
                 if (replanner.Plans is { } plans)
                 {
                     json["plans"] = new JsonArray([.. plans.Select(p => (JsonNode)JsonValue.Create(p))]);
+                }
+
+                if (replanner.Grammar != ActionGrammar.WebRl)
+                {
+                    json["grammar"] = replanner.Grammar.Name();
                 }
 
                 break;

@@ -13,7 +13,7 @@ namespace PlanAct.Training.Profiles;
 internal static class ProfileLoader
 {
     private static readonly string[] SystemSlots = ["task"];
-    private static readonly string[] ExecutorSystemSlots = ["task", "plan"];
+    private static readonly string[] ExecutorSystemSlots = ["task", "plan", "actions", "page_form"];
     private static readonly string[] PlannerTurnSlots = ["task", "page"];
     private static readonly string[] ExecutorTurnSlots = ["task", "plan", "page", "round"];
     private static readonly string[] ReplannerTurnSlots = ["task", "plan", "page", "round", "actions", "last_action"];

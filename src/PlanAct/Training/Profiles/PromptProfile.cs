@@ -168,7 +168,8 @@ public sealed class PromptProfile
             return plan.Success ? new ParsedAnswer(reasoning, body) : throw new AnswerFormatException("the plan cannot be read: " + string.Join(" ", plan.Errors));
         }
 
-        return ActionParser.TryParse(body, out var action, out var error)
+        // The completion names no grammar: a bare action line is WebVoyager, a call of the BrowserGym set BrowserGym, else WebRL.
+        return ActionParser.TryParse(body, ActionGrammars.Detect(body), out var action, out var error)
             ? new ParsedAnswer(reasoning, ActionPrinter.Print(action!))
             : throw new AnswerFormatException($"the action cannot be read: {error}");
     }
@@ -202,11 +203,11 @@ public sealed class PromptProfile
     private static BuiltPrompt ExecutorPrompt(RoleLayout layout, ExecutorState state, PromptSettings settings)
     {
         var messages = new List<ExampleMessage>((2 * state.Rounds.Count) + 2);
-        AddSystem(messages, layout, ("task", state.Task), ("plan", state.Plan));
+        AddSystem(messages, layout, ("task", state.Task), ("plan", state.Plan), ("actions", state.Grammar.Actions()), ("page_form", state.Grammar.PageForm()));
         for (var k = 0; k < state.Rounds.Count; k++)
         {
             var round = state.Rounds[k];
-            var action = ReadAction(round.Action, $"round {k + 1}");
+            var action = ReadAction(round.Action, state.Grammar, $"round {k + 1}");
             var page = layout.EarlierPages switch
             {
                 EarlierPage.Placeholder => layout.Placeholder,
@@ -239,7 +240,7 @@ public sealed class PromptProfile
 
     private static BuiltPrompt ReplannerPrompt(RoleLayout layout, ReplannerState state, PromptSettings settings)
     {
-        var actions = state.Actions.Select((a, i) => ReadAction(a, $"action {i + 1}")).ToList();
+        var actions = state.Actions.Select((a, i) => ReadAction(a, state.Grammar, $"action {i + 1}")).ToList();
         var messages = new List<ExampleMessage>((2 * actions.Count) + 2);
         AddSystem(messages, layout, ("task", state.Task));
         if (layout.History)
@@ -299,20 +300,22 @@ public sealed class PromptProfile
         }
     }
 
-    private static WebAction ReadAction(string text, string where) =>
-        ActionParser.TryParse(text, out var action, out var error)
+    private static WebAction ReadAction(string text, ActionGrammar grammar, string where) =>
+        ActionParser.TryParse(text, grammar, out var action, out var error)
             ? action!
             : throw new InputException(new SourceLocation("state"), $"{where}: the action cannot be read: {error}");
 
     private static (string Page, bool Cut) Render(PageLayout layout, string html, string? keepElement, PromptSettings settings)
     {
-        var rendered = layout.Renderer == PageRenderer.Reference
+        // The reference renderer cleans HTML; other observation kinds have one view per role whatever the profile.
+        var kind = Observation.Detect(html);
+        var rendered = layout.Renderer == PageRenderer.Reference && kind is ObservationKind.WebRlHtml or ObservationKind.Html
             ? layout.Ids ? ReferencePageView.Executor(html, keepElement) : ReferencePageView.Planner(html)
-            : PageView.Render(html, layout.Ids ? PageView.Executor : PageView.Planner);
+            : layout.Ids ? Observation.Executor(html, kind) : Observation.Planner(html, kind);
         var cut = false;
         if ((settings.MaxPageTokens ?? layout.MaxTokens) is { } budget)
         {
-            var fitted = PageBudget.Fit(rendered, budget, settings.Counter);
+            var fitted = Observation.Fit(rendered, budget, settings.Counter, kind);
             (rendered, cut) = (fitted.Html, fitted.Truncated);
         }
 
