@@ -22,6 +22,9 @@ public abstract record LoopbackReply
 
     /// <summary>Another reply, given after a delay (a slow model). In a batch the delay is not waited.</summary>
     public sealed record Delayed(TimeSpan Delay, LoopbackReply Then) : LoopbackReply;
+
+    /// <summary><paramref name="Reply"/>, and once its response is complete on the wire, <paramref name="Sent"/> (a test's cue: the answer has arrived).</summary>
+    public sealed record ThenSignal(LoopbackReply Reply, Action Sent) : LoopbackReply;
 }
 
 /// <summary>A request the loopback teacher received, with the URL path it came on (a batch line: the batch's endpoint).</summary>
@@ -114,6 +117,11 @@ public sealed partial class LoopbackTeacher : IAsyncDisposable
             case LoopbackReply.Delayed delayed:
                 await Task.Delay(delayed.Delay, context.RequestAborted);
                 await ReplyAsync(context, body, call, delayed.Then);
+                break;
+            case LoopbackReply.ThenSignal signal:
+                await ReplyAsync(context, body, call, signal.Reply);
+                await context.Response.CompleteAsync();
+                signal.Sent();
                 break;
             case LoopbackReply.Status status:
                 context.Response.StatusCode = status.Code;

@@ -173,6 +173,47 @@ public class AnnotateCliTests
     }
 
     [Fact]
+    public async Task A_kill_9_the_moment_an_answer_has_arrived_before_its_group_commit_resends_only_what_was_in_flight()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var signalled = -1;
+        await using var teacher = await LoopbackTeacher.StartAsync((r, call) =>
+        {
+            var answer = new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPlans.Valid(r));
+            return call == Volatile.Read(ref signalled) ? new LoopbackReply.ThenSignal(answer, () => arrived.TrySetResult()) : answer;
+        });
+        var dir = TestPaths.TempDir();
+        var reference = Path.Combine(dir, "reference.jsonl");
+        var referenceRun = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), reference, "--concurrency", "3"));
+        Assert.True(referenceRun.ExitCode == 0, referenceRun.Stderr);
+        var callsBefore = teacher.Calls;
+        Volatile.Write(ref signalled, callsBefore + 6);
+
+        var ledger = Path.Combine(dir, "b", "ledger.db");
+        var outPath = Path.Combine(dir, "plans.jsonl");
+        using (var child = PlanactProcess.Start(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3")))
+        {
+            // The seventh answer is complete on the wire: the client is reading it, and its commit has yet to happen.
+            await arrived.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+        }
+
+        var committed = await CommittedSendsAsync(ledger);
+        var resumed = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3"));
+
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(await File.ReadAllTextAsync(reference), await File.ReadAllTextAsync(outPath));
+        var after = await CommittedSendsAsync(ledger);
+        Assert.Equal(17, after.Count);
+        // An answer committed before the kill was never asked again; of the rest, only what was in flight at the kill
+        // (at most the concurrency, the arrived answer among them when its commit had not happened) was sent twice.
+        Assert.All(committed.Keys, key => Assert.Equal(1, after[key]));
+        Assert.InRange(teacher.Calls - callsBefore, 17, 17 + 3);
+        Assert.InRange(after.Values.Count(sends => sends == 2), 0, 3);
+    }
+
+    [Fact]
     public async Task Batch_flag_runs_the_whole_cycle_and_gives_the_online_output()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPlans.Valid(r));
