@@ -33,6 +33,7 @@ internal static class TrainingMix
         }
 
         var sources = new IAsyncEnumerator<TrainingExample>?[paths.Count];
+        long Weight(int source) => sources[source] is null ? 0 : Math.Max(1, left[source]);
         try
         {
             for (var i = 0; i < paths.Count; i++)
@@ -43,8 +44,12 @@ internal static class TrainingMix
             var random = new Random(seed);
             while (true)
             {
-                var weights = sources.Select((s, i) => s is null ? 0 : Math.Max(1, left[i])).ToArray();
-                var total = weights.Sum();
+                var total = 0L;
+                for (var i = 0; i < sources.Length; i++)
+                {
+                    total += Weight(i);
+                }
+
                 if (total == 0)
                 {
                     yield break;
@@ -52,9 +57,9 @@ internal static class TrainingMix
 
                 var draw = random.NextInt64(total);
                 var pick = 0;
-                while (draw >= weights[pick])
+                while (draw >= Weight(pick))
                 {
-                    draw -= weights[pick++];
+                    draw -= Weight(pick++);
                 }
 
                 if (await sources[pick]!.MoveNextAsync())

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using PlanAct.Loopback;
 
@@ -139,37 +140,20 @@ public class AnnotateCliTests
     public async Task A_kill_9_mid_run_loses_no_committed_answer_and_the_resume_ends_with_the_same_output()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPlans.Valid(r)));
-        var dir = TestPaths.TempDir();
-        var reference = Path.Combine(dir, "reference.jsonl");
-        var referenceRun = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), reference, "--concurrency", "3"));
-        Assert.True(referenceRun.ExitCode == 0, referenceRun.Stderr);
-        var callsBefore = teacher.Calls;
 
-        var ledger = Path.Combine(dir, "b", "ledger.db");
-        var outPath = Path.Combine(dir, "plans.jsonl");
-        using (var child = PlanactProcess.Start(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3")))
+        var (committed, after, sent) = await KillAndResumeAsync(teacher, async (callsBefore, child) =>
         {
             while (teacher.Calls - callsBefore < 8 && !child.HasExited)
             {
                 await Task.Delay(20);
             }
+        });
 
-            child.Kill(entireProcessTree: true);
-            await child.WaitForExitAsync();
-        }
-
-        var committed = await CommittedSendsAsync(ledger);
         Assert.InRange(committed.Count, 1, 16);
-        var resumed = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3"));
-
-        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
-        Assert.Equal(await File.ReadAllTextAsync(reference), await File.ReadAllTextAsync(outPath));
-        var after = await CommittedSendsAsync(ledger);
-        Assert.Equal(17, after.Count);
         Assert.All(committed.Keys, key => Assert.Equal(1, after[key]));
 
         // Only what was in flight at the kill is sent again.
-        Assert.InRange(teacher.Calls - callsBefore, 17, 17 + 3);
+        Assert.InRange(sent, 17, 17 + 3);
     }
 
     [Fact]
@@ -182,19 +166,41 @@ public class AnnotateCliTests
             var answer = new LoopbackReply.Delayed(TimeSpan.FromMilliseconds(150), ScriptedPlans.Valid(r));
             return call == Volatile.Read(ref signalled) ? new LoopbackReply.ThenSignal(answer, () => arrived.TrySetResult()) : answer;
         });
+
+        // The seventh answer is complete on the wire: the client is reading it, and its commit has yet to happen.
+        var (committed, after, sent) = await KillAndResumeAsync(teacher, async (callsBefore, _) =>
+        {
+            Volatile.Write(ref signalled, callsBefore + 6);
+            await arrived.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        });
+
+        // An answer committed before the kill was never asked again; of the rest, only what was in flight at the kill
+        // (at most the concurrency, the arrived answer among them when its commit had not happened) was sent twice.
+        Assert.All(committed.Keys, key => Assert.Equal(1, after[key]));
+        Assert.InRange(sent, 17, 17 + 3);
+        Assert.InRange(after.Values.Count(sends => sends == 2), 0, 3);
+    }
+
+    /// <summary>
+    /// Annotates the samples once uninterrupted, then in a child process killed with SIGKILL once <paramref name="untilKill"/>
+    /// (given the teacher's calls before the child and the child) returns, then resumes; checks the resumed output equals
+    /// the uninterrupted one and every request has its answer. Gives the sends of the answers committed before the kill,
+    /// all sends after the resume and the requests the interrupted and resumed runs sent together.
+    /// </summary>
+    private static async Task<(Dictionary<string, int> Committed, Dictionary<string, int> After, int Sent)> KillAndResumeAsync(
+        LoopbackTeacher teacher, Func<int, Process, Task> untilKill)
+    {
         var dir = TestPaths.TempDir();
         var reference = Path.Combine(dir, "reference.jsonl");
         var referenceRun = await PlanactCli.RunAsync(Key, Args(teacher, Path.Combine(dir, "a"), reference, "--concurrency", "3"));
         Assert.True(referenceRun.ExitCode == 0, referenceRun.Stderr);
         var callsBefore = teacher.Calls;
-        Volatile.Write(ref signalled, callsBefore + 6);
 
         var ledger = Path.Combine(dir, "b", "ledger.db");
         var outPath = Path.Combine(dir, "plans.jsonl");
         using (var child = PlanactProcess.Start(Key, Args(teacher, Path.Combine(dir, "b"), outPath, "--concurrency", "3")))
         {
-            // The seventh answer is complete on the wire: the client is reading it, and its commit has yet to happen.
-            await arrived.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            await untilKill(callsBefore, child);
             child.Kill(entireProcessTree: true);
             await child.WaitForExitAsync();
         }
@@ -206,11 +212,7 @@ public class AnnotateCliTests
         Assert.Equal(await File.ReadAllTextAsync(reference), await File.ReadAllTextAsync(outPath));
         var after = await CommittedSendsAsync(ledger);
         Assert.Equal(17, after.Count);
-        // An answer committed before the kill was never asked again; of the rest, only what was in flight at the kill
-        // (at most the concurrency, the arrived answer among them when its commit had not happened) was sent twice.
-        Assert.All(committed.Keys, key => Assert.Equal(1, after[key]));
-        Assert.InRange(teacher.Calls - callsBefore, 17, 17 + 3);
-        Assert.InRange(after.Values.Count(sends => sends == 2), 0, 3);
+        return (committed, after, teacher.Calls - callsBefore);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ internal sealed class GenerationJob(
 
         if (result.WithoutReasoning > 0)
         {
-            details.Add($"{result.WithoutReasoning} of {result.Report.Accepted} accepted pairs got no valid reasoning and are left out (see {OutputPaths.Beside(OutputPaths.Beside(outPath, "thinking.jsonl"), "quarantine.jsonl")})");
+            details.Add($"{result.WithoutReasoning} of {result.Report.Accepted} accepted pairs got no valid reasoning and are left out (see {QuarantineFile.PathBeside(GenerationRun.ThinkingPath(outPath))})");
         }
 
         return node with { Details = details };

@@ -43,6 +43,9 @@ internal sealed class GenerationRun(TeacherSession session, GenerationStage stag
     /// </summary>
     public GeneratedPlanThinking? Thinking { get; init; }
 
+    /// <summary>Where the CoT round keeps its answers: <c>&lt;out&gt;.thinking.jsonl</c> (its quarantine file beside it).</summary>
+    public static string ThinkingPath(string outPath) => OutputPaths.Beside(outPath, "thinking.jsonl");
+
     public async Task<GenerationResult> RunAsync(
         IEnumerable<GenerationRequest> requests,
         string outPath,
@@ -122,7 +125,7 @@ internal sealed class GenerationRun(TeacherSession session, GenerationStage stag
         IProgress<StageProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var thinkingPath = OutputPaths.Beside(outPath, "thinking.jsonl");
+        var thinkingPath = ThinkingPath(outPath);
         var runner = new StageRunner<PlanRecord, PlanRecord>(thinking, session) { DropsRecordsOfOtherItems = true };
         var summary = await runner.RunAsync(() => accepted.ToAsyncEnumerable(), thinkingPath, mode, batch, progress, cancellationToken);
         var thought = new Dictionary<string, PlanRecord>(StringComparer.Ordinal);

@@ -66,12 +66,15 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
         var count = trajectory.Steps.Count;
         var rounds = new List<ReplanRound>(Math.Max(0, count - 1));
         var hindsight = new TrajectoryHindsight(trajectory);
+        // Each round's page view, rendered once for its grounded round and its thinking round.
+        var pages = new string[count];
         for (var round = 1; round < count; round++)
         {
             var first = round;
             var replanner = hindsight.At(round);
+            pages[round] = CurrentPage(trajectory, round);
             var outcome = await teacher.AskAsync(
-                RoundItem(trajectory.Id, round), Messages(item, rounds, round), reply => Check(reply, first, count, options.Cot, replanner), cancellationToken);
+                RoundItem(trajectory.Id, round), Messages(item, rounds, round, pages[round]), reply => Check(reply, first, count, options.Cot, replanner), cancellationToken);
             switch (outcome)
             {
                 case TeacherOutcome<Plan>.Accepted accepted:
@@ -90,7 +93,7 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
         {
             var thought = await Task.WhenAll(rounds.Select(r => teacher.AskAsync(
                 $"{RoundItem(trajectory.Id, r.Round)}/thinking",
-                ThinkingMessages(item, rounds, r.Round),
+                ThinkingMessages(item, rounds, r.Round, pages[r.Round]),
                 reply => PlanThinking.Check(reply.Text, r.Plan, r.Round, hindsight.At(r.Round)),
                 cancellationToken)));
             for (var i = 0; i < rounds.Count; i++)
@@ -128,11 +131,16 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
     /// <param name="round">The round to ask for, 1..n − 1.</param>
     public IReadOnlyList<ChatMessage> Messages(PlannedTrajectory item, IReadOnlyList<ReplanRound> earlier, int round)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(round, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(round, item.Trajectory.Steps.Count);
+        ArgumentOutOfRangeException.ThrowIfNotEqual(earlier.Count, round - 1);
+        return Messages(item, earlier, round, CurrentPage(item.Trajectory, round));
+    }
+
+    private IReadOnlyList<ChatMessage> Messages(PlannedTrajectory item, IReadOnlyList<ReplanRound> earlier, int round, string page)
+    {
         var trajectory = item.Trajectory;
         var count = trajectory.Steps.Count;
-        ArgumentOutOfRangeException.ThrowIfLessThan(round, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(round, count);
-        ArgumentOutOfRangeException.ThrowIfNotEqual(earlier.Count, round - 1);
         var messages = new List<ChatMessage>((2 * round) + 2)
         {
             new(ChatRole.System, System.Fill()),
@@ -154,7 +162,7 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
             ("done", round.ToString(CultureInfo.InvariantCulture)),
             ("last_done", (round - 1).ToString(CultureInfo.InvariantCulture)),
             ("done_actions", ActionPrinter.PrintNumbered(actions.Take(round))),
-            ("page", CurrentPage(trajectory, round)),
+            ("page", page),
             ("round", round.ToString(CultureInfo.InvariantCulture)),
             ("left", (count - round).ToString(CultureInfo.InvariantCulture)),
             ("last", (count - 1).ToString(CultureInfo.InvariantCulture)),
@@ -170,7 +178,8 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
     /// <param name="item">The trajectory and its initial plan (round 0).</param>
     /// <param name="rounds">The grounded rounds 1..n − 1.</param>
     /// <param name="round">The round to rewrite.</param>
-    public IReadOnlyList<ChatMessage> ThinkingMessages(PlannedTrajectory item, IReadOnlyList<ReplanRound> rounds, int round)
+    /// <param name="page">The round's page view, as its grounded round showed it.</param>
+    private static IReadOnlyList<ChatMessage> ThinkingMessages(PlannedTrajectory item, IReadOnlyList<ReplanRound> rounds, int round, string page)
     {
         var trajectory = item.Trajectory;
         var plan = rounds[round - 1].Plan;
@@ -182,7 +191,7 @@ internal sealed class ReplanStage(ReplanOptions options, string model) : ITeache
             ("last_done", (round - 1).ToString(CultureInfo.InvariantCulture)),
             ("done_actions", ActionPrinter.PrintNumbered(trajectory.Steps.Take(round).Select(s => s.Action))),
             ("previous", PlanText.Format(previous, PlanTextStyle.Target).TrimEnd()),
-            ("page", CurrentPage(trajectory, round)),
+            ("page", page),
             ("round", round.ToString(CultureInfo.InvariantCulture)),
             ("steps", plan.Steps.Count.ToString(CultureInfo.InvariantCulture)),
             ("plan", PlanText.Format(plan, PlanTextStyle.Target).TrimEnd()));
