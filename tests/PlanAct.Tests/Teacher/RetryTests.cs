@@ -32,14 +32,12 @@ public class RetryTests
     public async Task A_429_pauses_the_other_callers_too()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((_, call) => call == 0 ? new LoopbackReply.Status(429, RetryAfterSeconds: 1) : new LoopbackReply.Answer("ok"));
-        var client = Client(teacher);
+        // The others start only once the first caller has set the shared cool-down (its first timer is the wait for
+        // it): waiting for the teacher to have sent the 429 is not enough on a loaded machine.
+        var time = new FirstTimerSignal();
+        var client = new RetryingChatClient(TeacherClientFactory.CreateProviderClient(new TeacherOptions { BaseUrl = teacher.BaseUrl, Model = "m" }), Fast, time);
         var first = Ask(client);
-        while (teacher.Calls == 0)
-        {
-            await Task.Delay(10);
-        }
-
-        await Task.Delay(100);
+        await time.TimerCreated.WaitAsync(TimeSpan.FromSeconds(30));
         await Task.WhenAll(first, Ask(client), Ask(client));
         var received = teacher.Received.ToArray();
         Assert.Equal(4, received.Length);
@@ -89,5 +87,19 @@ public class RetryTests
         var response = await Ask(Client(teacher, timeout: TimeSpan.FromMilliseconds(500)));
         Assert.Equal("ok", response.Text);
         Assert.Equal(2, teacher.Calls);
+    }
+
+    /// <summary>The system clock, telling the test when the first timer is asked for.</summary>
+    private sealed class FirstTimerSignal : TimeProvider
+    {
+        private readonly TaskCompletionSource _timerCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task TimerCreated => _timerCreated.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _timerCreated.TrySetResult();
+            return System.CreateTimer(callback, state, dueTime, period);
+        }
     }
 }
