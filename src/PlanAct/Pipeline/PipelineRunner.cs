@@ -147,10 +147,18 @@ internal static partial class PipelineRunner
 
     /// <summary>
     /// Reads the trajectories once before anything is sent (parsing only: page views and tokens are the stages' work):
-    /// invalid input stops the run unless skip_invalid is set. Gives the counts the report shows.
+    /// invalid input stops the run unless skip_invalid is set. Gives the counts the report shows. The last run's counts
+    /// stand when the file and how it is read are unchanged (it was valid then, so it is now).
     /// </summary>
     private static async Task<RunInput> ValidateAsync(string path, PipelineDefinition pipeline, CancellationToken cancellationToken)
     {
+        var fingerprint = await StageStats.FingerprintAsync(
+            [path], $"input skip_invalid={pipeline.SkipInvalid} replace_invalid_utf8={pipeline.ReplaceInvalidUtf8} format={pipeline.Format}", cancellationToken);
+        if (EarlierInput(pipeline.RunDir) is { } earlier && earlier.Fingerprint == fingerprint)
+        {
+            return earlier;
+        }
+
         var problems = new ProblemLog(skipInvalid: true);
         var steps = new List<int>();
         var sites = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -167,7 +175,22 @@ internal static partial class PipelineRunner
                 $"{first.Reason} ({problems.ErrorCount} invalid in all; `planact inspect {path}` lists them, or set skip_invalid: true in the pipeline to go on without them)");
         }
 
-        return new RunInput(steps.Count, steps.Sum(), sites, Distribution.Of(steps));
+        return new RunInput(steps.Count, steps.Sum(), sites, Distribution.Of(steps), fingerprint);
+    }
+
+    /// <summary>The input of the run directory's last run, if its manifest can be read.</summary>
+    private static RunInput? EarlierInput(string runDir)
+    {
+        var path = Path.Combine(runDir, ManifestName);
+        try
+        {
+            return File.Exists(path) ? RunManifest.Read(path).Input : null;
+        }
+        catch (InputException)
+        {
+            // Only a saving: an unreadable manifest means reading the input again.
+            return null;
+        }
     }
 
     /// <summary>A run id: the start time (UTC) and four random hex digits, e.g. 20260101T120000Z-3f2a.</summary>

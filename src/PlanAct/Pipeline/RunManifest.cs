@@ -6,8 +6,11 @@ using PlanAct.Teacher.Cost;
 
 namespace PlanAct.Pipeline;
 
-/// <summary>The input as validated: what the report's site mix and steps come from.</summary>
-internal sealed record RunInput(int Trajectories, int Steps, IReadOnlyDictionary<string, int> Sites, Distribution StepsPerTrajectory);
+/// <summary>
+/// The input as validated: what the report's site mix and steps come from, and the fingerprint of the file and of how
+/// it was read, so that a later run of the same input need not read it again.
+/// </summary>
+internal sealed record RunInput(int Trajectories, int Steps, IReadOnlyDictionary<string, int> Sites, Distribution StepsPerTrajectory, string? Fingerprint = null);
 
 /// <summary>A file a stage wrote, relative to the run directory.</summary>
 internal sealed record RunOutput(string Path, string? TrainingData);

@@ -21,8 +21,7 @@ internal sealed record StageStats(
     IReadOnlyDictionary<string, int> SkippedByReason,
     IReadOnlyList<CostLine> Costs,
     double Seconds,
-    string? Shard = null,
-    string? InputFingerprint = null)
+    string? Shard = null)
 {
     /// <summary>Answers accepted after the tolerant reading took dressing off them (apart from re-asks: these needed none).</summary>
     public int Normalized { get; init; }
@@ -36,27 +35,19 @@ internal sealed record StageStats(
 
     /// <summary>
     /// A fingerprint of a run's input files (their contents, not their times: a stage that finishes rewrites its output
-    /// in order even when nothing changed) and settings. A stage without a teacher whose fingerprint is unchanged has
-    /// nothing to redo.
+    /// in order even when nothing changed) and settings. A stage whose fingerprint is unchanged has nothing to redo.
     /// </summary>
     public static async Task<string> FingerprintAsync(IEnumerable<string> files, string settings, CancellationToken cancellationToken)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(settings));
-        var buffer = new byte[1 << 16];
+        // This build of the program: its prompts and formats are part of what a stage made.
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{settings} build={typeof(StageStats).Assembly.ManifestModule.ModuleVersionId}"));
         foreach (var file in files)
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes("\n" + Path.GetFullPath(file) + "\n"));
-            if (!File.Exists(file))
+            foreach (var digest in await FileDigests.OfTreeAsync(file, cancellationToken))
             {
-                continue;
-            }
-
-            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, buffer.Length, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
+                hash.AppendData(digest);
             }
         }
 

@@ -8,12 +8,13 @@ public sealed class TokenCounter
     private static readonly Lazy<TokenCounter> O200kInstance = new(() => new TokenCounter("o200k_base"));
     private static readonly Lazy<TokenCounter> Cl100kInstance = new(() => new TokenCounter("cl100k_base"));
 
-    private readonly Tokenizer _tokenizer;
+    // Loaded on the first count (a third of a second): a command that counts nothing, or only prints its help, never waits for it.
+    private readonly Lazy<Tokenizer> _tokenizer;
 
     private TokenCounter(string encoding)
     {
         Encoding = encoding;
-        _tokenizer = TiktokenTokenizer.CreateForEncoding(encoding);
+        _tokenizer = new(() => TiktokenTokenizer.CreateForEncoding(encoding));
     }
 
     /// <summary>The encoding of GPT-4o, GPT-4.1, o-series and GPT-5 models.</summary>
@@ -59,7 +60,7 @@ public sealed class TokenCounter
     {
         if (text.Length <= PieceLength)
         {
-            return _tokenizer.CountTokens(text);
+            return _tokenizer.Value.CountTokens(text);
         }
 
         var total = 0;
@@ -72,7 +73,7 @@ public sealed class TokenCounter
                 end = word > start ? word : char.IsHighSurrogate(text[end - 1]) ? end - 1 : end;
             }
 
-            total += _tokenizer.CountTokens(text.AsSpan(start, end - start));
+            total += _tokenizer.Value.CountTokens(text.AsSpan(start, end - start));
             start = end;
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using PlanAct.Loopback;
 using PlanAct.Pipeline.Nodes;
+using PlanAct.Pipeline.Report;
 
 namespace PlanAct.Tests.Cli;
 
@@ -173,6 +174,54 @@ public class RunCliTests
     }
 
     [Fact]
+    public async Task A_finished_stage_is_up_to_date_until_its_input_or_its_output_changes()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
+        var dir = TestPaths.TempDir();
+        var trajectories = Path.Combine(dir, "trajectories.jsonl");
+        File.Copy(Path.Combine(TestPaths.Samples, "trajectories.jsonl"), trajectories);
+        var pipeline = Path.Combine(dir, "annotate.yaml");
+        await File.WriteAllTextAsync(pipeline, $"inputs:\n  trajectories: {trajectories}\nstages:\n  annotate: {{}}\n");
+        string[] args = ["run", pipeline, .. Args(dir, Teacher(teacher))[1..]];
+        var first = await PlanactCli.RunAsync(Key, args);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var calls = teacher.Calls;
+        var again = await PlanactCli.RunAsync(Key, args);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Contains("annotate: done: up to date: 17 ok (17 from an earlier run)", again.Stderr, StringComparison.Ordinal);
+
+        // The report's samples of the training data are kept by content: the same page with them, without them, or with stale ones.
+        var run = Path.Combine(dir, "run");
+        var samples = Path.Combine(run, RecordSamples.FileName);
+        var kept = await File.ReadAllTextAsync(samples);
+        File.Delete(samples);
+        Assert.Equal(0, (await PlanactCli.RunAsync("report", run, "--out", Path.Combine(dir, "counted.html"))).ExitCode);
+        Assert.Equal(kept, await File.ReadAllTextAsync(samples));
+        await File.WriteAllTextAsync(samples, System.Text.RegularExpressions.Regex.Replace(kept, "\"digest\":\"[0-9a-f]+\"", "\"digest\":\"0\"").Replace("\"tokens\":[", "\"tokens\":[1,", StringComparison.Ordinal));
+        Assert.Equal(0, (await PlanactCli.RunAsync("report", run, "--out", Path.Combine(dir, "stale.html"))).ExitCode);
+        var page = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
+        Assert.Equal(page, await File.ReadAllTextAsync(Path.Combine(dir, "counted.html")));
+        Assert.Equal(page, await File.ReadAllTextAsync(Path.Combine(dir, "stale.html")));
+
+        // A record taken out of the output: the stage runs and makes it again, from the ledger.
+        var plans = Path.Combine(run, "plans.jsonl");
+        var records = await File.ReadAllLinesAsync(plans);
+        await File.WriteAllLinesAsync(plans, records[1..]);
+        var mended = await PlanactCli.RunAsync(Key, args);
+        Assert.True(mended.ExitCode == 0, mended.Stderr);
+        Assert.Contains("annotate: done: 17 ok (16 from an earlier run)", mended.Stderr, StringComparison.Ordinal);
+        Assert.Equal(records, await File.ReadAllLinesAsync(plans));
+        Assert.Equal(calls, teacher.Calls);
+
+        // An input that changed is read and checked again: a broken line stops the run before anything is asked.
+        await File.AppendAllTextAsync(trajectories, "{\"id\": \"broken\"\n");
+        var broken = await PlanactCli.RunAsync(Key, args);
+        Assert.Equal(3, broken.ExitCode); // bad input
+        Assert.Contains("trajectories.jsonl:18", broken.Stderr, StringComparison.Ordinal);
+        Assert.Equal(calls, teacher.Calls);
+    }
+
+    [Fact]
     public async Task A_generation_stage_whose_input_changed_is_not_up_to_date_and_asks_only_what_is_new()
     {
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
@@ -239,7 +288,7 @@ public class RunCliTests
         Assert.Equal(17 + 4, File.ReadAllLines(Path.Combine(run, "export", "mix.openai-chat.jsonl")).Length);
         Assert.True(again.ExitCode == 0, again.Stderr);
         Assert.Equal(calls, teacher.Calls);
-        Assert.Contains("act: done: 115 ok (115 from an earlier run)", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("act: done: up to date: 115 ok (115 from an earlier run)", again.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,10 +51,17 @@ internal sealed class ExportNode : IPipelineNode
         var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null && new FileInfo(o.Path).Length > 0).ToList();
         var folder = context.PathFor(Folder);
         var statsPath = Path.Combine(folder, "export.stats.json");
-        var fingerprint = await StageStats.FingerprintAsync(
-            sources.Select(s => s.Path),
+        var stampPath = Path.Combine(folder, "export.stamp.json");
+        string[] read = [.. sources.Select(s => s.Path), .. trajectories is null ? [] : new[] { trajectories }, .. File.Exists(settings.Profile.Source) ? new[] { settings.Profile.Source } : []];
+        Task<string> Fingerprint(IReadOnlyList<string> written) => StageStats.FingerprintAsync(
+            [.. read, .. written],
             string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} {formatSettings} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} hindsight={settings.AllowHindsight} pages={pages.MaxPageTokens} seed={settings.Seed} mix={string.Join(",", mixed)}"),
             cancellationToken);
+        if (await NodeStamp.UpToDateAsync(Name, stampPath, Fingerprint) is { } upToDate)
+        {
+            return upToDate;
+        }
+
         // The mix: the named training data in one file per format, interleaved (the paper's planner mix of grounded, synthetic and targeted plans).
         var mix = mixed.Select(name => sources.FirstOrDefault(s => s.TrainingData == name)).OfType<NodeOutput>().Select(s => s.Path).ToList();
         var files = sources.Select(s => (Name: s.TrainingData!, Paths: (IReadOnlyList<string>)[s.Path])).ToList();
@@ -64,12 +71,6 @@ internal sealed class ExportNode : IPipelineNode
         }
 
         var outputs = files.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, f.OutputName($"{s.Name}.{f.Name}"))))).ToList();
-        if (outputs.All(o => Path.Exists(o.Path)) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
-        {
-            Report(context, earlier, clock.Elapsed);
-            return new NodeResult(Name, NodeStatus.Done, outputs, $"up to date: {earlier.Ok} examples, inputs unchanged since the last run") { Stats = statsPath };
-        }
-
         var errorsBefore = context.Problems.ErrorCount;
         var written = 0;
         var overlong = 0;
@@ -108,15 +109,17 @@ internal sealed class ExportNode : IPipelineNode
 
         var stats = new StageStats(
             Name, written + overlong + refused + hindsight, written, 0, overlong + refused + hindsight, new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [],
-            clock.Elapsed.TotalSeconds, context.Shard?.ToString(), fingerprint);
+            clock.Elapsed.TotalSeconds, context.Shard?.ToString());
         await StageStats.WriteAsync(statsPath, stats, cancellationToken);
         Report(context, stats, clock.Elapsed);
-        return new NodeResult(Name, NodeStatus.Done, outputs, $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens, {refused} refused by the {settings.Profile.Name} profile, {hindsight} left out for hindsight")
+        var result = new NodeResult(Name, NodeStatus.Done, outputs, $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens, {refused} refused by the {settings.Profile.Name} profile, {hindsight} left out for hindsight")
         {
             Problems = context.Problems.ErrorCount - errorsBefore,
             Seconds = clock.Elapsed.TotalSeconds,
             Stats = statsPath,
         };
+        await NodeStamp.RecordAsync(stampPath, result, inputValid: true, Fingerprint, cancellationToken);
+        return result;
     }
 
     /// <summary>An output and its card: <c>.md</c> beside a JSONL file, the format's own place in a folder.</summary>

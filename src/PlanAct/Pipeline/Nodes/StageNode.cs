@@ -1,3 +1,4 @@
+using PlanAct.Stages;
 using PlanAct.Stages.Catalogue;
 
 namespace PlanAct.Pipeline.Nodes;
@@ -43,8 +44,30 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
             ReplaceInvalidUtf8 = context.Pipeline.ReplaceInvalidUtf8,
             TrajectoryFormat = context.Pipeline.Format,
             Shard = context.Shard,
-            SkipWhenUnchanged = true,
+            InPipeline = true,
         };
+        if (context.Mode == TeacherMode.DryRun)
+        {
+            return await RunAsync(setup, context, cancellationToken);
+        }
+
+        // How the teacher is asked is part of the work only for a stage that asks it (a retried quarantine would use it).
+        var teacher = stage.AsksTeacher(values) ? context.Session.SettingsFor(Name).ToString() : "";
+        var stampPath = NodeStamp.PathBeside(setup.OutPath);
+        Task<string> Fingerprint(IReadOnlyList<string> outputs) => setup.FingerprintAsync(Name, teacher, outputs, cancellationToken);
+        if (await NodeStamp.UpToDateAsync(Name, stampPath, Fingerprint) is { } upToDate)
+        {
+            return upToDate;
+        }
+
+        var errorsBefore = context.Problems.ErrorCount;
+        var result = await RunAsync(setup, context, cancellationToken);
+        await NodeStamp.RecordAsync(stampPath, result, context.Problems.ErrorCount == errorsBefore, Fingerprint, cancellationToken);
+        return result;
+    }
+
+    private async Task<NodeResult> RunAsync(StageSetup setup, PipelineContext context, CancellationToken cancellationToken)
+    {
         var job = await stage.OpenAsync(setup, cancellationToken);
         return await job.RunAsync(new StageRunContext(context.Session, context.Mode, context.Batch, context.Progress), cancellationToken);
     }

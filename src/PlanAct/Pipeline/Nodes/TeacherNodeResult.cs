@@ -17,7 +17,7 @@ internal static class TeacherNodeResult
             ? $"dry run: {run.Pending.Count} requests to send for {run.Total} items (the ledger answers the rest), nothing written"
             : status == NodeStatus.Waiting
             ? $"{run.Pending.Count} requests wait for the teacher ({run.AlreadyDone + run.Ok} of {run.Total} items answered)"
-            : $"{run.AlreadyDone + run.Ok} ok ({run.AlreadyDone} from an earlier run), {run.Quarantined} quarantined, {run.Skipped.Count} skipped";
+            : Counts(run.AlreadyDone + run.Ok, run.AlreadyDone, run.Quarantined, run.Skipped.Count);
         return new NodeResult(run.Stage, status, [new NodeOutput(outPath, trainingData)], text)
         {
             Run = run,
@@ -27,6 +27,17 @@ internal static class TeacherNodeResult
             Stats = File.Exists(StageStats.PathBeside(outPath)) ? StageStats.PathBeside(outPath) : null,
         };
     }
+
+    /// <summary>
+    /// What a later run of a done item stage says when it finds the node up to date: every record from an earlier run.
+    /// Null when the result's summary is not the stage runner's (a generation run's is its selection).
+    /// </summary>
+    public static string? Resumed(NodeResult result) =>
+        result.Run is { } run && result.Outputs.Count > 0 && result.Outputs[0].Path == result.RunOutput
+            ? Counts(run.AlreadyDone + run.Ok, run.AlreadyDone + run.Ok, run.Quarantined, run.Skipped.Count)
+            : null;
+
+    private static string Counts(int ok, int earlier, int quarantined, int skipped) => $"{ok} ok ({earlier} from an earlier run), {quarantined} quarantined, {skipped} skipped";
 
     /// <summary>
     /// A generation run (expand, augment): the requests' account is that of its answers file; the records, once

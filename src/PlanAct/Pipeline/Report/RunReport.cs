@@ -2,13 +2,10 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using PlanAct.IO;
-using PlanAct.Plans;
 using PlanAct.Stages;
 using PlanAct.Stages.Generation;
 using PlanAct.Teacher.Cost;
 using PlanAct.Teacher.Ledger;
-using PlanAct.Text;
-using PlanAct.Training;
 
 namespace PlanAct.Pipeline.Report;
 
@@ -59,35 +56,17 @@ internal static class RunReport
             : P("The pipeline has no trajectories input."));
 
         var data = manifest.Stages.SelectMany(s => s.Outputs).Where(o => o.TrainingData is not null && File.Exists(Path.Combine(runDir, o.Path))).ToList();
+        var samples = await RecordSamples.ReadAsync(runDir, [.. data.Select(o => o.Path).Distinct(StringComparer.Ordinal)], MaxRecordsPerFile, cancellationToken);
         Section(page, "Steps per plan", "steps-per-plan");
-        var planSteps = new List<double>();
-        foreach (var output in data)
-        {
-            var path = Path.Combine(runDir, output.Path);
-            if (await TrainingRecords.DetectAsync(path, cancellationToken) == TrainingRecordKind.Plans)
-            {
-                await foreach (var plan in PlanJsonl.ReadAsync(path, new ProblemLog(skipInvalid: true), cancellationToken).Take(MaxRecordsPerFile))
-                {
-                    planSteps.Add(plan.Plan.Steps.Count);
-                }
-            }
-        }
-
-        page.Append(SvgChart.Histogram("steps per plan", planSteps, "steps"));
+        page.Append(SvgChart.Histogram("steps per plan", [.. data.SelectMany(o => samples[o.Path].PlanSteps).Select(s => (double)s)], "steps"));
 
         Section(page, "Tokens per record", "tokens-per-record");
         foreach (var output in data)
         {
-            var tokens = new List<double>();
-            var builders = new ExampleBuilders(new ExamplePageOptions());
-            await foreach (var example in TrainingRecords.ReadAsync(Path.Combine(runDir, output.Path), builders, new ProblemLog(skipInvalid: true), cancellationToken).Take(MaxRecordsPerFile))
-            {
-                tokens.Add(example.Messages.Sum(m => TokenCounter.O200k.Count(m.Content)));
-            }
-
+            var tokens = samples[output.Path].Tokens;
             page.Append("<h3>").Append(E(output.TrainingData!)).Append(" (").Append(E(output.Path))
                 .Append(tokens.Count == MaxRecordsPerFile ? string.Create(CultureInfo.InvariantCulture, $", its first {MaxRecordsPerFile:N0} records") : "").Append(")</h3>");
-            page.Append(SvgChart.Histogram($"tokens per {output.TrainingData} record", tokens, "tokens (o200k, all messages)"));
+            page.Append(SvgChart.Histogram($"tokens per {output.TrainingData} record", [.. tokens.Select(t => (double)t)], "tokens (o200k, all messages)"));
         }
 
         if (data.Count == 0)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using PlanAct.IO;
 using PlanAct.Pipeline;
 using PlanAct.Plans;
@@ -145,25 +144,13 @@ internal abstract class ExecutorDataDefinition<TRecord>(
             var outPath = setup.OutPath;
             var statsPath = StageStats.PathBeside(outPath);
             var written = new NodeOutput(outPath, stage.Output.TrainingData);
-            var fingerprint = setup.SkipWhenUnchanged
-                ? await StageStats.FingerprintAsync(
-                    [setup.Inputs["--input"], setup.Inputs[stage.Records.Flag]],
-                    string.Create(CultureInfo.InvariantCulture, $"{stage.Name} max_page_tokens={pages.MaxPageTokens} reasoning={pages.SourceReasoning} shard={setup.Shard}"),
-                    cancellationToken)
-                : null;
-            if (fingerprint is not null && File.Exists(outPath) && StageStats.TryRead(statsPath) is { } earlier && earlier.InputFingerprint == fingerprint)
-            {
-                Report(context, earlier, clock.Elapsed);
-                return new NodeResult(stage.Name, NodeStatus.Done, [written], $"up to date: {earlier.Ok} trajectories, inputs unchanged since the last run") { Stats = statsPath };
-            }
-
             var errorsBefore = setup.Problems.ErrorCount;
             var examples = await act.WriteAsync(outPath, cancellationToken);
             var planned = act.Paired;
             var withoutRecord = act.Pairing.TrajectoriesWithoutRecord.Count;
             var source = stage.Records.Stage;
             string? stats = null;
-            if (fingerprint is not null)
+            if (setup.InPipeline)
             {
                 var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
                 if (withoutRecord > 0)
@@ -173,7 +160,7 @@ internal abstract class ExecutorDataDefinition<TRecord>(
 
                 var counts = new StageStats(
                     stage.Name, planned + withoutRecord, planned, 0, withoutRecord,
-                    new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [], clock.Elapsed.TotalSeconds, setup.Shard?.ToString(), fingerprint);
+                    new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [], clock.Elapsed.TotalSeconds, setup.Shard?.ToString());
                 await StageStats.WriteAsync(statsPath, counts, cancellationToken);
                 Report(context, counts, clock.Elapsed);
                 stats = statsPath;

@@ -38,7 +38,7 @@ internal sealed class AugmentDefinition : StageDefinition
     public override async Task<StageJob> OpenAsync(StageSetup setup, CancellationToken cancellationToken)
     {
         var job = await AugmentJob.LoadAsync(setup.Inputs["--input"], PairFilterOptions.Read(setup.Options), setup.Problems, cancellationToken);
-        return new GenerationJob(Name, job.RunAsync, setup, Output.TrainingData!)
+        return new GenerationJob(job.RunAsync, setup, Output.TrainingData!)
         {
             Notes = [$"augment: {job.Targets} labelled records to augment, {job.Others} labelled Other or unlabelled"],
         };

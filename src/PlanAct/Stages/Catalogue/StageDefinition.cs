@@ -50,11 +50,19 @@ internal sealed class StageSetup
     /// <summary>This machine's part of the items, for a stage that splits by item.</summary>
     public Shard? Shard { get; init; }
 
+    /// <summary>Whether a pipeline runs the stage (its report reads the statistics of every stage), not a stage command.</summary>
+    public bool InPipeline { get; init; }
+
     /// <summary>
-    /// Whether work without a teacher is skipped when its inputs' fingerprint is unchanged since the last run (a
-    /// pipeline resumes so; a stage command always does the work).
+    /// What the stage's work is made of: its input files and the files its options name (their contents), every option,
+    /// the shard and <paramref name="settings"/> (what else the
+    /// stage depends on), with <paramref name="files"/> beside. Equal fingerprints mean a finished run has nothing to redo.
     /// </summary>
-    public bool SkipWhenUnchanged { get; init; }
+    public Task<string> FingerprintAsync(string stage, string settings, IEnumerable<string> files, CancellationToken cancellationToken) =>
+        StageStats.FingerprintAsync(
+            [.. Inputs.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Value), .. Options.Files(), .. files],
+            $"{stage} {Options.Describe()} shard={Shard} utf8={(ReplaceInvalidUtf8 ? "replace" : "strict")} format={TrajectoryFormat} {settings}",
+            cancellationToken);
 }
 
 /// <summary>How a stage's job reaches the teacher; <see cref="Session"/> is null when the job asks none.</summary>

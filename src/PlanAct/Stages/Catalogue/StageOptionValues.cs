@@ -31,6 +31,14 @@ internal sealed class StageOptionValues(IReadOnlyList<StageOption> options, IRea
         var value => string.Create(CultureInfo.InvariantCulture, $"{o.Key}={value}"),
     }));
 
+    /// <summary>The files the options name (paths and lists of paths), whose contents are part of the settings.</summary>
+    public IEnumerable<string> Files() => options.SelectMany(o => (o.Type, Value(o.Key)) switch
+    {
+        (StageOptionType.Path, string path) => [path],
+        (StageOptionType.Paths, IReadOnlyList<string> paths) => paths,
+        _ => (IEnumerable<string>)[],
+    });
+
     private object? Value(string key)
     {
         var option = options.FirstOrDefault(o => o.Key == key) ?? throw new ArgumentException($"the stage has no option {key}", nameof(key));

@@ -55,7 +55,7 @@ internal sealed class ExpandDefinition : StageDefinition
     public override async Task<StageJob> OpenAsync(StageSetup setup, CancellationToken cancellationToken)
     {
         var job = await ExpandJob.LoadAsync(setup.Inputs["--plans"], Settings(setup.Options), setup.Problems, cancellationToken);
-        return new GenerationJob(Name, job.RunAsync, setup, Output.TrainingData!);
+        return new GenerationJob(job.RunAsync, setup, Output.TrainingData!);
     }
 
     private static ExpandOptions Settings(StageOptionValues options) => new()

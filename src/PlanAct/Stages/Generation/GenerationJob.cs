@@ -11,7 +11,6 @@ namespace PlanAct.Stages.Generation;
 
 /// <summary>A generation stage's work (expand, augment): requests asked, then their pairs selected into the output.</summary>
 internal sealed class GenerationJob(
-    string name,
     Func<TeacherSession, string, TeacherMode, BatchRunner?, IProgress<StageProgress>?, CancellationToken, Task<GenerationResult>> run,
     StageSetup setup,
     string trainingData) : StageJob
@@ -22,27 +21,11 @@ internal sealed class GenerationJob(
         var session = context.Session ?? throw new InvalidOperationException("a generation stage asks a teacher: open a session");
         var outPath = setup.OutPath;
         var reportPath = OutputPaths.Beside(outPath, "report.json");
-        var fingerprint = setup.SkipWhenUnchanged && context.Mode != TeacherMode.DryRun ? await FingerprintAsync(cancellationToken) : null;
-        if (fingerprint is not null && File.Exists(outPath) && GenerationReport.TryRead(reportPath) is { } earlier && earlier.InputFingerprint == fingerprint)
-        {
-            // Finished with these very inputs and settings: nothing to ask or select, and no request is built.
-            return new NodeResult(name, NodeStatus.Done, [new NodeOutput(outPath, trainingData), new NodeOutput(reportPath)], $"up to date: {earlier.Lines().First()}")
-            {
-                Seconds = clock.Elapsed.TotalSeconds,
-                Stats = File.Exists(StageStats.PathBeside(Answers(outPath))) ? StageStats.PathBeside(Answers(outPath)) : null,
-            };
-        }
-
         var result = await run(session, outPath, context.Mode, context.Batch, context.Progress, cancellationToken);
         var node = TeacherNodeResult.Of(result, context.Mode, outPath, trainingData, clock.Elapsed);
         if (result.Report is null)
         {
             return node;
-        }
-
-        if (fingerprint is not null && node.Status == NodeStatus.Done)
-        {
-            await (result.Report with { InputFingerprint = fingerprint }).WriteAsync(reportPath, cancellationToken);
         }
 
         List<string> details =
@@ -62,16 +45,6 @@ internal sealed class GenerationJob(
 
         return node with { Details = details };
     }
-
-    /// <summary>
-    /// What the requests and the selection are made of: the input files and test query files (their contents), every
-    /// option, and this build of the program (its prompts).
-    /// </summary>
-    private Task<string> FingerprintAsync(CancellationToken cancellationToken) =>
-        StageStats.FingerprintAsync(
-            [.. setup.Inputs.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Value), .. setup.Options.List("decontaminate") ?? []],
-            $"{name} {setup.Options.Describe()} build={typeof(GenerationJob).Assembly.ManifestModule.ModuleVersionId}",
-            cancellationToken);
 
     private static string Answers(string outPath) => OutputPaths.Beside(outPath, "answers.jsonl");
 }

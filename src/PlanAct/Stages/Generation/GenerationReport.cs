@@ -49,13 +49,6 @@ internal sealed record GenerationReport
     /// <summary>Distinct word pairs over all word pairs of the accepted queries.</summary>
     public double Distinct2 { get; init; }
 
-    /// <summary>
-    /// The fingerprint of the inputs and settings of a pipeline's run that finished (<see cref="StageStats.FingerprintAsync"/>):
-    /// a later run that finds the same one has nothing to do. Null when the run was not a pipeline's or did not finish.
-    /// </summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? InputFingerprint { get; init; }
-
     /// <summary>A count per seed summarized: how many seeds, how many at zero, the least, the most and the mean.</summary>
     public sealed record Usage(int Seeds, int Unused, int Min, int Max, double Mean)
     {

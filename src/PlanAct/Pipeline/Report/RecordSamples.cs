@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PlanAct.IO;
+using PlanAct.Plans;
+using PlanAct.Text;
+using PlanAct.Training;
+
+namespace PlanAct.Pipeline.Report;
+
+/// <summary>What the report charts of one training-data file: steps per plan (plan records only) and tokens per record, from its first records.</summary>
+internal sealed record RecordSample(string Digest, IReadOnlyList<int> PlanSteps, IReadOnlyList<int> Tokens);
+
+/// <summary>
+/// The report's samples of the run's training data, kept in <c>report.samples.json</c> by each file's content digest:
+/// building and counting two thousand examples of every file takes seconds, and a file that has not changed since the
+/// last report gives the same numbers.
+/// </summary>
+internal static class RecordSamples
+{
+    public const string FileName = "report.samples.json";
+
+    public static async Task<IReadOnlyDictionary<string, RecordSample>> ReadAsync(string runDir, IReadOnlyList<string> files, int maxRecords, CancellationToken cancellationToken)
+    {
+        var cachePath = Path.Combine(runDir, FileName);
+        var earlier = TryRead(cachePath);
+        var samples = new Dictionary<string, RecordSample>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var digest = Convert.ToHexStringLower((await FileDigests.OfTreeAsync(Path.Combine(runDir, file), cancellationToken)).Single());
+            samples[file] = earlier.TryGetValue(file, out var known) && known.Digest == digest
+                ? known
+                : await SampleAsync(Path.Combine(runDir, file), digest, maxRecords, cancellationToken);
+        }
+
+        if (samples.Count != earlier.Count || samples.Any(s => !earlier.TryGetValue(s.Key, out var known) || !ReferenceEquals(known, s.Value)))
+        {
+            try
+            {
+                await AtomicFile.WriteAllTextAsync(cachePath, JsonSerializer.Serialize(samples, RecordSamplesJsonContext.Default.DictionaryStringRecordSample), cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A read-only copy of a run directory: the report is still right, only counted again next time.
+            }
+        }
+
+        return samples;
+    }
+
+    private static async Task<RecordSample> SampleAsync(string path, string digest, int maxRecords, CancellationToken cancellationToken)
+    {
+        var planSteps = new List<int>();
+        if (await TrainingRecords.DetectAsync(path, cancellationToken) == TrainingRecordKind.Plans)
+        {
+            await foreach (var plan in PlanJsonl.ReadAsync(path, new ProblemLog(skipInvalid: true), cancellationToken).Take(maxRecords))
+            {
+                planSteps.Add(plan.Plan.Steps.Count);
+            }
+        }
+
+        var tokens = new List<int>();
+        var builders = new ExampleBuilders(new ExamplePageOptions());
+        await foreach (var example in TrainingRecords.ReadAsync(path, builders, new ProblemLog(skipInvalid: true), cancellationToken).Take(maxRecords))
+        {
+            tokens.Add(example.Messages.Sum(m => TokenCounter.O200k.Count(m.Content)));
+        }
+
+        return new RecordSample(digest, planSteps, tokens);
+    }
+
+    private static Dictionary<string, RecordSample> TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), RecordSamplesJsonContext.Default.DictionaryStringRecordSample) ?? [] : [];
+        }
+        catch (JsonException)
+        {
+            // Only a saving: counted again.
+            return [];
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(Dictionary<string, RecordSample>))]
+internal sealed partial class RecordSamplesJsonContext : JsonSerializerContext;
