@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using PlanAct.IO;
 using PlanAct.Loopback;
@@ -152,9 +153,28 @@ public class PipelineRunnerTests
         var pipeline = Pipeline(dir, "  after-second: {}\n  after-first: {}\n  second: {}\n  first: {}\n");
         await using var session = await TeacherSession.OpenAsync(new TeacherOptions { LedgerPath = Path.Combine(dir, "ledger.db") });
 
-        var result = await PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions(), registry).WaitAsync(Bound);
+        var options = new PipelineRunOptions();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source == TeacherTelemetry.Source,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if ((string?)activity.GetTagItem("planact.run_id") == options.RunId)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var result = await PipelineRunner.RunAsync(pipeline, session, options, registry).WaitAsync(Bound);
 
         Assert.Equal(["second", "first"], finished);
+        // Every stage's span is a child of the run's, though the stages overlap.
+        var runSpan = Assert.Single(spans, s => s.OperationName == "planact.run");
+        Assert.Equal(4, spans.Count(s => s.OperationName.StartsWith("planact.stage ", StringComparison.Ordinal) && s.ParentSpanId == runSpan.SpanId));
         string[] graphOrder = ["first", "second", "after-first", "after-second"];
         Assert.Equal(graphOrder, result.Stages.Select(s => s.Stage));
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(result.ManifestPath));
