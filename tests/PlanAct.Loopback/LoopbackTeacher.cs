@@ -23,6 +23,9 @@ public abstract record LoopbackReply
     /// <summary>Another reply, given after a delay (a slow model). In a batch the delay is not waited.</summary>
     public sealed record Delayed(TimeSpan Delay, LoopbackReply Then) : LoopbackReply;
 
+    /// <summary><paramref name="Then"/>, given once <paramref name="Gate"/> has completed (a test's order of events across requests).</summary>
+    public sealed record After(Task Gate, LoopbackReply Then) : LoopbackReply;
+
     /// <summary><paramref name="Reply"/>, and once its response is complete on the wire, <paramref name="Sent"/> (a test's cue: the answer has arrived).</summary>
     public sealed record ThenSignal(LoopbackReply Reply, Action Sent) : LoopbackReply;
 }
@@ -117,6 +120,10 @@ public sealed partial class LoopbackTeacher : IAsyncDisposable
             case LoopbackReply.Delayed delayed:
                 await Task.Delay(delayed.Delay, context.RequestAborted);
                 await ReplyAsync(context, body, call, delayed.Then);
+                break;
+            case LoopbackReply.After after:
+                await after.Gate.WaitAsync(context.RequestAborted);
+                await ReplyAsync(context, body, call, after.Then);
                 break;
             case LoopbackReply.ThenSignal signal:
                 await ReplyAsync(context, body, call, signal.Reply);

@@ -15,7 +15,7 @@ internal static class ProgressView
 
     public static Task<T> RunAsync<T>(string stage, Func<IProgress<StageProgress>, Task<T>> body) => RunAsync([stage], body);
 
-    /// <summary>One display for several stages (a pipeline): a bar per stage, or plain lines naming the stage.</summary>
+    /// <summary>One display for several stages (a pipeline, whose stages may run at the same time): a bar per stage, or plain lines naming the stage.</summary>
     public static async Task<T> RunAsync<T>(IReadOnlyList<string> stages, Func<IProgress<StageProgress>, Task<T>> body)
     {
         if (!CliConsole.Current.ErrorIsTerminal)
@@ -23,15 +23,24 @@ internal static class ProgressView
             var last = Stopwatch.StartNew();
             var gate = new Lock();
             var latest = new Dictionary<string, StageProgress>(StringComparer.Ordinal);
+            var moved = new Dictionary<string, StageProgress>(StringComparer.Ordinal);
+            var rank = stages.Select((stage, i) => (stage, i)).ToDictionary(p => p.stage, p => p.i, StringComparer.Ordinal);
             var plain = new SynchronousProgress<StageProgress>(p =>
             {
                 lock (gate)
                 {
                     latest[p.Stage] = p;
+                    moved[p.Stage] = p;
                     if (last.Elapsed >= PlainInterval)
                     {
+                        // Stages run at the same time: a line for each that moved since the last lines, in pipeline order.
                         last.Restart();
-                        CliConsole.Current.Error.WriteLine($"planact: {Describe(p)}");
+                        foreach (var progress in moved.Values.OrderBy(m => rank.GetValueOrDefault(m.Stage, -1)))
+                        {
+                            CliConsole.Current.Error.WriteLine($"planact: {Describe(progress)}");
+                        }
+
+                        moved.Clear();
                     }
                 }
             });
@@ -50,11 +59,17 @@ internal static class ProgressView
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
-                var tasks = stages.ToDictionary(s => s, s => context.AddTask(Markup.Escape(s), maxValue: 1), StringComparer.Ordinal);
+                // A bar per stage, started at the stage's first report: stages wait for the ones they need, then run side by side.
+                var tasks = stages.ToDictionary(s => s, s => context.AddTask(Markup.Escape(s), autoStart: false, maxValue: 1), StringComparer.Ordinal);
                 var live = new SynchronousProgress<StageProgress>(p =>
                 {
                     if (tasks.TryGetValue(p.Stage, out var task))
                     {
+                        if (!task.IsStarted)
+                        {
+                            task.StartTask();
+                        }
+
                         task.MaxValue = Math.Max(1, p.Total);
                         task.Value = p.Finished;
                         task.Description = Markup.Escape(Describe(p));

@@ -16,7 +16,7 @@ internal static class RunCommand
         var teacher = new TeacherArguments();
         var command = new Command(
             "run",
-            "Run a whole pipeline from one YAML file: inputs, teacher and per-stage settings, the stages (ordered as a dependency graph) and their options. "
+            "Run a whole pipeline from one YAML file: inputs, teacher and per-stage settings, the stages (a dependency graph: each starts once the stages it needs are done, independent ones at the same time) and their options. "
             + "Every stage resumes from the ledger and its output; run.json and report.html are written at the end. Without a teacher it is a dry run: "
             + "inputs validated, every request built, Batch API request files and a per-stage estimate written.\n\n"
             + "Example:\n  planact run\n  planact run samples/pipeline.yaml --model gpt-4o-mini --max-cost 5\n  planact run my-pipeline.yaml --run-dir runs/today --batch")

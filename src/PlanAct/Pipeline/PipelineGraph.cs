@@ -4,7 +4,8 @@ namespace PlanAct.Pipeline;
 
 /// <summary>
 /// The stages of a pipeline in an order that respects <see cref="IPipelineNode.Requires"/>; export goes after every
-/// stage that yields training data. Ties keep the order of the registry, so a run is the same every time.
+/// stage that yields training data. Ties keep the order of the registry, so a run reports its stages the same way every
+/// time, though each node starts as soon as the nodes <see cref="Before"/> it have finished.
 /// </summary>
 internal static class PipelineGraph
 {
@@ -44,7 +45,7 @@ internal static class PipelineGraph
         return ordered;
     }
 
-    /// <summary>What must run before <paramref name="node"/>: its requirements, and for a reader of all training data every stage that yields some.</summary>
+    /// <summary>What must finish before <paramref name="node"/> starts: its requirements, and for a reader of all training data every stage that yields some.</summary>
     public static IEnumerable<string> Before(IPipelineNode node, IReadOnlyList<IPipelineNode> chosen) =>
         node.ReadsAllTrainingData ? node.Requires.Concat(chosen.Where(n => n.YieldsTrainingData).Select(n => n.Name)) : node.Requires;
 }

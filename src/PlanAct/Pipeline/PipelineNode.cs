@@ -77,7 +77,7 @@ internal sealed record NodeResult(string Stage, NodeStatus Status, IReadOnlyList
     public static NodeResult Blocked(string stage, string why) => new(stage, NodeStatus.Blocked, [], why);
 }
 
-/// <summary>What a node runs with: the pipeline, the teacher session, the mode, and the results of the nodes before it.</summary>
+/// <summary>What a node runs with: the pipeline, the teacher session, the mode, and the results of the nodes upstream of it.</summary>
 internal sealed class PipelineContext
 {
     public required PipelineDefinition Pipeline { get; init; }
@@ -96,10 +96,13 @@ internal sealed class PipelineContext
     /// <summary>How the run was started, for dataset cards.</summary>
     public string CommandLine { get; init; } = "planact run";
 
-    /// <summary>Input problems (invalid items), shared by every node.</summary>
+    /// <summary>
+    /// The input problems (invalid items) this node meets: its own log, so what it counts does not depend on the nodes
+    /// running beside it; the run lists every node's.
+    /// </summary>
     public required ProblemLog Problems { get; init; }
 
-    /// <summary>Results of the nodes run so far, by stage.</summary>
+    /// <summary>Results of the nodes upstream of this one (all finished), by stage, in graph order.</summary>
     public required IReadOnlyDictionary<string, NodeResult> Results { get; init; }
 
     /// <summary>A path in the run directory.</summary>

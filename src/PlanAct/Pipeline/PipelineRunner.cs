@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using PlanAct.Inspection;
 using PlanAct.IO;
@@ -48,10 +49,11 @@ internal sealed record PipelineResult(
     string ReportPath);
 
 /// <summary>
-/// Runs a pipeline: checks every stage's options and the graph, validates the inputs, runs the nodes in graph order
-/// (a node whose requirements did not finish is blocked, not run), and in a dry run writes the Batch API request files
-/// and the estimate of what is waiting. Every run ends by writing <c>run.json</c> and <c>report.html</c> in the run
-/// directory.
+/// Runs a pipeline: checks every stage's options and the graph, validates the inputs, starts each node as soon as the
+/// nodes before it (<see cref="PipelineGraph.Before"/>) have finished, so independent nodes run at the same time on the
+/// one teacher session (a node whose requirements did not finish is blocked, not run), and in a dry run writes the Batch
+/// API request files and the estimate of what is waiting. Results are reported in graph order, whatever order the nodes
+/// finish in. Every run ends by writing <c>run.json</c> and <c>report.html</c> in the run directory.
 /// </summary>
 internal static partial class PipelineRunner
 {
@@ -77,35 +79,7 @@ internal static partial class PipelineRunner
         Directory.CreateDirectory(pipeline.RunDir);
 
         var input = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? await ValidateAsync(trajectories, pipeline, cancellationToken) : null;
-        var problems = new ProblemLog(pipeline.SkipInvalid);
-        var results = new Dictionary<string, NodeResult>(StringComparer.Ordinal);
-        var ordered = new List<NodeResult>();
-        foreach (var node in nodes)
-        {
-            var context = new PipelineContext
-            {
-                Pipeline = pipeline,
-                Session = session,
-                Mode = options.Mode,
-                Batch = options.Batch,
-                Shard = options.Shard,
-                Progress = options.Progress,
-                Problems = problems,
-                Results = results,
-                CommandLine = options.CommandLine,
-            };
-            using var stageSpan = TeacherTelemetry.Source.StartActivity($"planact.stage {node.Name}");
-            stageSpan?.SetTag("planact.run_id", runId).SetTag("planact.stage", node.Name);
-            var unfinished = node.Requires.Where(r => results[r].Status != NodeStatus.Done).ToList();
-            var stageOptions = pipeline.Stages.First(s => s.Stage == node.Name).Options;
-            var result = unfinished.Count > 0
-                ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then {expected}" : ""))
-                : await node.RunAsync(context, stageOptions, cancellationToken);
-            stageSpan?.SetTag("planact.status", result.Status.ToString()).SetTag("planact.problems", result.Problems);
-            StageFinished(logger, node.Name, result.Status, result.Seconds, result.Problems, result.Summary);
-            results[node.Name] = result;
-            ordered.Add(result);
-        }
+        var (ordered, problems) = await RunNodesAsync(nodes, pipeline, session, options, input, logger, cancellationToken);
 
         var pending = ordered.SelectMany(r => r.Run?.Pending ?? []).ToList();
         var estimate = CostEstimate.Of(pending, session.Options.Prices, session.Options.Limits.AssumedOutputTokens);
@@ -142,8 +116,106 @@ internal static partial class PipelineRunner
         await RunReport.WriteAsync(pipeline.RunDir, reportPath, cancellationToken);
         var done = ordered.Count(r => r.Status == NodeStatus.Done);
         RunFinished(logger, runId, done, ordered.Count, pending.Count, reportPath);
-        return new PipelineResult(runId, options.Mode, input, ordered, estimate, files, problems.Problems, manifestPath, reportPath);
+        return new PipelineResult(runId, options.Mode, input, ordered, estimate, files, problems, manifestPath, reportPath);
     }
+
+    /// <summary>
+    /// Starts every node once the nodes before it have finished. A node sees the results of the nodes upstream of it
+    /// only, as they were when it started, and keeps its own problem log (the run's problems are theirs in graph order),
+    /// so what it reports does not depend on which other node finished first. When a node throws, the running ones are
+    /// cancelled, the ones not started never start, and once all have stopped the first exception is thrown.
+    /// </summary>
+    private static async Task<(IReadOnlyList<NodeResult> Results, IReadOnlyList<InputProblem> Problems)> RunNodesAsync(
+        IReadOnlyList<IPipelineNode> nodes, PipelineDefinition pipeline, TeacherSession session, PipelineRunOptions options, RunInput? input, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Exception? failure = null;
+        var runs = new Dictionary<string, Task<NodeRun?>>(StringComparer.Ordinal);
+        var upstream = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            // In graph order the nodes before this one have their tasks already.
+            var before = PipelineGraph.Before(node, nodes).ToList();
+            upstream[node.Name] = before.SelectMany(b => upstream[b].Append(b)).ToHashSet(StringComparer.Ordinal);
+            runs[node.Name] = RunWhenReadyAsync(node, [.. before.Select(b => runs[b])], [.. nodes.Where(n => upstream[node.Name].Contains(n.Name)).Select(n => runs[n.Name])]);
+        }
+
+        var finished = await Task.WhenAll(nodes.Select(n => runs[n.Name]));
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return ([.. finished.Select(f => f!.Result)], [.. finished.SelectMany(f => f!.Problems.Problems).Distinct()]);
+
+        // Never throws: a failure is kept in `failure` and stops the run.
+        async Task<NodeRun?> RunWhenReadyAsync(IPipelineNode node, IReadOnlyList<Task<NodeRun?>> before, IReadOnlyList<Task<NodeRun?>> upstreamRuns)
+        {
+            // Yields first, so the nodes that become ready together start together rather than one inside another's continuation.
+            if ((await Task.WhenAll(before).ConfigureAwait(ConfigureAwaitOptions.ForceYielding)).Contains(null))
+            {
+                return null;
+            }
+
+            try
+            {
+                stopping.Token.ThrowIfCancellationRequested();
+                var results = new Dictionary<string, NodeResult>(StringComparer.Ordinal);
+                foreach (var run in upstreamRuns)
+                {
+                    var result = (await run)!.Result;
+                    results[result.Stage] = result;
+                }
+
+                var problems = new ProblemLog(pipeline.SkipInvalid);
+                return new NodeRun(await RunNodeAsync(node, pipeline, session, options, input, problems, results, logger, stopping.Token), problems);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+                await stopping.CancelAsync();
+                return null;
+            }
+        }
+    }
+
+    private static async Task<NodeResult> RunNodeAsync(
+        IPipelineNode node,
+        PipelineDefinition pipeline,
+        TeacherSession session,
+        PipelineRunOptions options,
+        RunInput? input,
+        ProblemLog problems,
+        IReadOnlyDictionary<string, NodeResult> results,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var context = new PipelineContext
+        {
+            Pipeline = pipeline,
+            Session = session,
+            Mode = options.Mode,
+            Batch = options.Batch,
+            Shard = options.Shard,
+            Progress = options.Progress,
+            Problems = problems,
+            Results = results,
+            CommandLine = options.CommandLine,
+        };
+        using var stageSpan = TeacherTelemetry.Source.StartActivity($"planact.stage {node.Name}");
+        stageSpan?.SetTag("planact.run_id", options.RunId).SetTag("planact.stage", node.Name);
+        var unfinished = node.Requires.Where(r => results[r].Status != NodeStatus.Done).ToList();
+        var stageOptions = pipeline.Stages.First(s => s.Stage == node.Name).Options;
+        var result = unfinished.Count > 0
+            ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then {expected}" : ""))
+            : await node.RunAsync(context, stageOptions, cancellationToken);
+        stageSpan?.SetTag("planact.status", result.Status.ToString()).SetTag("planact.problems", result.Problems);
+        StageFinished(logger, node.Name, result.Status, result.Seconds, result.Problems, result.Summary);
+        return result;
+    }
+
+    /// <summary>A node's result and the input problems it met.</summary>
+    private sealed record NodeRun(NodeResult Result, ProblemLog Problems);
 
     /// <summary>
     /// Reads the trajectories once before anything is sent (parsing only: page views and tokens are the stages' work):

@@ -396,6 +396,23 @@ public class BatchTests
         await Assert.ThrowsAsync<InputException>(() => runner.SubmitFilesAsync([.. files.Select(f => f.Path)], pending));
     }
 
+    [Fact]
+    public async Task A_finished_batch_two_callers_collect_at_once_is_collected_and_paid_for_once()
+    {
+        // The nodes of a pipeline run share one runner and poll the open batches at the same time.
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => Echo(r));
+        await using var ledger = await Ledger();
+        var pending = await Pending(teacher, ledger, "q1", "q2");
+        var runner = Runner(teacher, ledger);
+        var batch = Assert.Single(await runner.SubmitAsync(pending));
+
+        var both = await Task.WhenAll(runner.CollectAsync(), runner.CollectAsync());
+
+        Assert.Equal(2, both.Sum(c => c.Answered));
+        Assert.False(await ledger.CollectBatchAsync(batch.Id, "completed", [], new Dictionary<string, string>()));
+        Assert.Equal("completed", Assert.Single(await ledger.BatchesAsync()).Status);
+    }
+
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

@@ -35,7 +35,7 @@ internal sealed class ExportNode : IPipelineNode
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        // A partial export would pass for a whole data set: it waits until every earlier stage is done.
+        // A partial export would pass for a whole data set: it runs only when every stage upstream of it is done.
         var unfinished = context.Results.Values.Where(r => r.Status != NodeStatus.Done).Select(r => r.Stage).ToList();
         if (unfinished.Count > 0)
         {

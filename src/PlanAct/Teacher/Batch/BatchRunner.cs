@@ -199,7 +199,12 @@ internal sealed class BatchRunner
                 continue;
             }
 
-            await _ledger.CollectBatchAsync(batch.Id, state.Status, answers, failures, CancellationToken.None);
+            if (!await _ledger.CollectBatchAsync(batch.Id, state.Status, answers, failures, CancellationToken.None))
+            {
+                // The pipeline's nodes share this runner and poll at the same time: another collected it, and paid for it.
+                continue;
+            }
+
             answered += answers.Count;
             foreach (var answer in answers)
             {

@@ -119,10 +119,23 @@ internal sealed partial class TeacherLedger
     /// <summary>
     /// Closes a finished batch in one transaction: commits its good answers, marks every other request of the batch
     /// failed with its reason, and records the final status. A crash before this leaves the batch open to collect again.
+    /// Returns false, writing nothing, when the batch was collected already (by another caller polling at the same time).
     /// </summary>
-    public Task CollectBatchAsync(string batchId, string status, IReadOnlyList<LedgerEntry> answers, IReadOnlyDictionary<string, string> failures, CancellationToken cancellationToken = default) =>
-        WriteAsync(async transaction =>
+    public async Task<bool> CollectBatchAsync(string batchId, string status, IReadOnlyList<LedgerEntry> answers, IReadOnlyDictionary<string, string> failures, CancellationToken cancellationToken = default)
+    {
+        var collected = false;
+        await WriteAsync(async transaction =>
         {
+            await using var command = Command(transaction, "UPDATE batches SET status = $status, updated_at = $now, collected_at = $now WHERE id = $id AND collected_at IS NULL");
+            command.Parameters.AddWithValue("$id", batchId);
+            command.Parameters.AddWithValue("$status", status);
+            command.Parameters.AddWithValue("$now", Now());
+            collected = await command.ExecuteNonQueryAsync(CancellationToken.None) == 1;
+            if (!collected)
+            {
+                return;
+            }
+
             foreach (var answer in answers)
             {
                 await InsertResponseAsync(transaction, answer);
@@ -133,13 +146,9 @@ internal sealed partial class TeacherLedger
             {
                 await SetRequestStateAsync(transaction, batchId, key, Failed, reason);
             }
-
-            await using var command = Command(transaction, "UPDATE batches SET status = $status, updated_at = $now, collected_at = $now WHERE id = $id");
-            command.Parameters.AddWithValue("$id", batchId);
-            command.Parameters.AddWithValue("$status", status);
-            command.Parameters.AddWithValue("$now", Now());
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
         }, CancellationToken.None);
+        return collected;
+    }
 
     /// <summary>Batches whose results are not collected yet (running, or finished while nobody was watching).</summary>
     public Task<IReadOnlyList<LedgerBatch>> OpenBatchesAsync(CancellationToken cancellationToken = default) =>

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using PlanAct.IO;
+using PlanAct.Loopback;
+using PlanAct.Pipeline;
+using PlanAct.Teacher;
+using PlanAct.Tests.Stages;
+
+namespace PlanAct.Tests.Pipeline;
+
+/// <summary>How the runner schedules nodes: independent ones at the same time, results in graph order, a failure stops the rest.</summary>
+public class PipelineRunnerTests
+{
+    /// <summary>Far more than any of these runs takes: a run that waits on itself fails here instead of hanging.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
+
+    /// <summary>A node whose work the test scripts; it requires <paramref name="requires"/>.</summary>
+    private sealed class ScriptedNode(string name, Func<CancellationToken, Task<NodeStatus>> work, params string[] requires) : IPipelineNode
+    {
+        public string Name => name;
+
+        public IReadOnlyList<string> Requires => requires;
+
+        public bool YieldsTrainingData => false;
+
+        public bool ReadsAllTrainingData => false;
+
+        public void Check(StageOptions options)
+        {
+        }
+
+        public string? ExpectedRequests(RunInput input, StageOptions options) => null;
+
+        public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
+            new(Name, await work(cancellationToken), [], $"{Name} scripted");
+    }
+
+    private static PipelineDefinition Pipeline(string dir, string stages, string inputs = "")
+    {
+        var path = Path.Combine(dir, "pipeline.yaml");
+        File.WriteAllText(path, $"name: scheduling\n{inputs}run_dir: {Path.Combine(dir, "run")}\nstages:\n{stages}");
+        return PipelineDefinition.Load(path);
+    }
+
+    private static bool IsClassify(ReceivedRequest request) =>
+        ScriptedPipeline.SystemMessage(request).StartsWith("You help decide which extra training data", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Independent_stages_run_at_the_same_time_on_one_teacher()
+    {
+        // Classify is answered only once replan has asked: run one after the other (classify first in graph order), this never ends.
+        var replanAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var teacher = await LoopbackTeacher.StartAsync((request, _) =>
+        {
+            if (IsClassify(request))
+            {
+                return new LoopbackReply.After(replanAsked.Task, ScriptedPipeline.Answer(request));
+            }
+
+            if (ScriptedReplans.IsReplan(request))
+            {
+                replanAsked.TrySetResult();
+            }
+
+            return ScriptedPipeline.Answer(request);
+        });
+        var dir = TestPaths.TempDir();
+        var pipeline = Pipeline(
+            dir,
+            $"  annotate: {{}}\n  classify:\n    options: {{ classes: {Path.Combine(TestPaths.Samples, "failure-classes.yaml")} }}\n  replan: {{}}\n",
+            $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\n");
+        // Room for every waiting classify request and replan's beside them.
+        await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir, concurrency: 64));
+
+        var run = PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions());
+        var result = await run.WaitAsync(Bound);
+
+        Assert.Equal(["annotate", "classify", "replan"], result.Stages.Select(s => s.Stage));
+        Assert.All(result.Stages, s => Assert.Equal(NodeStatus.Done, s.Status));
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(dir, "run", "labelled.jsonl")).Length);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(dir, "run", "replans.jsonl")).Length);
+        Assert.Equal(17, teacher.Received.Count(IsClassify));
+    }
+
+    [Fact]
+    public async Task A_failing_node_cancels_the_running_ones_starts_no_more_and_its_error_is_the_runs()
+    {
+        var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slowCancelled = false;
+        var ran = new ConcurrentQueue<string>();
+        var registry = new PipelineRegistry(
+        [
+            new ScriptedNode("slow", async cancellationToken =>
+            {
+                slowStarted.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    slowCancelled = true;
+                    throw;
+                }
+
+                return NodeStatus.Done;
+            }),
+            new ScriptedNode("failing", async _ =>
+            {
+                await slowStarted.Task;
+                throw new InputException(new SourceLocation("plans.jsonl", 3), "scripted failure");
+            }),
+            new ScriptedNode("after-slow", _ => { ran.Enqueue("after-slow"); return Task.FromResult(NodeStatus.Done); }, "slow"),
+            new ScriptedNode("after-failing", _ => { ran.Enqueue("after-failing"); return Task.FromResult(NodeStatus.Done); }, "failing"),
+        ]);
+        var dir = TestPaths.TempDir();
+        var pipeline = Pipeline(dir, "  slow: {}\n  failing: {}\n  after-slow: {}\n  after-failing: {}\n");
+        await using var session = await TeacherSession.OpenAsync(new TeacherOptions { LedgerPath = Path.Combine(dir, "ledger.db") });
+
+        var run = PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions(), registry);
+        var error = await Assert.ThrowsAsync<InputException>(() => run.WaitAsync(Bound));
+
+        Assert.Contains("scripted failure", error.Message, StringComparison.Ordinal);
+        Assert.True(slowCancelled);
+        Assert.Empty(ran);
+        Assert.False(File.Exists(Path.Combine(dir, "run", PipelineRunner.ManifestName)));
+    }
+
+    [Fact]
+    public async Task Results_are_in_graph_order_whatever_order_the_nodes_finish_in_and_only_dependents_of_an_unfinished_node_are_blocked()
+    {
+        var secondFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new ConcurrentQueue<string>();
+        var registry = new PipelineRegistry(
+        [
+            new ScriptedNode("first", async _ =>
+            {
+                await secondFinished.Task;
+                finished.Enqueue("first");
+                return NodeStatus.Stopped;
+            }),
+            new ScriptedNode("second", _ =>
+            {
+                finished.Enqueue("second");
+                secondFinished.TrySetResult();
+                return Task.FromResult(NodeStatus.Done);
+            }),
+            new ScriptedNode("after-first", _ => Task.FromResult(NodeStatus.Done), "first"),
+            new ScriptedNode("after-second", _ => Task.FromResult(NodeStatus.Done), "second"),
+        ]);
+        var dir = TestPaths.TempDir();
+        var pipeline = Pipeline(dir, "  after-second: {}\n  after-first: {}\n  second: {}\n  first: {}\n");
+        await using var session = await TeacherSession.OpenAsync(new TeacherOptions { LedgerPath = Path.Combine(dir, "ledger.db") });
+
+        var options = new PipelineRunOptions();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source == TeacherTelemetry.Source,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if ((string?)activity.GetTagItem("planact.run_id") == options.RunId)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var result = await PipelineRunner.RunAsync(pipeline, session, options, registry).WaitAsync(Bound);
+
+        Assert.Equal(["second", "first"], finished);
+        // Every stage's span is a child of the run's, though the stages overlap.
+        var runSpan = Assert.Single(spans, s => s.OperationName == "planact.run");
+        Assert.Equal(4, spans.Count(s => s.OperationName.StartsWith("planact.stage ", StringComparison.Ordinal) && s.ParentSpanId == runSpan.SpanId));
+        string[] graphOrder = ["first", "second", "after-first", "after-second"];
+        Assert.Equal(graphOrder, result.Stages.Select(s => s.Stage));
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(result.ManifestPath));
+        var stages = manifest.RootElement.GetProperty("stages").EnumerateArray().ToList();
+        Assert.Equal(graphOrder, stages.Select(s => s.GetProperty("stage").GetString()));
+        Assert.Equal(["stopped", "done", "blocked", "done"], stages.Select(s => s.GetProperty("status").GetString()));
+        Assert.Equal("waits for first to finish", stages[2].GetProperty("summary").GetString());
+    }
+}
