@@ -59,8 +59,9 @@ internal sealed record PipelineStageJson(string Stage, int Requests, double Wall
 /// <see cref="PipelineRunner"/> as <c>planact run</c> drives it, against a loopback teacher in a child process that
 /// answers every stage validly after a fixed delay. Per stage and in all it reports the requests sent, the wall time
 /// against the ideal, requests/s and the CPU time of both processes; then peak memory, and a second run that finds
-/// everything done (it must send nothing). The ideal is the teacher's delay and nothing else: stages run one after
-/// another, so it is the sum of the stages' ideals; a stage without a teacher has none; a teacher stage needs, per
+/// everything done (it must send nothing). The ideal is the teacher's delay and nothing else: stages that do not need
+/// each other run at the same time, but they share the teacher's slots, so the ideal of the run is still the sum of
+/// the stages' ideals (the slots are full all the way); a stage without a teacher has none; a teacher stage needs, per
 /// pass of its stage runner (expand asks in waves, each a pass; the others make one), its requests spread over every
 /// slot in whole rounds, ⌈requests ÷ concurrency⌉ delays, but never fewer than its longest chain of requests that wait
 /// for each other (replan: a trajectory of n actions asks its n − 1 rounds in order; elsewhere one request per item).
@@ -192,8 +193,8 @@ internal static class PipelineBenchmark
     {
         var delay = options.Delay.TotalSeconds;
         var table = new StringBuilder()
-            .AppendLine("| Stage | Requests | Passes | Longest chain | Ideal s | Wall s | Ideal / wall | Requests/s | Pipeline CPU s | Teacher CPU s | Again s |")
-            .AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            .AppendLine("| Stage | Requests | Passes | Longest chain | Ideal s | Start s | Wall s | Ideal / wall | Requests/s | Pipeline CPU s | Teacher CPU s | Again s |")
+            .AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         var idealTotal = 0.0;
         foreach (var stage in first.Stages)
         {
@@ -206,21 +207,21 @@ internal static class PipelineBenchmark
                 var n => Invariant($"{n} ({string.Join(" + ", stage.Passes.Select(p => p.Requests))})"),
             };
             var chain = stage.Sent > 0 ? Invariant($"{LongestChain(stage.Stage, longestReplan)}") : "–";
-            table.AppendLine(Row(stage.Stage, stage.Sent, passes, chain, stage.Sent > 0 ? ideal : null, stage.Wall, stage.PipelineCpu, stage.TeacherCpu, again.Stage(stage.Stage).Wall));
+            table.AppendLine(Row(stage.Stage, stage.Sent, passes, chain, stage.Sent > 0 ? ideal : null, stage.Start, stage.Wall, stage.PipelineCpu, stage.TeacherCpu, again.Stage(stage.Stage).Wall));
         }
 
-        var outside = first.Outside;
-        table.AppendLine(Row(OutsideStages, 0, "–", "–", null, outside.Wall, outside.PipelineCpu, outside.TeacherCpu, again.Outside.Wall));
-        table.AppendLine(Row("**whole run**", first.Sent, "", "", idealTotal, first.Wall, first.PipelineCpu, first.TeacherCpu, again.Wall));
+        table.AppendLine(Row(OutsideStages, 0, "–", "–", null, TimeSpan.Zero, first.Outside, null, null, again.Outside));
+        table.AppendLine(Row("**whole run**", first.Sent, "", "", idealTotal, TimeSpan.Zero, first.Wall, first.PipelineCpu, first.TeacherCpu, again.Wall));
         return table.ToString().TrimEnd();
     }
 
-    private static string Row(string name, int sent, string passes, string chain, double? ideal, TimeSpan wall, TimeSpan pipelineCpu, TimeSpan teacherCpu, TimeSpan again)
+    private static string Row(string name, int sent, string passes, string chain, double? ideal, TimeSpan start, TimeSpan wall, TimeSpan? pipelineCpu, TimeSpan? teacherCpu, TimeSpan again)
     {
         var (idealText, share) = ideal is { } i ? (Invariant($"{i:F1}"), Invariant($"{i / wall.TotalSeconds:P0}")) : ("0", "–");
         var rate = sent > 0 ? Invariant($"{sent / wall.TotalSeconds:N1}") : "–";
+        static string Cpu(TimeSpan? cpu) => cpu is { } c ? Invariant($"{c.TotalSeconds:F1}") : "–";
         return Invariant(
-            $"| {name} | {sent:N0} | {passes} | {chain} | {idealText} | {wall.TotalSeconds:F1} | {share} | {rate} | {pipelineCpu.TotalSeconds:F1} | {teacherCpu.TotalSeconds:F1} | {again.TotalSeconds:F1} |");
+            $"| {name} | {sent:N0} | {passes} | {chain} | {idealText} | {start.TotalSeconds:F1} | {wall.TotalSeconds:F1} | {share} | {rate} | {Cpu(pipelineCpu)} | {Cpu(teacherCpu)} | {again.TotalSeconds:F1} |");
     }
 
     private static string Describe(PipelineRun run) =>
@@ -229,29 +230,30 @@ internal static class PipelineBenchmark
     private static async Task<PipelineRun> RunOnceAsync(PipelineDefinition pipeline, TeacherOptions teacher, LoopbackServer server, CancellationToken cancellationToken)
     {
         await using var session = await TeacherSession.OpenAsync(teacher, cancellationToken: cancellationToken);
-        var meter = new StageMeter(() => server.CpuTime);
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var teacherBefore = server.CpuTime;
         var clock = Stopwatch.StartNew();
+        var meter = new StageMeter(() => server.CpuTime);
         var result = await PipelineRunner.RunAsync(
             pipeline, session, new PipelineRunOptions { Mode = TeacherMode.Online, CommandLine = "PlanAct.Bench pipeline", Progress = meter }, meter.Wrap(PipelineRegistry.Default), cancellationToken);
         clock.Stop();
         self.Refresh();
-        return new PipelineRun(result, clock.Elapsed, self.TotalProcessorTime - cpuBefore, server.CpuTime - teacherBefore, [.. meter.Measured]);
+        var measured = meter.Measured.ToDictionary(m => m.Stage, StringComparer.Ordinal);
+        return new PipelineRun(result, clock.Elapsed, self.TotalProcessorTime - cpuBefore, server.CpuTime - teacherBefore, [.. result.Stages.Select(s => measured[s.Stage])]);
     }
 
-    /// <summary>One run of the pipeline: its result, wall and CPU times, and each stage's measurement in run order.</summary>
+    /// <summary>One run of the pipeline: its result, wall and CPU times, and each stage's measurement in graph order.</summary>
     private sealed record PipelineRun(PipelineResult Result, TimeSpan Wall, TimeSpan PipelineCpu, TimeSpan TeacherCpu, IReadOnlyList<StageMeasurement> Stages)
     {
         public int Sent => Stages.Sum(s => s.Sent);
 
-        /// <summary>The time of the run outside every stage: the input check before them, run.json and the report after.</summary>
-        public StageMeasurement Outside => new(
-            OutsideStages, 0, [], Wall - Sum(s => s.Wall), PipelineCpu - Sum(s => s.PipelineCpu), TeacherCpu - Sum(s => s.TeacherCpu));
+        /// <summary>
+        /// The wall time of the run outside every stage: the input check before the first, run.json and the report after
+        /// the last (stages overlap, so it is not the run less the stages' sum). No CPU: it cannot be told apart.
+        /// </summary>
+        public TimeSpan Outside => Wall - (Stages.Max(s => s.End) - Stages.Min(s => s.Start));
 
         public StageMeasurement Stage(string name) => Stages.Single(s => s.Stage == name);
-
-        private TimeSpan Sum(Func<StageMeasurement, TimeSpan> time) => Stages.Aggregate(TimeSpan.Zero, (total, s) => total + time(s));
     }
 }

@@ -14,23 +14,27 @@ internal sealed record StagePass(int Items, int Requests);
 /// <param name="Stage">The stage's name.</param>
 /// <param name="Sent">Requests the stage sent to the teacher (answers replayed from the ledger are not sent).</param>
 /// <param name="Passes">The stage runner's passes that processed something, in order.</param>
+/// <param name="Start">When the node started, from the start of the run.</param>
 /// <param name="Wall">Wall time of the node.</param>
-/// <param name="PipelineCpu">CPU time of this process (the pipeline) during the node.</param>
-/// <param name="TeacherCpu">CPU time of the loopback teacher's process during the node.</param>
-internal sealed record StageMeasurement(string Stage, int Sent, IReadOnlyList<StagePass> Passes, TimeSpan Wall, TimeSpan PipelineCpu, TimeSpan TeacherCpu);
+/// <param name="PipelineCpu">CPU time of this process (the pipeline) while the node ran (nodes running at the same time share it).</param>
+/// <param name="TeacherCpu">CPU time of the loopback teacher's process while the node ran (likewise).</param>
+internal sealed record StageMeasurement(string Stage, int Sent, IReadOnlyList<StagePass> Passes, TimeSpan Start, TimeSpan Wall, TimeSpan PipelineCpu, TimeSpan TeacherCpu)
+{
+    public TimeSpan End => Start + Wall;
+}
 
 /// <summary>
 /// Measures every node of a pipeline run: wraps the nodes of a registry, and takes the stage runners' progress to
-/// tell their passes apart (a pass's reports share its item count; the meter's sent count at its last report is
-/// everything the pass sent, since the next pass starts only when every item of this one has reported). Nodes run one
-/// at a time, so what the session sends while a node runs is that node's, whatever stage name its requests carry.
+/// tell their passes apart (a pass's reports share its item count; the stage's sent count at its last report is
+/// everything the pass sent, since the next pass starts only when every item of this one has reported). Nodes may run
+/// at the same time: a stage's requests and progress carry its name, so each is counted apart.
 /// </summary>
 internal sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StageProgress>
 {
     private readonly Lock _lock = new();
     private readonly ConcurrentQueue<StageMeasurement> _measured = new();
-    private readonly List<(int Total, int AlreadyDone, int Sent)> _passes = [];
-    private int _sentBefore;
+    private readonly Dictionary<string, (int SentBefore, List<(int Total, int AlreadyDone, int Sent)> Passes)> _running = new(StringComparer.Ordinal);
+    private readonly Stopwatch _run = Stopwatch.StartNew();
 
     public IReadOnlyCollection<StageMeasurement> Measured => _measured;
 
@@ -41,59 +45,59 @@ internal sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StagePro
     {
         lock (_lock)
         {
-            // A node's own summary (act, export) reports nothing sent; a runner reports the session's count so far.
-            if (value.Sent <= _sentBefore)
+            // A node's own summary (act, export) reports nothing sent.
+            if (!_running.TryGetValue(value.Stage, out var node) || value.Sent <= node.SentBefore)
             {
                 return;
             }
 
-            var pass = _passes.FindIndex(p => p.Total == value.Total);
+            var pass = node.Passes.FindIndex(p => p.Total == value.Total);
             if (pass < 0)
             {
-                _passes.Add((value.Total, value.AlreadyDone, value.Sent));
+                node.Passes.Add((value.Total, value.AlreadyDone, value.Sent));
             }
             else
             {
-                _passes[pass] = _passes[pass] with { Sent = Math.Max(_passes[pass].Sent, value.Sent) };
+                node.Passes[pass] = node.Passes[pass] with { Sent = Math.Max(node.Passes[pass].Sent, value.Sent) };
             }
         }
     }
 
     private async Task<NodeResult> MeasureAsync(IPipelineNode node, PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        int SentSoFar() => context.Session.Meter.Lines().Sum(l => l.Sent);
+        int SentSoFar() => context.Session.Meter.Lines().Where(l => l.Stage == node.Name).Sum(l => l.Sent);
 
         var sentBefore = SentSoFar();
+        List<(int Total, int AlreadyDone, int Sent)> reported = [];
         lock (_lock)
         {
-            _sentBefore = sentBefore;
-            _passes.Clear();
+            _running[node.Name] = (sentBefore, reported);
         }
 
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var teacherBefore = teacherCpu();
-        var clock = Stopwatch.StartNew();
+        var start = _run.Elapsed;
         var result = await node.RunAsync(context, options, cancellationToken);
-        clock.Stop();
+        var wall = _run.Elapsed - start;
         self.Refresh();
         var cpu = self.TotalProcessorTime - cpuBefore;
         var teacher = teacherCpu() - teacherBefore;
         var passes = new List<StagePass>();
         lock (_lock)
         {
+            _running.Remove(node.Name);
             var sentThen = sentBefore;
-            foreach (var (total, alreadyDone, sent) in _passes)
+            foreach (var (total, alreadyDone, sent) in reported)
             {
                 passes.Add(new StagePass(total - alreadyDone, sent - sentThen));
                 sentThen = sent;
             }
         }
 
-        _measured.Enqueue(new StageMeasurement(node.Name, SentSoFar() - sentBefore, passes, clock.Elapsed, cpu, teacher));
+        _measured.Enqueue(new StageMeasurement(node.Name, SentSoFar() - sentBefore, passes, start, wall, cpu, teacher));
         return result;
     }
-
     private sealed class MeasuredNode(IPipelineNode inner, StageMeter meter) : IPipelineNode
     {
         public string Name => inner.Name;

@@ -67,7 +67,7 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
             state.Quarantined.Count,
             [.. state.Skipped.Select(s => (s.Key, s.Value)).OrderBy(s => s.Key, StringComparer.Ordinal)],
             pending,
-            session.Meter.Lines(),
+            [.. session.Meter.Lines().Where(l => l.Stage == stage.Name)],
             state.Stopped,
             dropped);
     }
@@ -355,7 +355,8 @@ internal sealed class StageRunState(string stage, CostMeter meter)
 
     public StageProgress Progress(string? phase = null)
     {
-        var lines = meter.Lines();
+        // This stage's requests only: other stages of a pipeline may be asking the same session at the same time.
+        var lines = meter.Lines().Where(l => l.Stage == stage).ToList();
         return new StageProgress(
             stage, Order.Count, AlreadyDone, Ok, Quarantined.Count, Skipped.Count, Waiting, Elapsed,
             lines.Sum(l => l.Sent), lines.Sum(l => l.Reused), lines.Sum(l => l.InputTokens + l.OutputTokens), lines.Sum(l => l.Dollars ?? 0), phase);
