@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
@@ -132,6 +133,7 @@ internal static partial class PipelineRunner
         Exception? failure = null;
         var runs = new Dictionary<string, Task<NodeRun?>>(StringComparer.Ordinal);
         var upstream = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        var sampling = new ConcurrentBag<Task>();
         foreach (var node in nodes)
         {
             // In graph order the nodes before this one have their tasks already.
@@ -141,6 +143,7 @@ internal static partial class PipelineRunner
         }
 
         var finished = await Task.WhenAll(nodes.Select(n => runs[n.Name]));
+        await Task.WhenAll(sampling);
         if (failure is not null)
         {
             ExceptionDispatchInfo.Throw(failure);
@@ -168,7 +171,17 @@ internal static partial class PipelineRunner
                 }
 
                 var problems = new ProblemLog(pipeline.SkipInvalid);
-                return new NodeRun(await RunNodeAsync(node, pipeline, session, options, input, problems, results, logger, stopping.Token), problems);
+                var finished = await RunNodeAsync(node, pipeline, session, options, input, problems, results, logger, stopping.Token);
+                if (finished.Status == NodeStatus.Done && options.Mode != TeacherMode.DryRun)
+                {
+                    // The report's samples of this stage's training data, made while the other stages run.
+                    foreach (var output in finished.Outputs.Where(o => o.TrainingData is not null))
+                    {
+                        sampling.Add(RecordSamples.PrepareAsync(output.Path, RunReport.MaxRecordsPerFile, stopping.Token));
+                    }
+                }
+
+                return new NodeRun(finished, problems);
             }
             catch (Exception e)
             {

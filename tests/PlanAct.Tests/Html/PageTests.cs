@@ -89,6 +89,49 @@ public class PageTests
     }
 
     [Fact]
+    public void Budget_finds_the_same_cut_as_bisection_on_every_start_page_and_budget()
+    {
+        // Bisection over the same cut points is the reference: it counts some 14 candidates a page, the search fewer.
+        foreach (var page in TestPaths.StartPages.Values)
+        {
+            foreach (var budget in new[] { 1, 17, 100, 333, 1000, 2048, 4096 })
+            {
+                var fitted = PageBudget.Fit(page, budget, TokenCounter.O200k);
+                Assert.Equal(Bisected(page, budget), fitted.Html);
+                Assert.Equal(TokenCounter.O200k.Count(fitted.Html), fitted.Tokens);
+            }
+        }
+    }
+
+    /// <summary>The longest closed prefix that fits, by bisection over the page's cut points.</summary>
+    private static string Bisected(string page, int budget)
+    {
+        if (TokenCounter.O200k.Count(page) <= budget)
+        {
+            return page;
+        }
+
+        var tokens = HtmlLexer.Tokenize(page);
+        var cuts = PageBudget.CutPoints(page, tokens);
+        var (lo, hi, best) = (0, cuts.Count - 1, "");
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            var candidate = PageBudget.Close(page, tokens, cuts[mid]);
+            if (TokenCounter.O200k.Count(candidate) <= budget)
+            {
+                (best, lo) = (candidate, mid + 1);
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return best;
+    }
+
+    [Fact]
     public void A_page_within_budget_is_unchanged()
     {
         var page = TestPaths.StartPages["reddit"];

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PlanAct.IO;
@@ -19,6 +20,25 @@ internal static class RecordSamples
 {
     public const string FileName = "report.samples.json";
 
+    /// <summary>Samples of this process by content digest: a pipeline starts each one as soon as its stage is done.</summary>
+    private static readonly ConcurrentDictionary<string, Lazy<Task<RecordSample>>> Sampled = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Starts sampling <paramref name="path"/> (a stage's training data, just finished) so that the report at the end
+    /// of the run finds it done: the work overlaps the stages still running instead of following the last.
+    /// </summary>
+    public static async Task PrepareAsync(string path, int maxRecords, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SampleOnceAsync(path, await DigestAsync(path, cancellationToken), maxRecords, cancellationToken);
+        }
+        catch (Exception e) when (e is InputException or IOException or OperationCanceledException)
+        {
+            // Only a head start: the report samples the file itself, and says what is wrong with it.
+        }
+    }
+
     public static async Task<IReadOnlyDictionary<string, RecordSample>> ReadAsync(string runDir, IReadOnlyList<string> files, int maxRecords, CancellationToken cancellationToken)
     {
         var cachePath = Path.Combine(runDir, FileName);
@@ -26,10 +46,11 @@ internal static class RecordSamples
         var samples = new Dictionary<string, RecordSample>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var digest = Convert.ToHexStringLower((await FileDigests.OfTreeAsync(Path.Combine(runDir, file), cancellationToken)).Single());
+            var path = Path.Combine(runDir, file);
+            var digest = await DigestAsync(path, cancellationToken);
             samples[file] = earlier.TryGetValue(file, out var known) && known.Digest == digest
                 ? known
-                : await SampleAsync(Path.Combine(runDir, file), digest, maxRecords, cancellationToken);
+                : await SampleOnceAsync(path, digest, maxRecords, cancellationToken);
         }
 
         if (samples.Count != earlier.Count || samples.Any(s => !earlier.TryGetValue(s.Key, out var known) || !ReferenceEquals(known, s.Value)))
@@ -45,6 +66,23 @@ internal static class RecordSamples
         }
 
         return samples;
+    }
+
+    private static async Task<string> DigestAsync(string path, CancellationToken cancellationToken) =>
+        Convert.ToHexStringLower((await FileDigests.OfTreeAsync(path, cancellationToken)).Single());
+
+    /// <summary>The sample of a file's contents, made once per process (a failed or cancelled attempt is made again).</summary>
+    private static async Task<RecordSample> SampleOnceAsync(string path, string digest, int maxRecords, CancellationToken cancellationToken)
+    {
+        var sampling = Sampled.GetOrAdd($"{maxRecords}:{digest}", _ => new(() => SampleAsync(path, digest, maxRecords, cancellationToken)));
+        try
+        {
+            return await sampling.Value;
+        }
+        catch (Exception) when (Sampled.TryRemove(new($"{maxRecords}:{digest}", sampling)))
+        {
+            throw;
+        }
     }
 
     private static async Task<RecordSample> SampleAsync(string path, string digest, int maxRecords, CancellationToken cancellationToken)
