@@ -20,8 +20,14 @@ internal interface IPipelineNode
     /// <summary>Whether the node's records are training data (<c>export</c> exports them).</summary>
     bool YieldsTrainingData { get; }
 
-    /// <summary>Whether the node reads every stage's training data, and so runs after all of them (<c>export</c>).</summary>
+    /// <summary>Whether the node reads every stage's training data, and so finishes after all of them (<c>export</c>).</summary>
     bool ReadsAllTrainingData { get; }
+
+    /// <summary>
+    /// Whether the node starts with the run rather than when the nodes before it have finished, and waits for each of
+    /// them itself (<see cref="PipelineContext.Upstream"/>): export works on each stage's data as soon as it is done.
+    /// </summary>
+    bool StartsEarly => false;
 
     /// <summary>Checks the node's options before anything runs (throws <see cref="InputException"/>).</summary>
     void Check(StageOptions options);
@@ -102,8 +108,11 @@ internal sealed class PipelineContext
     /// </summary>
     public required ProblemLog Problems { get; init; }
 
-    /// <summary>Results of the nodes upstream of this one (all finished), by stage, in graph order.</summary>
+    /// <summary>Results of the nodes upstream of this one (all finished), by stage, in graph order; none for a node that <see cref="IPipelineNode.StartsEarly"/>.</summary>
     public required IReadOnlyDictionary<string, NodeResult> Results { get; init; }
+
+    /// <summary>The nodes upstream of this one in graph order, each with its result to come (null when it did not run: blocked by a failure).</summary>
+    public IReadOnlyList<(string Stage, Task<NodeResult?> Finished)> Upstream { get; init; } = [];
 
     /// <summary>A path in the run directory.</summary>
     public string PathFor(string name) => Path.Combine(Pipeline.RunDir, name);

@@ -139,7 +139,7 @@ internal static partial class PipelineRunner
             // In graph order the nodes before this one have their tasks already.
             var before = PipelineGraph.Before(node, nodes).ToList();
             upstream[node.Name] = before.SelectMany(b => upstream[b].Append(b)).ToHashSet(StringComparer.Ordinal);
-            runs[node.Name] = RunWhenReadyAsync(node, [.. before.Select(b => runs[b])], [.. nodes.Where(n => upstream[node.Name].Contains(n.Name)).Select(n => runs[n.Name])]);
+            runs[node.Name] = RunWhenReadyAsync(node, [.. (node.StartsEarly ? node.Requires : before).Select(b => runs[b])], [.. nodes.Where(n => upstream[node.Name].Contains(n.Name)).Select(n => (n.Name, runs[n.Name]))]);
         }
 
         var finished = await Task.WhenAll(nodes.Select(n => runs[n.Name]));
@@ -152,7 +152,7 @@ internal static partial class PipelineRunner
         return ([.. finished.Select(f => f!.Result)], [.. finished.SelectMany(f => f!.Problems.Problems).Distinct()]);
 
         // Never throws: a failure is kept in `failure` and stops the run.
-        async Task<NodeRun?> RunWhenReadyAsync(IPipelineNode node, IReadOnlyList<Task<NodeRun?>> before, IReadOnlyList<Task<NodeRun?>> upstreamRuns)
+        async Task<NodeRun?> RunWhenReadyAsync(IPipelineNode node, IReadOnlyList<Task<NodeRun?>> before, IReadOnlyList<(string Stage, Task<NodeRun?> Run)> upstreamRuns)
         {
             // Yields first, so the nodes that become ready together start together rather than one inside another's continuation.
             if ((await Task.WhenAll(before).ConfigureAwait(ConfigureAwaitOptions.ForceYielding)).Contains(null))
@@ -164,14 +164,15 @@ internal static partial class PipelineRunner
             {
                 stopping.Token.ThrowIfCancellationRequested();
                 var results = new Dictionary<string, NodeResult>(StringComparer.Ordinal);
-                foreach (var run in upstreamRuns)
+                foreach (var (_, run) in node.StartsEarly ? [] : upstreamRuns)
                 {
                     var result = (await run)!.Result;
                     results[result.Stage] = result;
                 }
 
                 var problems = new ProblemLog(pipeline.SkipInvalid);
-                var finished = await RunNodeAsync(node, pipeline, session, options, input, problems, results, logger, stopping.Token);
+                var finished = await RunNodeAsync(
+                    node, pipeline, session, options, input, problems, results, [.. upstreamRuns.Select(u => (u.Stage, ResultOf(u.Run)))], logger, stopping.Token);
                 if (finished.Status == NodeStatus.Done && options.Mode != TeacherMode.DryRun)
                 {
                     // The report's samples of this stage's training data, made while the other stages run.
@@ -192,6 +193,8 @@ internal static partial class PipelineRunner
         }
     }
 
+    private static async Task<NodeResult?> ResultOf(Task<NodeRun?> run) => (await run)?.Result;
+
     private static async Task<NodeResult> RunNodeAsync(
         IPipelineNode node,
         PipelineDefinition pipeline,
@@ -200,6 +203,7 @@ internal static partial class PipelineRunner
         RunInput? input,
         ProblemLog problems,
         IReadOnlyDictionary<string, NodeResult> results,
+        IReadOnlyList<(string Stage, Task<NodeResult?> Finished)> upstream,
         ILogger logger,
         CancellationToken cancellationToken)
     {
@@ -213,6 +217,7 @@ internal static partial class PipelineRunner
             Progress = options.Progress,
             Problems = problems,
             Results = results,
+            Upstream = upstream,
             CommandLine = options.CommandLine,
         };
         using var stageSpan = TeacherTelemetry.Source.StartActivity($"planact.stage {node.Name}");

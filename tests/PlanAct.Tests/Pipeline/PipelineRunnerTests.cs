@@ -84,6 +84,40 @@ public class PipelineRunnerTests
     }
 
     [Fact]
+    public async Task Export_writes_a_stages_data_as_soon_as_it_is_done_while_the_others_still_run()
+    {
+        // Replan is answered only once the planner data is exported: if export waited for every stage, this never ends.
+        var plannerExported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dir = TestPaths.TempDir();
+        var planner = Path.Combine(dir, "run", "export", "planner.openai-chat.jsonl");
+        await using var teacher = await LoopbackTeacher.StartAsync((request, _) =>
+            ScriptedReplans.IsReplan(request) ? new LoopbackReply.After(plannerExported.Task, ScriptedPipeline.Answer(request)) : ScriptedPipeline.Answer(request));
+        var pipeline = Pipeline(
+            dir,
+            "  annotate: {}\n  replan: {}\n  export: {}\n",
+            $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\n");
+        await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir, concurrency: 64));
+
+        var run = PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions());
+        await Task.Run(async () =>
+        {
+            while (!run.IsCompleted && !File.Exists(planner))
+            {
+                await Task.Delay(10);
+            }
+        }).WaitAsync(Bound);
+        plannerExported.TrySetResult();
+        var result = await run.WaitAsync(Bound);
+
+        Assert.All(result.Stages, s => Assert.Equal(NodeStatus.Done, s.Status));
+        Assert.Equal(17, File.ReadAllLines(planner).Length);
+        Assert.Equal(98, File.ReadAllLines(Path.Combine(dir, "run", "export", "replanner.openai-chat.jsonl")).Length);
+        Assert.Equal(
+            [.. new[] { "planner", "replanner" }.Select(n => Path.Combine(dir, "run", "export", $"{n}.openai-chat.jsonl"))],
+            result.Stages.Single(s => s.Stage == "export").Outputs.Select(o => o.Path));
+    }
+
+    [Fact]
     public async Task A_failing_node_cancels_the_running_ones_starts_no_more_and_its_error_is_the_runs()
     {
         var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -33,64 +33,44 @@ internal sealed class ExportNode : IPipelineNode
 
     public string? ExpectedRequests(RunInput input, StageOptions options) => null;
 
+    public bool StartsEarly => true;
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
-        // A partial export would pass for a whole data set: it runs only when every stage upstream of it is done.
-        var unfinished = context.Results.Values.Where(r => r.Status != NodeStatus.Done).Select(r => r.Stage).ToList();
-        if (unfinished.Count > 0)
-        {
-            return NodeResult.Blocked(Name, $"waits for {string.Join(", ", unfinished)} to finish");
-        }
-
         var clock = Stopwatch.StartNew();
         var (formats, formatSettings, settings, pages) = Read(options);
         var mixed = options.Strings("mix") ?? [];
         // The run's own trajectories: grounded plans are checked against their later pages, notes and final answers too.
         var trajectories = context.Pipeline.Inputs.GetValueOrDefault("trajectories");
-        // A stage may finish with no records (e.g. augment when every pair was a duplicate): nothing to export of it.
-        var sources = context.Results.Values.SelectMany(r => r.Outputs).Where(o => o.TrainingData is not null && new FileInfo(o.Path).Length > 0).ToList();
         var folder = context.PathFor(Folder);
-        var statsPath = Path.Combine(folder, "export.stats.json");
-        var stampPath = Path.Combine(folder, "export.stamp.json");
-        string[] read = [.. sources.Select(s => s.Path), .. trajectories is null ? [] : new[] { trajectories }, .. File.Exists(settings.Profile.Source) ? new[] { settings.Profile.Source } : []];
-        Task<string> Fingerprint(IReadOnlyList<string> written) => StageStats.FingerprintAsync(
-            [.. read, .. written],
-            string.Create(CultureInfo.InvariantCulture, $"export {string.Join(",", formats.Select(f => f.Name))} {formatSettings} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} hindsight={settings.AllowHindsight} pages={pages.MaxPageTokens} seed={settings.Seed} mix={string.Join(",", mixed)}"),
-            cancellationToken);
-        if (await NodeStamp.UpToDateAsync(Name, stampPath, Fingerprint) is { } upToDate)
+        string[] alsoRead = [.. trajectories is null ? [] : new[] { trajectories }, .. File.Exists(settings.Profile.Source) ? new[] { settings.Profile.Source } : []];
+        var described = string.Create(
+            CultureInfo.InvariantCulture,
+            $"export {string.Join(",", formats.Select(f => f.Name))} {formatSettings} profile={settings.Profile.Name}@{settings.Profile.Source} max_tokens={settings.MaxTokens} reasoning={settings.WithReasoning} hindsight={settings.AllowHindsight} pages={pages.MaxPageTokens} seed={settings.Seed}");
+        var cards = new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices);
+        // Two files at a time, one per core: each streams, so memory stays that of two.
+        using var slots = new SemaphoreSlim(2);
+
+        // Each stage's training data is exported as soon as that stage is done, while the stages after it still run.
+        var stages = await Task.WhenAll(context.Upstream.Select(u => ExportStageAsync(u.Stage, u.Finished)));
+        var unfinished = stages.Where(s => s.Sources is null).Select(s => s.Stage).ToList();
+        if (unfinished.Count > 0)
         {
-            return upToDate;
+            // A partial export would pass for a whole data set: the files of the stages that are done are exported, but the export is not.
+            return NodeResult.Blocked(Name, $"waits for {string.Join(", ", unfinished)} to finish");
         }
 
+        var files = stages.SelectMany(s => s.Files).ToList();
         // The mix: the named training data in one file per format, interleaved (the paper's planner mix of grounded, synthetic and targeted plans).
+        var sources = stages.SelectMany(s => s.Sources!).ToList();
         var mix = mixed.Select(name => sources.FirstOrDefault(s => s.TrainingData == name)).OfType<NodeOutput>().Select(s => s.Path).ToList();
-        var files = sources.Select(s => (Name: s.TrainingData!, Paths: (IReadOnlyList<string>)[s.Path])).ToList();
         if (mix.Count > 0)
         {
-            files.Add((MixName, mix));
+            files.Add(await ExportFileAsync(MixName, mix));
         }
 
-        var outputs = files.SelectMany(s => formats.Select(f => new NodeOutput(Path.Combine(folder, f.OutputName($"{s.Name}.{f.Name}"))))).ToList();
-        var errorsBefore = context.Problems.ErrorCount;
-        var written = 0;
-        var overlong = 0;
-        var refused = 0;
-        var hindsight = 0;
-        foreach (var (name, paths) in files)
-        {
-            // Every format of a file from one pass over its records.
-            var targets = formats.Select(format => Target(format, Path.Combine(folder, format.OutputName($"{name}.{format.Name}")))).ToList();
-            var (reports, _) = await DatasetExporter.ExportFileAsync(
-                paths, targets, settings with { Trajectories = trajectories }, pages, new CardSources(context.CommandLine, context.Session.Ledger.Path, context.Session.Options.Prices), context.Problems, cancellationToken);
-            foreach (var report in reports)
-            {
-                written += report.Written;
-                overlong += report.Overlong.Count;
-                refused += report.Refused.Count;
-                hindsight += settings.AllowHindsight ? 0 : report.HindsightByKind().Values.Sum();
-            }
-        }
-
+        int Sum(string count) => files.Sum(f => f.Counts.GetValueOrDefault(count));
+        var (written, overlong, refused, hindsight) = (Sum(Written), Sum(Overlong), Sum(Refused), Sum(Hindsight));
         var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
         if (overlong > 0)
         {
@@ -107,20 +87,85 @@ internal sealed class ExportNode : IPipelineNode
             skipped[HindsightCheck.Reason] = hindsight;
         }
 
+        var outputs = files.SelectMany(f => f.Outputs).ToList();
+        var statsPath = Path.Combine(folder, "export.stats.json");
         var stats = new StageStats(
             Name, written + overlong + refused + hindsight, written, 0, overlong + refused + hindsight, new Dictionary<string, int>(), new Dictionary<string, int>(), skipped, [],
             clock.Elapsed.TotalSeconds, context.Shard?.ToString());
+        Directory.CreateDirectory(folder);
         await StageStats.WriteAsync(statsPath, stats, cancellationToken);
         Report(context, stats, clock.Elapsed);
-        var result = new NodeResult(Name, NodeStatus.Done, outputs, $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens, {refused} refused by the {settings.Profile.Name} profile, {hindsight} left out for hindsight")
+        var summary = $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens, {refused} refused by the {settings.Profile.Name} profile, {hindsight} left out for hindsight";
+        return new NodeResult(Name, NodeStatus.Done, outputs, files.All(f => f.UpToDate) ? $"up to date: {summary}" : summary)
         {
-            Problems = context.Problems.ErrorCount - errorsBefore,
+            Problems = context.Problems.ErrorCount,
             Seconds = clock.Elapsed.TotalSeconds,
             Stats = statsPath,
         };
-        await NodeStamp.RecordAsync(stampPath, result, inputValid: true, Fingerprint, cancellationToken);
-        return result;
+
+        // The files of one stage once it is done; no sources when it did not finish.
+        async Task<StageExport> ExportStageAsync(string stage, Task<NodeResult?> finished)
+        {
+            if (await finished is not { Status: NodeStatus.Done } result)
+            {
+                return new StageExport(stage, null, []);
+            }
+
+            // A stage may finish with no records (e.g. augment when every pair was a duplicate): nothing to export of it.
+            var data = result.Outputs.Where(o => o.TrainingData is not null && new FileInfo(o.Path).Length > 0).ToList();
+            var exported = new List<FileExport>();
+            foreach (var source in data)
+            {
+                exported.Add(await ExportFileAsync(source.TrainingData!, [source.Path]));
+            }
+
+            return new StageExport(stage, data, exported);
+        }
+
+        // Every format of one file from one pass over its records, unless its stamp shows nothing changed.
+        async Task<FileExport> ExportFileAsync(string name, IReadOnlyList<string> paths)
+        {
+            var stampPath = Path.Combine(folder, $"{name}.stamp.json");
+            Task<string> Fingerprint(IReadOnlyList<string> written) => StageStats.FingerprintAsync([.. paths, .. alsoRead, .. written], $"{described} {name}", cancellationToken);
+            if (await NodeStamp.HoldingAsync(stampPath, Fingerprint) is { Counts: { } earlier } stamp)
+            {
+                return new FileExport(stamp.Outputs, earlier, UpToDate: true);
+            }
+
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                var errorsBefore = context.Problems.ErrorCount;
+                var targets = formats.Select(format => Target(format, Path.Combine(folder, format.OutputName($"{name}.{format.Name}")))).ToList();
+                var (reports, _) = await DatasetExporter.ExportFileAsync(paths, targets, settings with { Trajectories = trajectories }, pages, cards, context.Problems, cancellationToken);
+                var counts = new Dictionary<string, int>(StringComparer.Ordinal)
+                {
+                    [Written] = reports.Sum(r => r.Written),
+                    [Overlong] = reports.Sum(r => r.Overlong.Count),
+                    [Refused] = reports.Sum(r => r.Refused.Count),
+                    [Hindsight] = settings.AllowHindsight ? 0 : reports.Sum(r => r.HindsightByKind().Values.Sum()),
+                };
+                var outputs = targets.Select(t => new NodeOutput(t.Output)).ToList();
+                await NodeStamp.RecordAsync(stampPath, context.Problems.ErrorCount == errorsBefore, outputs, name, null, counts, Fingerprint, cancellationToken);
+                return new FileExport(outputs, counts, UpToDate: false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
     }
+
+    private const string Written = "written";
+    private const string Overlong = "overlong";
+    private const string Refused = "refused";
+    private const string Hindsight = "hindsight";
+
+    /// <summary>What export made of one stage: its training data (null when the stage did not finish) and their files.</summary>
+    private sealed record StageExport(string Stage, IReadOnlyList<NodeOutput>? Sources, IReadOnlyList<FileExport> Files);
+
+    /// <summary>One exported file in every format, with its counts, and whether an earlier run's files stood.</summary>
+    private sealed record FileExport(IReadOnlyList<NodeOutput> Outputs, IReadOnlyDictionary<string, int> Counts, bool UpToDate);
 
     /// <summary>An output and its card: <c>.md</c> beside a JSONL file, the format's own place in a folder.</summary>
     private static ExportTarget Target(IExportFormat format, string output) =>

@@ -55,14 +55,15 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
         var teacher = stage.AsksTeacher(values) ? context.Session.SettingsFor(Name).ToString() : "";
         var stampPath = NodeStamp.PathBeside(setup.OutPath);
         Task<string> Fingerprint(IReadOnlyList<string> outputs) => setup.FingerprintAsync(Name, teacher, outputs, cancellationToken);
-        if (await NodeStamp.UpToDateAsync(Name, stampPath, Fingerprint) is { } upToDate)
+        if (await NodeStamp.HoldingAsync(stampPath, Fingerprint) is { } stamp)
         {
-            return upToDate;
+            return stamp.UpToDate(Name);
         }
 
         var errorsBefore = context.Problems.ErrorCount;
         var result = await RunAsync(setup, context, cancellationToken);
-        await NodeStamp.RecordAsync(stampPath, result, context.Problems.ErrorCount == errorsBefore, Fingerprint, cancellationToken);
+        var clean = result.Status == NodeStatus.Done && result.Problems == 0 && context.Problems.ErrorCount == errorsBefore;
+        await NodeStamp.RecordAsync(stampPath, clean, result.Outputs, TeacherNodeResult.Resumed(result) ?? result.Summary, result.Stats, null, Fingerprint, cancellationToken);
         return result;
     }
 
