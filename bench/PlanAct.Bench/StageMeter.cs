@@ -108,6 +108,8 @@ internal sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StagePro
 
         public bool ReadsAllTrainingData => inner.ReadsAllTrainingData;
 
+        public bool StartsEarly => inner.StartsEarly;
+
         public void Check(StageOptions options) => inner.Check(options);
 
         public string? ExpectedRequests(RunInput input, StageOptions options) => inner.ExpectedRequests(input, options);
