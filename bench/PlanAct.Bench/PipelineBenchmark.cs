@@ -127,7 +127,7 @@ internal static class PipelineBenchmark
             log.WriteLine(Table(first, again, options, longestReplan));
             log.WriteLine();
             log.WriteLine(string.Join("; ", first.Stages.Where(s => first.AfterOthers(s) > TimeSpan.Zero).Select(s => Invariant($"{s.Stage} ran {first.AfterOthers(s).TotalSeconds:F1} s after every other stage had finished"))) + ".");
-        log.WriteLine(Invariant($"Second run (everything done): {again.Wall.TotalSeconds:F1} s, {again.Sent} requests sent (checked: the benchmark fails if any is)."));
+            log.WriteLine(Invariant($"Second run (everything done): {again.Wall.TotalSeconds:F1} s, {again.Sent} requests sent (checked: the benchmark fails if any is)."));
             log.WriteLine(Invariant($"Peak working set {Units.ToMiB(self.PeakWorkingSet64):F0} MiB, peak managed heap {Units.ToMiB(heap.PeakHeapBytes):F0} MiB (this process: pipeline and report; the loopback teacher runs apart)"));
             if (options.Json)
             {

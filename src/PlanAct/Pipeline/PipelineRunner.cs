@@ -178,7 +178,7 @@ internal static partial class PipelineRunner
                     // The report's samples of this stage's training data, made while the other stages run.
                     foreach (var output in finished.Outputs.Where(o => o.TrainingData is not null))
                     {
-                        sampling.Add(RecordSamples.PrepareAsync(output.Path, RunReport.MaxRecordsPerFile, stopping.Token));
+                        sampling.Add(RecordSamples.PrepareAsync(pipeline.RunDir, output.Path, RunReport.MaxRecordsPerFile, stopping.Token));
                     }
                 }
 

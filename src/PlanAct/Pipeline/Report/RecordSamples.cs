@@ -24,14 +24,19 @@ internal static class RecordSamples
     private static readonly ConcurrentDictionary<string, Lazy<Task<RecordSample>>> Sampled = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Starts sampling <paramref name="path"/> (a stage's training data, just finished) so that the report at the end
-    /// of the run finds it done: the work overlaps the stages still running instead of following the last.
+    /// Samples <paramref name="path"/> (a stage's training data, just finished) unless the run directory's samples hold
+    /// it already, so that the report at the end of the run finds it done: the work overlaps the stages still running
+    /// instead of following the last.
     /// </summary>
-    public static async Task PrepareAsync(string path, int maxRecords, CancellationToken cancellationToken)
+    public static async Task PrepareAsync(string runDir, string path, int maxRecords, CancellationToken cancellationToken)
     {
         try
         {
-            await SampleOnceAsync(path, await DigestAsync(path, cancellationToken), maxRecords, cancellationToken);
+            var digest = await DigestAsync(path, cancellationToken);
+            if (!TryRead(Path.Combine(runDir, FileName)).Values.Any(s => s.Digest == digest))
+            {
+                await SampleOnceAsync(path, digest, maxRecords, cancellationToken);
+            }
         }
         catch (Exception e) when (e is InputException or IOException or OperationCanceledException)
         {
