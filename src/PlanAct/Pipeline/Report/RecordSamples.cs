@@ -38,9 +38,10 @@ internal static class RecordSamples
                 await SampleOnceAsync(path, digest, maxRecords, cancellationToken);
             }
         }
-        catch (Exception e) when (e is InputException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Only a head start: the report samples the file itself, and says what is wrong with it.
+            // Only a head start, which must never fail a run whose stages are done: the report samples the file itself
+            // and says what is wrong with it.
         }
     }
 
