@@ -86,22 +86,23 @@ public class PipelineRunnerTests
     [Fact]
     public async Task Export_writes_a_stages_data_as_soon_as_it_is_done_while_the_others_still_run()
     {
-        // Replan is answered only once the planner data is exported: if export waited for every stage, this never ends.
+        // Replan is answered only once the planner data and the mix of it are exported: if export waited for every stage, this never ends.
         var plannerExported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var dir = TestPaths.TempDir();
         var planner = Path.Combine(dir, "run", "export", "planner.openai-chat.jsonl");
+        var mix = Path.Combine(dir, "run", "export", "mix.openai-chat.jsonl");
         await using var teacher = await LoopbackTeacher.StartAsync((request, _) =>
             ScriptedReplans.IsReplan(request) ? new LoopbackReply.After(plannerExported.Task, ScriptedPipeline.Answer(request)) : ScriptedPipeline.Answer(request));
         var pipeline = Pipeline(
             dir,
-            "  annotate: {}\n  replan: {}\n  export: {}\n",
+            "  annotate: {}\n  replan: {}\n  export:\n    options: { mix: [planner] }\n",
             $"inputs:\n  trajectories: {Path.Combine(TestPaths.Samples, "trajectories.jsonl")}\n");
         await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir, concurrency: 64));
 
         var run = PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions());
         await Task.Run(async () =>
         {
-            while (!run.IsCompleted && !File.Exists(planner))
+            while (!run.IsCompleted && !(File.Exists(planner) && File.Exists(mix)))
             {
                 await Task.Delay(10);
             }
@@ -112,8 +113,9 @@ public class PipelineRunnerTests
         Assert.All(result.Stages, s => Assert.Equal(NodeStatus.Done, s.Status));
         Assert.Equal(17, File.ReadAllLines(planner).Length);
         Assert.Equal(98, File.ReadAllLines(Path.Combine(dir, "run", "export", "replanner.openai-chat.jsonl")).Length);
+        Assert.Equal(File.ReadAllLines(planner), File.ReadAllLines(mix));
         Assert.Equal(
-            [.. new[] { "planner", "replanner" }.Select(n => Path.Combine(dir, "run", "export", $"{n}.openai-chat.jsonl"))],
+            [.. new[] { "planner", "replanner", "mix" }.Select(n => Path.Combine(dir, "run", "export", $"{n}.openai-chat.jsonl"))],
             result.Stages.Single(s => s.Stage == "export").Outputs.Select(o => o.Path));
     }
 

@@ -51,8 +51,12 @@ internal sealed class ExportNode : IPipelineNode
         // Two files at a time, one per core: each streams, so memory stays that of two.
         using var slots = new SemaphoreSlim(2);
 
-        // Each stage's training data is exported as soon as that stage is done, while the stages after it still run.
-        var stages = await Task.WhenAll(context.Upstream.Select(u => ExportStageAsync(u.Stage, u.Finished)));
+        // Each stage's training data is exported as soon as that stage is done, while the stages after it still run;
+        // the mix as soon as the stages of all its data are.
+        var exporting = context.Upstream.Select(u => ExportStageAsync(u.Stage, u.Finished)).ToList();
+        var mixing = ExportMixAsync(exporting);
+        var stages = await Task.WhenAll(exporting);
+        var mix = await mixing;
         var unfinished = stages.Where(s => s.Sources is null).Select(s => s.Stage).ToList();
         if (unfinished.Count > 0)
         {
@@ -60,14 +64,7 @@ internal sealed class ExportNode : IPipelineNode
             return NodeResult.Blocked(Name, $"waits for {string.Join(", ", unfinished)} to finish");
         }
 
-        var files = stages.SelectMany(s => s.Files).ToList();
-        // The mix: the named training data in one file per format, interleaved (the paper's planner mix of grounded, synthetic and targeted plans).
-        var sources = stages.SelectMany(s => s.Sources!).ToList();
-        var mix = mixed.Select(name => sources.FirstOrDefault(s => s.TrainingData == name)).OfType<NodeOutput>().Select(s => s.Path).ToList();
-        if (mix.Count > 0)
-        {
-            files.Add(await ExportFileAsync(MixName, mix));
-        }
+        List<FileExport> files = [.. stages.SelectMany(s => s.Files), .. mix is null ? [] : new[] { mix }];
 
         int Sum(string count) => files.Sum(f => f.Counts.GetValueOrDefault(count));
         var (written, overlong, refused, hindsight) = (Sum(Written), Sum(Overlong), Sum(Refused), Sum(Hindsight));
@@ -120,6 +117,40 @@ internal sealed class ExportNode : IPipelineNode
             }
 
             return new StageExport(stage, data, exported);
+        }
+
+        // The mix: the named training data in one file per format, interleaved (the paper's planner mix of grounded,
+        // synthetic and targeted plans), once every stage has finished that could hold some of it; none when a stage
+        // did not finish or no name has data.
+        async Task<FileExport?> ExportMixAsync(IReadOnlyList<Task<StageExport>> stageExports)
+        {
+            if (mixed.Count == 0)
+            {
+                return null;
+            }
+
+            var found = new Dictionary<string, string>(StringComparer.Ordinal);
+            await foreach (var done in Task.WhenEach(stageExports))
+            {
+                var stage = await done;
+                if (stage.Sources is null)
+                {
+                    return null;
+                }
+
+                foreach (var source in stage.Sources.Where(s => mixed.Contains(s.TrainingData!)))
+                {
+                    found.TryAdd(source.TrainingData!, source.Path);
+                }
+
+                if (mixed.All(found.ContainsKey))
+                {
+                    break;
+                }
+            }
+
+            List<string> paths = [.. mixed.Where(found.ContainsKey).Select(name => found[name])];
+            return paths.Count == 0 ? null : await ExportFileAsync(MixName, paths);
         }
 
         // Every format of one file from one pass over its records, unless its stamp shows nothing changed.
