@@ -58,17 +58,7 @@ internal sealed record StageStats(
         AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(stats, StageStatsJsonContext.Indented.StageStats), cancellationToken);
 
     /// <summary>The stats at <paramref name="path"/>, or null when there are none (or they cannot be read: they are only a summary).</summary>
-    public static StageStats? TryRead(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), StageStatsJsonContext.Indented.StageStats) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static StageStats? TryRead(string path) => OptionalJsonFile.TryRead(path, StageStatsJsonContext.Indented.StageStats);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -21,7 +21,7 @@ internal sealed record NodeStamp(string Fingerprint, IReadOnlyList<NodeOutput> O
     /// </summary>
     public static async Task<NodeStamp?> HoldingAsync(string stampPath, Func<IReadOnlyList<string>, Task<string>> fingerprint)
     {
-        var stamp = TryRead(stampPath);
+        var stamp = OptionalJsonFile.TryRead(stampPath, NodeStampJsonContext.Default.NodeStamp);
         return stamp is not null && stamp.Outputs.All(o => Path.Exists(o.Path)) && stamp.Fingerprint == await fingerprint([.. stamp.Outputs.Select(o => o.Path)])
             ? stamp
             : null;
@@ -44,19 +44,6 @@ internal sealed record NodeStamp(string Fingerprint, IReadOnlyList<NodeOutput> O
 
     /// <summary>The result a node that is up to date gives: done, with what the stamped run wrote and said.</summary>
     public NodeResult UpToDate(string stage) => new(stage, NodeStatus.Done, Outputs, $"up to date: {Summary}") { Stats = Stats };
-
-    private static NodeStamp? TryRead(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), NodeStampJsonContext.Default.NodeStamp) : null;
-        }
-        catch (JsonException)
-        {
-            // A stamp only saves work: one that cannot be read means doing the work.
-            return null;
-        }
-    }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -112,18 +112,8 @@ internal static class RecordSamples
         return new RecordSample(digest, planSteps, tokens);
     }
 
-    private static Dictionary<string, RecordSample> TryRead(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), RecordSamplesJsonContext.Default.DictionaryStringRecordSample) ?? [] : [];
-        }
-        catch (JsonException)
-        {
-            // Only a saving: counted again.
-            return [];
-        }
-    }
+    private static Dictionary<string, RecordSample> TryRead(string path) =>
+        OptionalJsonFile.TryRead(path, RecordSamplesJsonContext.Default.DictionaryStringRecordSample) ?? [];
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

@@ -77,17 +77,7 @@ internal sealed record GenerationReport
     }
 
     /// <summary>The report in <paramref name="path"/>, or null when there is none or it cannot be read (the run report goes on without it).</summary>
-    public static GenerationReport? TryRead(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(File.ReadAllText(path), GenerationReportJsonContext.Default.GenerationReport);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null;
-        }
-    }
+    public static GenerationReport? TryRead(string path) => OptionalJsonFile.TryRead(path, GenerationReportJsonContext.Default.GenerationReport);
 
     /// <summary>Writes the report file whole.</summary>
     public Task WriteAsync(string path, CancellationToken cancellationToken) =>
