@@ -11,6 +11,7 @@ internal static class Program
           PlanAct.Bench pipeline [--copies N] [--delay-ms MS] [--concurrency N] [--json] [--keep DIR]
           PlanAct.Bench dedup [--sizes 1000,10000,100000] [--threshold 0.7] [--naive-up-to 10000]
           PlanAct.Bench render [--runs N] [--ms-per-run MS]
+          PlanAct.Bench prompts [--items N] [--runs N]
 
         reader   generates (once, cached in --work, default bench/.data) a WebArena-Lite SFT JSON file of at least
                  --size-mb MB (default 500) and a JSONL file of the same trajectories, then measures in a fresh child
@@ -37,6 +38,10 @@ internal static class Program
                  executor, earlier round around an element on the page and the earlier round's fallback), --runs
                  timed runs (default 7) of about --ms-per-run each (default 1000) per view after untimed runs;
                  prints MB/s of input (median, min, max) and pages/s.
+        prompts  builds annotate's teacher request for --items copies of the samples (default 1700) step by step
+                 (first page's planner view, its token count, the view fitted to the budget, the prompt, the prompt
+                 with its ledger key), --runs timed runs (default 5) after two untimed; prints CPU µs (median, min,
+                 max) and KiB allocated per item for each step.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -50,6 +55,7 @@ internal static class Program
                 ["pipeline", .. var rest] => await PipelineBenchmark.RunAsync(PipelineBenchOptions.Parse(rest)),
                 ["dedup", .. var rest] => await DedupBenchmark.RunAsync(DedupOptions.Parse(rest)),
                 ["render", .. var rest] => await RenderBenchmark.RunAsync(RenderOptions.Parse(rest)),
+                ["prompts", .. var rest] => await PromptBenchmark.RunAsync(PromptOptions.Parse(rest)),
                 [Measurement.Command, .. var rest] => await Measurement.RunChildAsync(rest),
                 [DedupBenchmark.Command, .. var rest] => await DedupBenchmark.RunChildAsync(rest),
                 [LoopbackServer.Command, .. var rest] => await LoopbackServer.RunChildAsync(rest),

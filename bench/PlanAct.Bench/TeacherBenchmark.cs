@@ -16,7 +16,7 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>One concurrency level of the <c>teacher</c> benchmark.</summary>
-internal sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpan Delay, TimeSpan Wall, TimeSpan ClientCpu, TimeSpan ServerCpu, Distribution LatencyMicroseconds)
+internal sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpan Delay, TimeSpan Wall, TimeSpan ClientCpu, TimeSpan ServerCpu, TimeSpan GcPause, long Allocated, Distribution LatencyMicroseconds)
 {
     public double RequestsPerSecond => Requests / Wall.TotalSeconds;
 
@@ -28,6 +28,11 @@ internal sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpa
     public double ClientCpuMsPerRequest => ClientCpu.TotalMilliseconds / Requests;
 
     public double ServerCpuMsPerRequest => ServerCpu.TotalMilliseconds / Requests;
+
+    /// <summary>Time the client's threads stood still for the garbage collector, per request.</summary>
+    public double GcPauseMsPerRequest => GcPause.TotalMilliseconds / Requests;
+
+    public double AllocatedKiBPerRequest => Allocated / 1024.0 / Requests;
 
     public double OverheadP50Ms => (LatencyMicroseconds.Median / 1000) - Delay.TotalMilliseconds;
 
@@ -141,12 +146,16 @@ internal static class TeacherBenchmark
             using var self = Process.GetCurrentProcess();
             var clientCpu = self.TotalProcessorTime;
             var serverCpu = server.CpuTime;
+            var gcPause = GC.GetTotalPauseDuration();
+            var allocated = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             var summary = await runner.RunAsync(() => items.ToAsyncEnumerable(), Path.Combine(folder.FullName, "plans.jsonl"), TeacherMode.Online, cancellationToken: cancellationToken);
             clock.Stop();
             self.Refresh();
             clientCpu = self.TotalProcessorTime - clientCpu;
             serverCpu = server.CpuTime - serverCpu;
+            gcPause = GC.GetTotalPauseDuration() - gcPause;
+            allocated = GC.GetTotalAllocatedBytes() - allocated;
 
             var sent = summary.Costs.Sum(c => c.Sent);
             if (summary.Ok != requests || sent != requests || summary.Costs.Any(c => c.Reused > 0))
@@ -156,7 +165,7 @@ internal static class TeacherBenchmark
             }
 
             var latencies = stage.Durations.Select(d => (int)(d.Ticks / TimeSpan.TicksPerMicrosecond)).ToList();
-            return new TeacherLevelResult(concurrency, requests, delay, clock.Elapsed, clientCpu, serverCpu, Distribution.Of(latencies));
+            return new TeacherLevelResult(concurrency, requests, delay, clock.Elapsed, clientCpu, serverCpu, gcPause, allocated, Distribution.Of(latencies));
         }
         finally
         {
@@ -211,12 +220,12 @@ internal static class TeacherBenchmark
     private static string Table(IEnumerable<TeacherLevelResult> results)
     {
         var sb = new StringBuilder()
-            .AppendLine("| Concurrency | Requests | Wall s | Requests/s | Ideal requests/s | Share of ideal | Client CPU ms/request | Server CPU ms/request | Overhead p50 ms | Overhead p95 ms |")
-            .AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            .AppendLine("| Concurrency | Requests | Wall s | Requests/s | Ideal requests/s | Share of ideal | Client CPU ms/request | Server CPU ms/request | GC pause ms/request | Allocated KiB/request | Overhead p50 ms | Overhead p95 ms |")
+            .AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var r in results)
         {
             sb.AppendLine(Invariant(
-                $"| {r.Concurrency} | {r.Requests:N0} | {r.Wall.TotalSeconds:F1} | {r.RequestsPerSecond:N1} | {r.IdealPerSecond:N1} | {r.Share:P1} | {r.ClientCpuMsPerRequest:F2} | {r.ServerCpuMsPerRequest:F2} | {r.OverheadP50Ms:F1} | {r.OverheadP95Ms:F1} |"));
+                $"| {r.Concurrency} | {r.Requests:N0} | {r.Wall.TotalSeconds:F1} | {r.RequestsPerSecond:N1} | {r.IdealPerSecond:N1} | {r.Share:P1} | {r.ClientCpuMsPerRequest:F2} | {r.ServerCpuMsPerRequest:F2} | {r.GcPauseMsPerRequest:F3} | {r.AllocatedKiBPerRequest:F0} | {r.OverheadP50Ms:F1} | {r.OverheadP95Ms:F1} |"));
         }
 
         return sb.ToString().TrimEnd();

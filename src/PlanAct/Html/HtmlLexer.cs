@@ -22,7 +22,8 @@ internal static class HtmlLexer
 {
     public static List<HtmlToken> Tokenize(string html)
     {
-        var tokens = new List<HtmlToken>();
+        // About one token per dozen characters on real pages: one allocation, not a dozen doublings.
+        var tokens = new List<HtmlToken>((html.Length / 12) + 8);
         var pos = 0;
         var textStart = 0;
         while (pos < html.Length)
@@ -84,7 +85,7 @@ internal static class HtmlLexer
             return null;
         }
 
-        var name = html[nameStart..i].ToLowerInvariant();
+        var name = Names.Lower(html.AsSpan(nameStart, i - nameStart));
         char? quote = null;
         for (; i < html.Length; i++)
         {
@@ -111,10 +112,9 @@ internal static class HtmlLexer
         return new HtmlToken(endTag ? HtmlTokenKind.EndTag : HtmlTokenKind.StartTag, lt, html.Length - lt, name);
     }
 
-    /// <summary>The attributes of a start tag, in order; a bare attribute has a null value.</summary>
-    public static List<KeyValuePair<string, string?>> Attributes(string html, HtmlToken tag)
+    /// <summary>Appends the attributes of a start tag to <paramref name="into"/>, in order, as offsets into the page.</summary>
+    public static void Attributes(string html, HtmlToken tag, List<HtmlAttribute> into)
     {
-        var result = new List<KeyValuePair<string, string?>>();
         var i = tag.Start + 1 + tag.Name!.Length;
         var end = html[tag.End - 1] == '>' ? tag.End - (tag.SelfClosing ? 2 : 1) : tag.End;
         while (i < end)
@@ -135,13 +135,13 @@ internal static class HtmlLexer
                 break;
             }
 
-            var name = html[nameStart..i];
+            var nameLength = i - nameStart;
             while (i < end && char.IsWhiteSpace(html[i]))
             {
                 i++;
             }
 
-            string? value = null;
+            var (valueStart, valueLength) = (i, -1);
             if (i < end && html[i] == '=')
             {
                 i++;
@@ -152,66 +152,91 @@ internal static class HtmlLexer
 
                 if (i < end && html[i] is '"' or '\'')
                 {
-                    var q = html[i];
-                    var close = html.IndexOf(q, i + 1);
+                    var close = html.IndexOf(html[i], i + 1);
                     if (close < 0 || close > end)
                     {
                         close = end;
                     }
 
-                    value = html[(i + 1)..close];
+                    (valueStart, valueLength) = (i + 1, close - i - 1);
                     i = Math.Min(close + 1, end);
                 }
                 else
                 {
-                    var valueStart = i;
+                    valueStart = i;
                     while (i < end && !char.IsWhiteSpace(html[i]))
                     {
                         i++;
                     }
 
-                    value = html[valueStart..i];
+                    valueLength = i - valueStart;
                 }
             }
 
-            result.Add(new(name, value));
+            into.Add(new HtmlAttribute(nameStart, nameLength, valueStart, valueLength));
         }
-
-        return result;
     }
 
-    /// <summary>Builds a tree; an end tag closes the nearest open element of its name, and a stray one is ignored.</summary>
-    public static List<HtmlNode> Parse(string html)
+    /// <summary>
+    /// The page's tree over its tokens: for each start tag, the index of the token its content ends before (itself for
+    /// a self-closing tag, the token count for one never closed). An end tag closes the nearest open element of its
+    /// name and every element opened inside it; a stray one closes nothing.
+    /// </summary>
+    public static int[] ElementEnds(List<HtmlToken> tokens)
     {
-        var root = new HtmlElement("#root", [], []);
-        var stack = new List<HtmlElement> { root };
-        foreach (var token in Tokenize(html))
+        var ends = new int[tokens.Count];
+        var open = new List<int>();
+        for (var i = 0; i < tokens.Count; i++)
         {
-            switch (token.Kind)
+            var token = tokens[i];
+            if (token.Kind == HtmlTokenKind.StartTag)
             {
-                case HtmlTokenKind.Text:
-                    stack[^1].Children.Add(new HtmlText(html.Substring(token.Start, token.Length)));
-                    break;
-                case HtmlTokenKind.StartTag:
-                    var element = new HtmlElement(token.Name!, Attributes(html, token), []);
-                    stack[^1].Children.Add(element);
-                    if (!token.SelfClosing)
-                    {
-                        stack.Add(element);
-                    }
+                if (token.SelfClosing)
+                {
+                    ends[i] = i;
+                }
+                else
+                {
+                    open.Add(i);
+                }
+            }
+            else if (token.Kind == HtmlTokenKind.EndTag)
+            {
+                var match = open.Count - 1;
+                while (match >= 0 && tokens[open[match]].Name != token.Name)
+                {
+                    match--;
+                }
 
-                    break;
-                case HtmlTokenKind.EndTag:
-                    var open = stack.FindLastIndex(e => e.Name == token.Name);
-                    if (open > 0)
-                    {
-                        stack.RemoveRange(open, stack.Count - open);
-                    }
-
-                    break;
+                if (match >= 0)
+                {
+                    Close(ends, open, match, i);
+                }
             }
         }
 
-        return root.Children;
+        Close(ends, open, 0, tokens.Count);
+        return ends;
     }
+
+    private static void Close(int[] ends, List<int> open, int from, int end)
+    {
+        for (var k = from; k < open.Count; k++)
+        {
+            ends[open[k]] = end;
+        }
+
+        open.RemoveRange(from, open.Count - from);
+    }
+}
+
+/// <summary>An attribute of a start tag as offsets into its page; a bare attribute has no value (<see cref="ValueLength"/> −1).</summary>
+internal readonly record struct HtmlAttribute(int NameStart, int NameLength, int ValueStart, int ValueLength)
+{
+    public bool HasValue => ValueLength >= 0;
+
+    public ReadOnlySpan<char> Name(string html) => html.AsSpan(NameStart, NameLength);
+
+    /// <summary>The value; empty for a bare attribute.</summary>
+    public ReadOnlySpan<char> Value(string html) => HasValue ? html.AsSpan(ValueStart, ValueLength) : default;
 }

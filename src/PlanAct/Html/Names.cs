@@ -20,8 +20,17 @@ internal static class Names
     private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownBySpan =
         Known.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public static string Lower(ReadOnlySpan<char> name) =>
-        !name.ContainsAnyInRange('A', 'Z') && KnownBySpan.TryGetValue(name, out var known)
-            ? known
+    public static string Lower(ReadOnlySpan<char> name)
+    {
+        if (!name.ContainsAnyInRange('A', 'Z'))
+        {
+            return KnownBySpan.TryGetValue(name, out var known) ? known : name.ToString().ToLowerInvariant();
+        }
+
+        // Upper-case spellings (<DIV>) of known names are found lower-cased in a stack buffer, still without allocating.
+        Span<char> lower = stackalloc char[Math.Min(name.Length, 32)];
+        return name.Length <= lower.Length && name.ToLowerInvariant(lower) == name.Length && KnownBySpan.TryGetValue(lower, out var upper)
+            ? upper
             : name.ToString().ToLowerInvariant();
+    }
 }

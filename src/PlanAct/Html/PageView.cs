@@ -40,131 +40,201 @@ internal static class PageView
     /// <summary>Several views of one page from a single parse (inspect and the stages want planner and executor views).</summary>
     public static string[] RenderViews(string html, params PageViewOptions[] views)
     {
-        var nodes = HtmlLexer.Parse(html);
-        var sb = new StringBuilder(html.Length);
+        // The tree is the token list and where each element ends, and attributes are offsets into the page: a view
+        // copies the page's characters straight into its output (a page is rendered for every prompt, so what it
+        // allocates is most of what a teacher request allocates).
+        var tokens = HtmlLexer.Tokenize(html);
+        var renderer = new Renderer(html, tokens, HtmlLexer.ElementEnds(tokens), new StringBuilder(html.Length));
         var result = new string[views.Length];
         for (var v = 0; v < views.Length; v++)
         {
-            sb.Clear();
-            foreach (var node in nodes)
-            {
-                RenderNode(sb, node, views[v]);
-            }
-
-            result[v] = sb.ToString().Trim();
+            result[v] = renderer.Render(views[v]);
         }
 
         return result;
     }
 
-    private static void RenderNode(StringBuilder sb, HtmlNode node, PageViewOptions options)
+    private sealed class Renderer(string html, List<HtmlToken> tokens, int[] ends, StringBuilder sb)
     {
-        switch (node)
-        {
-            case HtmlText text:
-                AppendText(sb, text.Text);
-                break;
-            case HtmlElement element:
-                RenderElement(sb, element, options);
-                break;
-        }
-    }
+        /// <summary>The attributes of the elements being rendered, outermost first; each element pushes and pops its own.</summary>
+        private readonly List<HtmlAttribute> _attributes = [];
 
-    private static void RenderElement(StringBuilder sb, HtmlElement element, PageViewOptions options)
-    {
-        var ownText = options.DropRedundantText && element.Attribute("data-text") is not null ? Collapse(TextOf(element)) : null;
-        var attributes = element.Attributes.Where(a => Keep(a, ownText, options)).ToList();
-        var start = sb.Length;
-        var unwrap = options.Compact && attributes.Count == 0 && LayoutElements.Contains(element.Name);
-        if (!unwrap)
+        private PageViewOptions _options = Planner;
+
+        public string Render(PageViewOptions options)
         {
-            Space(sb);
-            sb.Append('<').Append(element.Name);
-            foreach (var (name, value) in attributes)
+            _options = options;
+            sb.Clear();
+            RenderRange(0, tokens.Count);
+            return sb.ToString().Trim();
+        }
+
+        private void RenderRange(int from, int to)
+        {
+            for (var i = from; i < to; i++)
             {
-                sb.Append(' ').Append(name);
-                if (value is not null)
+                var token = tokens[i];
+                if (token.Kind == HtmlTokenKind.Text)
                 {
-                    sb.Append("=\"").Append(value).Append('"');
+                    AppendText(sb, html.AsSpan(token.Start, token.Length));
+                }
+                else if (token.Kind == HtmlTokenKind.StartTag)
+                {
+                    RenderElement(i);
+                    i = ends[i];
+                }
+            }
+        }
+
+        private void RenderElement(int index)
+        {
+            var name = tokens[index].Name!;
+            var first = _attributes.Count;
+            HtmlLexer.Attributes(html, tokens[index], _attributes);
+            var checksText = _options.DropRedundantText && FirstDataText(first) is { HasValue: true };
+            var kept = first;
+            for (var a = first; a < _attributes.Count; a++)
+            {
+                if (Keep(_attributes[a], index, checksText))
+                {
+                    _attributes[kept++] = _attributes[a];
                 }
             }
 
-            sb.Append('>');
-        }
-
-        var contentStart = sb.Length;
-        foreach (var child in element.Children)
-        {
-            RenderNode(sb, child, options);
-        }
-
-        if (unwrap)
-        {
-            return;
-        }
-
-        var empty = sb.Length == contentStart;
-        if (options.Compact && empty && attributes.Count == 0 && !MeaningfulWhenEmpty.Contains(element.Name))
-        {
-            sb.Length = start;
-            return;
-        }
-
-        Space(sb);
-        sb.Append("</").Append(element.Name).Append('>');
-    }
-
-    private static bool Keep(KeyValuePair<string, string?> attribute, string? ownText, PageViewOptions options) => attribute.Key.ToLowerInvariant() switch
-    {
-        "id" => options.KeepIds,
-        "data-bbox" => options.KeepBoundingBoxes,
-        "data-text" => ownText is null || !string.Equals(Collapse(attribute.Value ?? ""), ownText, StringComparison.Ordinal),
-        _ => true,
-    };
-
-    private static string TextOf(HtmlElement element)
-    {
-        var sb = new StringBuilder();
-        void Walk(HtmlNode node)
-        {
-            if (node is HtmlText text)
-            {
-                sb.Append(text.Text).Append(' ');
-            }
-            else if (node is HtmlElement child)
-            {
-                child.Children.ForEach(Walk);
-            }
-        }
-
-        Walk(element);
-        return sb.ToString();
-    }
-
-    private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-
-    /// <summary>Appends the words of <paramref name="text"/> separated by single spaces, without a collapsed copy.</summary>
-    private static void AppendText(StringBuilder sb, string text)
-    {
-        var i = 0;
-        while (i < text.Length)
-        {
-            while (i < text.Length && char.IsWhiteSpace(text[i]))
-            {
-                i++;
-            }
-
-            var start = i;
-            while (i < text.Length && !char.IsWhiteSpace(text[i]))
-            {
-                i++;
-            }
-
-            if (i > start)
+            _attributes.RemoveRange(kept, _attributes.Count - kept);
+            var hasAttributes = kept > first;
+            var start = sb.Length;
+            var unwrap = _options.Compact && !hasAttributes && LayoutElements.Contains(name);
+            if (!unwrap)
             {
                 Space(sb);
-                sb.Append(text, start, i - start);
+                sb.Append('<').Append(name);
+                for (var a = first; a < kept; a++)
+                {
+                    var attribute = _attributes[a];
+                    sb.Append(' ').Append(attribute.Name(html));
+                    if (attribute.HasValue)
+                    {
+                        sb.Append("=\"").Append(attribute.Value(html)).Append('"');
+                    }
+                }
+
+                sb.Append('>');
             }
+
+            var contentStart = sb.Length;
+            RenderRange(index + 1, ends[index]);
+            _attributes.RemoveRange(first, _attributes.Count - first);
+            if (unwrap)
+            {
+                return;
+            }
+
+            var empty = sb.Length == contentStart;
+            if (_options.Compact && empty && !hasAttributes && !MeaningfulWhenEmpty.Contains(name))
+            {
+                sb.Length = start;
+                return;
+            }
+
+            Space(sb);
+            sb.Append("</").Append(name).Append('>');
+        }
+
+        /// <summary>The element's first <c>data-text</c> attribute, whatever its case.</summary>
+        private HtmlAttribute? FirstDataText(int first)
+        {
+            for (var a = first; a < _attributes.Count; a++)
+            {
+                if (_attributes[a].Name(html).Equals("data-text", StringComparison.OrdinalIgnoreCase))
+                {
+                    return _attributes[a];
+                }
+            }
+
+            return null;
+        }
+
+        private bool Keep(HtmlAttribute attribute, int element, bool checksText)
+        {
+            var name = attribute.Name(html);
+            return LowersTo(name, "id") ? _options.KeepIds
+                : LowersTo(name, "data-bbox") ? _options.KeepBoundingBoxes
+                : !LowersTo(name, "data-text") || !checksText || !SaysOwnText(attribute.Value(html), element);
+        }
+
+        /// <summary>Whether <paramref name="value"/> has the words of the element's text (all the text inside it), spaces aside.</summary>
+        private bool SaysOwnText(ReadOnlySpan<char> value, int element)
+        {
+            var at = 0;
+            for (var i = element + 1; i < ends[element]; i++)
+            {
+                if (tokens[i].Kind != HtmlTokenKind.Text)
+                {
+                    continue;
+                }
+
+                var text = html.AsSpan(tokens[i].Start, tokens[i].Length);
+                for (var word = NextWord(text, 0); word.Length > 0; word = NextWord(text, word.End))
+                {
+                    var mine = NextWord(value, at);
+                    if (!value[mine.Start..mine.End].SequenceEqual(text[word.Start..word.End]))
+                    {
+                        return false;
+                    }
+
+                    at = mine.End;
+                }
+            }
+
+            return NextWord(value, at).Length == 0;
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> lower-cased (invariant culture, char by char) is <paramref name="lower"/>.</summary>
+    private static bool LowersTo(ReadOnlySpan<char> name, string lower)
+    {
+        if (name.Length != lower.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.ToLowerInvariant(name[i]) != lower[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The next run of non-white-space characters at or after <paramref name="from"/>; empty at the end.</summary>
+    private static (int Start, int End, int Length) NextWord(ReadOnlySpan<char> text, int from)
+    {
+        var start = from;
+        while (start < text.Length && char.IsWhiteSpace(text[start]))
+        {
+            start++;
+        }
+
+        var end = start;
+        while (end < text.Length && !char.IsWhiteSpace(text[end]))
+        {
+            end++;
+        }
+
+        return (start, end, end - start);
+    }
+
+    /// <summary>Appends the words of <paramref name="text"/> separated by single spaces, without a collapsed copy.</summary>
+    private static void AppendText(StringBuilder sb, ReadOnlySpan<char> text)
+    {
+        for (var word = NextWord(text, 0); word.Length > 0; word = NextWord(text, word.End))
+        {
+            Space(sb);
+            sb.Append(text[word.Start..word.End]);
         }
     }
 

@@ -9,35 +9,59 @@ namespace PlanAct.IO;
 /// </summary>
 internal sealed partial class PromptTemplate
 {
-    private static readonly ConcurrentDictionary<string, PromptTemplate> Cache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(Type, string), PromptTemplate> Cache = new();
 
-    private readonly string _text;
+    /// <summary>The text cut at its slots: literal text at even indices, a slot's name at odd ones.</summary>
+    private readonly string[] _parts;
 
-    private PromptTemplate(string text) => _text = text;
+    private PromptTemplate(string text) => _parts = Slot().Split(text);
 
     [GeneratedRegex(@"\{\{([a-z_]+)\}\}", RegexOptions.CultureInvariant)]
     private static partial Regex Slot();
 
     /// <summary>The resource <paramref name="fileName"/> in the folder (namespace) of <paramref name="anchor"/>.</summary>
     public static PromptTemplate Load(Type anchor, string fileName) =>
-        Cache.GetOrAdd($"{anchor.Namespace}.{fileName}", _ => new PromptTemplate(EmbeddedText.Read(anchor, fileName).Trim()));
+        Cache.GetOrAdd((anchor, fileName), static key => new PromptTemplate(EmbeddedText.Read(key.Item1, key.Item2).Trim()));
 
     public string Fill(params (string Name, string Value)[] values)
     {
-        var map = values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        var text = Slot().Replace(_text, m =>
+        // Prompts are filled for every request, pages in them: the result is built in one allocation.
+        var used = new bool[values.Length];
+        var length = 0;
+        for (var i = 0; i < _parts.Length; i++)
         {
-            var name = m.Groups[1].Value;
-            if (!map.TryGetValue(name, out var value))
-            {
-                throw new InvalidOperationException($"the prompt slot {{{{{name}}}}} has no value");
-            }
+            length += i % 2 == 0 ? _parts[i].Length : values[ValueOf(_parts[i], values, used)].Value.Length;
+        }
 
-            used.Add(name);
-            return value;
+        var unused = values.Where((_, i) => !used[i]).Select(v => v.Name).ToList();
+        if (unused.Count > 0)
+        {
+            throw new InvalidOperationException($"the prompt has no slot for {string.Join(", ", unused)}");
+        }
+
+        return string.Create(length, (_parts, values), static (span, state) =>
+        {
+            var (parts, values) = state;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var text = i % 2 == 0 ? parts[i] : values[ValueOf(parts[i], values, null)].Value;
+                text.CopyTo(span);
+                span = span[text.Length..];
+            }
         });
-        var unused = map.Keys.Where(k => !used.Contains(k)).ToList();
-        return unused.Count == 0 ? text : throw new InvalidOperationException($"the prompt has no slot for {string.Join(", ", unused)}");
+    }
+
+    private static int ValueOf(string slot, (string Name, string Value)[] values, bool[]? used)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (string.Equals(values[i].Name, slot, StringComparison.Ordinal))
+            {
+                used?[i] = true;
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException($"the prompt slot {{{{{slot}}}}} has no value");
     }
 }

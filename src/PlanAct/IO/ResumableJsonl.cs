@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -157,21 +158,31 @@ internal sealed class ResumableJsonl : IAsyncDisposable
     /// <summary>Appends one record (a single JSON line) and hands it to the operating system before returning.</summary>
     public async Task AppendAsync(string id, string json, CancellationToken cancellationToken = default)
     {
-        var bytes = Encoding.UTF8.GetBytes(json + "\n");
-        await _gate.WaitAsync(cancellationToken);
+        // Records hold pages: encoded into a pooled buffer, not a string with its newline and then an array.
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length) + 1);
         try
         {
-            if (!_done.Add(id))
+            var length = Encoding.UTF8.GetBytes(json, bytes);
+            bytes[length++] = (byte)'\n';
+            await _gate.WaitAsync(cancellationToken);
+            try
             {
-                throw new InvalidOperationException($"{Path}: record {id} is already written");
-            }
+                if (!_done.Add(id))
+                {
+                    throw new InvalidOperationException($"{Path}: record {id} is already written");
+                }
 
-            await _stream.WriteAsync(bytes, CancellationToken.None);
-            await _stream.FlushAsync(CancellationToken.None);
+                await _stream.WriteAsync(bytes.AsMemory(0, length), CancellationToken.None);
+                await _stream.FlushAsync(CancellationToken.None);
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
         finally
         {
-            _gate.Release();
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 

@@ -42,10 +42,25 @@ public class PageTests
     [InlineData("<input id=\"2\" type=\"text\"> </input>", "<input type=\"text\"> </input>", "<input id=\"2\" type=\"text\"> </input>")]
     [InlineData("<p> unclosed <a id=\"1\" title=\"cut", "unclosed <a title=\"cut\"> </a>", "unclosed <a id=\"1\" title=\"cut\"> </a>")]
     [InlineData("", "", "")]
+
+    // Upper-case names, text said again in data-text whatever its spacing, an end tag closing what was opened inside
+    // it, a stray end tag, a self-closing tag (vectors from the renderer before it worked on offsets into the page).
+    [InlineData("<DIV Data-Text=\"a  b\">a <b>b</b></DIV><P id=1>x<span>y</div> z</p></x><img/><input data-text='q'>q", "a b x y z <img> </img> <input> q </input>", "a b <p id=\"1\"> x y z </p> <img> </img> <input> q </input>")]
+    [InlineData("<a href=x data-text>t</a><a data-text=\"\" data-text=\"t\">t</a><ul><li></li></ul><select></select>", "<a href=\"x\" data-text> t </a> <a data-text=\"\"> t </a> <select> </select>", "<a href=\"x\" data-text> t </a> <a data-text=\"\"> t </a> <select> </select>")]
+    [InlineData("<div data-bbox=\"1,2\" id=\"3\">t<!-- c --><br></div></div>< notatag <1> end", "t < notatag <1> end", "<div id=\"3\"> t </div> < notatag <1> end")]
     public void Views_on_nasty_pages(string page, string planner, string executor)
     {
         Assert.Equal(planner, PageView.Render(page, PageView.Planner));
         Assert.Equal(executor, PageView.Render(page, PageView.Executor));
+    }
+
+    [Fact]
+    public void Views_without_compaction_keep_every_element_and_attribute()
+    {
+        var page = "<DIV Data-Text=\"a  b\">a <b>b</b></DIV><a href=x data-text>t</a><a data-text=\"\" data-text=\"t\">t</a><ul><li></li></ul>";
+        var views = PageView.RenderViews(page, new PageViewOptions { Compact = false, DropRedundantText = false }, new PageViewOptions { KeepIds = true, KeepBoundingBoxes = true });
+        Assert.Equal("<div Data-Text=\"a  b\"> a <b> b </b> </div> <a href=\"x\" data-text> t </a> <a data-text=\"\" data-text=\"t\"> t </a> <ul> <li> </li> </ul>", views[0]);
+        Assert.Equal("a b <a href=\"x\" data-text> t </a> <a data-text=\"\"> t </a>", views[1]);
     }
 
     [Fact]

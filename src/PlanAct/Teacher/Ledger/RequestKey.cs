@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -11,9 +12,14 @@ namespace PlanAct.Teacher.Ledger;
 /// </summary>
 internal static class RequestKey
 {
+    /// <summary>A buffer per thread: every request is keyed, and a prompt's JSON is tens of kilobytes.</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     public static (string Key, string CanonicalJson) Compute(string model, ChatOptions? options, IEnumerable<ChatMessage> messages, TeacherRequest request)
     {
-        using var buffer = new MemoryStream();
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1 << 14);
+        buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
@@ -35,7 +41,16 @@ internal static class RequestKey
             json.WriteEndObject();
         }
 
-        var bytes = buffer.ToArray();
-        return (Convert.ToHexStringLower(SHA256.HashData(bytes)), Encoding.UTF8.GetString(bytes));
+        var bytes = buffer.WrittenSpan;
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, hash);
+        var key = (Convert.ToHexStringLower(hash), Encoding.UTF8.GetString(bytes));
+        if (buffer.Capacity > 1 << 20)
+        {
+            // One huge prompt does not pin a megabyte per thread for the rest of the run.
+            t_buffer = null;
+        }
+
+        return key;
     }
 }
