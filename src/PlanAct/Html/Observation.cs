@@ -112,7 +112,7 @@ internal static partial class Observation
         return actual switch
         {
             ObservationKind.AxTree or ObservationKind.ElementList => FitLines(rendered, maxTokens, counter),
-            ObservationKind.Missing => new BudgetedPage(rendered, counter.Count(rendered), false),
+            ObservationKind.Missing => new BudgetedPage(rendered, false),
             _ => PageBudget.Fit(rendered, maxTokens, counter),
         };
     }
@@ -140,10 +140,9 @@ internal static partial class Observation
     private static BudgetedPage FitLines(string text, int maxTokens, TokenCounter counter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
-        var total = counter.Count(text);
-        if (total <= maxTokens)
+        if (counter.AtMost(text, maxTokens))
         {
-            return new BudgetedPage(text, total, false);
+            return new BudgetedPage(text, false);
         }
 
         var lines = text.Split('\n');
@@ -162,8 +161,7 @@ internal static partial class Observation
             }
         }
 
-        var kept = string.Join('\n', lines, 0, best);
-        return new BudgetedPage(kept, counter.Count(kept), true);
+        return new BudgetedPage(string.Join('\n', lines, 0, best), true);
     }
 
     [GeneratedRegex(@"\sid=""\d+""", RegexOptions.CultureInvariant)]

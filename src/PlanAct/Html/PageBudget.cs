@@ -4,7 +4,7 @@ using PlanAct.Text;
 namespace PlanAct.Html;
 
 /// <summary>A page cut to fit a token budget.</summary>
-internal sealed record BudgetedPage(string Html, int Tokens, bool Truncated)
+internal sealed record BudgetedPage(string Html, bool Truncated)
 {
     /// <summary>What a prompt shows for a page that renders to nothing, so the teacher is not left with an empty section.</summary>
     public const string EmptyNote = "(the page is empty)";
@@ -19,11 +19,12 @@ internal static class PageBudget
     public static BudgetedPage Fit(string html, int maxTokens, TokenCounter counter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
-        var total = counter.Count(html);
-        if (total <= maxTokens)
+        if (counter.AtMost(html, maxTokens))
         {
-            return new BudgetedPage(html, total, false);
+            return new BudgetedPage(html, false);
         }
+
+        var total = counter.Count(html);
 
         var tokens = HtmlLexer.Tokenize(html);
         var cuts = CutPoints(html, tokens);
@@ -34,7 +35,7 @@ internal static class PageBudget
         // a little past it after a fit and a little short after a miss, which brackets the answer in a few probes;
         // bisection takes over when two probes in a row land on one side. Bisection alone took some 14 counts a page.
         var (lo, hi) = (0, cuts.Count - 1);
-        var best = new BudgetedPage("", 0, true);
+        var best = new BudgetedPage("", true);
         (int Offset, int Count) fit = (0, 0), miss = (html.Length, total);
         var margin = Math.Max(2, maxTokens / 200);
         var (lastFit, sameSide) = (false, 0);
@@ -53,7 +54,7 @@ internal static class PageBudget
             var fits = count <= maxTokens;
             if (fits)
             {
-                best = new BudgetedPage(candidate, count, true);
+                best = new BudgetedPage(candidate, true);
                 lo = mid + 1;
                 fit = (cuts[mid], count);
             }

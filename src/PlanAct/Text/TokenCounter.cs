@@ -80,6 +80,13 @@ public sealed class TokenCounter
         return total;
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> has at most <paramref name="maxTokens"/> tokens. Every token of these byte-level
+    /// encodings is at least one byte of UTF-8, so a text of no more bytes than the budget fits without being counted.
+    /// </summary>
+    public bool AtMost(string text, int maxTokens) =>
+        System.Text.Encoding.UTF8.GetByteCount(text) <= maxTokens || Count(text) <= maxTokens;
+
     /// <summary>Texts longer than this are counted in pieces of at most this many characters.</summary>
     internal const int PieceLength = 1024;
 

@@ -38,7 +38,7 @@ public class ObservationTests
         for (var budget = 0; budget < counter.Count(executor) + 2; budget++)
         {
             var fitted = Observation.FitView(text, executor: true, budget, counter);
-            Assert.True(fitted.Tokens <= budget || fitted.Html.Length == 0);
+            Assert.True(counter.Count(fitted.Html) <= budget || fitted.Html.Length == 0);
             Assert.Equal(fitted.Html.Length == 0 ? 0 : fitted.Html.Split('\n').Length, lines.TakeWhile((_, i) => string.Join('\n', lines[..(i + 1)]).Length <= fitted.Html.Length).Count());
             Assert.StartsWith(fitted.Html, executor, StringComparison.Ordinal);
             Assert.All(fitted.Html.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Contains(line, lines));
