@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PlanAct.Pipeline;
@@ -60,7 +61,8 @@ internal sealed record PipelineStageJson(string Stage, int Requests, double Star
 /// The <c>pipeline</c> benchmark: samples/pipeline.yaml, the whole stage graph (annotate → act / expand / classify →
 /// augment / replan → dynamic-act → export), with its input swapped for the samples replicated N times, through
 /// <see cref="PipelineRunner"/> as <c>planact run</c> drives it, against a loopback teacher in a child process that
-/// answers every stage validly after a fixed delay. Per stage and in all it reports the requests sent, the wall time
+/// answers every stage validly after a fixed delay (warmed up first from another process, see <see cref="WarmUpAsync"/>).
+/// Per stage and in all it reports the requests sent, the wall time
 /// against the ideal, requests/s and the CPU time of both processes; then peak memory, and a second run that finds
 /// everything done (it must send nothing). The ideal is the teacher's delay and nothing else: stages that do not need
 /// each other run at the same time, but they share the teacher's slots, so the ideal of the run is still the sum of
@@ -90,26 +92,16 @@ internal static class PipelineBenchmark
         var folder = Directory.CreateTempSubdirectory("planact-bench-pipeline-");
         try
         {
-            var input = Path.Combine(folder.FullName, "trajectories.jsonl");
-            await TrajectoryFiles.WriteAsync(input, TrajectoryFormat.Jsonl, Enumerable.Range(0, items).Select(samples.Copy).ToAsyncEnumerable(), cancellationToken);
-            var pipeline = PipelineDefinition.Load(Path.Combine(root, PipelineDefinition.SamplesPath)) with
-            {
-                Inputs = new Dictionary<string, string> { ["trajectories"] = input },
-                RunDir = Path.Combine(folder.FullName, "run"),
-            };
+            var (pipeline, input) = await PrepareAsync(root, samples, items, folder.FullName, cancellationToken);
             log.WriteLine(Invariant($"Input: {items:N0} trajectories ({options.Copies} copies of the {samples.Trajectories.Count} of {samples.Source}), {Units.ToMiB(new FileInfo(input).Length):F1} MiB"));
             log.WriteLine(Invariant($"Stages: {string.Join(", ", pipeline.Stages.Select(s => s.Stage))} ({PipelineDefinition.SamplesPath})"));
 
             await using var server = await LoopbackServer.StartAsync(options.Delay, cancellationToken);
-            log.WriteLine(Invariant($"Loopback teacher: child process, every answer after {options.Delay.TotalMilliseconds:F0} ms; concurrency {options.Concurrency}"));
-            var teacher = pipeline.ApplyTeacher(new TeacherOptions()) with
-            {
-                BaseUrl = server.BaseUrl,
-                ApiKey = "bench",
-                Model = Model,
-                LedgerPath = Path.Combine(folder.FullName, "ledger.db"),
-            };
-            teacher = teacher with { Limits = teacher.Limits with { Concurrency = options.Concurrency } };
+            log.Write(Invariant($"Loopback teacher: child process, every answer after {options.Delay.TotalMilliseconds:F0} ms; concurrency {options.Concurrency}; warming it up ... "));
+            var warmUp = Stopwatch.StartNew();
+            await WarmUpAsync(server.BaseUrl, options.Concurrency, cancellationToken);
+            log.WriteLine(Invariant($"{warmUp.Elapsed.TotalSeconds:F1} s"));
+            var teacher = Teacher(pipeline, server.BaseUrl, options.Concurrency, folder.FullName);
 
             using var heap = new GcHeapSampler();
             var first = await RunOnceAsync(pipeline, teacher, server, cancellationToken);
@@ -149,6 +141,82 @@ internal static class PipelineBenchmark
                 folder.Delete(recursive: true);
             }
         }
+    }
+
+    /// <summary>The child process that warms the loopback teacher up: <c>warm-teacher URL CONCURRENCY</c>.</summary>
+    public const string WarmUpCommand = "warm-teacher";
+
+    /// <summary>Trajectories of the warm-up run: ten copies of the samples, every stage asked a few hundred times.</summary>
+    private const int WarmUpCopies = 10;
+
+    /// <summary>
+    /// Runs the pipeline on <see cref="WarmUpCopies"/> copies of the samples against the loopback teacher in another
+    /// child process, so the measured run meets a teacher whose code is compiled (a real one is): the JIT of the
+    /// teacher's first thousand answers is the fake teacher's cost, not the pipeline's. This process stays cold, as a
+    /// fresh <c>planact run</c> is.
+    /// </summary>
+    private static async Task WarmUpAsync(Uri teacher, int concurrency, CancellationToken cancellationToken)
+    {
+        using var child = ChildProcess.Start([WarmUpCommand, teacher.ToString(), concurrency.ToString(CultureInfo.InvariantCulture)]);
+        var output = await child.StandardOutput.ReadToEndAsync(cancellationToken);
+        await child.WaitForExitAsync(cancellationToken);
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the teacher's warm-up run failed (exit code {child.ExitCode}): {output.Trim()}");
+        }
+    }
+
+    /// <summary>The child side of <see cref="WarmUpAsync"/>.</summary>
+    public static async Task<int> RunWarmUpChildAsync(IReadOnlyList<string> args)
+    {
+        if (args is not [var url, var concurrency])
+        {
+            throw new ArgumentException($"usage: {WarmUpCommand} URL CONCURRENCY");
+        }
+
+        var cancellationToken = CancellationToken.None;
+        var root = RepositoryRoot.Find();
+        var samples = await SampleTrajectories.LoadAsync(root, cancellationToken);
+        var folder = Directory.CreateTempSubdirectory("planact-bench-warm-up-");
+        try
+        {
+            var (pipeline, _) = await PrepareAsync(root, samples, samples.Trajectories.Count * WarmUpCopies, folder.FullName, cancellationToken);
+            var teacher = Teacher(pipeline, new Uri(url), CommandLine.Positive("CONCURRENCY", concurrency), folder.FullName);
+            await using var session = await TeacherSession.OpenAsync(teacher, cancellationToken: cancellationToken);
+            var result = await PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions { Mode = TeacherMode.Online, CommandLine = "PlanAct.Bench warm-teacher" }, PipelineRegistry.Default, cancellationToken);
+            return result.Stages.All(s => s.Status == NodeStatus.Done) ? 0 : 1;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The bundled pipeline over <paramref name="items"/> copies of the samples, its input and run folder in <paramref name="folder"/>.</summary>
+    private static async Task<(PipelineDefinition Pipeline, string Input)> PrepareAsync(
+        string root, SampleTrajectories samples, int items, string folder, CancellationToken cancellationToken)
+    {
+        var input = Path.Combine(folder, "trajectories.jsonl");
+        await TrajectoryFiles.WriteAsync(input, TrajectoryFormat.Jsonl, Enumerable.Range(0, items).Select(samples.Copy).ToAsyncEnumerable(), cancellationToken);
+        var pipeline = PipelineDefinition.Load(Path.Combine(root, PipelineDefinition.SamplesPath)) with
+        {
+            Inputs = new Dictionary<string, string> { ["trajectories"] = input },
+            RunDir = Path.Combine(folder, "run"),
+        };
+        return (pipeline, input);
+    }
+
+    /// <summary>The pipeline's teacher settings pointed at the loopback teacher, with its own ledger in <paramref name="folder"/>.</summary>
+    private static TeacherOptions Teacher(PipelineDefinition pipeline, Uri url, int concurrency, string folder)
+    {
+        var teacher = pipeline.ApplyTeacher(new TeacherOptions()) with
+        {
+            BaseUrl = url,
+            ApiKey = "bench",
+            Model = Model,
+            LedgerPath = Path.Combine(folder, "ledger.db"),
+        };
+        return teacher with { Limits = teacher.Limits with { Concurrency = concurrency } };
     }
 
     /// <summary>Rounds of the teacher's delay a stage needs at the least (see the class summary).</summary>

@@ -25,7 +25,8 @@ internal static class Program
         pipeline runs samples/pipeline.yaml (the whole graph: annotate -> act / expand / classify -> augment / replan
                  -> dynamic-act -> export) over the samples replicated --copies times (default 100) as `planact run`
                  does, against a loopback teacher in a child process answering every stage after --delay-ms (default
-                 200) at --concurrency (default 64), then again with everything done (it must send nothing); prints
+                 200) at --concurrency (default 64; the teacher is warmed up first by a run on 170 trajectories from
+                 another process), then again with everything done (it must send nothing); prints
                  per stage and in all the requests sent, wall time against the ideal (per pass, whole rounds of the
                  delay at the concurrency, at least the longest chain of dependent requests; stages add up),
                  requests/s, CPU time of the pipeline and of the teacher, and peak memory. --keep DIR moves the
@@ -59,6 +60,7 @@ internal static class Program
                 [Measurement.Command, .. var rest] => await Measurement.RunChildAsync(rest),
                 [DedupBenchmark.Command, .. var rest] => await DedupBenchmark.RunChildAsync(rest),
                 [LoopbackServer.Command, .. var rest] => await LoopbackServer.RunChildAsync(rest),
+                [PipelineBenchmark.WarmUpCommand, .. var rest] => await PipelineBenchmark.RunWarmUpChildAsync(rest),
                 _ => UsageError(),
             };
         }
