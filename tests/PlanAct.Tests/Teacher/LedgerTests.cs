@@ -134,6 +134,23 @@ public class LedgerTests
     }
 
     [Fact]
+    public void Request_keys_are_those_earlier_versions_wrote()
+    {
+        // A ledger outlives the build that wrote it: a re-run after an upgrade must find its answers under the same keys.
+        // Key and canonical JSON as written before the key was built in a reused buffer (commit ad3ff31).
+        ChatMessage[] messages = [new(ChatRole.System, "You plan."), new(ChatRole.User, "<div id=\"1\">Prix: 12,99 € — \"déjà\" & <b>vu</b>\n東京 🙂</div>")];
+        var (key, json) = RequestKey.Compute("gpt-4.1-mini", new ChatOptions { Temperature = 0, MaxOutputTokens = 2048 }, messages, new TeacherRequest("annotate", "t", 1));
+        Assert.Equal("962f22a3db91f18c64f7cd9ad72f9d27aedaf2ff88f5c5e0c0cddb41ce85e666", key);
+        Assert.Equal(
+            """{"model":"gpt-4.1-mini","stage":"annotate","item":"t","attempt":1,"parameters":{"temperature":0,"max_output_tokens":2048},"messages":[{"role":"system","content":"You plan."},{"role":"user","content":"\u003Cdiv id=\u00221\u0022\u003EPrix: 12,99 \u20AC \u2014 \u0022d\u00E9j\u00E0\u0022 \u0026 \u003Cb\u003Evu\u003C/b\u003E\n\u6771\u4EAC \uD83D\uDE42\u003C/div\u003E"}]}""",
+            json);
+
+        // A second key on the same thread reuses the buffer: nothing of the first is left in it.
+        Assert.Equal(RequestKey.Compute("m", null, [new(ChatRole.User, "q")], new TeacherRequest("annotate", "t", 0)).CanonicalJson, RequestKey.Compute("m", null, [new(ChatRole.User, "q")], new TeacherRequest("annotate", "t", 0)).CanonicalJson);
+        Assert.DoesNotContain("You plan", RequestKey.Compute("m", null, [new(ChatRole.User, "q")], new TeacherRequest("annotate", "t", 0)).CanonicalJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Request_keys_depend_on_everything_that_changes_the_answer()
     {
         ChatMessage[] messages = [new(ChatRole.User, "q")];
