@@ -20,10 +20,14 @@ internal readonly record struct HtmlToken(HtmlTokenKind Kind, int Start, int Len
 /// </summary>
 internal static class HtmlLexer
 {
-    public static List<HtmlToken> Tokenize(string html)
-    {
+    public static List<HtmlToken> Tokenize(string html) =>
         // About one token per dozen characters on real pages: one allocation, not a dozen doublings.
-        var tokens = new List<HtmlToken>((html.Length / 12) + 8);
+        Tokenize(html, new List<HtmlToken>((html.Length / 12) + 8));
+
+    /// <summary>The tokens of <paramref name="html"/> in <paramref name="tokens"/> (cleared first): a list kept for reuse.</summary>
+    public static List<HtmlToken> Tokenize(string html, List<HtmlToken> tokens)
+    {
+        tokens.Clear();
         var pos = 0;
         var textStart = 0;
         while (pos < html.Length)
@@ -182,10 +186,14 @@ internal static class HtmlLexer
     /// a self-closing tag, the token count for one never closed). An end tag closes the nearest open element of its
     /// name and every element opened inside it; a stray one closes nothing.
     /// </summary>
-    public static int[] ElementEnds(List<HtmlToken> tokens)
+    /// <param name="tokens">The page's tokens.</param>
+    /// <param name="ends">An array to reuse when it is long enough.</param>
+    /// <param name="open">A list to reuse for the elements still open (cleared first).</param>
+    public static int[] ElementEnds(List<HtmlToken> tokens, int[]? ends = null, List<int>? open = null)
     {
-        var ends = new int[tokens.Count];
-        var open = new List<int>();
+        ends = ends is not null && ends.Length >= tokens.Count ? ends : new int[tokens.Count];
+        open ??= [];
+        open.Clear();
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];

@@ -41,17 +41,50 @@ internal static class PageView
     public static string[] RenderViews(string html, params PageViewOptions[] views)
     {
         // The tree is the token list and where each element ends, and attributes are offsets into the page: a view
-        // copies the page's characters straight into its output (a page is rendered for every prompt, so what it
-        // allocates is most of what a teacher request allocates).
-        var tokens = HtmlLexer.Tokenize(html);
-        var renderer = new Renderer(html, tokens, HtmlLexer.ElementEnds(tokens), new StringBuilder(html.Length));
-        var result = new string[views.Length];
-        for (var v = 0; v < views.Length; v++)
+        // copies the page's characters straight into its output. A page is rendered for every prompt, so what it
+        // allocates is much of what a teacher request allocates: the working buffers are kept per thread.
+        var buffers = t_buffers ?? new RenderBuffers();
+        t_buffers = null;
+        try
         {
-            result[v] = renderer.Render(views[v]);
-        }
+            var tokens = HtmlLexer.Tokenize(html, buffers.Tokens);
+            buffers.Ends = HtmlLexer.ElementEnds(tokens, buffers.Ends, buffers.Open);
+            buffers.Builder.EnsureCapacity(html.Length);
+            var renderer = new Renderer(html, tokens, buffers.Ends, buffers.Builder);
+            var result = new string[views.Length];
+            for (var v = 0; v < views.Length; v++)
+            {
+                result[v] = renderer.Render(views[v]);
+            }
 
-        return result;
+            return result;
+        }
+        finally
+        {
+            // An unusually large page does not pin its buffers to the thread for the rest of the run.
+            if (html.Length <= RenderBuffers.MaxKeptChars)
+            {
+                buffers.Builder.Clear();
+                t_buffers = buffers;
+            }
+        }
+    }
+
+    [ThreadStatic]
+    private static RenderBuffers? t_buffers;
+
+    /// <summary>What rendering a page works in, kept for the thread's next page.</summary>
+    private sealed class RenderBuffers
+    {
+        public const int MaxKeptChars = 1 << 20;
+
+        public List<HtmlToken> Tokens { get; } = [];
+
+        public List<int> Open { get; } = [];
+
+        public int[]? Ends { get; set; }
+
+        public StringBuilder Builder { get; } = new();
     }
 
     private sealed class Renderer(string html, List<HtmlToken> tokens, int[] ends, StringBuilder sb)
