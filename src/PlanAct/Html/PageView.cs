@@ -76,7 +76,8 @@ internal static class PageView
     /// <summary>What rendering a page works in, kept for the thread's next page.</summary>
     private sealed class RenderBuffers
     {
-        public const int MaxKeptChars = 1 << 20;
+        /// <summary>Pages longer than this leave their buffers behind: a thread keeps a few megabytes at the most.</summary>
+        public const int MaxKeptChars = 1 << 18;
 
         public List<HtmlToken> Tokens { get; } = [];
 
