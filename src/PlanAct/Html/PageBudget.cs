@@ -19,12 +19,10 @@ internal static class PageBudget
     public static BudgetedPage Fit(string html, int maxTokens, TokenCounter counter)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
-        if (counter.AtMost(html, maxTokens))
+        if (counter.CountBeyond(html, maxTokens) is not { } total || total <= maxTokens)
         {
             return new BudgetedPage(html, false);
         }
-
-        var total = counter.Count(html);
 
         var tokens = HtmlLexer.Tokenize(html);
         var cuts = CutPoints(html, tokens);

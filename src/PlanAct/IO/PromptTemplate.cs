@@ -26,39 +26,25 @@ internal sealed partial class PromptTemplate
     public string Fill(params (string Name, string Value)[] values)
     {
         // Prompts are filled for every request, pages in them: the result is built in one allocation.
+        var filled = new string[_parts.Length];
         var used = new bool[values.Length];
-        var length = 0;
         for (var i = 0; i < _parts.Length; i++)
         {
-            length += i % 2 == 0 ? _parts[i].Length : values[ValueOf(_parts[i], values, used)].Value.Length;
+            filled[i] = i % 2 == 0 ? _parts[i] : ValueOf(_parts[i], values, used);
         }
 
         var unused = values.Where((_, i) => !used[i]).Select(v => v.Name).ToList();
-        if (unused.Count > 0)
-        {
-            throw new InvalidOperationException($"the prompt has no slot for {string.Join(", ", unused)}");
-        }
-
-        return string.Create(length, (_parts, values), static (span, state) =>
-        {
-            var (parts, values) = state;
-            for (var i = 0; i < parts.Length; i++)
-            {
-                var text = i % 2 == 0 ? parts[i] : values[ValueOf(parts[i], values, null)].Value;
-                text.CopyTo(span);
-                span = span[text.Length..];
-            }
-        });
+        return unused.Count == 0 ? string.Concat(filled) : throw new InvalidOperationException($"the prompt has no slot for {string.Join(", ", unused)}");
     }
 
-    private static int ValueOf(string slot, (string Name, string Value)[] values, bool[]? used)
+    private static string ValueOf(string slot, (string Name, string Value)[] values, bool[] used)
     {
         for (var i = 0; i < values.Length; i++)
         {
             if (string.Equals(values[i].Name, slot, StringComparison.Ordinal))
             {
-                used?[i] = true;
-                return i;
+                used[i] = true;
+                return values[i].Value;
             }
         }
 

@@ -80,12 +80,16 @@ public sealed class TokenCounter
         return total;
     }
 
+    /// <summary>Whether <paramref name="text"/> has at most <paramref name="maxTokens"/> tokens (see <see cref="CountBeyond"/>).</summary>
+    public bool AtMost(string text, int maxTokens) => CountBeyond(text, maxTokens) is not { } count || count <= maxTokens;
+
     /// <summary>
-    /// Whether <paramref name="text"/> has at most <paramref name="maxTokens"/> tokens. Every token of these byte-level
-    /// encodings is at least one byte of UTF-8, so a text of no more bytes than the budget fits without being counted.
+    /// The tokens of <paramref name="text"/>, or null when it cannot have more than <paramref name="maxTokens"/>: every
+    /// token of these byte-level encodings is at least one byte of UTF-8, so a text of no more bytes than that is not
+    /// counted.
     /// </summary>
-    public bool AtMost(string text, int maxTokens) =>
-        System.Text.Encoding.UTF8.GetByteCount(text) <= maxTokens || Count(text) <= maxTokens;
+    public int? CountBeyond(string text, int maxTokens) =>
+        System.Text.Encoding.UTF8.GetByteCount(text) <= maxTokens ? null : Count(text);
 
     /// <summary>Texts longer than this are counted in pieces of at most this many characters.</summary>
     internal const int PieceLength = 1024;

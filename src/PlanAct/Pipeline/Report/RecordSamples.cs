@@ -80,12 +80,13 @@ internal static class RecordSamples
     /// <summary>The sample of a file's contents, made once per process (a failed or cancelled attempt is made again).</summary>
     private static async Task<RecordSample> SampleOnceAsync(string path, string digest, int maxRecords, CancellationToken cancellationToken)
     {
-        var sampling = Sampled.GetOrAdd($"{maxRecords}:{digest}", _ => new(() => SampleAsync(path, digest, maxRecords, cancellationToken)));
+        var key = $"{maxRecords}:{digest}";
+        var sampling = Sampled.GetOrAdd(key, _ => new(() => SampleAsync(path, digest, maxRecords, cancellationToken)));
         try
         {
             return await sampling.Value;
         }
-        catch (Exception) when (Sampled.TryRemove(new($"{maxRecords}:{digest}", sampling)))
+        catch (Exception) when (Sampled.TryRemove(new(key, sampling)))
         {
             throw;
         }
