@@ -9,6 +9,7 @@ using PlanAct.Stages;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
+using PlanAct.Text;
 using PlanAct.Trajectories;
 
 namespace PlanAct.Pipeline;
@@ -79,6 +80,8 @@ internal static partial class PipelineRunner
         RunStarted(logger, runId, pipeline.Name, options.Mode, stageNames, pipeline.RunDir);
         Directory.CreateDirectory(pipeline.RunDir);
 
+        // Every stage's page budgets count with it: loaded on another core while the input is checked, not before the first request.
+        TokenCounter.O200k.LoadInBackground();
         var input = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? await ValidateAsync(trajectories, pipeline, cancellationToken) : null;
         var (ordered, problems) = await RunNodesAsync(nodes, pipeline, session, options, input, logger, cancellationToken);
 

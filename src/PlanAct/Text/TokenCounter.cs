@@ -23,6 +23,12 @@ public sealed class TokenCounter
     /// <summary>The encoding of GPT-4 and GPT-3.5 models.</summary>
     public static TokenCounter Cl100k => Cl100kInstance.Value;
 
+    /// <summary>
+    /// Starts loading the encoding on the thread pool, so work that is sure to count soon does not wait for it (a
+    /// failure to load is seen by the first count, as without this).
+    /// </summary>
+    internal void LoadInBackground() => ThreadPool.UnsafeQueueUserWorkItem(tokenizer => _ = tokenizer.Value, _tokenizer, preferLocal: false);
+
     /// <summary>The tiktoken encoding name, e.g. <c>o200k_base</c>.</summary>
     public string Encoding { get; }
 
