@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace PlanAct.Html;
@@ -42,9 +43,8 @@ internal static class PageView
     {
         // The tree is the token list and where each element ends, and attributes are offsets into the page: a view
         // copies the page's characters straight into its output. A page is rendered for every prompt, so what it
-        // allocates is much of what a teacher request allocates: the working buffers are kept per thread.
-        var buffers = t_buffers ?? new RenderBuffers();
-        t_buffers = null;
+        // allocates is much of what a teacher request allocates: the working buffers are kept for the next page.
+        var buffers = RenderBuffers.Rent();
         try
         {
             var tokens = HtmlLexer.Tokenize(html, buffers.Tokens);
@@ -61,23 +61,51 @@ internal static class PageView
         }
         finally
         {
-            // An unusually large page does not pin its buffers to the thread for the rest of the run.
+            // An unusually large page does not keep its buffers for the rest of the run.
             if (html.Length <= RenderBuffers.MaxKeptChars)
             {
-                buffers.Builder.Clear();
-                t_buffers = buffers;
+                buffers.Return();
             }
         }
     }
 
-    [ThreadStatic]
-    private static RenderBuffers? t_buffers;
-
-    /// <summary>What rendering a page works in, kept for the thread's next page.</summary>
+    /// <summary>What rendering a page works in, kept for a next page.</summary>
     private sealed class RenderBuffers
     {
-        /// <summary>Pages longer than this leave their buffers behind: a thread keeps a few megabytes at the most.</summary>
+        /// <summary>Pages longer than this leave their buffers behind: a set of buffers is a few megabytes at the most.</summary>
         public const int MaxKeptChars = 1 << 18;
+
+        /// <summary>
+        /// At most one set per core is kept, however many threads render (the thread pool's, the pipeline's lane):
+        /// more renders at once than cores only take turns on them, and their buffers are left to the collector.
+        /// </summary>
+        private static readonly ConcurrentQueue<RenderBuffers> Kept = new();
+
+        private static int s_kept;
+
+        public static RenderBuffers Rent()
+        {
+            if (Kept.TryDequeue(out var buffers))
+            {
+                Interlocked.Decrement(ref s_kept);
+                return buffers;
+            }
+
+            return new RenderBuffers();
+        }
+
+        public void Return()
+        {
+            Builder.Clear();
+            if (Interlocked.Increment(ref s_kept) <= Environment.ProcessorCount)
+            {
+                Kept.Enqueue(this);
+            }
+            else
+            {
+                Interlocked.Decrement(ref s_kept);
+            }
+        }
 
         public List<HtmlToken> Tokens { get; } = [];
 

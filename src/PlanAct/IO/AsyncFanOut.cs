@@ -23,8 +23,7 @@ internal static class AsyncFanOut
         }
 
         var channels = consumers.Select(_ => Channel.CreateBounded<T>(new BoundedChannelOptions(Buffer) { SingleReader = true, SingleWriter = true })).ToList();
-        // On the caller's scheduler (the thread pool, or the pipeline's low-priority lane), not always the pool's.
-        var readers = consumers.Select((consume, i) => Task.Factory.StartNew(
+        var readers = consumers.Select((consume, i) => Task.Run(
             async () =>
             {
                 try
@@ -37,9 +36,7 @@ internal static class AsyncFanOut
                     channels[i].Writer.TryComplete();
                 }
             },
-            cancellationToken,
-            TaskCreationOptions.DenyChildAttach,
-            TaskScheduler.Current).Unwrap()).ToList();
+            cancellationToken)).ToList();
 
         Exception? sourceFailure = null;
         try
