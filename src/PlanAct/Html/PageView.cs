@@ -76,8 +76,8 @@ internal static class PageView
         public const int MaxKeptChars = 1 << 18;
 
         /// <summary>
-        /// At most one set per core is kept, however many threads render (the thread pool's, the pipeline's lane):
-        /// more renders at once than cores only take turns on them, and their buffers are left to the collector.
+        /// At most one set per core is kept, however many threads the thread pool has grown to: more renders at once
+        /// than cores only take turns on them, and their buffers are left to the collector.
         /// </summary>
         private static readonly ConcurrentQueue<RenderBuffers> Kept = new();
 

@@ -80,7 +80,8 @@ internal static partial class PipelineRunner
         RunStarted(logger, runId, pipeline.Name, options.Mode, stageNames, pipeline.RunDir);
         Directory.CreateDirectory(pipeline.RunDir);
 
-        // Every stage's page budgets count with it: loaded on another core while the input is checked, not before the first request.
+        // Every stage's page budgets count with it: loaded on another core while the input is checked, not before the
+        // first request (a run with nothing left to do spends a third of a second of that core on it, and waits for none).
         TokenCounter.O200k.LoadInBackground();
         var input = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? await ValidateAsync(trajectories, pipeline, cancellationToken) : null;
         var (ordered, problems) = await RunNodesAsync(nodes, pipeline, session, options, input, logger, cancellationToken);
