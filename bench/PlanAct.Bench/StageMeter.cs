@@ -114,6 +114,8 @@ internal sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StagePro
 
         public string? ExpectedRequests(RunInput input, StageOptions options) => inner.ExpectedRequests(input, options);
 
+        public bool AsksTeacher(StageOptions options) => inner.AsksTeacher(options);
+
         public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             meter.MeasureAsync(inner, context, options, cancellationToken);
     }

@@ -27,7 +27,9 @@ internal sealed class SplitFileFormat(IExportFormat inner, ExampleSplit split) :
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateBounded<ExportedExample>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-        var validation = Task.Run(() => inner.WriteAsync(ValidationPath(path), channel.Reader.ReadAllAsync(stop.Token), stop.Token), stop.Token);
+        // On the caller's scheduler (the thread pool, or the pipeline's CPU work lane), not always the pool's.
+        var validation = Task.Factory.StartNew(
+            () => inner.WriteAsync(ValidationPath(path), channel.Reader.ReadAllAsync(stop.Token), stop.Token), stop.Token, TaskCreationOptions.DenyChildAttach, TaskScheduler.Current).Unwrap();
 
         async IAsyncEnumerable<ExportedExample> Train()
         {

@@ -23,7 +23,8 @@ internal static class AsyncFanOut
         }
 
         var channels = consumers.Select(_ => Channel.CreateBounded<T>(new BoundedChannelOptions(Buffer) { SingleReader = true, SingleWriter = true })).ToList();
-        var readers = consumers.Select((consume, i) => Task.Run(
+        // On the caller's scheduler (the thread pool, or the pipeline's CPU work lane), not always the pool's.
+        var readers = consumers.Select((consume, i) => Task.Factory.StartNew(
             async () =>
             {
                 try
@@ -36,7 +37,9 @@ internal static class AsyncFanOut
                     channels[i].Writer.TryComplete();
                 }
             },
-            cancellationToken)).ToList();
+            cancellationToken,
+            TaskCreationOptions.DenyChildAttach,
+            TaskScheduler.Current).Unwrap()).ToList();
 
         Exception? sourceFailure = null;
         try

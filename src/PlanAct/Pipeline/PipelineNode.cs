@@ -38,6 +38,9 @@ internal interface IPipelineNode
     /// </summary>
     string? ExpectedRequests(RunInput input, StageOptions options);
 
+    /// <summary>Whether the node sends anything to the teacher with these options (one that does not runs on the <see cref="CpuWorkLane"/>).</summary>
+    bool AsksTeacher(StageOptions options);
+
     Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken);
 }
 

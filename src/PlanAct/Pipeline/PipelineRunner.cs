@@ -134,6 +134,7 @@ internal static partial class PipelineRunner
         IReadOnlyList<IPipelineNode> nodes, PipelineDefinition pipeline, TeacherSession session, PipelineRunOptions options, RunInput? input, ILogger logger, CancellationToken cancellationToken)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var lane = new CpuWorkLane(Environment.ProcessorCount);
         Exception? failure = null;
         var runs = new Dictionary<string, Task<NodeRun?>>(StringComparer.Ordinal);
         var upstream = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
@@ -176,7 +177,7 @@ internal static partial class PipelineRunner
 
                 var problems = new ProblemLog(pipeline.SkipInvalid);
                 var finished = await RunNodeAsync(
-                    node, pipeline, session, options, input, problems, results, [.. upstreamRuns.Select(u => (u.Stage, ResultOf(u.Run)))], logger, stopping.Token);
+                    node, pipeline, session, options, input, problems, results, [.. upstreamRuns.Select(u => (u.Stage, ResultOf(u.Run)))], logger, lane, stopping.Token);
                 if (finished.Status == NodeStatus.Done && options.Mode != TeacherMode.DryRun)
                 {
                     // The report's samples of this stage's training data, made while the other stages run.
@@ -209,6 +210,7 @@ internal static partial class PipelineRunner
         IReadOnlyDictionary<string, NodeResult> results,
         IReadOnlyList<(string Stage, Task<NodeResult?> Finished)> upstream,
         ILogger logger,
+        CpuWorkLane lane,
         CancellationToken cancellationToken)
     {
         var context = new PipelineContext
@@ -230,7 +232,8 @@ internal static partial class PipelineRunner
         var stageOptions = pipeline.Stages.First(s => s.Stage == node.Name).Options;
         var result = unfinished.Count > 0
             ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then {expected}" : ""))
-            : await node.RunAsync(context, stageOptions, cancellationToken);
+            : node.AsksTeacher(stageOptions) ? await node.RunAsync(context, stageOptions, cancellationToken)
+            : await lane.RunAsync(() => node.RunAsync(context, stageOptions, cancellationToken), cancellationToken);
         stageSpan?.SetTag("planact.status", result.Status.ToString()).SetTag("planact.problems", result.Problems);
         StageFinished(logger, node.Name, result.Status, result.Seconds, result.Problems, result.Summary);
         return result;

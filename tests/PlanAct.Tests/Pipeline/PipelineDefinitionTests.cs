@@ -30,6 +30,8 @@ public class PipelineDefinitionTests
 
         public string? ExpectedRequests(RunInput input, StageOptions options) => null;
 
+        public bool AsksTeacher(StageOptions options) => false;
+
         public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }

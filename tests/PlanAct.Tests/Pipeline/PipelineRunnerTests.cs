@@ -32,6 +32,11 @@ public class PipelineRunnerTests
 
         public string? ExpectedRequests(RunInput input, StageOptions options) => null;
 
+        /// <summary>Whether it counts as a node that asks the teacher (off the CPU work lane).</summary>
+        public bool Teacher { get; init; }
+
+        public bool AsksTeacher(StageOptions options) => Teacher;
+
         public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             new(Name, await work(cancellationToken), [], $"{Name} scripted");
     }
@@ -81,6 +86,32 @@ public class PipelineRunnerTests
         Assert.Equal(17, File.ReadAllLines(Path.Combine(dir, "run", "labelled.jsonl")).Length);
         Assert.Equal(17, File.ReadAllLines(Path.Combine(dir, "run", "replans.jsonl")).Length);
         Assert.Equal(17, teacher.Received.Count(IsClassify));
+    }
+
+    [Fact]
+    public async Task Nodes_that_ask_no_teacher_run_on_the_cpu_work_lane_and_the_others_off_it()
+    {
+        var threads = new ConcurrentDictionary<string, string?>();
+        async Task<NodeStatus> Record(string node)
+        {
+            await Task.Yield();
+            threads[node] = Thread.CurrentThread.Name;
+            return NodeStatus.Done;
+        }
+
+        var registry = new PipelineRegistry(
+        [
+            new ScriptedNode("asks", _ => Record("asks")) { Teacher = true },
+            new ScriptedNode("builds", _ => Record("builds"), "asks"),
+        ]);
+        var dir = TestPaths.TempDir();
+        await using var session = await TeacherSession.OpenAsync(new TeacherOptions { LedgerPath = Path.Combine(dir, "ledger.db") });
+
+        var result = await PipelineRunner.RunAsync(Pipeline(dir, "  asks: {}\n  builds: {}\n"), session, new PipelineRunOptions(), registry).WaitAsync(Bound);
+
+        Assert.All(result.Stages, s => Assert.Equal(NodeStatus.Done, s.Status));
+        Assert.Equal(CpuWorkLane.ThreadName, threads["builds"]);
+        Assert.NotEqual(CpuWorkLane.ThreadName, threads["asks"]);
     }
 
     [Fact]

@@ -35,6 +35,8 @@ internal sealed class ExportNode : IPipelineNode
 
     public bool StartsEarly => true;
 
+    public bool AsksTeacher(StageOptions options) => false;
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();

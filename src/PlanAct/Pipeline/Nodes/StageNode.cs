@@ -25,6 +25,8 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
         return stage.AsksTeacher(values) ? stage.ExpectedRequests(input, values) : null;
     }
 
+    public bool AsksTeacher(StageOptions options) => stage.AsksTeacher(StageOptionValues.Read(options, stage.Options));
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         var inputs = stage.Inputs.ToDictionary(i => i.Flag, i => i.Stage is { } required ? context.OutputOf(required).Path : context.Pipeline.Input("trajectories", Name));
