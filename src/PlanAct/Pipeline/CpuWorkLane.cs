@@ -23,8 +23,9 @@ internal sealed class CpuWorkLane : TaskScheduler, IDisposable
 
     private readonly BlockingCollection<Task> _queue = [];
 
+    /// <summary>The lane whose thread this is (pipelines side by side in one process each have their own).</summary>
     [ThreadStatic]
-    private static bool t_onLane;
+    private static CpuWorkLane? t_lane;
 
     public CpuWorkLane(int threads)
     {
@@ -59,13 +60,13 @@ internal sealed class CpuWorkLane : TaskScheduler, IDisposable
         ThreadPool.UnsafeQueueUserWorkItem(_ => TryExecuteTask(task), null);
     }
 
-    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => t_onLane && TryExecuteTask(task);
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => t_lane == this && TryExecuteTask(task);
 
     protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
 
     private void Work()
     {
-        t_onLane = true;
+        t_lane = this;
         foreach (var task in _queue.GetConsumingEnumerable())
         {
             TryExecuteTask(task);
