@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using PlanAct.Pipeline;
 using PlanAct.Stages;
+using PlanAct.Stages.Catalogue;
 
 namespace PlanAct.Bench;
 
@@ -115,6 +116,8 @@ internal sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StagePro
         public string? ExpectedRequests(RunInput input, StageOptions options) => inner.ExpectedRequests(input, options);
 
         public bool AsksTeacher(StageOptions options) => inner.AsksTeacher(options);
+
+        public StageFollower? Follow(PipelineContext context, StageOptions options) => inner.Follow(context, options);
 
         public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             meter.MeasureAsync(inner, context, options, cancellationToken);

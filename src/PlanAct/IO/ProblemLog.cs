@@ -31,6 +31,22 @@ internal sealed class ProblemLog(bool skipInvalid = false)
         Add(new InputProblem(location, reason));
     }
 
+    /// <summary>Records every problem of <paramref name="other"/> (read ahead in a log of its own) as met here now.</summary>
+    public void AddAll(ProblemLog other)
+    {
+        foreach (var problem in other.Problems)
+        {
+            if (problem.Severity == InputProblem.Error)
+            {
+                Error(problem.Location, problem.Reason);
+            }
+            else
+            {
+                Add(problem);
+            }
+        }
+    }
+
     private void Add(InputProblem problem)
     {
         if (_seen.TryAdd(problem, true))

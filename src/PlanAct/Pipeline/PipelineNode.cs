@@ -1,5 +1,6 @@
 using PlanAct.IO;
 using PlanAct.Stages;
+using PlanAct.Stages.Catalogue;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 
@@ -40,6 +41,12 @@ internal interface IPipelineNode
 
     /// <summary>Whether the node sends anything to the teacher with these options (one that does not runs on the <see cref="CpuWorkLane"/>).</summary>
     bool AsksTeacher(StageOptions options);
+
+    /// <summary>
+    /// Work the node does on another node's items while that node runs, so that less is left for its own run (null:
+    /// none). Asked once before the run starts nodes; <paramref name="context"/> has no results yet.
+    /// </summary>
+    StageFollower? Follow(PipelineContext context, StageOptions options);
 
     Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken);
 }
@@ -116,6 +123,12 @@ internal sealed class PipelineContext
 
     /// <summary>The nodes upstream of this one in graph order, each with its result to come (null when it did not run: blocked by a failure).</summary>
     public IReadOnlyList<(string Stage, Task<NodeResult?> Finished)> Upstream { get; init; } = [];
+
+    /// <summary>Where this node hands on its finished items to the node that follows it (<see cref="IPipelineNode.Follow"/>), or null.</summary>
+    public ItemFeed? Feed { get; init; }
+
+    /// <summary>What this node prepared while the node it follows ran, or null.</summary>
+    public StageFollower? Follower { get; init; }
 
     /// <summary>A path in the run directory.</summary>
     public string PathFor(string name) => Path.Combine(Pipeline.RunDir, name);

@@ -6,6 +6,7 @@ using PlanAct.Inspection;
 using PlanAct.IO;
 using PlanAct.Pipeline.Report;
 using PlanAct.Stages;
+using PlanAct.Stages.Catalogue;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Batch;
 using PlanAct.Teacher.Cost;
@@ -139,22 +140,61 @@ internal static partial class PipelineRunner
         var runs = new Dictionary<string, Task<NodeRun?>>(StringComparer.Ordinal);
         var upstream = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         var sampling = new ConcurrentBag<Task>();
-        foreach (var node in nodes)
+        // Each node keeps its own problem log, so what it counts does not depend on the nodes running beside it.
+        var logs = nodes.ToDictionary(n => n.Name, _ => new ProblemLog(pipeline.SkipInvalid), StringComparer.Ordinal);
+        var followers = new Dictionary<string, (string Node, StageFollower Follower)>(StringComparer.Ordinal);
+        try
         {
-            // In graph order the nodes before this one have their tasks already.
-            var before = PipelineGraph.Before(node, nodes).ToList();
-            upstream[node.Name] = before.SelectMany(b => upstream[b].Append(b)).ToHashSet(StringComparer.Ordinal);
-            runs[node.Name] = RunWhenReadyAsync(node, [.. (node.StartsEarly ? node.Requires : before).Select(b => runs[b])], [.. nodes.Where(n => upstream[node.Name].Contains(n.Name)).Select(n => (n.Name, runs[n.Name]))]);
+            foreach (var node in nodes)
+            {
+                var follower = node.Follow(Context(node, new Dictionary<string, NodeResult>(), []), pipeline.Stages.First(s => s.Stage == node.Name).Options);
+                if (follower is not null && !(nodes.Any(n => n.Name == follower.Stage) && followers.TryAdd(follower.Stage, (node.Name, follower))))
+                {
+                    // Only a node of this run is followed, and by one node.
+                    await follower.DisposeAsync();
+                }
+            }
+
+            foreach (var node in nodes)
+            {
+                // In graph order the nodes before this one have their tasks already.
+                var before = PipelineGraph.Before(node, nodes).ToList();
+                upstream[node.Name] = before.SelectMany(b => upstream[b].Append(b)).ToHashSet(StringComparer.Ordinal);
+                runs[node.Name] = RunWhenReadyAsync(node, [.. (node.StartsEarly ? node.Requires : before).Select(b => runs[b])], [.. nodes.Where(n => upstream[node.Name].Contains(n.Name)).Select(n => (n.Name, runs[n.Name]))]);
+            }
+
+            var finished = await Task.WhenAll(nodes.Select(n => runs[n.Name]));
+            await Task.WhenAll(sampling);
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+
+            return ([.. finished.Select(f => f!.Result)], [.. finished.SelectMany(f => f!.Problems.Problems).Distinct()]);
+        }
+        finally
+        {
+            foreach (var (_, follower) in followers.Values)
+            {
+                await follower.DisposeAsync();
+            }
         }
 
-        var finished = await Task.WhenAll(nodes.Select(n => runs[n.Name]));
-        await Task.WhenAll(sampling);
-        if (failure is not null)
+        PipelineContext Context(IPipelineNode node, IReadOnlyDictionary<string, NodeResult> results, IReadOnlyList<(string Stage, Task<NodeResult?> Finished)> upstreamResults) => new()
         {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-
-        return ([.. finished.Select(f => f!.Result)], [.. finished.SelectMany(f => f!.Problems.Problems).Distinct()]);
+            Pipeline = pipeline,
+            Session = session,
+            Mode = options.Mode,
+            Batch = options.Batch,
+            Shard = options.Shard,
+            Progress = options.Progress,
+            Problems = logs[node.Name],
+            Results = results,
+            Upstream = upstreamResults,
+            CommandLine = options.CommandLine,
+            Feed = followers.GetValueOrDefault(node.Name).Follower?.Feed,
+            Follower = followers.Values.FirstOrDefault(f => f.Node == node.Name).Follower,
+        };
 
         // Never throws: a failure is kept in `failure` and stops the run.
         async Task<NodeRun?> RunWhenReadyAsync(IPipelineNode node, IReadOnlyList<Task<NodeRun?>> before, IReadOnlyList<(string Stage, Task<NodeRun?> Run)> upstreamRuns)
@@ -175,9 +215,8 @@ internal static partial class PipelineRunner
                     results[result.Stage] = result;
                 }
 
-                var problems = new ProblemLog(pipeline.SkipInvalid);
-                var finished = await RunNodeAsync(
-                    node, pipeline, session, options, input, problems, results, [.. upstreamRuns.Select(u => (u.Stage, ResultOf(u.Run)))], logger, lane, stopping.Token);
+                var context = Context(node, results, [.. upstreamRuns.Select(u => (u.Stage, ResultOf(u.Run)))]);
+                var finished = await RunNodeAsync(node, context, input, followers.GetValueOrDefault(node.Name).Follower, options, logger, lane, stopping.Token);
                 if (finished.Status == NodeStatus.Done && options.Mode != TeacherMode.DryRun)
                 {
                     // The report's samples of this stage's training data, made while the other stages run.
@@ -187,7 +226,7 @@ internal static partial class PipelineRunner
                     }
                 }
 
-                return new NodeRun(finished, problems);
+                return new NodeRun(finished, context.Problems);
             }
             catch (Exception e)
             {
@@ -200,40 +239,47 @@ internal static partial class PipelineRunner
 
     private static async Task<NodeResult?> ResultOf(Task<NodeRun?> run) => (await run)?.Result;
 
+    /// <param name="node">The node, ready to run: the nodes before it have finished.</param>
+    /// <param name="context">What it runs with.</param>
+    /// <param name="input">The run's input, for what a blocked node would ask.</param>
+    /// <param name="followedBy">The work of the node that follows this one: it starts with this node's own.</param>
+    /// <param name="options">How the pipeline runs.</param>
+    /// <param name="logger">Gets the node's end.</param>
+    /// <param name="lane">Where nodes that ask no teacher, and followers, run.</param>
+    /// <param name="cancellationToken">Stops the node.</param>
     private static async Task<NodeResult> RunNodeAsync(
         IPipelineNode node,
-        PipelineDefinition pipeline,
-        TeacherSession session,
-        PipelineRunOptions options,
+        PipelineContext context,
         RunInput? input,
-        ProblemLog problems,
-        IReadOnlyDictionary<string, NodeResult> results,
-        IReadOnlyList<(string Stage, Task<NodeResult?> Finished)> upstream,
+        StageFollower? followedBy,
+        PipelineRunOptions options,
         ILogger logger,
         CpuWorkLane lane,
         CancellationToken cancellationToken)
     {
-        var context = new PipelineContext
-        {
-            Pipeline = pipeline,
-            Session = session,
-            Mode = options.Mode,
-            Batch = options.Batch,
-            Shard = options.Shard,
-            Progress = options.Progress,
-            Problems = problems,
-            Results = results,
-            Upstream = upstream,
-            CommandLine = options.CommandLine,
-        };
         using var stageSpan = TeacherTelemetry.Source.StartActivity($"planact.stage {node.Name}");
         stageSpan?.SetTag("planact.run_id", options.RunId).SetTag("planact.stage", node.Name);
-        var unfinished = node.Requires.Where(r => results[r].Status != NodeStatus.Done).ToList();
-        var stageOptions = pipeline.Stages.First(s => s.Stage == node.Name).Options;
-        var result = unfinished.Count > 0
-            ? NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then {expected}" : ""))
-            : node.AsksTeacher(stageOptions) ? await node.RunAsync(context, stageOptions, cancellationToken)
-            : await lane.RunAsync(() => node.RunAsync(context, stageOptions, cancellationToken), cancellationToken);
+        var unfinished = node.Requires.Where(r => context.Results[r].Status != NodeStatus.Done).ToList();
+        var stageOptions = context.Pipeline.Stages.First(s => s.Stage == node.Name).Options;
+        NodeResult result;
+        if (unfinished.Count > 0)
+        {
+            result = NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then {expected}" : ""));
+        }
+        else
+        {
+            followedBy?.Start(lane, cancellationToken);
+            try
+            {
+                result = node.AsksTeacher(stageOptions) ? await node.RunAsync(context, stageOptions, cancellationToken)
+                    : await lane.RunAsync(() => node.RunAsync(context, stageOptions, cancellationToken), cancellationToken);
+            }
+            finally
+            {
+                followedBy?.Feed.Complete();
+            }
+        }
+
         stageSpan?.SetTag("planact.status", result.Status.ToString()).SetTag("planact.problems", result.Problems);
         StageFinished(logger, node.Name, result.Status, result.Seconds, result.Problems, result.Summary);
         return result;

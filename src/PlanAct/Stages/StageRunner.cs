@@ -40,6 +40,9 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
     /// </summary>
     public bool DropsRecordsOfOtherItems { get; init; }
 
+    /// <summary>Gets each item with its record once the record is appended (a pipeline stage that another follows).</summary>
+    public ItemFeed<TIn, TOut>? Feed { get; init; }
+
     public async Task<StageSummary> RunAsync(
         Func<IAsyncEnumerable<TIn>> input,
         string outPath,
@@ -57,6 +60,11 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
         await using var output = mode == TeacherMode.DryRun ? null : await ResumableJsonl.OpenAsync(outPath, (line, location) => IdOfRecord(state, line, location), cancellationToken);
         await using var journal = output is null ? null : await RejectionJournal.OpenAsync(outPath, state.Order.Where(output.Done.Contains), cancellationToken);
         state.Resume(output, journal);
+        if (output is not null)
+        {
+            Feed?.Open(output.Done.Count);
+        }
+
         var pending = await RoundsAsync(state, input, mode, batch, progress, cancellationToken);
         var dropped = output is null ? 0 : await FinishAsync(state, output, outPath, pending, cancellationToken);
         return new StageSummary(
@@ -229,6 +237,7 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
                     }
 
                     await state.Output.AppendAsync(id, stage.Format(done.Output), token);
+                    Feed?.Add(item, done.Output);
                 }
 
                 state.Finish();

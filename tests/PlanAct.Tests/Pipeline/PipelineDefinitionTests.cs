@@ -2,6 +2,7 @@ using PlanAct.Inspection;
 using PlanAct.IO;
 using PlanAct.Pipeline;
 using PlanAct.Stages;
+using PlanAct.Stages.Catalogue;
 using PlanAct.Teacher;
 
 namespace PlanAct.Tests.Pipeline;
@@ -31,6 +32,8 @@ public class PipelineDefinitionTests
         public string? ExpectedRequests(RunInput input, StageOptions options) => null;
 
         public bool AsksTeacher(StageOptions options) => false;
+
+        public StageFollower? Follow(PipelineContext context, StageOptions options) => null;
 
         public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             throw new NotSupportedException();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using PlanAct.IO;
 using PlanAct.Loopback;
 using PlanAct.Pipeline;
+using PlanAct.Stages.Catalogue;
 using PlanAct.Teacher;
 using PlanAct.Tests.Stages;
 
@@ -36,6 +37,8 @@ public class PipelineRunnerTests
         public bool Teacher { get; init; }
 
         public bool AsksTeacher(StageOptions options) => Teacher;
+
+        public StageFollower? Follow(PipelineContext context, StageOptions options) => null;
 
         public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             new(Name, await work(cancellationToken), [], $"{Name} scripted");

@@ -3,6 +3,7 @@ using System.Globalization;
 using PlanAct.Export;
 using PlanAct.Plans.Hindsight;
 using PlanAct.Stages;
+using PlanAct.Stages.Catalogue;
 using PlanAct.Training;
 using PlanAct.Training.Profiles;
 
@@ -36,6 +37,8 @@ internal sealed class ExportNode : IPipelineNode
     public bool StartsEarly => true;
 
     public bool AsksTeacher(StageOptions options) => false;
+
+    public StageFollower? Follow(PipelineContext context, StageOptions options) => null;
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {

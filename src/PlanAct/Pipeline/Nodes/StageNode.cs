@@ -27,6 +27,11 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
 
     public bool AsksTeacher(StageOptions options) => stage.AsksTeacher(StageOptionValues.Read(options, stage.Options));
 
+    public StageFollower? Follow(PipelineContext context, StageOptions options) =>
+        context.Mode != TeacherMode.DryRun && context.Pipeline.Inputs.TryGetValue("trajectories", out var trajectories)
+            ? stage.FollowerFor(Setup(context, StageOptionValues.Read(options, stage.Options), new Dictionary<string, string> { ["--input"] = trajectories }))
+            : null;
+
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
         var inputs = stage.Inputs.ToDictionary(i => i.Flag, i => i.Stage is { } required ? context.OutputOf(required).Path : context.Pipeline.Input("trajectories", Name));
@@ -37,17 +42,7 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
         }
 
         var values = StageOptionValues.Read(options, stage.Options);
-        var setup = new StageSetup
-        {
-            Options = values,
-            Inputs = inputs,
-            OutPath = context.PathFor(stage.Output.FileName(values)),
-            Problems = context.Problems,
-            ReplaceInvalidUtf8 = context.Pipeline.ReplaceInvalidUtf8,
-            TrajectoryFormat = context.Pipeline.Format,
-            Shard = context.Shard,
-            InPipeline = true,
-        };
+        var setup = Setup(context, values, inputs);
         if (context.Mode == TeacherMode.DryRun)
         {
             return await RunAsync(setup, context, cancellationToken);
@@ -69,9 +64,22 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
         return result;
     }
 
+    private StageSetup Setup(PipelineContext context, StageOptionValues values, IReadOnlyDictionary<string, string> inputs) => new()
+    {
+        Options = values,
+        Inputs = inputs,
+        OutPath = context.PathFor(stage.Output.FileName(values)),
+        Problems = context.Problems,
+        ReplaceInvalidUtf8 = context.Pipeline.ReplaceInvalidUtf8,
+        TrajectoryFormat = context.Pipeline.Format,
+        Shard = context.Shard,
+        InPipeline = true,
+        Follower = context.Follower,
+    };
+
     private async Task<NodeResult> RunAsync(StageSetup setup, PipelineContext context, CancellationToken cancellationToken)
     {
         var job = await stage.OpenAsync(setup, cancellationToken);
-        return await job.RunAsync(new StageRunContext(context.Session, context.Mode, context.Batch, context.Progress), cancellationToken);
+        return await job.RunAsync(new StageRunContext(context.Session, context.Mode, context.Batch, context.Progress) { Feed = context.Feed }, cancellationToken);
     }
 }

@@ -39,6 +39,13 @@ internal sealed class DynamicActDefinition() : ExecutorDataDefinition<ReplanReco
         + "(the initial plan at step 0) and the ground-truth action as target." + CotSentence;
 
     public override IReadOnlyList<string> Examples => WithCot("planact dynamic-act --input samples/trajectories.jsonl --replans replans.jsonl --out dynamic-executor.jsonl");
+
+    /// <summary>Without cot, the examples of each trajectory are built as replan finishes it (<see cref="ReplanExamplesFollower"/>).</summary>
+    public override StageFollower? FollowerFor(StageSetup setup) =>
+        setup.Options.Bool("cot") ? null : new ReplanExamplesFollower(problems => Trajectories(setup, setup.Shard, problems)(), setup.Inputs["--input"], setup.OutPath, Pages(setup), setup.Problems);
+
+    protected override async Task<IExecutorExamples<ReplanRecord>?> FollowedAsync(StageSetup setup, CancellationToken cancellationToken) =>
+        setup.Follower is ReplanExamplesFollower follower ? await follower.ExamplesAsync(setup.Inputs[Records.Flag], cancellationToken) : null;
 }
 
 /// <summary>The records an executor-data stage pairs with the trajectories, and how its messages name them.</summary>
@@ -113,14 +120,13 @@ internal abstract class ExecutorDataDefinition<TRecord>(
             throw new InputException(new SourceLocation("--reasoning"), "--reasoning source keeps the source agent's reasoning; --cot asks the teacher for it: choose one");
         }
 
-        var pages = new ExamplePageOptions { MaxPageTokens = setup.Options.Int("max_page_tokens"), SourceReasoning = sourceReasoning };
-        var act = await open(
-            setup.Inputs[records.Flag],
-            () => TrajectoryFiles.ReadAsync(input, setup.TrajectoryOptions, cancellationToken).Where(t => shard?.Contains(t.Id) != false),
-            input,
-            pages,
-            setup.Problems,
-            cancellationToken);
+        var pages = Pages(setup);
+        if (!cot && await FollowedAsync(setup, cancellationToken) is { } followed)
+        {
+            return new ExamplesJob(this, followed, setup, pages) { Followed = true };
+        }
+
+        var act = await open(setup.Inputs[records.Flag], Trajectories(setup, shard), input, pages, setup.Problems, cancellationToken);
         return cot
             ? new ItemStageJob<ExecutorStep, TrainingExample>(session => new ExecutorReasoningStage(Name, session.ModelFor(Name)), () => act.Steps(cancellationToken), setup.OutPath, setup.Shard, output)
             {
@@ -129,15 +135,31 @@ internal abstract class ExecutorDataDefinition<TRecord>(
             : new ExamplesJob(this, act, setup, pages);
     }
 
+    /// <summary>
+    /// The examples prepared while the records' stage ran in the same pipeline run (<see cref="StageDefinition.FollowerFor"/>),
+    /// or null when there are none or they are not complete: then the stage reads its inputs and builds every example.
+    /// </summary>
+    protected virtual Task<IExecutorExamples<TRecord>?> FollowedAsync(StageSetup setup, CancellationToken cancellationToken) => Task.FromResult<IExecutorExamples<TRecord>?>(null);
+
+    /// <summary>A fresh pass over the trajectories of the input (of <paramref name="shard"/>), each time it is called; problems to <paramref name="problems"/> (the stage's by default).</summary>
+    protected static Func<IAsyncEnumerable<Trajectory>> Trajectories(StageSetup setup, Shard? shard, ProblemLog? problems = null) =>
+        () => TrajectoryFiles.ReadAsync(setup.Inputs["--input"], setup.TrajectoryOptions with { Problems = problems ?? setup.Problems }).Where(t => shard?.Contains(t.Id) != false);
+
+    protected static ExamplePageOptions Pages(StageSetup setup) =>
+        new() { MaxPageTokens = setup.Options.Int("max_page_tokens"), SourceReasoning = setup.Options.Text("reasoning") == "source" };
+
     /// <summary>What pairing made and left out, as a command says it.</summary>
-    private string Pairing(ActRun<TRecord> act, StageSetup setup, string made) =>
+    private string Pairing(IExecutorExamples<TRecord> act, StageSetup setup, string made) =>
         $"{Name}: {made}{act.Pairing.TrajectoriesWithoutRecord.Count} trajectories skipped without {records.Singular}, "
         + $"{act.Pairing.RecordsWithoutTrajectory.Count} {records.Plural} without a trajectory, {setup.Problems.ErrorCount} skipped as invalid, "
-        + $"{act.Builder.PagesCut} pages cut to {setup.Options.Int("max_page_tokens")} tokens -> {setup.OutPath}";
+        + $"{act.PagesCut} pages cut to {setup.Options.Int("max_page_tokens")} tokens -> {setup.OutPath}";
 
     /// <summary>The examples without a teacher, written whole.</summary>
-    private sealed class ExamplesJob(ExecutorDataDefinition<TRecord> stage, ActRun<TRecord> act, StageSetup setup, ExamplePageOptions pages) : StageJob
+    private sealed class ExamplesJob(ExecutorDataDefinition<TRecord> stage, IExecutorExamples<TRecord> act, StageSetup setup, ExamplePageOptions pages) : StageJob
     {
+        /// <summary>The examples were built while the records' stage ran.</summary>
+        public bool Followed { get; init; }
+
         public override async Task<NodeResult> RunAsync(StageRunContext context, CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
@@ -170,12 +192,12 @@ internal abstract class ExecutorDataDefinition<TRecord>(
                 stage.Name,
                 NodeStatus.Done,
                 [written],
-                $"{examples} examples from {planned} trajectories, {withoutRecord} without a {source} record, {act.Builder.PagesCut} pages cut to {pages.MaxPageTokens} tokens")
+                $"{examples} examples from {planned} trajectories, {withoutRecord} without a {source} record, {act.PagesCut} pages cut to {pages.MaxPageTokens} tokens")
             {
                 Problems = setup.Problems.ErrorCount - errorsBefore,
                 Seconds = clock.Elapsed.TotalSeconds,
                 Stats = stats,
-                Details = [stage.Pairing(act, setup, $"{examples} examples from {planned} trajectories ok, ")],
+                Details = [stage.Pairing(act, setup, $"{examples} examples from {planned} trajectories ok, "), .. Followed ? [$"{stage.Name}: built as {source} finished each trajectory"] : Array.Empty<string>()],
             };
         }
 

@@ -5,12 +5,28 @@ using PlanAct.Trajectories;
 
 namespace PlanAct.Stages.Act;
 
+/// <summary>The executor examples of an act stage's run without a teacher, and what pairing made and left out.</summary>
+/// <typeparam name="TRecord">The records paired with the trajectories (plans, replans).</typeparam>
+internal interface IExecutorExamples<TRecord>
+{
+    TrajectoryPairing<TRecord> Pairing { get; }
+
+    /// <summary>Trajectories paired by the latest <see cref="WriteAsync"/>.</summary>
+    int Paired { get; }
+
+    /// <summary>Current pages cut to the page budget.</summary>
+    int PagesCut { get; }
+
+    /// <summary>Writes every step's example, whole or not at all; returns how many.</summary>
+    Task<int> WriteAsync(string outPath, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// The act stages over files, as <c>planact act</c> / <c>planact dynamic-act</c> and the pipeline run them:
 /// trajectories paired with their records (plans, or replans), and the executor examples of every step, written whole
 /// (no teacher) or handed to <see cref="ExecutorReasoningStage"/> as <see cref="Steps"/> (CoT).
 /// </summary>
-internal sealed class ActRun<TRecord>
+internal sealed class ActRun<TRecord> : IExecutorExamples<TRecord>
 {
     private readonly Func<ExecutorExamples, Trajectory, TRecord, IEnumerable<TrainingExample>> _build;
     private readonly Func<IAsyncEnumerable<Trajectory>> _trajectories;
@@ -44,6 +60,8 @@ internal sealed class ActRun<TRecord>
     /// <summary>Trajectories paired in the latest pass.</summary>
     public int Paired => _paired;
 
+    public int PagesCut => Builder.PagesCut;
+
     /// <summary>
     /// Every step's example with its trajectory, in input order. A stage run reads its input more than once: each
     /// pass gets its own builder, so the counts are one pass's.
@@ -63,7 +81,6 @@ internal sealed class ActRun<TRecord>
     public IAsyncEnumerable<ExecutorStep> Steps(CancellationToken cancellationToken = default) =>
         Examples(cancellationToken).Select(e => new ExecutorStep(e.Trajectory, e.Example));
 
-    /// <summary>Writes every step's example (no teacher), whole or not at all; returns how many.</summary>
     public Task<int> WriteAsync(string outPath, CancellationToken cancellationToken = default) =>
         ExampleJsonl.WriteAsync(outPath, Examples(cancellationToken).Select(e => e.Example), cancellationToken);
 }

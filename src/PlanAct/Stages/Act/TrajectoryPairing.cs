@@ -129,8 +129,13 @@ internal static class PlanPairing
     /// <param name="problems">Gets invalid lines and repeated ids.</param>
     /// <param name="cancellationToken">Stops the reading.</param>
     public static Task<TrajectoryPairing<ReplanRecord>> LoadReplansAsync(string path, ProblemLog problems, CancellationToken cancellationToken = default) =>
+        IndexReplansAsync(ReplanJsonl.ReadLocatedAsync(path, problems, cancellationToken).Select(r => (r.Record.Id, r.Record.WithoutPages(), r.Location)), cancellationToken);
+
+    /// <summary>Indexes replan records by id: each must be made from its trajectory (the same actions).</summary>
+    public static Task<TrajectoryPairing<ReplanRecord>> IndexReplansAsync(
+        IAsyncEnumerable<(string Id, ReplanRecord Record, SourceLocation Location)> records, CancellationToken cancellationToken = default) =>
         TrajectoryPairing<ReplanRecord>.LoadAsync(
-            ReplanJsonl.ReadLocatedAsync(path, problems, cancellationToken).Select(r => (r.Record.Id, r.Record.WithoutPages(), r.Location)),
+            records,
             "replan record",
             (replans, trajectory) => replans.Actions.Count != trajectory.Steps.Count
                 ? [$"the record has {replans.Actions.Count} actions."]

@@ -53,6 +53,9 @@ internal sealed class StageSetup
     /// <summary>Whether a pipeline runs the stage (its report reads the statistics of every stage), not a stage command.</summary>
     public bool InPipeline { get; init; }
 
+    /// <summary>In a pipeline, what the stage prepared while the stage it follows ran (<see cref="StageDefinition.FollowerFor"/>), or null.</summary>
+    public StageFollower? Follower { get; init; }
+
     /// <summary>
     /// What the stage's work is made of: its input files and the files its options name (their contents), every option,
     /// the shard and <paramref name="settings"/> (what else the
@@ -66,7 +69,11 @@ internal sealed class StageSetup
 }
 
 /// <summary>How a stage's job reaches the teacher; <see cref="Session"/> is null when the job asks none.</summary>
-internal sealed record StageRunContext(TeacherSession? Session, TeacherMode Mode, BatchRunner? Batch, IProgress<StageProgress>? Progress);
+internal sealed record StageRunContext(TeacherSession? Session, TeacherMode Mode, BatchRunner? Batch, IProgress<StageProgress>? Progress)
+{
+    /// <summary>In a pipeline, where a stage that another follows hands on its finished items; null otherwise.</summary>
+    public ItemFeed? Feed { get; init; }
+}
 
 /// <summary>A stage's work, opened (inputs read and paired) and ready to run.</summary>
 internal abstract class StageJob
@@ -119,6 +126,13 @@ internal abstract class StageDefinition
 
     /// <summary>The teacher requests (first attempts) the stage needs for an input of this size, in words.</summary>
     public abstract string ExpectedRequests(RunInput input, StageOptionValues options);
+
+    /// <summary>
+    /// In a pipeline run: work the stage can do on another stage's items while that stage makes them (null: none, the
+    /// default). <paramref name="setup"/> has the pipeline's trajectories as its only input, since the stage followed has
+    /// not written its output yet.
+    /// </summary>
+    public virtual StageFollower? FollowerFor(StageSetup setup) => null;
 
     /// <summary>Reads the inputs and makes the stage's work (nothing is asked or written yet).</summary>
     public abstract Task<StageJob> OpenAsync(StageSetup setup, CancellationToken cancellationToken);

@@ -1,0 +1,168 @@
+using System.Text;
+using PlanAct.IO;
+using PlanAct.Plans;
+using PlanAct.Stages.Catalogue;
+using PlanAct.Stages.Replan;
+using PlanAct.Training;
+using PlanAct.Trajectories;
+
+namespace PlanAct.Stages.Act;
+
+/// <summary>
+/// dynamic-act (without cot) following replan in a pipeline run: each trajectory's examples are built from the
+/// trajectory and replan record replan has in hand as it finishes them, and kept in a spool file beside the output;
+/// meanwhile the trajectories are read once more for what pairing needs (ids, actions, input problems), without their
+/// pages. Once replan is done, dynamic-act pairs those with the records exactly as it pairs the files and writes the
+/// spooled lines in input order, instead of reading both files and building every example after replan.
+/// </summary>
+internal sealed class ReplanExamplesFollower : StageFollower
+{
+    private readonly ItemFeed<PlannedTrajectory, ReplanRecord> _feed;
+    private readonly Func<ProblemLog, IAsyncEnumerable<Trajectory>> _trajectories;
+    private readonly string _trajectoriesPath;
+    private readonly string _spoolPath;
+    private readonly ProblemLog _problems;
+
+    // The reading's problems, kept apart until dynamic-act's run, so they count in it as when it reads the file itself.
+    private readonly ProblemLog _readingProblems;
+    private readonly ExecutorExamples _builder;
+    private readonly List<Trajectory> _outlines = [];
+    private readonly List<ReplanRecord> _records = [];
+    private readonly Dictionary<string, (long Start, long Length, int Examples)> _spooled = new(StringComparer.Ordinal);
+    private FileStream? _spool;
+
+    /// <param name="trajectories">A pass over the trajectories as dynamic-act reads them (its shard's), its problems to the log given.</param>
+    /// <param name="trajectoriesPath">Names trajectories that carry no location of their own.</param>
+    /// <param name="outPath">dynamic-act's output: the spool is beside it.</param>
+    /// <param name="pages">The examples' page budget.</param>
+    /// <param name="problems">dynamic-act's problem log: the reading's problems go there when it writes.</param>
+    public ReplanExamplesFollower(Func<ProblemLog, IAsyncEnumerable<Trajectory>> trajectories, string trajectoriesPath, string outPath, ExamplePageOptions pages, ProblemLog problems)
+        : this(new ItemFeed<PlannedTrajectory, ReplanRecord>(), trajectories, trajectoriesPath, outPath, pages, problems)
+    {
+    }
+
+    private ReplanExamplesFollower(
+        ItemFeed<PlannedTrajectory, ReplanRecord> feed, Func<ProblemLog, IAsyncEnumerable<Trajectory>> trajectories, string trajectoriesPath, string outPath, ExamplePageOptions pages, ProblemLog problems)
+        : base(ReplanStage.StageName, feed)
+    {
+        _feed = feed;
+        _trajectories = trajectories;
+        _trajectoriesPath = trajectoriesPath;
+        _spoolPath = outPath + ".spool";
+        _builder = new ExecutorExamples(pages);
+        _problems = problems;
+        _readingProblems = new ProblemLog(problems.SkipInvalid);
+    }
+
+    protected override async Task<bool> PrepareAsync(CancellationToken cancellationToken)
+    {
+        // Replan resuming an earlier run's output hands on only its new records: dynamic-act would need the file anyway.
+        if (await Feed.Opened.WaitAsync(cancellationToken) != 0)
+        {
+            return false;
+        }
+
+        // Fixed name, created anew: a spool left by a killed run is overwritten, one in use by another run refuses.
+        _spool = new FileStream(_spoolPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var outlines = Task.Factory.StartNew(() => ReadOutlinesAsync(cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, TaskScheduler.Current).Unwrap();
+        try
+        {
+            await foreach (var (item, record) in _feed.ReadAllAsync(cancellationToken))
+            {
+                var start = _spool.Position;
+                var examples = 0;
+                foreach (var example in _builder.BuildDynamic(item.Trajectory, record))
+                {
+                    await _spool.WriteAsync(Encoding.UTF8.GetBytes(ExampleJsonl.Format(ExampleJsonl.EnsureValid(example)) + "\n"), cancellationToken);
+                    examples++;
+                }
+
+                _spooled[item.Trajectory.Id] = (start, _spool.Position - start, examples);
+                _records.Add(record.WithoutPages());
+            }
+        }
+        finally
+        {
+            // Never left running past the preparation, even when it failed.
+            await outlines.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        await outlines;
+        await _spool.FlushAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The trajectories without their pages (what pairing checks), in input order, and their input problems.</summary>
+    private async Task ReadOutlinesAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var trajectory in _trajectories(_readingProblems).WithCancellation(cancellationToken))
+        {
+            _outlines.Add(trajectory with { Steps = trajectory.Steps.Select(s => s with { Html = "" }).ToEquatableList() });
+        }
+    }
+
+    /// <summary>
+    /// dynamic-act's examples from what was prepared, or null when it is not complete. Call once replan is done (its
+    /// output is <paramref name="replansPath"/>, which names the records in messages).
+    /// </summary>
+    public async Task<IExecutorExamples<ReplanRecord>?> ExamplesAsync(string replansPath, CancellationToken cancellationToken)
+    {
+        if (!await PreparedAsync())
+        {
+            return null;
+        }
+
+        var location = new SourceLocation(replansPath);
+        var pairing = await PlanPairing.IndexReplansAsync(_records.Select(r => (r.Id, r, location)).ToAsyncEnumerable(), cancellationToken);
+        return new Spooled(this, pairing);
+    }
+
+    protected override async ValueTask ReleaseAsync()
+    {
+        if (_spool is not null)
+        {
+            await _spool.DisposeAsync();
+        }
+    }
+
+    /// <summary>The prepared examples: pairing over the outlines, each paired trajectory's spooled lines copied in input order.</summary>
+    private sealed class Spooled(ReplanExamplesFollower follower, TrajectoryPairing<ReplanRecord> pairing) : IExecutorExamples<ReplanRecord>
+    {
+        public TrajectoryPairing<ReplanRecord> Pairing => pairing;
+
+        public int Paired { get; private set; }
+
+        public int PagesCut => follower._builder.PagesCut;
+
+        public async Task<int> WriteAsync(string outPath, CancellationToken cancellationToken = default)
+        {
+            var spool = follower._spool!.SafeFileHandle;
+            var examples = 0;
+            var buffer = new byte[1 << 16];
+            Paired = 0;
+            follower._problems.AddAll(follower._readingProblems);
+            await AtomicFile.WriteAsync(outPath, async target =>
+            {
+                await foreach (var (trajectory, _) in pairing.PairAsync(follower._outlines.ToAsyncEnumerable(), follower._trajectoriesPath, follower._problems, cancellationToken))
+                {
+                    var (start, length, count) = follower._spooled[trajectory.Id];
+                    for (var done = 0L; done < length;)
+                    {
+                        var read = await RandomAccess.ReadAsync(spool, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - done)), start + done, cancellationToken);
+                        if (read == 0)
+                        {
+                            throw new IOException($"{follower._spoolPath}: ends before the examples of \"{trajectory.Id}\"");
+                        }
+
+                        await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        done += read;
+                    }
+
+                    examples += count;
+                    Paired++;
+                }
+            }, cancellationToken);
+            return examples;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace PlanAct.Stages.Catalogue;
+
+/// <summary>
+/// Work a stage does in a pipeline run on the items another stage finishes, while that stage runs (from the
+/// <see cref="ItemFeed"/> it fills), so that its own run, once that stage is done, has less left to do: dynamic-act
+/// builds each trajectory's examples as replan finishes it, on cores the teacher's waiting leaves idle. The stage's run
+/// uses what was prepared only when it is complete (the followed stage started from an empty output and handed on
+/// every record it wrote); otherwise it does all the work itself, as without a follower.
+/// </summary>
+internal abstract class StageFollower(string stage, ItemFeed feed) : IAsyncDisposable
+{
+    private Task<bool>? _preparing;
+
+    /// <summary>The stage followed.</summary>
+    public string Stage => stage;
+
+    public ItemFeed Feed => feed;
+
+    /// <summary>Starts preparing (once) on <paramref name="scheduler"/>, as the followed stage starts.</summary>
+    public void Start(TaskScheduler scheduler, CancellationToken cancellationToken) =>
+        _preparing ??= Task.Factory.StartNew(() => PrepareOrNotAsync(cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap();
+
+    /// <summary>Whether everything was prepared: false when it never started, or could not be (then the stage does all its work itself).</summary>
+    public Task<bool> PreparedAsync() => _preparing ?? Task.FromResult(false);
+
+    /// <summary>
+    /// Prepares from <see cref="Feed"/> until it completes; gives whether what was prepared is complete. Called once,
+    /// when the followed stage starts.
+    /// </summary>
+    protected abstract Task<bool> PrepareAsync(CancellationToken cancellationToken);
+
+    /// <summary>Releases what was prepared (its files).</summary>
+    protected abstract ValueTask ReleaseAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Feed.Complete();
+        await PreparedAsync();
+        await ReleaseAsync();
+    }
+
+    private async Task<bool> PrepareOrNotAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PrepareAsync(cancellationToken);
+        }
+        catch (Exception)
+        {
+            // Only a head start is lost: the stage's own run reads its inputs and meets any real problem there itself.
+            return false;
+        }
+    }
+}

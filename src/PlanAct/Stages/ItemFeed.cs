@@ -1,0 +1,57 @@
+using System.Threading.Channels;
+
+namespace PlanAct.Stages;
+
+/// <summary>
+/// The items a teacher stage finishes in one pipeline run, each with its record, handed on as the stage appends them:
+/// what a stage that follows it (<see cref="Catalogue.StageFollower"/>) works on while it runs. The stage's runner says
+/// when it opens its output and how many records an earlier run had left there (those are never handed on); the
+/// pipeline completes the feed when the stage's node has finished, whatever its outcome.
+/// </summary>
+internal abstract class ItemFeed
+{
+    private readonly TaskCompletionSource<int> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// The records the stage's output held when its runner opened it (an earlier run's), once it has; -1 when the
+    /// feed completed without a runner opening an output (the node was up to date, blocked or failed) or a second
+    /// runner opened one.
+    /// </summary>
+    public Task<int> Opened => _opened.Task;
+
+    /// <summary>Called by the stage's runner when it has opened its output, holding <paramref name="earlier"/> records.</summary>
+    public void Open(int earlier)
+    {
+        if (!_opened.TrySetResult(earlier))
+        {
+            // One runner per feed: records of a second one would be handed on beside the first's.
+            Fail(new InvalidOperationException("a second stage runner opened the followed stage's output"));
+        }
+    }
+
+    /// <summary>No more items: the stage's node has finished (<paramref name="error"/> when it failed).</summary>
+    public void Complete(Exception? error = null)
+    {
+        _opened.TrySetResult(-1);
+        CompleteItems(error);
+    }
+
+    protected abstract void CompleteItems(Exception? error);
+
+    private void Fail(Exception error) => CompleteItems(error);
+}
+
+/// <summary>An <see cref="ItemFeed"/> of a stage whose items are <typeparamref name="TIn"/> and records <typeparamref name="TOut"/>.</summary>
+internal sealed class ItemFeed<TIn, TOut> : ItemFeed
+{
+    // Unbounded: a stage's runner never waits for its follower (the follower's work is a fraction of the teacher's time).
+    private readonly Channel<(TIn Item, TOut Record)> _items = Channel.CreateUnbounded<(TIn, TOut)>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Called by the stage's runner once a record is appended to its output.</summary>
+    public void Add(TIn item, TOut record) => _items.Writer.TryWrite((item, record));
+
+    /// <summary>The finished items in the order they were appended, until the feed completes (in an error if the stage failed).</summary>
+    public IAsyncEnumerable<(TIn Item, TOut Record)> ReadAllAsync(CancellationToken cancellationToken) => _items.Reader.ReadAllAsync(cancellationToken);
+
+    protected override void CompleteItems(Exception? error) => _items.Writer.TryComplete(error);
+}
