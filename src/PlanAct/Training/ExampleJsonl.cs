@@ -80,8 +80,19 @@ internal static class ExampleJsonl
 
     private static string Quote(string? value) => value is null ? "nothing" : $"\"{value}\"";
 
-    public static string Format(TrainingExample example) => JsonSerializer.Serialize(
-        new ExampleLine
+    public static string Format(TrainingExample example) => JsonSerializer.Serialize(Line(example), ExampleJsonContext.Relaxed.ExampleLine);
+
+    /// <summary>
+    /// Writes the line of <see cref="Format"/> as UTF-8 to <paramref name="writer"/> (made with <see cref="WriterOptions"/>),
+    /// without the string, its copy with a newline and its bytes: a large example makes all three on the large object heap.
+    /// </summary>
+    public static void Write(Utf8JsonWriter writer, TrainingExample example) => JsonSerializer.Serialize(writer, Line(example), ExampleJsonContext.Relaxed.ExampleLine);
+
+    /// <summary>What a writer for <see cref="Write"/> is made with: the escaping of <see cref="Format"/>.</summary>
+    public static JsonWriterOptions WriterOptions => new() { Encoder = ExampleJsonContext.Relaxed.Options.Encoder };
+
+    private static ExampleLine Line(TrainingExample example) =>
+        new()
         {
             Schema = SchemaId,
             Id = example.Id,
@@ -96,8 +107,7 @@ internal static class ExampleJsonl
                 : null,
             Teacher = example.Teacher,
             Requests = example.Requests?.ToList(),
-        },
-        ExampleJsonContext.Relaxed.ExampleLine);
+        };
 
     /// <summary>
     /// Writes all examples to <paramref name="path"/> atomically. Every example must pass <see cref="ExampleValidator"/>:

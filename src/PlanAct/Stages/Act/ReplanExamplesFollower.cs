@@ -1,4 +1,5 @@
-using System.Text;
+using System.Buffers;
+using System.Text.Json;
 using PlanAct.IO;
 using PlanAct.Plans;
 using PlanAct.Stages.Catalogue;
@@ -67,19 +68,9 @@ internal sealed class ReplanExamplesFollower : StageFollower
         var outlines = Task.Factory.StartNew(() => ReadOutlinesAsync(cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, TaskScheduler.Current).Unwrap();
         try
         {
-            await foreach (var (item, record) in _feed.ReadAllAsync(cancellationToken))
-            {
-                var start = _spool.Position;
-                var examples = 0;
-                foreach (var example in _builder.BuildDynamic(item.Trajectory, record))
-                {
-                    await _spool.WriteAsync(Encoding.UTF8.GetBytes(ExampleJsonl.Format(ExampleJsonl.EnsureValid(example)) + "\n"), cancellationToken);
-                    examples++;
-                }
-
-                _spooled[item.Trajectory.Id] = (start, _spool.Position - start, examples);
-                _records.Add(record.WithoutPages());
-            }
+            // A trajectory's examples are a short piece of work, done on the thread pool as soon as its record arrives:
+            // on the lane it would wait behind act's and export's long work while finished trajectories pile up in memory.
+            await Task.Run(() => BuildAsync(_spool, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -88,8 +79,34 @@ internal sealed class ReplanExamplesFollower : StageFollower
         }
 
         await outlines;
-        await _spool.FlushAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Each finished trajectory's examples, appended to the spool, until replan's node has finished.</summary>
+    private async Task BuildAsync(FileStream spool, CancellationToken cancellationToken)
+    {
+        var line = new ArrayBufferWriter<byte>(1 << 16);
+        await using var json = new Utf8JsonWriter(line, ExampleJsonl.WriterOptions);
+        await foreach (var (item, record) in _feed.ReadAllAsync(cancellationToken))
+        {
+            var start = spool.Position;
+            var examples = 0;
+            foreach (var example in _builder.BuildDynamic(item.Trajectory, record))
+            {
+                line.ResetWrittenCount();
+                json.Reset();
+                ExampleJsonl.Write(json, ExampleJsonl.EnsureValid(example));
+                json.Flush();
+                line.Write("\n"u8);
+                await spool.WriteAsync(line.WrittenMemory, cancellationToken);
+                examples++;
+            }
+
+            _spooled[item.Trajectory.Id] = (start, spool.Position - start, examples);
+            _records.Add(record.WithoutPages());
+        }
+
+        await spool.FlushAsync(cancellationToken);
     }
 
     /// <summary>The trajectories without their pages (what pairing checks), in input order, and their input problems.</summary>
