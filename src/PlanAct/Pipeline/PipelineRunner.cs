@@ -52,7 +52,8 @@ internal sealed record PipelineResult(
     string ReportPath);
 
 /// <summary>
-/// Runs a pipeline: checks every stage's options and the graph, validates the inputs, starts each node as soon as the
+/// Runs a pipeline: checks every stage's options and the graph, validates the inputs (while the first nodes start: the
+/// session admits no request, and no node without a teacher starts, before they pass), starts each node as soon as the
 /// nodes before it (<see cref="PipelineGraph.Before"/>) have finished, so independent nodes run at the same time on the
 /// one teacher session (a node whose requirements did not finish is blocked, not run), and in a dry run writes the Batch
 /// API request files and the estimate of what is waiting. Results are reported in graph order, whatever order the nodes
@@ -84,8 +85,38 @@ internal static partial class PipelineRunner
         // Every stage's page budgets count with it: loaded on another core while the input is checked, not before the
         // first request (a run with nothing left to do spends a third of a second of that core on it, and waits for none).
         TokenCounter.O200k.LoadInBackground();
-        var input = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? await ValidateAsync(trajectories, pipeline, cancellationToken) : null;
-        var (ordered, problems) = await RunNodesAsync(nodes, pipeline, session, options, input, logger, cancellationToken);
+        // The stages start while the input is checked (their outputs opened, their inputs indexed), but the session
+        // admits no request, and no node that asks no teacher starts, before the check has passed.
+        using var checkStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var checking = pipeline.Inputs.TryGetValue("trajectories", out var trajectories) ? ValidateAsync(trajectories, pipeline, checkStop.Token) : Task.FromResult<RunInput?>(null);
+        session.AdmitAfter(checking);
+        IReadOnlyList<NodeResult> ordered = [];
+        IReadOnlyList<InputProblem> problems = [];
+        try
+        {
+            (ordered, problems) = await RunNodesAsync(nodes, pipeline, session, options, checking, logger, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // A stage may meet a problem of the input before the check does: then the check's account of it (how many,
+            // how to go on) is the run's error, thrown below. Any other failure is the run's at once.
+            if (e is not InputException)
+            {
+                await checkStop.CancelAsync();
+            }
+
+            await checking.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            if (!checking.IsFaulted)
+            {
+                throw;
+            }
+        }
+        finally
+        {
+            session.AdmitAfter(Task.CompletedTask);
+        }
+
+        var input = await checking;
 
         var pending = ordered.SelectMany(r => r.Run?.Pending ?? []).ToList();
         var estimate = CostEstimate.Of(pending, session.Options.Prices, session.Options.Limits.AssumedOutputTokens);
@@ -132,9 +163,25 @@ internal static partial class PipelineRunner
     /// cancelled, the ones not started never start, and once all have stopped the first exception is thrown.
     /// </summary>
     private static async Task<(IReadOnlyList<NodeResult> Results, IReadOnlyList<InputProblem> Problems)> RunNodesAsync(
-        IReadOnlyList<IPipelineNode> nodes, PipelineDefinition pipeline, TeacherSession session, PipelineRunOptions options, RunInput? input, ILogger logger, CancellationToken cancellationToken)
+        IReadOnlyList<IPipelineNode> nodes, PipelineDefinition pipeline, TeacherSession session, PipelineRunOptions options, Task<RunInput?> checking, ILogger logger, CancellationToken cancellationToken)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Input that does not pass stops every stage at once (if any is still running: the check may end after them all).
+        _ = checking.ContinueWith(
+            _ =>
+            {
+                try
+                {
+                    stopping.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Every node had ended.
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         using var lane = new CpuWorkLane(Environment.ProcessorCount);
         Exception? failure = null;
         var runs = new Dictionary<string, Task<NodeRun?>>(StringComparer.Ordinal);
@@ -216,7 +263,13 @@ internal static partial class PipelineRunner
                 }
 
                 var context = Context(node, results, [.. upstreamRuns.Select(u => (u.Stage, ResultOf(u.Run)))]);
-                var finished = await RunNodeAsync(node, context, input, followers.GetValueOrDefault(node.Name).Follower, options, logger, lane, stopping.Token);
+                if (!node.AsksTeacher(pipeline.Stages.First(s => s.Stage == node.Name).Options))
+                {
+                    // What a node without a teacher writes is not gated by the session: it starts once the input passed.
+                    await checking.WaitAsync(stopping.Token);
+                }
+
+                var finished = await RunNodeAsync(node, context, await checking, followers.GetValueOrDefault(node.Name).Follower, options, logger, lane, stopping.Token);
                 if (finished.Status == NodeStatus.Done && options.Mode != TeacherMode.DryRun)
                 {
                     // The report's samples of this stage's training data, made while the other stages run.
@@ -293,7 +346,7 @@ internal static partial class PipelineRunner
     /// invalid input stops the run unless skip_invalid is set. Gives the counts the report shows. The last run's counts
     /// stand when the file and how it is read are unchanged (it was valid then, so it is now).
     /// </summary>
-    private static async Task<RunInput> ValidateAsync(string path, PipelineDefinition pipeline, CancellationToken cancellationToken)
+    private static async Task<RunInput?> ValidateAsync(string path, PipelineDefinition pipeline, CancellationToken cancellationToken)
     {
         var fingerprint = await StageStats.FingerprintAsync(
             [path], $"input skip_invalid={pipeline.SkipInvalid} replace_invalid_utf8={pipeline.ReplaceInvalidUtf8} format={pipeline.Format}", cancellationToken);

@@ -21,6 +21,9 @@ internal sealed class TeacherSession : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IChatClient> _senders = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
+    // What every request waits for before it is answered or sent (see AdmitAfter).
+    private Task _admitted = Task.CompletedTask;
+
     private TeacherSession(TeacherOptions options, TeacherLedger ledger, CostMeter meter, TimeProvider time)
     {
         Options = options;
@@ -92,8 +95,15 @@ internal sealed class TeacherSession : IAsyncDisposable
                 .UseTeacherTelemetry()
                 .Build()
             : new NotConfiguredChatClient());
-        return sender.AsBuilder().UseLedger(Ledger, model, Options.Refresh, Meter, defer).Build();
+        return new AdmittingChatClient(sender.AsBuilder().UseLedger(Ledger, model, Options.Refresh, Meter, defer).Build(), this);
     }
+
+    /// <summary>
+    /// Holds every request, whether the ledger answers it or it is sent, until <paramref name="admitted"/> has
+    /// completed, and fails it with its error if it fails: a pipeline run starts its stages while it checks its input,
+    /// and nothing is asked, nor an answer used, before the input is known to be valid. Until the next call.
+    /// </summary>
+    internal void AdmitAfter(Task admitted) => Volatile.Write(ref _admitted, admitted);
 
     /// <summary>
     /// The Batch API on this teacher's account; collected answers are paid for in <see cref="Meter"/>. Azure takes its
@@ -125,6 +135,26 @@ internal sealed class TeacherSession : IAsyncDisposable
 
         Limiter.Dispose();
         await Ledger.DisposeAsync();
+    }
+
+    /// <summary>A stage's client whose requests wait for the session to admit them (<see cref="AdmitAfter"/>).</summary>
+    private sealed class AdmittingChatClient(IChatClient inner, TeacherSession session) : DelegatingChatClient(inner)
+    {
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await Volatile.Read(ref session._admitted).WaitAsync(cancellationToken);
+            return await base.GetResponseAsync(messages, options, cancellationToken);
+        }
+
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Volatile.Read(ref session._admitted).WaitAsync(cancellationToken);
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))
+            {
+                yield return update;
+            }
+        }
     }
 
     /// <summary>The teacher when none is configured: anything that reaches it is a configuration error.</summary>

@@ -92,6 +92,32 @@ public class PipelineRunnerTests
     }
 
     [Fact]
+    public async Task Input_that_does_not_pass_the_check_is_the_runs_error_though_the_stages_started_and_nothing_is_asked_or_written()
+    {
+        await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedPipeline.Answer(r));
+        var dir = TestPaths.TempDir();
+        var lines = File.ReadAllLines(Path.Combine(TestPaths.Samples, "trajectories.jsonl"));
+        var input = Path.Combine(dir, "trajectories.jsonl");
+        File.WriteAllLines(input, [.. lines[..12], "{\"schema\": \"planact/trajectory@2\", \"id\": ", .. lines[12..]]);
+        var pipeline = Pipeline(dir, "  annotate: {}\n  act: {}\n", $"inputs:\n  trajectories: {input}\n");
+        await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir));
+
+        var error = await Assert.ThrowsAsync<InputException>(() => PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions()).WaitAsync(Bound));
+
+        Assert.Equal(13, error.Location.Line);
+        Assert.Contains("1 invalid in all; `planact inspect", error.Message, StringComparison.Ordinal);
+        Assert.Empty(teacher.Received);
+        Assert.False(File.Exists(Path.Combine(dir, "run", "executor.jsonl")));
+        Assert.Equal(0, new FileInfo(Path.Combine(dir, "run", "plans.jsonl")) is { Exists: true } plans ? plans.Length : 0);
+
+        // The same session, given a valid input, asks again: the failed check held only its own run.
+        File.WriteAllLines(input, lines);
+        var result = await PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions()).WaitAsync(Bound);
+        Assert.All(result.Stages, s => Assert.Equal(NodeStatus.Done, s.Status));
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(dir, "run", "plans.jsonl")).Length);
+    }
+
+    [Fact]
     public async Task Nodes_that_ask_no_teacher_run_on_the_cpu_work_lane_and_the_others_off_it()
     {
         var threads = new ConcurrentDictionary<string, string?>();

@@ -103,7 +103,8 @@ internal sealed class ReplanExamplesFollower : StageFollower
             }
 
             _spooled[item.Trajectory.Id] = (start, spool.Position - start, examples);
-            _records.Add(record.WithoutPages());
+            // Pairing checks only the actions; the rounds (plans, traces, request ids) would add up to tens of megabytes.
+            _records.Add(record with { Rounds = EquatableList<ReplanRound>.Empty });
         }
 
         await spool.FlushAsync(cancellationToken);
