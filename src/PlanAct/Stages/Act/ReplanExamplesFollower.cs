@@ -11,9 +11,9 @@ namespace PlanAct.Stages.Act;
 
 /// <summary>
 /// dynamic-act (without cot) following replan in a pipeline run: each trajectory's examples are built from the
-/// trajectory and replan record replan has in hand as it finishes them, and kept in a spool file beside the output;
-/// meanwhile the trajectories are read once more for what pairing needs (ids, actions, input problems), without their
-/// pages. Once replan is done, dynamic-act pairs those with the records exactly as it pairs the files and writes the
+/// trajectory and replan record replan has in hand as it finishes them, and kept in a spool file beside the output.
+/// Once replan is done, the trajectories are read once more for what pairing needs (ids, actions, input problems),
+/// without their pages, and dynamic-act pairs those with the records exactly as it pairs the files and writes the
 /// spooled lines in input order, instead of reading both files and building every example after replan.
 /// </summary>
 internal sealed class ReplanExamplesFollower : StageFollower
@@ -65,20 +65,13 @@ internal sealed class ReplanExamplesFollower : StageFollower
 
         // Fixed name, created anew: a spool left by a killed run is overwritten, one in use by another run refuses.
         _spool = new FileStream(_spoolPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        var outlines = Task.Factory.StartNew(() => ReadOutlinesAsync(cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, TaskScheduler.Current).Unwrap();
-        try
-        {
-            // A trajectory's examples are a short piece of work, done on the thread pool as soon as its record arrives:
-            // on the lane it would wait behind act's and export's long work while finished trajectories pile up in memory.
-            await Task.Run(() => BuildAsync(_spool, cancellationToken), cancellationToken);
-        }
-        finally
-        {
-            // Never left running past the preparation, even when it failed.
-            await outlines.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
+        // A trajectory's examples are a short piece of work, done on the thread pool as soon as its record arrives:
+        // on the lane it would wait behind act's and export's long work while finished trajectories pile up in memory.
+        await Task.Run(() => BuildAsync(_spool, cancellationToken), cancellationToken);
 
-        await outlines;
+        // The outlines are read once replan is done: read while it ran, beside act's and replan's own reading of the
+        // same file, they raised the peak heap by about a tenth (bench/RESULTS.md), to save half a second.
+        await ReadOutlinesAsync(cancellationToken);
         return true;
     }
 
@@ -103,7 +96,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
             }
 
             _spooled[item.Trajectory.Id] = (start, spool.Position - start, examples);
-            // Pairing checks only the actions; the rounds (plans, traces, request ids) would add up to tens of megabytes.
+            // Pairing checks only the actions: the rounds (plans, traces, request ids) are not kept.
             _records.Add(record with { Rounds = EquatableList<ReplanRound>.Empty });
         }
 
