@@ -269,7 +269,7 @@ internal static partial class PipelineRunner
                     await checking.WaitAsync(stopping.Token);
                 }
 
-                var finished = await RunNodeAsync(node, context, await checking, followers.GetValueOrDefault(node.Name).Follower, options, logger, lane, stopping.Token);
+                var finished = await RunNodeAsync(node, context, checking, followers.GetValueOrDefault(node.Name).Follower, options, logger, lane, stopping.Token);
                 if (finished.Status == NodeStatus.Done && options.Mode != TeacherMode.DryRun)
                 {
                     // The report's samples of this stage's training data, made while the other stages run.
@@ -294,7 +294,7 @@ internal static partial class PipelineRunner
 
     /// <param name="node">The node, ready to run: the nodes before it have finished.</param>
     /// <param name="context">What it runs with.</param>
-    /// <param name="input">The run's input, for what a blocked node would ask.</param>
+    /// <param name="checking">The check of the run's input, for what a blocked node would ask.</param>
     /// <param name="followedBy">The work of the node that follows this one: it starts with this node's own.</param>
     /// <param name="options">How the pipeline runs.</param>
     /// <param name="logger">Gets the node's end.</param>
@@ -303,7 +303,7 @@ internal static partial class PipelineRunner
     private static async Task<NodeResult> RunNodeAsync(
         IPipelineNode node,
         PipelineContext context,
-        RunInput? input,
+        Task<RunInput?> checking,
         StageFollower? followedBy,
         PipelineRunOptions options,
         ILogger logger,
@@ -317,6 +317,7 @@ internal static partial class PipelineRunner
         NodeResult result;
         if (unfinished.Count > 0)
         {
+            var input = await checking;
             result = NodeResult.Blocked(node.Name, $"waits for {string.Join(", ", unfinished)} to finish" + (input is not null && node.ExpectedRequests(input, stageOptions) is { } expected ? $"; then {expected}" : ""));
         }
         else
