@@ -140,10 +140,17 @@ internal sealed class TeacherSession : IAsyncDisposable
     /// <summary>A stage's client whose requests wait for the session to admit them (<see cref="AdmitAfter"/>).</summary>
     private sealed class AdmittingChatClient(IChatClient inner, TeacherSession session) : DelegatingChatClient(inner)
     {
-        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
-            await Volatile.Read(ref session._admitted).WaitAsync(cancellationToken);
-            return await base.GetResponseAsync(messages, options, cancellationToken);
+            // Once admitted (nearly always), no layer of its own: a request costs no more than without admission.
+            var admitted = Volatile.Read(ref session._admitted);
+            return admitted.IsCompletedSuccessfully ? base.GetResponseAsync(messages, options, cancellationToken) : AdmittedAsync(admitted);
+
+            async Task<ChatResponse> AdmittedAsync(Task admission)
+            {
+                await admission.WaitAsync(cancellationToken);
+                return await base.GetResponseAsync(messages, options, cancellationToken);
+            }
         }
 
         public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
