@@ -36,6 +36,9 @@ internal sealed record PipelineDefinition
     /// <summary>The stages named in the file, in file order, with their options.</summary>
     public required IReadOnlyList<(string Stage, StageOptions Options)> Stages { get; init; }
 
+    /// <summary>The options of a stage named in the file.</summary>
+    public StageOptions OptionsOf(string stage) => Stages.First(s => s.Stage == stage).Options;
+
     /// <summary>Lays the file's teacher settings over the options it is given; flags and environment go over the result.</summary>
     public required Func<TeacherOptions, TeacherOptions> ApplyTeacher { get; init; }
 

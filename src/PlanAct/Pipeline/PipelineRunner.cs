@@ -105,7 +105,7 @@ internal static partial class PipelineRunner
                 await checkStop.CancelAsync();
             }
 
-            await checking.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await ((Task)checking).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (!checking.IsFaulted)
             {
                 throw;
@@ -194,7 +194,7 @@ internal static partial class PipelineRunner
         {
             foreach (var node in nodes)
             {
-                var follower = node.Follow(Context(node, new Dictionary<string, NodeResult>(), []), pipeline.Stages.First(s => s.Stage == node.Name).Options);
+                var follower = node.Follow(Context(node, new Dictionary<string, NodeResult>(), []), pipeline.OptionsOf(node.Name));
                 if (follower is not null && !(nodes.Any(n => n.Name == follower.Stage) && followers.TryAdd(follower.Stage, (node.Name, follower))))
                 {
                     // Only a node of this run is followed, and by one node.
@@ -263,7 +263,7 @@ internal static partial class PipelineRunner
                 }
 
                 var context = Context(node, results, [.. upstreamRuns.Select(u => (u.Stage, ResultOf(u.Run)))]);
-                if (!node.AsksTeacher(pipeline.Stages.First(s => s.Stage == node.Name).Options))
+                if (!node.AsksTeacher(pipeline.OptionsOf(node.Name)))
                 {
                     // What a node without a teacher writes is not gated by the session: it starts once the input passed.
                     await checking.WaitAsync(stopping.Token);
@@ -313,7 +313,7 @@ internal static partial class PipelineRunner
         using var stageSpan = TeacherTelemetry.Source.StartActivity($"planact.stage {node.Name}");
         stageSpan?.SetTag("planact.run_id", options.RunId).SetTag("planact.stage", node.Name);
         var unfinished = node.Requires.Where(r => context.Results[r].Status != NodeStatus.Done).ToList();
-        var stageOptions = context.Pipeline.Stages.First(s => s.Stage == node.Name).Options;
+        var stageOptions = context.Pipeline.OptionsOf(node.Name);
         NodeResult result;
         if (unfinished.Count > 0)
         {

@@ -25,20 +25,18 @@ internal abstract class ItemFeed
         if (!_opened.TrySetResult(earlier))
         {
             // One runner per feed: records of a second one would be handed on beside the first's.
-            Fail(new InvalidOperationException("a second stage runner opened the followed stage's output"));
+            CompleteItems(new InvalidOperationException("a second stage runner opened the followed stage's output"));
         }
     }
 
-    /// <summary>No more items: the stage's node has finished (<paramref name="error"/> when it failed).</summary>
-    public void Complete(Exception? error = null)
+    /// <summary>No more items: the stage's node has finished, however it ended.</summary>
+    public void Complete()
     {
         _opened.TrySetResult(-1);
-        CompleteItems(error);
+        CompleteItems(null);
     }
 
     protected abstract void CompleteItems(Exception? error);
-
-    private void Fail(Exception error) => CompleteItems(error);
 }
 
 /// <summary>An <see cref="ItemFeed"/> of a stage whose items are <typeparamref name="TIn"/> and records <typeparamref name="TOut"/>.</summary>
@@ -50,7 +48,7 @@ internal sealed class ItemFeed<TIn, TOut> : ItemFeed
     /// <summary>Called by the stage's runner once a record is appended to its output.</summary>
     public void Add(TIn item, TOut record) => _items.Writer.TryWrite((item, record));
 
-    /// <summary>The finished items in the order they were appended, until the feed completes (in an error if the stage failed).</summary>
+    /// <summary>The finished items in the order they were appended, until the feed completes (in an error if a second runner opened it).</summary>
     public IAsyncEnumerable<(TIn Item, TOut Record)> ReadAllAsync(CancellationToken cancellationToken) => _items.Reader.ReadAllAsync(cancellationToken);
 
     protected override void CompleteItems(Exception? error) => _items.Writer.TryComplete(error);
