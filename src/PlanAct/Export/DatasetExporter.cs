@@ -114,57 +114,22 @@ internal static class DatasetExporter
     public static async Task<IReadOnlyList<ExportReport>> WriteAsync(
         IReadOnlyList<(IExportFormat Format, string Path)> outputs, IAsyncEnumerable<TrainingExample> examples, ExportOptions options, CancellationToken cancellationToken = default)
     {
-        var byKind = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var bySite = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var teachers = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var trajectories = new HashSet<string>(StringComparer.Ordinal);
-        var plans = new HashSet<string>(StringComparer.Ordinal);
-        var requests = new HashSet<string>(StringComparer.Ordinal);
-        var tokens = new List<int>();
-        var overlong = new List<OverlongExample>();
-        var withReasoning = 0;
-        var counts = new TrajectoryTokenCounts(options.Counter);
+        var tally = new ExportTally(options);
 
         async IAsyncEnumerable<ExportedExample> Exported()
         {
             await foreach (var example in examples.WithCancellation(cancellationToken))
             {
-                var messages = Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning, options.Profile);
-                var count = counts.Count(ExampleSplit.GroupOf(example), messages);
-
-                if (count > options.MaxTokens)
+                if (tally.Admit(example) is { } exported)
                 {
-                    overlong.Add(new OverlongExample(example.Id, count));
-                    continue;
+                    yield return exported;
                 }
-
-                tokens.Add(count);
-                Increment(byKind, ExampleNames.Of(example.Kind));
-                Increment(bySite, example.Site);
-                if (example.Teacher is { } teacher)
-                {
-                    Increment(teachers, teacher);
-                }
-
-                if (example.Source.Trajectory is { } trajectory)
-                {
-                    trajectories.Add(trajectory);
-                }
-
-                if (example.Source.Plan is { } plan)
-                {
-                    plans.Add(plan);
-                }
-
-                requests.UnionWith(example.Requests ?? EquatableList<string>.Empty);
-                withReasoning += string.IsNullOrWhiteSpace(example.Reasoning) ? 0 : 1;
-                yield return new ExportedExample(example, RoleOf(example), messages);
             }
         }
 
         var results = await AsyncFanOut.ShareAsync(
             Exported(), [.. outputs.Select(o => (Func<IAsyncEnumerable<ExportedExample>, Task<FormatResult>>)(stream => o.Format.WriteAsync(o.Path, stream, cancellationToken)))], cancellationToken);
-        var shared = new ExportReport(0, byKind, bySite, Distribution.Of(tokens), teachers, trajectories.Count, plans.Count, requests, withReasoning, overlong);
+        var shared = tally.Report();
         return [.. results.Select(r => shared with { Written = r.Written, CardFrontMatter = r.CardFrontMatter, ValidationWritten = r.ValidationWritten })];
     }
 
@@ -190,6 +155,14 @@ internal static class DatasetExporter
             HindsightKept = hindsight.Allow,
             PlansCheckedAgainstTrajectories = trajectories?.Checked,
         })];
+        await WriteCardsAsync(inputPaths, targets, reports, options, sources, cancellationToken);
+        return (reports, builders.PagesCut);
+    }
+
+    /// <summary>Each target's dataset card for its report, the cost priced from the ledger once.</summary>
+    public static async Task WriteCardsAsync(
+        IReadOnlyList<string> inputPaths, IReadOnlyList<ExportTarget> targets, IReadOnlyList<ExportReport> reports, ExportOptions options, CardSources sources, CancellationToken cancellationToken)
+    {
         var cost = await PriceAsync(reports[0], sources, cancellationToken);
         foreach (var (target, report) in targets.Zip(reports))
         {
@@ -202,8 +175,6 @@ internal static class DatasetExporter
             };
             await AtomicFile.WriteAllTextAsync(target.Card, DatasetCard.Render(report, context), cancellationToken);
         }
-
-        return (reports, builders.PagesCut);
     }
 
     /// <summary>The cost of the records' requests, or null when there are none to price or no ledger to price them from.</summary>
@@ -217,6 +188,66 @@ internal static class DatasetExporter
         await using var ledger = await TeacherLedger.OpenReadOnlyAsync(sources.Ledger, cancellationToken);
         return await RecordsCost.OfAsync(ledger, report.TeacherRequests, sources.Prices, cancellationToken);
     }
+
+}
+
+/// <summary>
+/// What an export counts of the examples it writes (the dataset card's numbers), as each is admitted: checked, laid
+/// out and token-counted once. The counts do not depend on the order the examples come in, except
+/// <see cref="Overlong"/>'s, which lists them in that order.
+/// </summary>
+internal sealed class ExportTally(ExportOptions options)
+{
+    private readonly SortedDictionary<string, int> _byKind = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, int> _bySite = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, int> _teachers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _trajectories = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _plans = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _requests = new(StringComparer.Ordinal);
+    private readonly List<int> _tokens = [];
+    private readonly TrajectoryTokenCounts _counts = new(options.Counter);
+    private int _withReasoning;
+
+    /// <summary>The examples left out for their length, in the order they came.</summary>
+    public List<OverlongExample> Overlong { get; } = [];
+
+    /// <summary>The example as exported, counted; null when it has more tokens than the limit (it is in <see cref="Overlong"/>).</summary>
+    public ExportedExample? Admit(TrainingExample example)
+    {
+        var messages = DatasetExporter.Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning, options.Profile);
+        var count = _counts.Count(ExampleSplit.GroupOf(example), messages);
+        if (count > options.MaxTokens)
+        {
+            Overlong.Add(new OverlongExample(example.Id, count));
+            return null;
+        }
+
+        _tokens.Add(count);
+        Increment(_byKind, ExampleNames.Of(example.Kind));
+        Increment(_bySite, example.Site);
+        if (example.Teacher is { } teacher)
+        {
+            Increment(_teachers, teacher);
+        }
+
+        if (example.Source.Trajectory is { } trajectory)
+        {
+            _trajectories.Add(trajectory);
+        }
+
+        if (example.Source.Plan is { } plan)
+        {
+            _plans.Add(plan);
+        }
+
+        _requests.UnionWith(example.Requests ?? EquatableList<string>.Empty);
+        _withReasoning += string.IsNullOrWhiteSpace(example.Reasoning) ? 0 : 1;
+        return new ExportedExample(example, DatasetExporter.RoleOf(example), messages);
+    }
+
+    /// <summary>The numbers so far, for every format (<see cref="ExportReport.Written"/> is each format's own).</summary>
+    public ExportReport Report() =>
+        new(0, _byKind, _bySite, Distribution.Of(_tokens), _teachers, _trajectories.Count, _plans.Count, _requests, _withReasoning, Overlong);
 
     private static void Increment(SortedDictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
 }

@@ -234,7 +234,7 @@ internal sealed class ResumableJsonl : IAsyncDisposable
     }
 
     /// <summary>The <c>id</c> of a record line, read without parsing the rest.</summary>
-    private static string IdOf(ReadOnlyMemory<byte> line, SourceLocation location)
+    internal static string IdOf(ReadOnlyMemory<byte> line, SourceLocation location)
     {
         try
         {

@@ -189,15 +189,25 @@ internal static partial class PipelineRunner
         var sampling = new ConcurrentBag<Task>();
         // Each node keeps its own problem log, so what it counts does not depend on the nodes running beside it.
         var logs = nodes.ToDictionary(n => n.Name, _ => new ProblemLog(pipeline.SkipInvalid), StringComparer.Ordinal);
-        var followers = new Dictionary<string, (string Node, StageFollower Follower)>(StringComparer.Ordinal);
+        // Each node follows at most one other; a node may be followed by several.
+        var followers = new List<(string Node, StageFollower Follower)>();
         try
         {
             foreach (var node in nodes)
             {
                 var follower = node.Follow(Context(node, new Dictionary<string, NodeResult>(), []), pipeline.OptionsOf(node.Name));
-                if (follower is not null && !(nodes.Any(n => n.Name == follower.Stage) && followers.TryAdd(follower.Stage, (node.Name, follower))))
+                if (follower is null)
                 {
-                    // Only a node of this run is followed, and by one node.
+                    continue;
+                }
+
+                if (nodes.Any(n => n.Name == follower.Stage))
+                {
+                    followers.Add((node.Name, follower));
+                }
+                else
+                {
+                    // Only a node of this run is followed.
                     await follower.DisposeAsync();
                 }
             }
@@ -221,7 +231,7 @@ internal static partial class PipelineRunner
         }
         finally
         {
-            foreach (var (_, follower) in followers.Values)
+            foreach (var (_, follower) in followers)
             {
                 await follower.DisposeAsync();
             }
@@ -239,9 +249,11 @@ internal static partial class PipelineRunner
             Results = results,
             Upstream = upstreamResults,
             CommandLine = options.CommandLine,
-            Feed = followers.GetValueOrDefault(node.Name).Follower?.Feed,
-            Follower = followers.Values.FirstOrDefault(f => f.Node == node.Name).Follower,
+            Feed = ItemFeed.Of([.. FollowersOf(node).Select(f => f.Feed)]),
+            Follower = followers.FirstOrDefault(f => f.Node == node.Name).Follower,
         };
+
+        IReadOnlyList<StageFollower> FollowersOf(IPipelineNode node) => [.. followers.Where(f => f.Follower.Stage == node.Name).Select(f => f.Follower)];
 
         // Never throws: a failure is kept in `failure` and stops the run.
         async Task<NodeRun?> RunWhenReadyAsync(IPipelineNode node, IReadOnlyList<Task<NodeRun?>> before, IReadOnlyList<(string Stage, Task<NodeRun?> Run)> upstreamRuns)
@@ -269,7 +281,7 @@ internal static partial class PipelineRunner
                     await checking.WaitAsync(stopping.Token);
                 }
 
-                var finished = await RunNodeAsync(node, context, checking, followers.GetValueOrDefault(node.Name).Follower, options, logger, lane, stopping.Token);
+                var finished = await RunNodeAsync(node, context, checking, FollowersOf(node), options, logger, lane, stopping.Token);
                 if (finished.Status == NodeStatus.Done && options.Mode != TeacherMode.DryRun)
                 {
                     // The report's samples of this stage's training data, made while the other stages run.
@@ -295,7 +307,7 @@ internal static partial class PipelineRunner
     /// <param name="node">The node, ready to run: the nodes before it have finished.</param>
     /// <param name="context">What it runs with.</param>
     /// <param name="checking">The check of the run's input, for what a blocked node would ask.</param>
-    /// <param name="followedBy">The work of the node that follows this one: it starts with this node's own.</param>
+    /// <param name="followedBy">The work of the nodes that follow this one: it starts with this node's own.</param>
     /// <param name="options">How the pipeline runs.</param>
     /// <param name="logger">Gets the node's end.</param>
     /// <param name="lane">Where nodes that ask no teacher, and followers, run.</param>
@@ -304,7 +316,7 @@ internal static partial class PipelineRunner
         IPipelineNode node,
         PipelineContext context,
         Task<RunInput?> checking,
-        StageFollower? followedBy,
+        IReadOnlyList<StageFollower> followedBy,
         PipelineRunOptions options,
         ILogger logger,
         CpuWorkLane lane,
@@ -322,7 +334,11 @@ internal static partial class PipelineRunner
         }
         else
         {
-            followedBy?.Start(lane, cancellationToken);
+            foreach (var follower in followedBy)
+            {
+                follower.Start(lane, cancellationToken);
+            }
+
             try
             {
                 result = node.AsksTeacher(stageOptions) ? await node.RunAsync(context, stageOptions, cancellationToken)
@@ -330,7 +346,10 @@ internal static partial class PipelineRunner
             }
             finally
             {
-                followedBy?.Feed.Complete();
+                foreach (var follower in followedBy)
+                {
+                    follower.Feed.Complete();
+                }
             }
         }
 

@@ -19,8 +19,16 @@ internal abstract class ItemFeed
     /// </summary>
     public Task<int> Opened => _opened.Task;
 
+    /// <summary>One feed that hands everything on to each of <paramref name="feeds"/>: a stage followed by several.</summary>
+    public static ItemFeed? Of(IReadOnlyList<ItemFeed> feeds) => feeds.Count switch
+    {
+        0 => null,
+        1 => feeds[0],
+        _ => new FanOut(feeds),
+    };
+
     /// <summary>Called by the stage's runner when it has opened its output, holding <paramref name="earlier"/> records.</summary>
-    public void Open(int earlier)
+    public virtual void Open(int earlier)
     {
         if (!_opened.TrySetResult(earlier))
         {
@@ -29,14 +37,48 @@ internal abstract class ItemFeed
         }
     }
 
+    /// <summary>Called by the stage's runner once a record is appended to its output.</summary>
+    public abstract void Add(object item, object record);
+
     /// <summary>No more items: the stage's node has finished, however it ended.</summary>
-    public void Complete()
+    public virtual void Complete()
     {
         _opened.TrySetResult(-1);
         CompleteItems(null);
     }
 
     protected abstract void CompleteItems(Exception? error);
+
+    private sealed class FanOut(IReadOnlyList<ItemFeed> feeds) : ItemFeed
+    {
+        public override void Open(int earlier)
+        {
+            foreach (var feed in feeds)
+            {
+                feed.Open(earlier);
+            }
+        }
+
+        public override void Add(object item, object record)
+        {
+            foreach (var feed in feeds)
+            {
+                feed.Add(item, record);
+            }
+        }
+
+        public override void Complete()
+        {
+            foreach (var feed in feeds)
+            {
+                feed.Complete();
+            }
+        }
+
+        protected override void CompleteItems(Exception? error)
+        {
+        }
+    }
 }
 
 /// <summary>An <see cref="ItemFeed"/> of a stage whose items are <typeparamref name="TIn"/> and records <typeparamref name="TOut"/>.</summary>
@@ -45,8 +87,18 @@ internal sealed class ItemFeed<TIn, TOut> : ItemFeed
     // Unbounded: a stage's runner never waits for its follower (the follower's work is a fraction of the teacher's time).
     private readonly Channel<(TIn Item, TOut Record)> _items = Channel.CreateUnbounded<(TIn, TOut)>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Called by the stage's runner once a record is appended to its output.</summary>
-    public void Add(TIn item, TOut record) => _items.Writer.TryWrite((item, record));
+    public override void Add(object item, object record)
+    {
+        if (item is TIn typedItem && record is TOut typedRecord)
+        {
+            _items.Writer.TryWrite((typedItem, typedRecord));
+        }
+        else
+        {
+            // A follower that missed an item would prepare an incomplete result: it ends in an error instead.
+            CompleteItems(new InvalidOperationException($"the followed stage hands on {item.GetType().Name} and {record.GetType().Name}, not {typeof(TIn).Name} and {typeof(TOut).Name}"));
+        }
+    }
 
     /// <summary>The finished items in the order they were appended, until the feed completes (in an error if a second runner opened it).</summary>
     public IAsyncEnumerable<(TIn Item, TOut Record)> ReadAllAsync(CancellationToken cancellationToken) => _items.Reader.ReadAllAsync(cancellationToken);

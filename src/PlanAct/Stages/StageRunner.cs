@@ -41,7 +41,7 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
     public bool DropsRecordsOfOtherItems { get; init; }
 
     /// <summary>Gets each item with its record once the record is appended (a pipeline stage that another follows).</summary>
-    public ItemFeed<TIn, TOut>? Feed { get; init; }
+    public ItemFeed? Feed { get; init; }
 
     public async Task<StageSummary> RunAsync(
         Func<IAsyncEnumerable<TIn>> input,
@@ -237,7 +237,7 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
                     }
 
                     await state.Output.AppendAsync(id, stage.Format(done.Output), token);
-                    Feed?.Add(item, done.Output);
+                    Feed?.Add(item!, done.Output!);
                 }
 
                 state.Finish();

@@ -38,7 +38,12 @@ internal sealed class ExportNode : IPipelineNode
 
     public bool AsksTeacher(StageOptions options) => false;
 
-    public StageFollower? Follow(PipelineContext context, StageOptions options) => null;
+    /// <summary>Export follows replan: the replanner file is what is left to export when the teacher's work is done.</summary>
+    public StageFollower? Follow(PipelineContext context, StageOptions options)
+    {
+        var (formats, _, settings, pages) = Read(options);
+        return ExportFollower.For(formats, settings with { Trajectories = context.Pipeline.Inputs.GetValueOrDefault("trajectories") }, pages, context.PathFor(Folder));
+    }
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
@@ -100,6 +105,7 @@ internal sealed class ExportNode : IPipelineNode
         var summary = $"{written} examples in {outputs.Count} files ({string.Join(", ", formats.Select(f => f.Name))}), {overlong} left out over max_tokens, {refused} refused by the {settings.Profile.Name} profile, {hindsight} left out for hindsight";
         return new NodeResult(Name, NodeStatus.Done, outputs, files.All(f => f.UpToDate) ? $"up to date: {summary}" : summary)
         {
+            Details = [.. files.Where(f => f.Followed is not null).Select(f => $"{Name}: {f.Name} built as {f.Followed} appended each record")],
             Problems = context.Problems.ErrorCount,
             Seconds = clock.Elapsed.TotalSeconds,
             Stats = statsPath,
@@ -118,7 +124,7 @@ internal sealed class ExportNode : IPipelineNode
             var exported = new List<FileExport>();
             foreach (var source in data)
             {
-                exported.Add(await ExportFileAsync(source.TrainingData!, [source.Path]));
+                exported.Add(await ExportFileAsync(source.TrainingData!, [source.Path], context.Follower is ExportFollower f && f.Stage == stage ? f : null));
             }
 
             return new StageExport(stage, data, exported);
@@ -158,22 +164,40 @@ internal sealed class ExportNode : IPipelineNode
             return paths.Count == 0 ? null : await ExportFileAsync(MixName, paths);
         }
 
-        // Every format of one file from one pass over its records, unless its stamp shows nothing changed.
-        async Task<FileExport> ExportFileAsync(string name, IReadOnlyList<string> paths)
+        // Every format of one file from one pass over its records (or from what was prepared following its stage),
+        // unless its stamp shows nothing changed.
+        async Task<FileExport> ExportFileAsync(string name, IReadOnlyList<string> paths, ExportFollower? followed = null)
         {
             var stampPath = Path.Combine(folder, $"{name}.stamp.json");
             Task<string> Fingerprint(IReadOnlyList<string> written) => StageStats.FingerprintAsync([.. paths, .. alsoRead, .. written], $"{described} {name}", cancellationToken);
             if (await NodeStamp.HoldingAsync(stampPath, Fingerprint) is { Counts: { } earlier } stamp)
             {
-                return new FileExport(stamp.Outputs, earlier, UpToDate: true);
+                return new FileExport(name, stamp.Outputs, earlier, UpToDate: true);
+            }
+
+            var errorsBefore = context.Problems.ErrorCount;
+            var targets = formats.Select(format => Target(format, Path.Combine(folder, format.OutputName($"{name}.{format.Name}")))).ToList();
+            var exportSettings = settings with { Trajectories = trajectories };
+            // Copying what was prepared is no work for a core: it takes no slot.
+            if (followed is not null && await followed.ExportAsync(paths[0], targets, cancellationToken) is { } prepared)
+            {
+                await DatasetExporter.WriteCardsAsync(paths, targets, prepared, exportSettings, cards, cancellationToken);
+                return await RecordAsync(prepared) with { Followed = followed.Stage };
             }
 
             await slots.WaitAsync(cancellationToken);
             try
             {
-                var errorsBefore = context.Problems.ErrorCount;
-                var targets = formats.Select(format => Target(format, Path.Combine(folder, format.OutputName($"{name}.{format.Name}")))).ToList();
-                var (reports, _) = await DatasetExporter.ExportFileAsync(paths, targets, settings with { Trajectories = trajectories }, pages, cards, context.Problems, cancellationToken);
+                var (reports, _) = await DatasetExporter.ExportFileAsync(paths, targets, exportSettings, pages, cards, context.Problems, cancellationToken);
+                return await RecordAsync(reports);
+            }
+            finally
+            {
+                slots.Release();
+            }
+
+            async Task<FileExport> RecordAsync(IReadOnlyList<ExportReport> reports)
+            {
                 var counts = new Dictionary<string, int>(StringComparer.Ordinal)
                 {
                     [Written] = reports.Sum(r => r.Written),
@@ -183,11 +207,7 @@ internal sealed class ExportNode : IPipelineNode
                 };
                 var outputs = targets.Select(t => new NodeOutput(t.Output)).ToList();
                 await NodeStamp.RecordAsync(stampPath, context.Problems.ErrorCount == errorsBefore, outputs, name, null, counts, Fingerprint, cancellationToken);
-                return new FileExport(outputs, counts, UpToDate: false);
-            }
-            finally
-            {
-                slots.Release();
+                return new FileExport(name, outputs, counts, UpToDate: false);
             }
         }
     }
@@ -201,7 +221,11 @@ internal sealed class ExportNode : IPipelineNode
     private sealed record StageExport(string Stage, IReadOnlyList<NodeOutput>? Sources, IReadOnlyList<FileExport> Files);
 
     /// <summary>One exported file in every format, with its counts, and whether an earlier run's files stood.</summary>
-    private sealed record FileExport(IReadOnlyList<NodeOutput> Outputs, IReadOnlyDictionary<string, int> Counts, bool UpToDate);
+    private sealed record FileExport(string Name, IReadOnlyList<NodeOutput> Outputs, IReadOnlyDictionary<string, int> Counts, bool UpToDate)
+    {
+        /// <summary>The stage followed to prepare it (<see cref="ExportFollower"/>), or null when the file was read.</summary>
+        public string? Followed { get; init; }
+    }
 
     /// <summary>An output and its card: <c>.md</c> beside a JSONL file, the format's own place in a folder.</summary>
     private static ExportTarget Target(IExportFormat format, string output) =>

@@ -95,6 +95,12 @@ internal static class RecordSamples
     private static async Task<RecordSample> SampleAsync(string path, string digest, int maxRecords, CancellationToken cancellationToken)
     {
         var planSteps = new List<int>();
+        if (new FileInfo(path).Length == 0)
+        {
+            // A stage may finish with no record (every item quarantined): nothing to sample.
+            return new RecordSample(digest, planSteps, []);
+        }
+
         if (await TrainingRecords.DetectAsync(path, cancellationToken) == TrainingRecordKind.Plans)
         {
             await foreach (var plan in PlanJsonl.ReadAsync(path, new ProblemLog(skipInvalid: true), cancellationToken).Take(maxRecords))

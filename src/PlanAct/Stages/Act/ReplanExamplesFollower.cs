@@ -30,7 +30,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
     private readonly List<Trajectory> _outlines = [];
     private readonly List<ReplanRecord> _records = [];
     private readonly Dictionary<string, (long Start, long Length, int Examples)> _spooled = new(StringComparer.Ordinal);
-    private FileStream? _spool;
+    private Spool? _spool;
 
     /// <param name="trajectories">A pass over the trajectories as dynamic-act reads them (its shard's), its problems to the log given.</param>
     /// <param name="trajectoriesPath">Names trajectories that carry no location of their own.</param>
@@ -63,8 +63,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
             return false;
         }
 
-        // Fixed name, created anew: a spool left by a killed run is overwritten, one in use by another run refuses.
-        _spool = new FileStream(_spoolPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        _spool = new Spool(_spoolPath);
         // A trajectory's examples are a short piece of work, done on the thread pool as soon as its record arrives:
         // on the lane it would wait behind act's and export's long work while finished trajectories pile up in memory.
         await Task.Run(() => BuildAsync(_spool, cancellationToken), cancellationToken);
@@ -76,7 +75,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
     }
 
     /// <summary>Each finished trajectory's examples, appended to the spool, until replan's node has finished.</summary>
-    private async Task BuildAsync(FileStream spool, CancellationToken cancellationToken)
+    private async Task BuildAsync(Spool spool, CancellationToken cancellationToken)
     {
         var line = new ArrayBufferWriter<byte>(1 << 16);
         await using var json = new Utf8JsonWriter(line, ExampleJsonl.WriterOptions);
@@ -91,7 +90,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
                 ExampleJsonl.Write(json, ExampleJsonl.EnsureValid(example));
                 json.Flush();
                 line.Write("\n"u8);
-                await spool.WriteAsync(line.WrittenMemory, cancellationToken);
+                await spool.AppendAsync(line.WrittenMemory, cancellationToken);
                 examples++;
             }
 
@@ -147,9 +146,8 @@ internal sealed class ReplanExamplesFollower : StageFollower
 
         public async Task<int> WriteAsync(string outPath, CancellationToken cancellationToken = default)
         {
-            var spool = follower._spool!.SafeFileHandle;
+            var spool = follower._spool!;
             var examples = 0;
-            var buffer = new byte[1 << 16];
             Paired = 0;
             follower._problems.AddAll(follower._readingProblems);
             await AtomicFile.WriteAsync(outPath, async target =>
@@ -157,18 +155,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
                 await foreach (var (trajectory, _) in pairing.PairAsync(follower._outlines.ToAsyncEnumerable(), follower._trajectoriesPath, follower._problems, cancellationToken))
                 {
                     var (start, length, count) = follower._spooled[trajectory.Id];
-                    for (var done = 0L; done < length;)
-                    {
-                        var read = await RandomAccess.ReadAsync(spool, buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - done)), start + done, cancellationToken);
-                        if (read == 0)
-                        {
-                            throw new IOException($"{follower._spoolPath}: ends before the examples of \"{trajectory.Id}\"");
-                        }
-
-                        await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                        done += read;
-                    }
-
+                    await spool.CopyAsync(start, length, target, $"the examples of \"{trajectory.Id}\"", cancellationToken);
                     examples += count;
                     Paired++;
                 }

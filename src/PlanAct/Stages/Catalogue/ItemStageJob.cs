@@ -16,9 +16,7 @@ internal sealed class ItemStageJob<TIn, TOut>(
     {
         var clock = Stopwatch.StartNew();
         var session = context.Session ?? throw new InvalidOperationException("an item stage asks a teacher: open a session");
-        var feed = context.Feed is null ? null
-            : context.Feed as ItemFeed<TIn, TOut> ?? throw new InvalidOperationException($"the stage following {outPath}'s stage expects items of another kind");
-        var run = await new StageRunner<TIn, TOut>(createStage(session), session) { Shard = shard, Feed = feed }
+        var run = await new StageRunner<TIn, TOut>(createStage(session), session) { Shard = shard, Feed = context.Feed }
             .RunAsync(input, outPath, context.Mode, context.Batch, context.Progress, cancellationToken);
         return TeacherNodeResult.Of(run, context.Mode, outPath, trainingData, clock.Elapsed) with { Details = After?.Invoke() ?? [] };
     }
