@@ -117,7 +117,7 @@ internal sealed class StageMeter(Func<TimeSpan> teacherCpu) : IProgress<StagePro
 
         public bool AsksTeacher(StageOptions options) => inner.AsksTeacher(options);
 
-        public StageFollower? Follow(PipelineContext context, StageOptions options) => inner.Follow(context, options);
+        public IReadOnlyList<StageFollower> Follow(PipelineContext context, StageOptions options) => inner.Follow(context, options);
 
         public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             meter.MeasureAsync(inner, context, options, cancellationToken);

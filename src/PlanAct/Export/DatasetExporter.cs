@@ -191,6 +191,13 @@ internal static class DatasetExporter
 
 }
 
+/// <summary>What the dataset card counts of one exported example, without its messages.</summary>
+internal sealed record TalliedExample(string Kind, string Site, string? Teacher, string? Trajectory, string? Plan, EquatableList<string>? Requests, bool WithReasoning, int Tokens)
+{
+    public static TalliedExample Of(TrainingExample example, int tokens) => new(
+        ExampleNames.Of(example.Kind), example.Site, example.Teacher, example.Source.Trajectory, example.Source.Plan, example.Requests, !string.IsNullOrWhiteSpace(example.Reasoning), tokens);
+}
+
 /// <summary>
 /// What an export counts of the examples it writes (the dataset card's numbers), as each is admitted: checked, laid
 /// out and token-counted once. The counts do not depend on the order the examples come in, except
@@ -214,35 +221,50 @@ internal sealed class ExportTally(ExportOptions options)
     /// <summary>The example as exported, counted; null when it has more tokens than the limit (it is in <see cref="Overlong"/>).</summary>
     public ExportedExample? Admit(TrainingExample example)
     {
-        var messages = DatasetExporter.Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning, options.Profile);
-        var count = _counts.Count(ExampleSplit.GroupOf(example), messages);
-        if (count > options.MaxTokens)
+        var (exported, tokens) = Measure(example);
+        if (Fits(tokens))
         {
-            Overlong.Add(new OverlongExample(example.Id, count));
-            return null;
+            Count(TalliedExample.Of(example, tokens));
+            return exported;
         }
 
-        _tokens.Add(count);
-        Increment(_byKind, ExampleNames.Of(example.Kind));
+        Overlong.Add(new OverlongExample(example.Id, tokens));
+        return null;
+    }
+
+    /// <summary>The example checked and laid out as exported, with its tokens; not counted.</summary>
+    public (ExportedExample Example, int Tokens) Measure(TrainingExample example)
+    {
+        var messages = DatasetExporter.Messages(ExampleJsonl.EnsureValid(example), options.WithReasoning, options.Profile);
+        return (new ExportedExample(example, DatasetExporter.RoleOf(example), messages), _counts.Count(ExampleSplit.GroupOf(example), messages));
+    }
+
+    /// <summary>Whether an example of <paramref name="tokens"/> is within the limit.</summary>
+    public bool Fits(int tokens) => !(tokens > options.MaxTokens);
+
+    /// <summary>Counts an exported example.</summary>
+    public void Count(TalliedExample example)
+    {
+        _tokens.Add(example.Tokens);
+        Increment(_byKind, example.Kind);
         Increment(_bySite, example.Site);
         if (example.Teacher is { } teacher)
         {
             Increment(_teachers, teacher);
         }
 
-        if (example.Source.Trajectory is { } trajectory)
+        if (example.Trajectory is { } trajectory)
         {
             _trajectories.Add(trajectory);
         }
 
-        if (example.Source.Plan is { } plan)
+        if (example.Plan is { } plan)
         {
             _plans.Add(plan);
         }
 
         _requests.UnionWith(example.Requests ?? EquatableList<string>.Empty);
-        _withReasoning += string.IsNullOrWhiteSpace(example.Reasoning) ? 0 : 1;
-        return new ExportedExample(example, DatasetExporter.RoleOf(example), messages);
+        _withReasoning += example.WithReasoning ? 1 : 0;
     }
 
     /// <summary>The numbers so far, for every format (<see cref="ExportReport.Written"/> is each format's own).</summary>

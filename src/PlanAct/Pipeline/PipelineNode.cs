@@ -43,10 +43,11 @@ internal interface IPipelineNode
     bool AsksTeacher(StageOptions options);
 
     /// <summary>
-    /// Work the node does on another node's items while that node runs, so that less is left for its own run (null:
-    /// none). Asked once before the run starts nodes; <paramref name="context"/> has no results yet.
+    /// Work the node does on other nodes' items while those nodes run, so that less is left for its own run (one
+    /// follower per node followed; none for most). Asked once before the run starts nodes; <paramref name="context"/>
+    /// has no results yet.
     /// </summary>
-    StageFollower? Follow(PipelineContext context, StageOptions options);
+    IReadOnlyList<StageFollower> Follow(PipelineContext context, StageOptions options);
 
     Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken);
 }
@@ -124,11 +125,11 @@ internal sealed class PipelineContext
     /// <summary>The nodes upstream of this one in graph order, each with its result to come (null when it did not run: blocked by a failure).</summary>
     public IReadOnlyList<(string Stage, Task<NodeResult?> Finished)> Upstream { get; init; } = [];
 
-    /// <summary>Where this node hands on its finished items to the node that follows it (<see cref="IPipelineNode.Follow"/>), or null.</summary>
+    /// <summary>Where this node hands on its finished items to the nodes that follow it (<see cref="IPipelineNode.Follow"/>), or null.</summary>
     public ItemFeed? Feed { get; init; }
 
-    /// <summary>What this node prepared while the node it follows ran, or null.</summary>
-    public StageFollower? Follower { get; init; }
+    /// <summary>What this node prepared while the nodes it follows ran.</summary>
+    public IReadOnlyList<StageFollower> Followers { get; init; } = [];
 
     /// <summary>A path in the run directory.</summary>
     public string PathFor(string name) => Path.Combine(Pipeline.RunDir, name);

@@ -189,27 +189,32 @@ internal static partial class PipelineRunner
         var sampling = new ConcurrentBag<Task>();
         // Each node keeps its own problem log, so what it counts does not depend on the nodes running beside it.
         var logs = nodes.ToDictionary(n => n.Name, _ => new ProblemLog(pipeline.SkipInvalid), StringComparer.Ordinal);
-        // Each node follows at most one other; a node may be followed by several.
+        // A node may follow several others, and be followed by several.
         var followers = new List<(string Node, StageFollower Follower)>();
         try
         {
             foreach (var node in nodes)
             {
-                var follower = node.Follow(Context(node, new Dictionary<string, NodeResult>(), []), pipeline.OptionsOf(node.Name));
-                if (follower is null)
+                foreach (var follower in node.Follow(Context(node, new Dictionary<string, NodeResult>(), []), pipeline.OptionsOf(node.Name)))
                 {
-                    continue;
+                    if (nodes.Any(n => n.Name == follower.Stage))
+                    {
+                        followers.Add((node.Name, follower));
+                    }
+                    else
+                    {
+                        // Only a node of this run is followed.
+                        await follower.DisposeAsync();
+                    }
                 }
+            }
 
-                if (nodes.Any(n => n.Name == follower.Stage))
-                {
-                    followers.Add((node.Name, follower));
-                }
-                else
-                {
-                    // Only a node of this run is followed.
-                    await follower.DisposeAsync();
-                }
+            foreach (var (node, follower) in followers)
+            {
+                // What a follower makes ahead of its node's run is that node's to hand on, to the node's own followers;
+                // all of them start now, each waiting for what it follows to open its output.
+                follower.HandOnTo(ItemFeed.Of(FollowersOf(node)));
+                follower.Start(lane, stopping.Token);
             }
 
             foreach (var node in nodes)
@@ -249,11 +254,12 @@ internal static partial class PipelineRunner
             Results = results,
             Upstream = upstreamResults,
             CommandLine = options.CommandLine,
-            Feed = ItemFeed.Of([.. FollowersOf(node).Select(f => f.Feed)]),
-            Follower = followers.FirstOrDefault(f => f.Node == node.Name).Follower,
+            Feed = ItemFeed.Of(FollowersOf(node.Name)),
+            Followers = [.. followers.Where(f => f.Node == node.Name).Select(f => f.Follower)],
         };
 
-        IReadOnlyList<StageFollower> FollowersOf(IPipelineNode node) => [.. followers.Where(f => f.Follower.Stage == node.Name).Select(f => f.Follower)];
+        // The feeds of the followers of a node.
+        IReadOnlyList<ItemFeed> FollowersOf(string node) => [.. followers.Where(f => f.Follower.Stage == node).Select(f => f.Follower.Feed)];
 
         // Never throws: a failure is kept in `failure` and stops the run.
         async Task<NodeRun?> RunWhenReadyAsync(IPipelineNode node, IReadOnlyList<Task<NodeRun?>> before, IReadOnlyList<(string Stage, Task<NodeRun?> Run)> upstreamRuns)
@@ -281,7 +287,7 @@ internal static partial class PipelineRunner
                     await checking.WaitAsync(stopping.Token);
                 }
 
-                var finished = await RunNodeAsync(node, context, checking, FollowersOf(node), options, logger, lane, stopping.Token);
+                var finished = await RunNodeAsync(node, context, checking, FollowersOf(node.Name), options, logger, lane, stopping.Token);
                 if (finished.Status == NodeStatus.Done && options.Mode != TeacherMode.DryRun)
                 {
                     // The report's samples of this stage's training data, made while the other stages run.
@@ -307,16 +313,16 @@ internal static partial class PipelineRunner
     /// <param name="node">The node, ready to run: the nodes before it have finished.</param>
     /// <param name="context">What it runs with.</param>
     /// <param name="checking">The check of the run's input, for what a blocked node would ask.</param>
-    /// <param name="followedBy">The work of the nodes that follow this one: it starts with this node's own.</param>
+    /// <param name="followedBy">The feeds of the nodes that follow this one: completed when it ends.</param>
     /// <param name="options">How the pipeline runs.</param>
     /// <param name="logger">Gets the node's end.</param>
-    /// <param name="lane">Where nodes that ask no teacher, and followers, run.</param>
+    /// <param name="lane">Where nodes that ask no teacher run.</param>
     /// <param name="cancellationToken">Stops the node.</param>
     private static async Task<NodeResult> RunNodeAsync(
         IPipelineNode node,
         PipelineContext context,
         Task<RunInput?> checking,
-        IReadOnlyList<StageFollower> followedBy,
+        IReadOnlyList<ItemFeed> followedBy,
         PipelineRunOptions options,
         ILogger logger,
         CpuWorkLane lane,
@@ -334,11 +340,6 @@ internal static partial class PipelineRunner
         }
         else
         {
-            foreach (var follower in followedBy)
-            {
-                follower.Start(lane, cancellationToken);
-            }
-
             try
             {
                 result = node.AsksTeacher(stageOptions) ? await node.RunAsync(context, stageOptions, cancellationToken)
@@ -346,9 +347,9 @@ internal static partial class PipelineRunner
             }
             finally
             {
-                foreach (var follower in followedBy)
+                foreach (var feed in followedBy)
                 {
-                    follower.Feed.Complete();
+                    feed.Complete();
                 }
             }
         }

@@ -7,14 +7,17 @@ using PlanAct.Tests.Stages;
 namespace PlanAct.Tests.Pipeline;
 
 /// <summary>
-/// export following replan in a pipeline run: the replanner file is built as replan appends each record, and what it
-/// writes and counts (files, cards, statistics, summary) is what reading replan's finished file gives.
+/// export following replan and dynamic-act in a pipeline run: the replanner file is built as replan appends each record,
+/// the dynamic-executor file as dynamic-act builds each trajectory's examples, and what export writes and counts
+/// (files, cards, statistics, summary) is what reading the finished files gives.
 /// </summary>
 public class ExportFollowsReplanTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
 
     private const string Followed = "export: replanner built as replan appended each record";
+
+    private const string FollowedDynamic = "export: dynamic-executor built as dynamic-act appended each record";
 
     /// <summary>The samples with their first trajectory again (a repeated id) and a line that is not JSON.</summary>
     private static string Input(string dir)
@@ -28,7 +31,7 @@ public class ExportFollowsReplanTests
     private static PipelineDefinition Pipeline(string dir, string exportOptions, string replanOptions = "{}")
     {
         var path = Path.Combine(dir, "pipeline.yaml");
-        File.WriteAllText(path, $"name: follow\ninputs:\n  trajectories: {Input(dir)}\nrun_dir: {Path.Combine(dir, "run")}\nskip_invalid: true\nstages:\n  annotate: {{}}\n  replan:\n    options: {replanOptions}\n  export:\n    options: {exportOptions}\n");
+        File.WriteAllText(path, $"name: follow\ninputs:\n  trajectories: {Input(dir)}\nrun_dir: {Path.Combine(dir, "run")}\nskip_invalid: true\nstages:\n  annotate: {{}}\n  replan:\n    options: {replanOptions}\n  dynamic-act: {{}}\n  export:\n    options: {exportOptions}\n");
         return PipelineDefinition.Load(path);
     }
 
@@ -46,9 +49,10 @@ public class ExportFollowsReplanTests
         return JsonSerializer.Serialize(stats);
     }
 
-    /// <summary>Every file export wrote of replan's records, by name.</summary>
-    private static Dictionary<string, byte[]> ReplannerFiles(string folder) =>
-        Directory.GetFiles(folder, "replanner.*").Where(f => !f.EndsWith(".stamp.json", StringComparison.Ordinal)).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+    /// <summary>Every file export wrote of replan's and dynamic-act's files, by name.</summary>
+    private static Dictionary<string, byte[]> FollowedFiles(string folder) =>
+        Directory.GetFiles(folder).Where(f => Path.GetFileName(f).StartsWith("replanner.", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith("dynamic-executor.", StringComparison.Ordinal))
+            .Where(f => !f.EndsWith(".stamp.json", StringComparison.Ordinal)).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
     [Theory]
     // Some replanner examples over the limit (left out in order), and the other profile, which refuses every replan
@@ -65,18 +69,19 @@ public class ExportFollowsReplanTests
 
         var following = await PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions()).WaitAsync(Bound);
         var followed = following.Stages.Single(s => s.Stage == "export");
-        var followedFiles = ReplannerFiles(folder);
+        var followedFiles = FollowedFiles(folder);
         var followedStats = StatsWithoutTime(Path.Combine(folder, "export.stats.json"));
 
         Assert.Equal(NodeStatus.Done, followed.Status);
         Assert.Contains(Followed, followed.Details);
+        Assert.Contains(FollowedDynamic, followed.Details);
         Assert.NotEqual(0, following.Stages.Single(s => s.Stage == "replan").Run!.Quarantined);
         Assert.NotEmpty(followedFiles);
         Assert.Empty(Directory.GetFiles(folder, "*.spool"));
         // Examples left out, in the order of replan's file.
         Assert.DoesNotContain("0 left out over max_tokens, 0 refused", followed.Summary, StringComparison.Ordinal);
 
-        // Replan up to date: nothing is handed on, so export reads replan's file and builds every example itself.
+        // Replan and dynamic-act up to date: nothing is handed on, so export reads their files and builds every example itself.
         foreach (var name in followedFiles.Keys)
         {
             File.Delete(Path.Combine(folder, name));
@@ -86,9 +91,10 @@ public class ExportFollowsReplanTests
         var read = reading.Stages.Single(s => s.Stage == "export");
 
         Assert.DoesNotContain(Followed, read.Details);
+        Assert.DoesNotContain(FollowedDynamic, read.Details);
         Assert.Equal(NodeStatus.Done, read.Status);
-        Assert.Equal(followedFiles.Keys.Order(), ReplannerFiles(folder).Keys.Order());
-        foreach (var (name, bytes) in ReplannerFiles(folder))
+        Assert.Equal(followedFiles.Keys.Order(), FollowedFiles(folder).Keys.Order());
+        foreach (var (name, bytes) in FollowedFiles(folder))
         {
             Assert.True(bytes.AsSpan().SequenceEqual(followedFiles[name]), $"{name} differs");
         }

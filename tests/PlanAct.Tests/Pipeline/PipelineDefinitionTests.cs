@@ -33,7 +33,7 @@ public class PipelineDefinitionTests
 
         public bool AsksTeacher(StageOptions options) => false;
 
-        public StageFollower? Follow(PipelineContext context, StageOptions options) => null;
+        public IReadOnlyList<StageFollower> Follow(PipelineContext context, StageOptions options) => [];
 
         public Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             throw new NotSupportedException();

@@ -38,7 +38,7 @@ public class PipelineRunnerTests
 
         public bool AsksTeacher(StageOptions options) => Teacher;
 
-        public StageFollower? Follow(PipelineContext context, StageOptions options) => null;
+        public IReadOnlyList<StageFollower> Follow(PipelineContext context, StageOptions options) => [];
 
         public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken) =>
             new(Name, await work(cancellationToken), [], $"{Name} scripted");

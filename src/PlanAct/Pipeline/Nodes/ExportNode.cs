@@ -38,8 +38,8 @@ internal sealed class ExportNode : IPipelineNode
 
     public bool AsksTeacher(StageOptions options) => false;
 
-    /// <summary>Export follows replan: the replanner file is what is left to export when the teacher's work is done.</summary>
-    public StageFollower? Follow(PipelineContext context, StageOptions options)
+    /// <summary>Export follows replan and dynamic-act: their files are what is left to export when the teacher's work is done.</summary>
+    public IReadOnlyList<StageFollower> Follow(PipelineContext context, StageOptions options)
     {
         var (formats, _, settings, pages) = Read(options);
         return ExportFollower.For(formats, settings with { Trajectories = context.Pipeline.Inputs.GetValueOrDefault("trajectories") }, pages, context.PathFor(Folder));
@@ -124,7 +124,7 @@ internal sealed class ExportNode : IPipelineNode
             var exported = new List<FileExport>();
             foreach (var source in data)
             {
-                exported.Add(await ExportFileAsync(source.TrainingData!, [source.Path], context.Follower is ExportFollower f && f.Stage == stage ? f : null));
+                exported.Add(await ExportFileAsync(source.TrainingData!, [source.Path], context.Followers.OfType<ExportFollower>().FirstOrDefault(f => f.Stage == stage)));
             }
 
             return new StageExport(stage, data, exported);

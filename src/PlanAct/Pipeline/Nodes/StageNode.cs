@@ -27,10 +27,11 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
 
     public bool AsksTeacher(StageOptions options) => stage.AsksTeacher(StageOptionValues.Read(options, stage.Options));
 
-    public StageFollower? Follow(PipelineContext context, StageOptions options) =>
+    public IReadOnlyList<StageFollower> Follow(PipelineContext context, StageOptions options) =>
         context.Mode != TeacherMode.DryRun && context.Pipeline.Inputs.TryGetValue("trajectories", out var trajectories)
-            ? stage.FollowerFor(Setup(context, StageOptionValues.Read(options, stage.Options), new Dictionary<string, string> { ["--input"] = trajectories }))
-            : null;
+        && stage.FollowerFor(Setup(context, StageOptionValues.Read(options, stage.Options), new Dictionary<string, string> { ["--input"] = trajectories })) is { } follower
+            ? [follower]
+            : [];
 
     public async Task<NodeResult> RunAsync(PipelineContext context, StageOptions options, CancellationToken cancellationToken)
     {
@@ -74,7 +75,7 @@ internal sealed class StageNode(StageDefinition stage) : IPipelineNode
         TrajectoryFormat = context.Pipeline.Format,
         Shard = context.Shard,
         InPipeline = true,
-        Follower = context.Follower,
+        Follower = context.Followers.SingleOrDefault(),
     };
 
     private async Task<NodeResult> RunAsync(StageSetup setup, PipelineContext context, CancellationToken cancellationToken)

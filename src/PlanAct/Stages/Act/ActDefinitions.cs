@@ -27,11 +27,13 @@ internal sealed class ActDefinition() : ExecutorDataDefinition<Plan>(
 
 /// <summary>dynamic-act: executor examples with the latest replan in context; with cot, the teacher's reasoning for every action.</summary>
 internal sealed class DynamicActDefinition() : ExecutorDataDefinition<ReplanRecord>(
-    "dynamic-act",
+    StageName,
     new StageInputRecords(ReplanStage.StageName, "--replans", "Replan records (planact/replan@2 JSONL from planact replan), matched to the trajectory with their id.", "replans", "replan records"),
     "dynamic-executor",
     ActRun.ForReplansAsync)
 {
+    public const string StageName = "dynamic-act";
+
     public override int Rank => 70;
 
     public override string Description =>

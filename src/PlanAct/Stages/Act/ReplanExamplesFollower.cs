@@ -79,12 +79,16 @@ internal sealed class ReplanExamplesFollower : StageFollower
     {
         var line = new ArrayBufferWriter<byte>(1 << 16);
         await using var json = new Utf8JsonWriter(line, ExampleJsonl.WriterOptions);
+        // The examples go on as they are built (export follows them), from an empty output like replan's.
+        Onward?.Open(0);
         await foreach (var (item, record) in _feed.ReadAllAsync(cancellationToken))
         {
             var start = spool.Position;
             var examples = 0;
+            List<TrainingExample>? built = Onward is null ? null : [];
             foreach (var example in _builder.BuildDynamic(item.Trajectory, record))
             {
+                built?.Add(example);
                 line.ResetWrittenCount();
                 json.Reset();
                 ExampleJsonl.Write(json, ExampleJsonl.EnsureValid(example));
@@ -95,6 +99,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
             }
 
             _spooled[item.Trajectory.Id] = (start, spool.Position - start, examples);
+            Onward?.Add(item.Trajectory.Id, built!);
             // Pairing checks only the actions: the rounds (plans, traces, request ids) are not kept.
             _records.Add(record with { Rounds = EquatableList<ReplanRound>.Empty });
         }

@@ -16,6 +16,15 @@ internal abstract class StageFollower(string stage, ItemFeed feed) : IAsyncDispo
 
     public ItemFeed Feed => feed;
 
+    /// <summary>
+    /// Where what this follower makes goes on to, item by item, as it makes it: the feed of the nodes that follow its
+    /// own node (export follows what dynamic-act builds while following replan); null when none does.
+    /// </summary>
+    protected ItemFeed? Onward { get; private set; }
+
+    /// <summary>Sets <see cref="Onward"/>, before <see cref="Start"/>.</summary>
+    public void HandOnTo(ItemFeed? onward) => Onward = onward;
+
     /// <summary>Starts preparing (once) on <paramref name="scheduler"/>, as the followed stage starts.</summary>
     public void Start(TaskScheduler scheduler, CancellationToken cancellationToken) =>
         _preparing ??= Task.Factory.StartNew(() => PrepareOrNotAsync(cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap();

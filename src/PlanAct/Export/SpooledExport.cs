@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Text;
+using PlanAct.IO;
+using PlanAct.Training;
+
+namespace PlanAct.Export;
+
+/// <summary>
+/// One file's export made ahead of the file, while the stage that writes it runs: each unit (what one line of the file
+/// makes: a replan record's replanner examples, or one executor example) is checked, laid out, token-counted and
+/// formatted as it comes, its lines appended to one spool per format. Once the file is written, its lines' ids give
+/// the order: each format's output is the units' lines copied in that order, and the card's numbers are folded in that
+/// order, which is what exporting the file gives. JSONL formats without a validation split only.
+/// </summary>
+internal sealed class SpooledExport : IAsyncDisposable
+{
+    private readonly IReadOnlyList<IExampleFormatter> _formats;
+    private readonly ExportOptions _settings;
+    private readonly ExampleBuilders _builders;
+    private readonly ExportTally _measure;
+    private readonly Spool[] _spools;
+    private readonly Dictionary<string, Unit> _units = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _line = new(1 << 16);
+
+    /// <param name="formats">The formats, each written a line an example.</param>
+    /// <param name="settings">The export's settings.</param>
+    /// <param name="builders">The builders the units' examples come from: what they refuse and flag is the units'.</param>
+    /// <param name="spools">Where the spools go: <c>{spools}.{format}.spool</c>.</param>
+    private SpooledExport(IReadOnlyList<IExampleFormatter> formats, ExportOptions settings, ExampleBuilders builders, string spools)
+    {
+        _formats = formats;
+        _settings = settings;
+        _builders = builders;
+        _measure = new ExportTally(settings);
+        _spools = [.. formats.Select(f => new Spool($"{spools}.{f.Name}.spool"))];
+    }
+
+    /// <summary>The export in <paramref name="formats"/>, spooled at <paramref name="spools"/>; null when a format is not written a line an example.</summary>
+    public static SpooledExport? Create(IReadOnlyList<IExportFormat> formats, ExportOptions settings, ExampleBuilders builders, string spools) =>
+        CanSpool(formats) ? new SpooledExport([.. formats.Cast<IExampleFormatter>()], settings, builders, spools) : null;
+
+    /// <summary>Whether every format of <paramref name="formats"/> is written a line an example, so that it can be spooled.</summary>
+    public static bool CanSpool(IReadOnlyList<IExportFormat> formats) => formats.All(f => f is IExampleFormatter);
+
+    /// <summary>Adds the unit of the file's line whose id is <paramref name="id"/>: <paramref name="examples"/>, made by the builders as they are enumerated.</summary>
+    public async Task AddAsync(string id, IEnumerable<TrainingExample> examples, CancellationToken cancellationToken)
+    {
+        var (refused, flagged) = (_builders.Refusals.Refused.Count, _builders.Hindsight?.Flagged.Count ?? 0);
+        var starts = _spools.Select(s => s.Position).ToArray();
+        List<TalliedExample> kept = [];
+        List<OverlongExample> overlong = [];
+        foreach (var example in examples)
+        {
+            var (exported, tokens) = _measure.Measure(example);
+            if (!_measure.Fits(tokens))
+            {
+                overlong.Add(new OverlongExample(example.Id, tokens));
+                continue;
+            }
+
+            for (var i = 0; i < _formats.Count; i++)
+            {
+                _line.ResetWrittenCount();
+                Encoding.UTF8.GetBytes(_formats[i].FormatLine(exported.Messages), _line);
+                _line.Write("\n"u8);
+                await _spools[i].AppendAsync(_line.WrittenMemory, cancellationToken);
+            }
+
+            kept.Add(TalliedExample.Of(example, tokens));
+        }
+
+        _units[id] = new Unit(
+            starts,
+            [.. _spools.Select((s, i) => s.Position - starts[i])],
+            [.. kept],
+            [.. overlong],
+            Since(_builders.Refusals.Refused, refused),
+            _builders.Hindsight is { } hindsight ? Since(hindsight.Flagged, flagged) : []);
+    }
+
+    /// <summary>Hands every spooled line to its file, once the last unit is added.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        foreach (var spool in _spools)
+        {
+            await spool.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Writes the export of <paramref name="path"/> (now written) to <paramref name="targets"/> from the units, in the
+    /// order of its lines, and gives each target's report; null when a line's id is missing, repeated or not a unit's,
+    /// or the targets are not the formats spooled (then the file is to be exported by reading it).
+    /// </summary>
+    public async Task<IReadOnlyList<ExportReport>?> ExportAsync(string path, IReadOnlyList<ExportTarget> targets, CancellationToken cancellationToken)
+    {
+        if (!targets.Select(t => t.Format.Name).SequenceEqual(_formats.Select(f => f.Name)) || await OrderAsync(path, cancellationToken) is not { } order)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var (spool, format) = (_spools[i], _formats[i].Name);
+            await AtomicFile.WriteAsync(targets[i].Output, async target =>
+            {
+                foreach (var unit in order)
+                {
+                    await spool.CopyAsync(unit.Starts[i], unit.Lengths[i], target, $"a unit's {format} lines", cancellationToken);
+                }
+            }, cancellationToken);
+        }
+
+        var tally = new ExportTally(_settings);
+        foreach (var example in order.SelectMany(u => u.Kept))
+        {
+            tally.Count(example);
+        }
+
+        var report = tally.Report() with
+        {
+            Written = order.Sum(u => u.Kept.Length),
+            Overlong = [.. order.SelectMany(u => u.Overlong)],
+            Refused = [.. order.SelectMany(u => u.Refused)],
+            Hindsight = [.. order.SelectMany(u => u.Flagged)],
+            HindsightKept = _settings.AllowHindsight,
+            // Exporting a file, the grounded plans of plan records are checked against the trajectories: no unit is a plan record.
+            PlansCheckedAgainstTrajectories = _settings.Trajectories is null ? null : 0,
+        };
+        return [.. targets.Select(_ => report)];
+    }
+
+    /// <summary>The units in the order of the file's lines, or null when a line is not exactly one unit's.</summary>
+    private async Task<IReadOnlyList<Unit>?> OrderAsync(string path, CancellationToken cancellationToken)
+    {
+        var order = new List<Unit>(_units.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await foreach (var (line, _, _, number) in ByteLines.ReadAsync(stream, includeTail: true, cancellationToken))
+        {
+            try
+            {
+                var id = ResumableJsonl.IdOf(line, new SourceLocation(path, number));
+                if (!seen.Add(id) || !_units.TryGetValue(id, out var unit))
+                {
+                    return null;
+                }
+
+                order.Add(unit);
+            }
+            catch (InputException)
+            {
+                // A line without an id is the export's to report, reading the file itself.
+                return null;
+            }
+        }
+
+        return order;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var spool in _spools)
+        {
+            await spool.DisposeAsync();
+        }
+    }
+
+    private static T[] Since<T>(IReadOnlyCollection<T> items, int count) => items.Count == count ? [] : [.. items.Skip(count)];
+
+    /// <summary>Where one unit's lines are in each format's spool, and what the card counts of it.</summary>
+    private sealed record Unit(long[] Starts, long[] Lengths, TalliedExample[] Kept, OverlongExample[] Overlong, RefusedExample[] Refused, HindsightFlag[] Flagged);
+}
