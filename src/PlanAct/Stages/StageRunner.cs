@@ -132,7 +132,11 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
     {
         var collector = new PendingRequestCollector(state.FailedForGood);
         state.Waiting = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = session.Limiter.Limits.Concurrency, CancellationToken = cancellationToken };
+        // A quarter more items than the teacher's slots (from four slots on): while an item turns an answer into its
+        // next request (or ends, and the next item builds its first), another's request waits for that slot instead of
+        // the slot standing empty. Each waiting request holds its worst-case cost against the budget, as a sent one.
+        var concurrency = session.Limiter.Limits.Concurrency;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = concurrency + concurrency / 4, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(LongestFirstAsync(state, input(), cancellationToken), parallel, async (item, token) =>
         {
             if (state.IsOpen(item.Id))
