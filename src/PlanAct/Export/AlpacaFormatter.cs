@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PlanAct.Training;
 
 namespace PlanAct.Export;
@@ -12,7 +13,7 @@ internal sealed class AlpacaFormatter : IExampleFormatter
 {
     public string Name => "alpaca";
 
-    public string FormatLine(IReadOnlyList<ExampleMessage> messages)
+    public void WriteMembers(Utf8JsonWriter json, IReadOnlyList<ExampleMessage> messages)
     {
         var prompt = messages.Take(messages.Count - 1).ToList();
         string instruction;
@@ -28,12 +29,9 @@ internal sealed class AlpacaFormatter : IExampleFormatter
             rest = prompt[..^1];
         }
 
-        return ExampleFormatters.JsonObject(json =>
-        {
-            json.WriteString("instruction", instruction);
-            json.WriteString("input", rest.Count == 0 ? "" : ExampleFormatters.Fold(rest));
-            json.WriteString("output", messages[^1].Content);
-        });
+        json.WriteString("instruction", instruction);
+        json.WriteString("input", rest.Count == 0 ? "" : ExampleFormatters.Fold(rest));
+        json.WriteString("output", messages[^1].Content);
     }
 
     public string TrainerSnippet(string output) => $$"""

@@ -47,14 +47,23 @@ internal interface IExportFormat
     string TrainerSnippet(string output);
 }
 
-/// <summary>A JSONL format: one example a line.</summary>
+/// <summary>A JSONL format: one example a line, a JSON object.</summary>
 internal interface IExampleFormatter : IExportFormat
 {
+    /// <summary>Writes the members of an example's object.</summary>
+    /// <param name="json">Inside the object.</param>
     /// <param name="messages">A valid chat (see <see cref="ExampleValidator"/>): optional system, user/assistant turns, assistant target last.</param>
-    string FormatLine(IReadOnlyList<ExampleMessage> messages);
+    void WriteMembers(Utf8JsonWriter json, IReadOnlyList<ExampleMessage> messages);
 
-    async Task<FormatResult> IExportFormat.WriteAsync(string path, IAsyncEnumerable<ExportedExample> examples, CancellationToken cancellationToken) =>
-        new(await JsonlFile.WriteAsync(path, examples, e => FormatLine(e.Messages), cancellationToken));
+    /// <summary>What the format does once its file is written (ShareGPT names it in <c>dataset_info.json</c>).</summary>
+    Task CompleteAsync(string path, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    async Task<FormatResult> IExportFormat.WriteAsync(string path, IAsyncEnumerable<ExportedExample> examples, CancellationToken cancellationToken)
+    {
+        var written = await ExampleFormatters.WriteLinesAsync(path, examples, this, cancellationToken);
+        await CompleteAsync(path, cancellationToken);
+        return new FormatResult(written);
+    }
 }
 
 /// <summary>The formats <c>planact export</c> knows, and the helpers they share.</summary>
@@ -77,6 +86,45 @@ internal static class ExampleFormatters
             var other => other,
         };
         return format is null or HuggingFaceFormat || settings.Split is not { Validation: > 0 } split ? format : new SplitFileFormat(format, split);
+    }
+
+    /// <summary>An example's line in <paramref name="format"/>, without its newline.</summary>
+    public static string FormatLine(this IExampleFormatter format, IReadOnlyList<ExampleMessage> messages) => JsonObject(json => format.WriteMembers(json, messages));
+
+    /// <summary>Writes each example's line at <paramref name="path"/>, whole or not at all; gives the count.</summary>
+    internal static async Task<int> WriteLinesAsync(string path, IAsyncEnumerable<ExportedExample> examples, IExampleFormatter format, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await AtomicFile.WriteAsync(path, async stream =>
+        {
+            var line = new ArrayBufferWriter<byte>(1 << 16);
+            await using var json = new Utf8JsonWriter(line, WriterOptions);
+            await foreach (var example in examples.WithCancellation(cancellationToken))
+            {
+                WriteLine(json, line, format, example.Messages);
+                await stream.WriteAsync(line.WrittenMemory, cancellationToken);
+                count++;
+            }
+        }, cancellationToken);
+        return count;
+    }
+
+    /// <summary>A writer for <see cref="WriteLine"/>, into <paramref name="line"/>.</summary>
+    internal static Utf8JsonWriter LineWriter(ArrayBufferWriter<byte> line) => new(line, WriterOptions);
+
+    /// <summary>
+    /// An example's line in <paramref name="format"/>, its newline included, as UTF-8 in <paramref name="line"/> (emptied
+    /// first; <paramref name="json"/> writes there): no string of the line is made, the buffer is used again.
+    /// </summary>
+    internal static void WriteLine(Utf8JsonWriter json, ArrayBufferWriter<byte> line, IExampleFormatter format, IReadOnlyList<ExampleMessage> messages)
+    {
+        line.ResetWrittenCount();
+        json.Reset();
+        json.WriteStartObject();
+        format.WriteMembers(json, messages);
+        json.WriteEndObject();
+        json.Flush();
+        line.Write("\n"u8);
     }
 
     /// <summary>One compact JSON object; HTML and non-ASCII text stay readable, quotes and control characters are escaped.</summary>

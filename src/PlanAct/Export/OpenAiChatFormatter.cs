@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PlanAct.Training;
 
 namespace PlanAct.Export;
@@ -14,8 +15,8 @@ internal sealed class OpenAiChatFormatter(bool trainEarlierTurns = false) : IExa
 
     public bool TrainEarlierTurns => trainEarlierTurns;
 
-    public string FormatLine(IReadOnlyList<ExampleMessage> messages) => ExampleFormatters.JsonObject(json =>
-        ExampleFormatters.WriteMessages(json, "messages", messages, i => !trainEarlierTurns && messages[i].Role == MessageRole.Assistant && i < messages.Count - 1));
+    public void WriteMembers(Utf8JsonWriter json, IReadOnlyList<ExampleMessage> messages) =>
+        ExampleFormatters.WriteMessages(json, "messages", messages, i => !trainEarlierTurns && messages[i].Role == MessageRole.Assistant && i < messages.Count - 1);
 
     public string TrainerSnippet(string output) => $$"""
         OpenAI fine-tuning ({{(trainEarlierTurns ? "every assistant turn is trained" : "only the last assistant turn is trained: earlier ones carry `\"weight\": 0`")}}):

@@ -20,7 +20,7 @@ internal sealed class ShareGptFormatter : IExampleFormatter
 
     public string Name => "sharegpt";
 
-    public string FormatLine(IReadOnlyList<ExampleMessage> messages) => ExampleFormatters.JsonObject(json =>
+    public void WriteMembers(Utf8JsonWriter json, IReadOnlyList<ExampleMessage> messages)
     {
         json.WriteStartArray("conversations");
         foreach (var message in messages)
@@ -37,14 +37,10 @@ internal sealed class ShareGptFormatter : IExampleFormatter
         }
 
         json.WriteEndArray();
-    });
-
-    public async Task<FormatResult> WriteAsync(string path, IAsyncEnumerable<ExportedExample> examples, CancellationToken cancellationToken)
-    {
-        var written = await JsonlFile.WriteAsync(path, examples, e => FormatLine(e.Messages), cancellationToken);
-        await RegisterAsync(path, cancellationToken);
-        return new FormatResult(written);
     }
+
+    /// <summary>Names the file in the <c>dataset_info.json</c> beside it.</summary>
+    public Task CompleteAsync(string path, CancellationToken cancellationToken) => RegisterAsync(path, cancellationToken);
 
     /// <summary>The dataset's name in <c>dataset_info.json</c>: the file name without its extension.</summary>
     public static string DatasetName(string path) => Path.GetFileNameWithoutExtension(path);

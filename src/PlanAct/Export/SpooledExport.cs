@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Text;
+using System.Text.Json;
 using PlanAct.IO;
 using PlanAct.Training;
 
@@ -21,6 +21,7 @@ internal sealed class SpooledExport : IAsyncDisposable
     private readonly Spool[] _spools;
     private readonly Dictionary<string, Unit> _units = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _line = new(1 << 16);
+    private readonly Utf8JsonWriter _json;
 
     /// <param name="formats">The formats, each written a line an example.</param>
     /// <param name="settings">The export's settings.</param>
@@ -33,6 +34,7 @@ internal sealed class SpooledExport : IAsyncDisposable
         _builders = builders;
         _measure = new ExportTally(settings);
         _spools = [.. formats.Select(f => new Spool($"{spools}.{f.Name}.spool"))];
+        _json = ExampleFormatters.LineWriter(_line);
     }
 
     /// <summary>The export in <paramref name="formats"/>, spooled at <paramref name="spools"/>; null when a format is not written a line an example.</summary>
@@ -43,7 +45,7 @@ internal sealed class SpooledExport : IAsyncDisposable
     public static bool CanSpool(IReadOnlyList<IExportFormat> formats) => formats.All(f => f is IExampleFormatter);
 
     /// <summary>Adds the unit of the file's line whose id is <paramref name="id"/>: <paramref name="examples"/>, made by the builders as they are enumerated.</summary>
-    public async Task AddAsync(string id, IEnumerable<TrainingExample> examples, CancellationToken cancellationToken)
+    public void Add(string id, IEnumerable<TrainingExample> examples)
     {
         var (refused, flagged) = (_builders.Refusals.Refused.Count, _builders.Hindsight?.Flagged.Count ?? 0);
         var starts = _spools.Select(s => s.Position).ToArray();
@@ -60,10 +62,8 @@ internal sealed class SpooledExport : IAsyncDisposable
 
             for (var i = 0; i < _formats.Count; i++)
             {
-                _line.ResetWrittenCount();
-                Encoding.UTF8.GetBytes(_formats[i].FormatLine(exported.Messages), _line);
-                _line.Write("\n"u8);
-                await _spools[i].AppendAsync(_line.WrittenMemory, cancellationToken);
+                ExampleFormatters.WriteLine(_json, _line, _formats[i], exported.Messages);
+                _spools[i].Append(_line.WrittenSpan);
             }
 
             kept.Add(TalliedExample.Of(example, tokens));
@@ -79,11 +79,11 @@ internal sealed class SpooledExport : IAsyncDisposable
     }
 
     /// <summary>Hands every spooled line to its file, once the last unit is added.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    public void Flush()
     {
         foreach (var spool in _spools)
         {
-            await spool.FlushAsync(cancellationToken);
+            spool.Flush();
         }
     }
 
@@ -109,6 +109,7 @@ internal sealed class SpooledExport : IAsyncDisposable
                     await spool.CopyAsync(unit.Starts[i], unit.Lengths[i], target, $"a unit's {format} lines", cancellationToken);
                 }
             }, cancellationToken);
+            await _formats[i].CompleteAsync(targets[i].Output, cancellationToken);
         }
 
         var tally = new ExportTally(_settings);
@@ -160,6 +161,7 @@ internal sealed class SpooledExport : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _json.DisposeAsync();
         foreach (var spool in _spools)
         {
             await spool.DisposeAsync();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PlanAct.Training;
 
 namespace PlanAct.Export;
@@ -11,17 +12,14 @@ internal sealed class TorchtuneFormatter : IExampleFormatter
 {
     public string Name => "torchtune";
 
-    public string FormatLine(IReadOnlyList<ExampleMessage> messages)
+    public void WriteMembers(Utf8JsonWriter json, IReadOnlyList<ExampleMessage> messages)
     {
         var prompt = messages.Take(messages.Count - 1).ToList();
         var input = prompt[0].Role == MessageRole.System
             ? $"{prompt[0].Content}\n\n{ExampleFormatters.Fold(prompt[1..])}"
             : ExampleFormatters.Fold(prompt);
-        return ExampleFormatters.JsonObject(json =>
-        {
-            json.WriteString("input", input);
-            json.WriteString("output", messages[^1].Content);
-        });
+        json.WriteString("input", input);
+        json.WriteString("output", messages[^1].Content);
     }
 
     public string TrainerSnippet(string output) => $$"""

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PlanAct.Training;
 
 namespace PlanAct.Export;
@@ -10,11 +11,11 @@ internal sealed class TrlFormatter : IExampleFormatter
 {
     public string Name => "trl";
 
-    public string FormatLine(IReadOnlyList<ExampleMessage> messages) => ExampleFormatters.JsonObject(json =>
+    public void WriteMembers(Utf8JsonWriter json, IReadOnlyList<ExampleMessage> messages)
     {
         ExampleFormatters.WriteMessages(json, "prompt", [.. messages.Take(messages.Count - 1)]);
         ExampleFormatters.WriteMessages(json, "completion", [messages[^1]]);
-    });
+    }
 
     public string TrainerSnippet(string output) => $$"""
         TRL's `SFTTrainer` (conversational prompt-completion; the loss is on the completion only):

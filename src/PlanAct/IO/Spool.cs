@@ -13,7 +13,7 @@ internal sealed class Spool : IAsyncDisposable
     public Spool(string path)
     {
         Path = path;
-        _stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        _stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
     }
 
     public string Path { get; }
@@ -21,12 +21,13 @@ internal sealed class Spool : IAsyncDisposable
     /// <summary>Where the next piece starts.</summary>
     public long Position => _stream.Position;
 
-    public ValueTask AppendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => _stream.WriteAsync(bytes, cancellationToken);
+    /// <summary>Appends a piece, on the calling thread (a follower's own: it waits on no other).</summary>
+    public void Append(ReadOnlySpan<byte> bytes) => _stream.Write(bytes);
 
     /// <summary>Hands what was appended to the file, so that it can be copied out.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken) => _stream.FlushAsync(cancellationToken);
+    public void Flush() => _stream.Flush();
 
-    /// <summary>Copies the piece at <paramref name="start"/> to <paramref name="target"/> (after <see cref="FlushAsync"/>; one copy at a time).</summary>
+    /// <summary>Copies the piece at <paramref name="start"/> to <paramref name="target"/> (after <see cref="Flush"/>; one copy at a time).</summary>
     public async Task CopyAsync(long start, long length, Stream target, string what, CancellationToken cancellationToken)
     {
         for (var done = 0L; done < length;)

@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 
 namespace PlanAct.Stages;
 
@@ -82,16 +83,26 @@ internal abstract class ItemFeed
 }
 
 /// <summary>An <see cref="ItemFeed"/> of a stage whose items are <typeparamref name="TIn"/> and records <typeparamref name="TOut"/>.</summary>
-internal sealed class ItemFeed<TIn, TOut> : ItemFeed
+/// <param name="keepsItems">Hands on the items too; without, only the records (an item may hold a whole trajectory, kept while it waits).</param>
+internal sealed class ItemFeed<TIn, TOut>(bool keepsItems = true) : ItemFeed
 {
-    // Unbounded: a stage's runner never waits for its follower (the follower's work is a fraction of the teacher's time).
-    private readonly Channel<(TIn Item, TOut Record)> _items = Channel.CreateUnbounded<(TIn, TOut)>(new UnboundedChannelOptions { SingleReader = true });
+    // Unbounded: a stage's runner never waits for its follower (the follower's work is a fraction of the teacher's
+    // time). A blocking collection rather than a channel: its reader is a follower's own thread, woken directly.
+    private readonly BlockingCollection<(TIn Item, TOut Record)> _items = [];
+    private ExceptionDispatchInfo? _error;
 
     public override void Add(object item, object record)
     {
         if (item is TIn typedItem && record is TOut typedRecord)
         {
-            _items.Writer.TryWrite((typedItem, typedRecord));
+            try
+            {
+                _items.Add((keepsItems ? typedItem : default!, typedRecord));
+            }
+            catch (InvalidOperationException)
+            {
+                // The feed completed (its follower ended in an error): nobody reads on.
+            }
         }
         else
         {
@@ -100,8 +111,27 @@ internal sealed class ItemFeed<TIn, TOut> : ItemFeed
         }
     }
 
-    /// <summary>The finished items in the order they were appended, until the feed completes (in an error if a second runner opened it).</summary>
-    public IAsyncEnumerable<(TIn Item, TOut Record)> ReadAllAsync(CancellationToken cancellationToken) => _items.Reader.ReadAllAsync(cancellationToken);
+    /// <summary>
+    /// The finished items in the order they were appended, until the feed completes (then in an error if a second
+    /// runner opened it, or the stage handed on items of another kind); the calling thread waits for each.
+    /// </summary>
+    public IEnumerable<(TIn Item, TOut Record)> ReadAll(CancellationToken cancellationToken)
+    {
+        foreach (var item in _items.GetConsumingEnumerable(cancellationToken))
+        {
+            yield return item;
+        }
 
-    protected override void CompleteItems(Exception? error) => _items.Writer.TryComplete(error);
+        Volatile.Read(ref _error)?.Throw();
+    }
+
+    protected override void CompleteItems(Exception? error)
+    {
+        if (error is not null)
+        {
+            Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(error), null);
+        }
+
+        _items.CompleteAdding();
+    }
 }

@@ -113,7 +113,7 @@ public class DynamicActFollowsReplanTests
         unopened.Complete();
 
         Assert.Equal(-1, await unopened.Opened);
-        Assert.Empty(await unopened.ReadAllAsync(CancellationToken.None).ToListAsync());
+        Assert.Empty(unopened.ReadAll(CancellationToken.None));
 
         var twice = new ItemFeed<string, int>();
         twice.Open(0);
@@ -121,7 +121,7 @@ public class DynamicActFollowsReplanTests
         twice.Open(0);
 
         Assert.Equal(0, await twice.Opened);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await twice.ReadAllAsync(CancellationToken.None).ToListAsync());
+        Assert.Throws<InvalidOperationException>(() => twice.ReadAll(CancellationToken.None).ToList());
     }
 
     /// <summary>A follower whose preparation fails.</summary>

@@ -78,6 +78,15 @@ public class ExportFollowsReplanTests
         Assert.NotEqual(0, following.Stages.Single(s => s.Stage == "replan").Run!.Quarantined);
         Assert.NotEmpty(followedFiles);
         Assert.Empty(Directory.GetFiles(folder, "*.spool"));
+        // ShareGPT files are named in dataset_info.json, as when they are written from the files.
+        var info = Path.Combine(folder, "dataset_info.json");
+        var followedInfo = File.Exists(info) ? await File.ReadAllTextAsync(info) : null;
+        if (exportOptions.Contains("sharegpt", StringComparison.Ordinal))
+        {
+            Assert.Contains("\"replanner.sharegpt\"", followedInfo, StringComparison.Ordinal);
+            Assert.Contains("\"dynamic-executor.sharegpt\"", followedInfo, StringComparison.Ordinal);
+        }
+
         // Examples left out, in the order of replan's file.
         Assert.DoesNotContain("0 left out over max_tokens, 0 refused", followed.Summary, StringComparison.Ordinal);
 
@@ -99,6 +108,7 @@ public class ExportFollowsReplanTests
             Assert.True(bytes.AsSpan().SequenceEqual(followedFiles[name]), $"{name} differs");
         }
 
+        Assert.Equal(followedInfo, File.Exists(info) ? await File.ReadAllTextAsync(info) : null);
         Assert.Equal(followed.Summary, read.Summary);
         Assert.Equal(followed.Problems, read.Problems);
         Assert.Equal(followedStats, StatsWithoutTime(Path.Combine(folder, "export.stats.json")));

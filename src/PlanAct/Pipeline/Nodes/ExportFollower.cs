@@ -78,14 +78,17 @@ internal abstract class ExportFollower : StageFollower
 
         Directory.CreateDirectory(_folder);
         _export = SpooledExport.Create(_formats, _settings, Builders, Path.Combine(_folder, Stage))!;
-        // On the thread pool, as dynamic-act's follower: each unit is a short piece of work.
-        await Task.Run(() => SpoolAsync(_export, cancellationToken), cancellationToken);
-        await _export.FlushAsync(cancellationToken);
+        var export = _export;
+        await OnOwnThreadAsync(() =>
+        {
+            Spool(export, cancellationToken);
+            export.Flush();
+        });
         return true;
     }
 
     /// <summary>Adds every unit handed on, until the feed completes.</summary>
-    private protected abstract Task SpoolAsync(SpooledExport export, CancellationToken cancellationToken);
+    private protected abstract void Spool(SpooledExport export, CancellationToken cancellationToken);
 
     /// <summary>
     /// The export of <paramref name="path"/> (the followed stage's training data, now written) to <paramref name="targets"/>
@@ -105,15 +108,15 @@ internal abstract class ExportFollower : StageFollower
     /// <summary>The follower of a stage that hands on <typeparamref name="TRecord"/>s, each made into units by <paramref name="units"/> (ids of the file's lines, and their examples as they are built).</summary>
     private sealed class Of<TRecord>(
         string stage, IReadOnlyList<IExportFormat> formats, ExportOptions settings, ExamplePageOptions pages, string folder, Func<ExampleBuilders, TRecord, IReadOnlyList<(string Id, IEnumerable<TrainingExample> Examples)>> units)
-        : ExportFollower(stage, new ItemFeed<object, TRecord>(), formats, settings, pages, folder)
+        : ExportFollower(stage, new ItemFeed<object, TRecord>(keepsItems: false), formats, settings, pages, folder)
     {
-        private protected override async Task SpoolAsync(SpooledExport export, CancellationToken cancellationToken)
+        private protected override void Spool(SpooledExport export, CancellationToken cancellationToken)
         {
-            await foreach (var (_, record) in ((ItemFeed<object, TRecord>)Feed).ReadAllAsync(cancellationToken))
+            foreach (var (_, record) in ((ItemFeed<object, TRecord>)Feed).ReadAll(cancellationToken))
             {
                 foreach (var (id, examples) in units(Builders, record))
                 {
-                    await export.AddAsync(id, examples, cancellationToken);
+                    export.Add(id, examples);
                 }
             }
         }

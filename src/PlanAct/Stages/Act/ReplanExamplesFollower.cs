@@ -64,9 +64,10 @@ internal sealed class ReplanExamplesFollower : StageFollower
         }
 
         _spool = new Spool(_spoolPath);
-        // A trajectory's examples are a short piece of work, done on the thread pool as soon as its record arrives:
-        // on the lane it would wait behind act's and export's long work while finished trajectories pile up in memory.
-        await Task.Run(() => BuildAsync(_spool, cancellationToken), cancellationToken);
+        // A trajectory's examples are built as soon as its record arrives: on the lane they would wait behind act's and
+        // export's long work while finished trajectories pile up in memory.
+        var spool = _spool;
+        await OnOwnThreadAsync(() => Build(spool, cancellationToken));
 
         // The outlines are read once replan is done: read while it ran, beside act's and replan's own reading of the
         // same file, they raised the peak heap by about a tenth (bench/RESULTS.md), to save half a second.
@@ -75,13 +76,13 @@ internal sealed class ReplanExamplesFollower : StageFollower
     }
 
     /// <summary>Each finished trajectory's examples, appended to the spool, until replan's node has finished.</summary>
-    private async Task BuildAsync(Spool spool, CancellationToken cancellationToken)
+    private void Build(Spool spool, CancellationToken cancellationToken)
     {
         var line = new ArrayBufferWriter<byte>(1 << 16);
-        await using var json = new Utf8JsonWriter(line, ExampleJsonl.WriterOptions);
+        using var json = new Utf8JsonWriter(line, ExampleJsonl.WriterOptions);
         // The examples go on as they are built (export follows them), from an empty output like replan's.
         Onward?.Open(0);
-        await foreach (var (item, record) in _feed.ReadAllAsync(cancellationToken))
+        foreach (var (item, record) in _feed.ReadAll(cancellationToken))
         {
             var start = spool.Position;
             var examples = 0;
@@ -94,7 +95,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
                 ExampleJsonl.Write(json, ExampleJsonl.EnsureValid(example));
                 json.Flush();
                 line.Write("\n"u8);
-                await spool.AppendAsync(line.WrittenMemory, cancellationToken);
+                spool.Append(line.WrittenSpan);
                 examples++;
             }
 
@@ -104,7 +105,7 @@ internal sealed class ReplanExamplesFollower : StageFollower
             _records.Add(record with { Rounds = EquatableList<ReplanRound>.Empty });
         }
 
-        await spool.FlushAsync(cancellationToken);
+        spool.Flush();
     }
 
     /// <summary>The trajectories without their pages (what pairing checks), in input order, and their input problems.</summary>

@@ -38,6 +38,33 @@ internal abstract class StageFollower(string stage, ItemFeed feed) : IAsyncDispo
     /// </summary>
     protected abstract Task<bool> PrepareAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> (a loop over <see cref="Feed"/>) on a thread of its own: the thread pool's threads
+    /// carry the teacher's answers to the stages, and a follower's long stretches of CPU work must not hold them up.
+    /// </summary>
+    protected Task OnOwnThreadAsync(Action work)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                work();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"planact follows {Stage}",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
     /// <summary>Releases what was prepared (its files).</summary>
     protected abstract ValueTask ReleaseAsync();
 
