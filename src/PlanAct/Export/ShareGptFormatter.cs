@@ -16,6 +16,10 @@ internal sealed class ShareGptFormatter : IExampleFormatter
 {
     public const string DatasetInfo = "dataset_info.json";
 
+    // One registration at a time in this process: export writes several files side by side, each reading the file,
+    // adding its entry and writing it back.
+    private static readonly SemaphoreSlim Registering = new(1, 1);
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Name => "sharegpt";
@@ -48,6 +52,19 @@ internal sealed class ShareGptFormatter : IExampleFormatter
     /// <summary>Adds or replaces the file's entry in the <c>dataset_info.json</c> beside it, keeping every other entry.</summary>
     /// <exception cref="InputException">An existing <c>dataset_info.json</c> is not a JSON object.</exception>
     public static async Task RegisterAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await Registering.WaitAsync(cancellationToken);
+        try
+        {
+            await RegisterOneAsync(path, cancellationToken);
+        }
+        finally
+        {
+            Registering.Release();
+        }
+    }
+
+    private static async Task RegisterOneAsync(string path, CancellationToken cancellationToken)
     {
         var infoPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, DatasetInfo);
         JsonObject info;

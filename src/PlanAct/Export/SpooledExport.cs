@@ -99,18 +99,18 @@ internal sealed class SpooledExport : IAsyncDisposable
             return null;
         }
 
-        for (var i = 0; i < targets.Count; i++)
+        // Each format's file from its own spool, side by side.
+        await Task.WhenAll(targets.Select(async (target, i) =>
         {
-            var (spool, format) = (_spools[i], _formats[i].Name);
-            await AtomicFile.WriteAsync(targets[i].Output, async target =>
+            await AtomicFile.WriteAsync(target.Output, async file =>
             {
                 foreach (var unit in order)
                 {
-                    await spool.CopyAsync(unit.Starts[i], unit.Lengths[i], target, $"a unit's {format} lines", cancellationToken);
+                    await _spools[i].CopyAsync(unit.Starts[i], unit.Lengths[i], file, $"a unit's {_formats[i].Name} lines", cancellationToken);
                 }
             }, cancellationToken);
-            await _formats[i].CompleteAsync(targets[i].Output, cancellationToken);
-        }
+            await _formats[i].CompleteAsync(target.Output, cancellationToken);
+        }));
 
         var tally = new ExportTally(_settings);
         foreach (var example in order.SelectMany(u => u.Kept))

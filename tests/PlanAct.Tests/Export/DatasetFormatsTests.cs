@@ -106,6 +106,18 @@ public class DatasetFormatsTests
     }
 
     [Fact]
+    public async Task ShareGpt_files_registered_side_by_side_are_all_in_dataset_info_json()
+    {
+        // Export writes several files at once: each registration reads the file, adds its entry and writes it back.
+        var dir = TestPaths.TempDir();
+        var names = Enumerable.Range(0, 200).Select(i => $"file{i}.sharegpt").ToList();
+        await Task.WhenAll(names.Select(n => Task.Run(() => ShareGptFormatter.RegisterAsync(Path.Combine(dir, n + ".jsonl")))));
+
+        var entries = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "dataset_info.json")))!.AsObject();
+        Assert.Equal(names.Order(), entries.Select(e => e.Key).Order());
+    }
+
+    [Fact]
     public async Task ShareGpt_registers_the_file_in_dataset_info_json_and_keeps_other_entries()
     {
         var dir = TestPaths.TempDir();
