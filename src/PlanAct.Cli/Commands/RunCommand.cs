@@ -86,6 +86,7 @@ internal static class RunCommand
             }
 
             CliConsole.Current.Error.WriteLine($"planact: {stage.Stage}: {stage.Status.ToString().ToLowerInvariant()}: {stage.Summary}");
+            StageCommand.Details(stage);
             if (stage.Run?.StoppedBecause is { } reason)
             {
                 CliConsole.Current.Error.WriteLine($"planact: {reason}");

@@ -191,7 +191,8 @@ internal static class StageCommand
             : ExitCodes.Ok;
     }
 
-    private static void Details(NodeResult result)
+    /// <summary>Prints a stage's detail lines (what pairing left out, what it followed).</summary>
+    public static void Details(NodeResult result)
     {
         foreach (var line in result.Details)
         {

@@ -306,6 +306,11 @@ public class RunCliTests
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("planact: run dynamic (annotate → act → replan → dynamic-act → export)", result.Stderr, StringComparison.Ordinal);
+        // A stage's detail lines: what pairing made, and what was built following another stage.
+        Assert.Contains("planact: dynamic-act: 115 examples from 17 trajectories ok", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("planact: dynamic-act: built as replan finished each trajectory", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("planact: export: replanner built as replan appended each record", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("planact: export: dynamic-executor built as dynamic-act appended each record", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(17, File.ReadAllLines(Path.Combine(run, "replans.jsonl")).Length);
         Assert.Equal(115, File.ReadAllLines(Path.Combine(run, "dynamic-executor.jsonl")).Length);
         foreach (var kind in new[] { "planner", "executor", "replanner", "dynamic-executor" })

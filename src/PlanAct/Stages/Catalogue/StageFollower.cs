@@ -25,7 +25,7 @@ internal abstract class StageFollower(string stage, ItemFeed feed) : IAsyncDispo
     /// <summary>Sets <see cref="Onward"/>, before <see cref="Start"/>.</summary>
     public void HandOnTo(ItemFeed? onward) => Onward = onward;
 
-    /// <summary>Starts preparing (once) on <paramref name="scheduler"/>, as the followed stage starts.</summary>
+    /// <summary>Starts preparing (once) on <paramref name="scheduler"/>, as the run starts: the preparation waits for the followed stage to open its output.</summary>
     public void Start(TaskScheduler scheduler, CancellationToken cancellationToken) =>
         _preparing ??= Task.Factory.StartNew(() => PrepareOrNotAsync(cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap();
 
