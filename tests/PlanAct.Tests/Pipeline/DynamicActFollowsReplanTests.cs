@@ -155,6 +155,9 @@ public class DynamicActFollowsReplanTests
         failing.Feed.Open(0);
 
         Assert.False(await failing.PreparedAsync().WaitAsync(Bound));
+        // What the stage still hands on is dropped: the feed holds nothing and is over.
+        failing.Feed.Add("late", 1);
+        Assert.Empty(await Task.Run(() => ((ItemFeed<string, int>)failing.Feed).ReadAll(CancellationToken.None).ToList()).WaitAsync(Bound));
         await failing.DisposeAsync();
         Assert.True(failing.Released);
     }

@@ -79,12 +79,18 @@ internal abstract class StageFollower(string stage, ItemFeed feed) : IAsyncDispo
     {
         try
         {
-            return await PrepareAsync(cancellationToken);
+            if (await PrepareAsync(cancellationToken))
+            {
+                return true;
+            }
         }
         catch (Exception)
         {
             // Only a head start is lost: the stage's own run reads its inputs and meets any real problem there itself.
-            return false;
         }
+
+        // Nobody reads the feed any more: what the stage still hands on is dropped, not kept for the rest of its run.
+        Feed.Complete();
+        return false;
     }
 }
