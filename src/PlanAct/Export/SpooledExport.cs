@@ -17,6 +17,7 @@ internal sealed class SpooledExport : IAsyncDisposable
     private readonly IReadOnlyList<IExampleFormatter> _formats;
     private readonly ExportOptions _settings;
     private readonly ExampleBuilders _builders;
+    // Measures each example (its layout and tokens) as it comes; what the card counts is folded at the end, in file order.
     private readonly ExportTally _measure;
     private readonly Spool[] _spools;
     private readonly Dictionary<string, Unit> _units = new(StringComparer.Ordinal);
