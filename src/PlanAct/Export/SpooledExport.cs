@@ -28,7 +28,7 @@ internal sealed class SpooledExport : IAsyncDisposable
     /// <param name="settings">The export's settings.</param>
     /// <param name="builders">The builders the units' examples come from: what they refuse and flag is the units'.</param>
     /// <param name="spools">Where the spools go: <c>{spools}.{format}.spool</c>.</param>
-    private SpooledExport(IReadOnlyList<IExampleFormatter> formats, ExportOptions settings, ExampleBuilders builders, string spools)
+    public SpooledExport(IReadOnlyList<IExampleFormatter> formats, ExportOptions settings, ExampleBuilders builders, string spools)
     {
         _formats = formats;
         _settings = settings;
@@ -37,13 +37,6 @@ internal sealed class SpooledExport : IAsyncDisposable
         _spools = [.. formats.Select(f => new Spool($"{spools}.{f.Name}.spool"))];
         _json = ExampleFormatters.LineWriter(_line);
     }
-
-    /// <summary>The export in <paramref name="formats"/>, spooled at <paramref name="spools"/>; null when a format is not written a line an example.</summary>
-    public static SpooledExport? Create(IReadOnlyList<IExportFormat> formats, ExportOptions settings, ExampleBuilders builders, string spools) =>
-        CanSpool(formats) ? new SpooledExport([.. formats.Cast<IExampleFormatter>()], settings, builders, spools) : null;
-
-    /// <summary>Whether every format of <paramref name="formats"/> is written a line an example, so that it can be spooled.</summary>
-    public static bool CanSpool(IReadOnlyList<IExportFormat> formats) => formats.All(f => f is IExampleFormatter);
 
     /// <summary>Adds the unit of the file's line whose id is <paramref name="id"/>: <paramref name="examples"/>, made by the builders as they are enumerated.</summary>
     public void Add(string id, IEnumerable<TrainingExample> examples)

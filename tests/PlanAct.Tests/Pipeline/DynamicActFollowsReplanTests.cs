@@ -1,10 +1,10 @@
-using System.Text.Json;
 using PlanAct.Loopback;
 using PlanAct.Pipeline;
 using PlanAct.Stages;
 using PlanAct.Stages.Catalogue;
 using PlanAct.Teacher;
 using PlanAct.Tests.Stages;
+using static PlanAct.Tests.Pipeline.FollowingRuns;
 
 namespace PlanAct.Tests.Pipeline;
 
@@ -14,38 +14,9 @@ namespace PlanAct.Tests.Pipeline;
 /// </summary>
 public class DynamicActFollowsReplanTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
-
     private const string Followed = "dynamic-act: built as replan finished each trajectory";
 
-    /// <summary>The samples with their first trajectory again (a repeated id) and a line that is not JSON.</summary>
-    private static string Input(string dir)
-    {
-        var lines = File.ReadAllLines(Path.Combine(TestPaths.Samples, "trajectories.jsonl"));
-        var path = Path.Combine(dir, "trajectories.jsonl");
-        File.WriteAllLines(path, [.. lines[..5], "{\"schema\": \"planact/trajectory@2\", \"id\": ", .. lines[5..], lines[0]]);
-        return path;
-    }
-
-    private static PipelineDefinition Pipeline(string dir, string input)
-    {
-        var path = Path.Combine(dir, "pipeline.yaml");
-        File.WriteAllText(path, $"name: follow\ninputs:\n  trajectories: {input}\nrun_dir: {Path.Combine(dir, "run")}\nskip_invalid: true\nstages:\n  annotate: {{}}\n  replan: {{}}\n  dynamic-act: {{}}\n");
-        return PipelineDefinition.Load(path);
-    }
-
-    /// <summary>Valid answers, but every replan of a makeup-sets task grounds the wrong actions: replan quarantines those trajectories.</summary>
-    private static LoopbackReply Answer(ReceivedRequest request) =>
-        ScriptedReplans.IsReplan(request) && request.Body["messages"]!.ToJsonString().Contains("makeup sets", StringComparison.Ordinal)
-            ? new LoopbackReply.Answer(ScriptedReplans.WrongRange(ScriptedReplans.Remaining(request).Last))
-            : ScriptedReplans.ValidForEither(request);
-
-    private static JsonElement StatsWithoutTime(string path)
-    {
-        var stats = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(path))!;
-        stats.Remove("seconds");
-        return JsonSerializer.SerializeToElement(stats);
-    }
+    private static PipelineDefinition Pipeline(string dir) => FollowingRuns.Pipeline(dir, "  annotate: {}\n  replan: {}\n  dynamic-act: {}\n");
 
     [Fact]
     public async Task Examples_built_while_replan_runs_are_byte_for_byte_what_reading_its_file_gives_with_the_same_counts_and_problems()
@@ -53,7 +24,7 @@ public class DynamicActFollowsReplanTests
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => Answer(r));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
-        var pipeline = Pipeline(dir, Input(dir));
+        var pipeline = Pipeline(dir);
         var output = Path.Combine(run, "dynamic-executor.jsonl");
         await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir, concurrency: 8));
 
@@ -80,7 +51,7 @@ public class DynamicActFollowsReplanTests
         Assert.Equal(followed.Summary, read.Summary);
         Assert.Equal(followed.Problems, read.Problems);
         Assert.Equal(followed.Details[0], read.Details[0]);
-        Assert.Equal(followedStats.ToString(), StatsWithoutTime(Path.Combine(run, "dynamic-executor.stats.json")).ToString());
+        Assert.Equal(followedStats, StatsWithoutTime(Path.Combine(run, "dynamic-executor.stats.json")));
         Assert.Equal(following.Problems.ToHashSet(), reading.Problems.ToHashSet());
     }
 
@@ -90,7 +61,7 @@ public class DynamicActFollowsReplanTests
         await using var teacher = await LoopbackTeacher.StartAsync((r, _) => ScriptedReplans.ValidForEither(r));
         var dir = TestPaths.TempDir();
         var run = Path.Combine(dir, "run");
-        var pipeline = Pipeline(dir, Input(dir));
+        var pipeline = Pipeline(dir);
         await using var session = await TeacherSession.OpenAsync(AnnotateStageTests.Options(teacher, dir, concurrency: 8));
         await PipelineRunner.RunAsync(pipeline, session, new PipelineRunOptions()).WaitAsync(Bound);
         var whole = await File.ReadAllBytesAsync(Path.Combine(run, "dynamic-executor.jsonl"));

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using PlanAct.Loopback;
 using PlanAct.Pipeline;
 using PlanAct.Teacher;
 using PlanAct.Tests.Stages;
+using static PlanAct.Tests.Pipeline.FollowingRuns;
 
 namespace PlanAct.Tests.Pipeline;
 
@@ -13,41 +13,13 @@ namespace PlanAct.Tests.Pipeline;
 /// </summary>
 public class ExportFollowsReplanTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(3);
-
     private const string Followed = "export: replanner built as replan appended each record";
 
     private const string FollowedDynamic = "export: dynamic-executor built as dynamic-act appended each record";
 
-    /// <summary>The samples with their first trajectory again (a repeated id) and a line that is not JSON.</summary>
-    private static string Input(string dir)
-    {
-        var lines = File.ReadAllLines(Path.Combine(TestPaths.Samples, "trajectories.jsonl"));
-        var path = Path.Combine(dir, "trajectories.jsonl");
-        File.WriteAllLines(path, [.. lines[..5], "{\"schema\": \"planact/trajectory@2\", \"id\": ", .. lines[5..], lines[0]]);
-        return path;
-    }
-
-    private static PipelineDefinition Pipeline(string dir, string exportOptions, string replanOptions = "{}")
-    {
-        var path = Path.Combine(dir, "pipeline.yaml");
-        File.WriteAllText(path, $"name: follow\ninputs:\n  trajectories: {Input(dir)}\nrun_dir: {Path.Combine(dir, "run")}\nskip_invalid: true\nstages:\n  annotate: {{}}\n  replan:\n    options: {replanOptions}\n  dynamic-act: {{}}\n  export:\n    options: {exportOptions}\n");
-        return PipelineDefinition.Load(path);
-    }
-
-    /// <summary>Valid answers (with reasoning for <paramref name="cot"/>), but every replan of a makeup-sets task grounds the wrong actions: replan quarantines those trajectories.</summary>
-    private static LoopbackReply Answer(ReceivedRequest request, bool cot) =>
-        ScriptedReplans.IsReplan(request) && request.Body["messages"]!.ToJsonString().Contains("makeup sets", StringComparison.Ordinal)
-            ? new LoopbackReply.Answer(ScriptedReplans.WrongRange(ScriptedReplans.Remaining(request).Last))
-            : cot && (ScriptedReplans.IsReplan(request) || ScriptedPlans.IsRewrite(request)) ? ScriptedReplans.ValidCot(request)
-            : ScriptedReplans.ValidForEither(request);
-
-    private static string StatsWithoutTime(string path)
-    {
-        var stats = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(path))!;
-        stats.Remove("seconds");
-        return JsonSerializer.Serialize(stats);
-    }
+    /// <summary>The pipeline: annotate, replan with <paramref name="replanOptions"/>, dynamic-act, export with <paramref name="exportOptions"/>.</summary>
+    private static PipelineDefinition Pipeline(string dir, string exportOptions, string replanOptions = "{}") =>
+        FollowingRuns.Pipeline(dir, $"  annotate: {{}}\n  replan:\n    options: {replanOptions}\n  dynamic-act: {{}}\n  export:\n    options: {exportOptions}\n");
 
     /// <summary>Every file export wrote of replan's and dynamic-act's files, by name.</summary>
     private static Dictionary<string, byte[]> FollowedFiles(string folder) =>

@@ -16,12 +16,12 @@ namespace PlanAct.Pipeline.Nodes;
 /// </summary>
 internal abstract class ExportFollower : StageFollower
 {
-    private readonly IReadOnlyList<IExportFormat> _formats;
+    private readonly IReadOnlyList<IExampleFormatter> _formats;
     private readonly ExportOptions _settings;
     private readonly string _folder;
     private SpooledExport? _export;
 
-    private protected ExportFollower(string stage, ItemFeed feed, IReadOnlyList<IExportFormat> formats, ExportOptions settings, ExamplePageOptions pages, string folder)
+    private protected ExportFollower(string stage, ItemFeed feed, IReadOnlyList<IExampleFormatter> formats, ExportOptions settings, ExamplePageOptions pages, string folder)
         : base(stage, feed)
     {
         _formats = formats;
@@ -41,15 +41,17 @@ internal abstract class ExportFollower : StageFollower
     /// <param name="folder">The export folder: the spools go there.</param>
     public static IReadOnlyList<StageFollower> For(IReadOnlyList<IExportFormat> formats, ExportOptions settings, ExamplePageOptions pages, string folder)
     {
-        if (!SpooledExport.CanSpool(formats))
+        // A spool holds lines: every format must be written a line an example.
+        if (!formats.All(f => f is IExampleFormatter))
         {
             return [];
         }
 
+        IReadOnlyList<IExampleFormatter> lines = [.. formats.Cast<IExampleFormatter>()];
         return
         [
-            new Of<ReplanRecord>(ReplanStage.StageName, formats, settings, pages, folder, (builders, record) => [(record.Id, builders.Replanner.Build(record))]),
-            new Of<IReadOnlyList<TrainingExample>>(DynamicActDefinition.StageName, formats, settings, pages, folder, (builders, examples) => [.. examples.Select(e => (e.Id, Relaid(builders, e)))]),
+            new Of<ReplanRecord>(ReplanStage.StageName, lines, settings, pages, folder, (builders, record) => [(record.Id, builders.Replanner.Build(record))]),
+            new Of<IReadOnlyList<TrainingExample>>(DynamicActDefinition.StageName, lines, settings, pages, folder, (builders, examples) => [.. examples.Select(e => (e.Id, Relaid(builders, e)))]),
         ];
     }
 
@@ -77,7 +79,7 @@ internal abstract class ExportFollower : StageFollower
         }
 
         Directory.CreateDirectory(_folder);
-        _export = SpooledExport.Create(_formats, _settings, Builders, Path.Combine(_folder, Stage))!;
+        _export = new SpooledExport(_formats, _settings, Builders, Path.Combine(_folder, Stage));
         var export = _export;
         await OnOwnThreadAsync(() =>
         {
@@ -107,7 +109,7 @@ internal abstract class ExportFollower : StageFollower
 
     /// <summary>The follower of a stage that hands on <typeparamref name="TRecord"/>s, each made into units by <paramref name="units"/> (ids of the file's lines, and their examples as they are built).</summary>
     private sealed class Of<TRecord>(
-        string stage, IReadOnlyList<IExportFormat> formats, ExportOptions settings, ExamplePageOptions pages, string folder, Func<ExampleBuilders, TRecord, IReadOnlyList<(string Id, IEnumerable<TrainingExample> Examples)>> units)
+        string stage, IReadOnlyList<IExampleFormatter> formats, ExportOptions settings, ExamplePageOptions pages, string folder, Func<ExampleBuilders, TRecord, IReadOnlyList<(string Id, IEnumerable<TrainingExample> Examples)>> units)
         : ExportFollower(stage, new ItemFeed<object, TRecord>(keepsItems: false), formats, settings, pages, folder)
     {
         private protected override void Spool(SpooledExport export, CancellationToken cancellationToken)
