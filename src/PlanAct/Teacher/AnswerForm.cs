@@ -107,6 +107,12 @@ internal sealed partial class AnswerForm
 
     public string? Label { get; }
 
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"[ \t]+")]
+    private static partial Regex Blanks();
+
     [GeneratedRegex(@"^[ \t]*(?:```|~~~)[ \t]*[\w+.-]*[ \t]*$", RegexOptions.CultureInvariant)]
     private static partial Regex FenceLine();
 
@@ -256,7 +262,7 @@ internal sealed partial class AnswerForm
             }
 
             // A field whose list was rewritten is noted for the list alone, unless its name was dressed too.
-            if (!Regex.Replace(line, @"\s+", " ").Trim().Equals((spelled ?? canonical).Replace('\n', ' ').Trim(), StringComparison.OrdinalIgnoreCase))
+            if (!Whitespace().Replace(line, " ").Trim().Equals((spelled ?? canonical).Replace('\n', ' ').Trim(), StringComparison.OrdinalIgnoreCase))
             {
                 note(kind, kind == Dressing.FieldName ? line[..written].Trim() : line);
             }
@@ -354,7 +360,7 @@ internal sealed partial class AnswerForm
 
     private static string Canonical(IReadOnlyList<string> names, string written)
     {
-        var spaced = Regex.Replace(written, @"[ \t]+", " ");
+        var spaced = Blanks().Replace(written, " ");
         return names.First(n => n.Equals(spaced, StringComparison.OrdinalIgnoreCase));
     }
 

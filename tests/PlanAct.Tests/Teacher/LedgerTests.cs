@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+using System.Text;
 using Microsoft.Extensions.AI;
 using PlanAct.Loopback;
 using PlanAct.Teacher;
@@ -25,7 +27,7 @@ public class LedgerTests
         var path = Path.Combine(TestPaths.TempDir(), "ledger.db");
         await using (var ledger = await TeacherLedger.OpenAsync(path))
         {
-            var sends = Enumerable.Range(0, 200).Select(i => ledger.RecordSendAsync($"k{i}", new TeacherRequest("annotate", $"item-{i}", 0), "m", "{}")).ToList();
+            var sends = Enumerable.Range(0, 200).Select(i => ledger.RecordSendAsync($"k{i}", new TeacherRequest("annotate", $"item-{i}", 0), "m", "{}"u8.ToArray())).ToList();
             var commits = Enumerable.Range(0, 200)
                 .Select(i => ledger.CommitAsync(new LedgerEntry($"k{i}", i == 77 ? null! : $"answer {i}", null, "stop", 10, 5, 3, DateTimeOffset.UtcNow)))
                 .ToList();
@@ -143,11 +145,39 @@ public class LedgerTests
         Assert.Equal("962f22a3db91f18c64f7cd9ad72f9d27aedaf2ff88f5c5e0c0cddb41ce85e666", key);
         Assert.Equal(
             """{"model":"gpt-4.1-mini","stage":"annotate","item":"t","attempt":1,"parameters":{"temperature":0,"max_output_tokens":2048},"messages":[{"role":"system","content":"You plan."},{"role":"user","content":"\u003Cdiv id=\u00221\u0022\u003EPrix: 12,99 \u20AC \u2014 \u0022d\u00E9j\u00E0\u0022 \u0026 \u003Cb\u003Evu\u003C/b\u003E\n\u6771\u4EAC \uD83D\uDE42\u003C/div\u003E"}]}""",
-            json);
+            Encoding.UTF8.GetString(json));
 
         // A second key on the same thread reuses the buffer: nothing of the first is left in it.
         Assert.Equal(RequestKey.Compute("m", null, [new(ChatRole.User, "q")], new TeacherRequest("annotate", "t", 0)).CanonicalJson, RequestKey.Compute("m", null, [new(ChatRole.User, "q")], new TeacherRequest("annotate", "t", 0)).CanonicalJson);
-        Assert.DoesNotContain("You plan", RequestKey.Compute("m", null, [new(ChatRole.User, "q")], new TeacherRequest("annotate", "t", 0)).CanonicalJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("You plan", Encoding.UTF8.GetString(RequestKey.Compute("m", null, [new(ChatRole.User, "q")], new TeacherRequest("annotate", "t", 0)).CanonicalJson), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_is_stored_as_the_text_of_its_canonical_json()
+    {
+        // The key's JSON comes as UTF-8 bytes; the ledger keeps it as text, as earlier versions did, so queries on it
+        // (and SQLite's JSON functions) read text, not a blob.
+        var path = Path.Combine(TestPaths.TempDir(), "ledger.db");
+        ChatMessage[] messages = [new(ChatRole.User, "Prix: 12,99 € — 東京 🙂")];
+        var request = new TeacherRequest("annotate", "t", 1);
+        var (key, json) = RequestKey.Compute("m", null, messages, request);
+        await using (var ledger = await TeacherLedger.OpenAsync(path))
+        {
+            await ledger.RecordSendAsync(key, request, "m", json);
+            await ledger.RecordSendAsync(key, request, "m", json);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT typeof(request_json), request_json, json_extract(request_json, '$.messages[0].content'), sends FROM requests WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("text", reader.GetString(0));
+        Assert.Equal(Encoding.UTF8.GetString(json), reader.GetString(1));
+        Assert.Equal("Prix: 12,99 € — 東京 🙂", reader.GetString(2));
+        Assert.Equal(2, reader.GetInt32(3));
     }
 
     [Fact]
@@ -171,7 +201,7 @@ public class LedgerTests
         var request = new TeacherRequest("annotate", "t1", 1);
         await using (var writable = await TeacherLedger.OpenAsync(path))
         {
-            await writable.RecordSendAsync("k1", request, "m", "{}");
+            await writable.RecordSendAsync("k1", request, "m", "{}"u8.ToArray());
             await writable.CommitAsync(new LedgerEntry("k1", "answer", null, "stop", 10, 5, 3, DateTimeOffset.UtcNow));
 
             // While a run holds it open, a reader sees what it committed.
@@ -184,7 +214,7 @@ public class LedgerTests
         {
             Assert.Equal("answer", (await readOnly.FindAsync("k1"))?.Text);
             Assert.Equal([("annotate", 3L)], await readOnly.LatenciesAsync());
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => readOnly.RecordSendAsync("k2", request, "m", "{}"));
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => readOnly.RecordSendAsync("k2", request, "m", "{}"u8.ToArray()));
             Assert.Contains("not open to write", refused.Message, StringComparison.Ordinal);
         }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -16,7 +15,7 @@ internal static class RequestKey
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
-    public static (string Key, string CanonicalJson) Compute(string model, ChatOptions? options, IEnumerable<ChatMessage> messages, TeacherRequest request)
+    public static (string Key, byte[] CanonicalJson) Compute(string model, ChatOptions? options, IEnumerable<ChatMessage> messages, TeacherRequest request)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1 << 14);
         buffer.ResetWrittenCount();
@@ -44,7 +43,7 @@ internal static class RequestKey
         var bytes = buffer.WrittenSpan;
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(bytes, hash);
-        var key = (Convert.ToHexStringLower(hash), Encoding.UTF8.GetString(bytes));
+        var key = (Convert.ToHexStringLower(hash), bytes.ToArray());
         if (buffer.Capacity > 1 << 20)
         {
             // One huge prompt does not pin a megabyte per thread for the rest of the run.

@@ -76,11 +76,34 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
     /// <summary>The one-writer lock, held by a ledger opened to write and by a dry run's (null for the report's reads).</summary>
     private readonly WriterLock? _writer;
 
+    private readonly LedgerStatement _find;
+    private readonly LedgerStatement _insertSend;
+    private readonly LedgerStatement _insertResponse;
+
     private TeacherLedger(string path, SqliteConnection connection, WriterLock? writer = null)
     {
         Path = path;
         _connection = connection;
         _writer = writer;
+        _find = new LedgerStatement(
+            connection, "SELECT text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at FROM responses WHERE key = $key", "$key");
+
+        // The request's JSON comes as UTF-8 bytes and is stored as the text it is.
+        _insertSend = new LedgerStatement(
+            connection,
+            """
+            INSERT INTO requests (key, stage, item, attempt, model, request_json, sends, first_sent_at)
+            VALUES ($key, $stage, $item, $attempt, $model, CAST($json AS TEXT), 1, $now)
+            ON CONFLICT(key) DO UPDATE SET sends = sends + 1
+            """,
+            "$key", "$stage", "$item", "$attempt", "$model", "$json", "$now");
+        _insertResponse = new LedgerStatement(
+            connection,
+            """
+            INSERT OR REPLACE INTO responses (key, text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at)
+            VALUES ($key, $text, $reasoning, $finish, $input, $output, $latency, $created)
+            """,
+            "$key", "$text", "$reasoning", "$finish", "$input", "$output", "$latency", "$created");
     }
 
     /// <summary>The default location: <c>.planact/ledger.db</c> in the working directory.</summary>
@@ -200,10 +223,7 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
 
     public Task<LedgerEntry?> FindAsync(string key, CancellationToken cancellationToken = default) => LockedAsync(async () =>
     {
-        await using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at FROM responses WHERE key = $key";
-        command.Parameters.AddWithValue("$key", key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await _find.With(null, key).ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
@@ -225,7 +245,7 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
     /// record is on disk, in the group commit of the writes waiting with it: send the request without waiting for it, and
     /// await it before the answer is committed (a crash before then loses only the count of a request in flight).
     /// </summary>
-    public Task RecordSendAsync(string key, TeacherRequest request, string model, string requestJson) =>
+    public Task RecordSendAsync(string key, TeacherRequest request, string model, byte[] requestJson) =>
         GroupWriteAsync(transaction => InsertSendAsync(transaction, key, request, model, requestJson));
 
     /// <summary>Commits an answer durably, with the writes waiting with it; returns only once it is on disk.</summary>
@@ -322,43 +342,13 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         return usage;
     }, cancellationToken);
 
-    private async Task InsertSendAsync(SqliteTransaction transaction, string key, TeacherRequest request, string model, string requestJson)
-    {
-        await using var command = Command(
-            transaction,
-            """
-            INSERT INTO requests (key, stage, item, attempt, model, request_json, sends, first_sent_at)
-            VALUES ($key, $stage, $item, $attempt, $model, $json, 1, $now)
-            ON CONFLICT(key) DO UPDATE SET sends = sends + 1
-            """);
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$stage", request.Stage);
-        command.Parameters.AddWithValue("$item", request.Item);
-        command.Parameters.AddWithValue("$attempt", request.Attempt);
-        command.Parameters.AddWithValue("$model", model);
-        command.Parameters.AddWithValue("$json", requestJson);
-        command.Parameters.AddWithValue("$now", Now());
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task InsertSendAsync(SqliteTransaction transaction, string key, TeacherRequest request, string model, byte[] requestJson) =>
+        _insertSend.With(transaction, key, request.Stage, request.Item, request.Attempt, model, requestJson, Now()).ExecuteNonQueryAsync();
 
-    private async Task InsertResponseAsync(SqliteTransaction transaction, LedgerEntry entry)
-    {
-        await using var command = Command(
-            transaction,
-            """
-            INSERT OR REPLACE INTO responses (key, text, reasoning, finish_reason, input_tokens, output_tokens, latency_ms, created_at)
-            VALUES ($key, $text, $reasoning, $finish, $input, $output, $latency, $created)
-            """);
-        command.Parameters.AddWithValue("$key", entry.Key);
-        command.Parameters.AddWithValue("$text", entry.Text);
-        command.Parameters.AddWithValue("$reasoning", (object?)entry.Reasoning ?? DBNull.Value);
-        command.Parameters.AddWithValue("$finish", (object?)entry.FinishReason ?? DBNull.Value);
-        command.Parameters.AddWithValue("$input", (object?)entry.InputTokens ?? DBNull.Value);
-        command.Parameters.AddWithValue("$output", (object?)entry.OutputTokens ?? DBNull.Value);
-        command.Parameters.AddWithValue("$latency", entry.LatencyMs);
-        command.Parameters.AddWithValue("$created", entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task InsertResponseAsync(SqliteTransaction transaction, LedgerEntry entry) =>
+        _insertResponse.With(
+            transaction, entry.Key, entry.Text, entry.Reasoning, entry.FinishReason, entry.InputTokens, entry.OutputTokens, entry.LatencyMs,
+            entry.CreatedAt.ToString("O", CultureInfo.InvariantCulture)).ExecuteNonQueryAsync();
 
     /// <summary>Queues a write for the next group commit; the task ends when it is on disk (or failed).</summary>
     private Task GroupWriteAsync(Func<SqliteTransaction, Task> work)
@@ -477,11 +467,19 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
         }
     }
 
+    private void DisposeStatements()
+    {
+        _find.Dispose();
+        _insertSend.Dispose();
+        _insertResponse.Dispose();
+    }
+
     private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {
         await FinishWritesAsync();
+        DisposeStatements();
         await _connection.DisposeAsync();
         _lock.Dispose();
         _writer?.Dispose();
@@ -490,6 +488,7 @@ internal sealed partial class TeacherLedger : IAsyncDisposable, IDisposable
     public void Dispose()
     {
         FinishWritesAsync().GetAwaiter().GetResult();
+        DisposeStatements();
         _connection.Dispose();
         _lock.Dispose();
         _writer?.Dispose();
