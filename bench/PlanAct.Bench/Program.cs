@@ -19,9 +19,10 @@ internal static class Program
                  (b) runs on the first N trajectories when the whole file would take longer than --clean-budget-s
                  seconds (default 300); --clean-trajectories N fixes N (0 = all).
         teacher  runs the annotate stage over the whole teacher stack against a loopback teacher in a child process
-                 that answers after --delay-ms (default 200), at each --concurrency level (default 1,16,64,256), with
-                 --requests per level (default max(50, 16 x concurrency)) and a fresh ledger each time; prints
-                 requests/s against concurrency / delay, client CPU per request and latency beyond the delay.
+                 that answers after --delay-ms (default 200), at each --concurrency level (default 1,16,64,256,1024),
+                 with --requests per level (default max(50, 16 x concurrency)) and a fresh ledger each time; prints
+                 requests/s against concurrency / delay, client CPU per request and latency beyond the delay; then
+                 the same levels from a bare HTTP client (ready-made bodies, no stack): the machine's ceiling.
         pipeline runs samples/pipeline.yaml (the whole graph: annotate -> act / expand / classify -> augment / replan
                  -> dynamic-act -> export) over the samples replicated --copies times (default 100) as `planact run`
                  does, against a loopback teacher in a child process answering every stage after --delay-ms (default

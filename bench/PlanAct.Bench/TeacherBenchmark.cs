@@ -16,7 +16,7 @@ using static System.FormattableString;
 namespace PlanAct.Bench;
 
 /// <summary>One concurrency level of the <c>teacher</c> benchmark.</summary>
-internal sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpan Delay, TimeSpan Wall, TimeSpan ClientCpu, TimeSpan ServerCpu, TimeSpan GcPause, long Allocated, Distribution LatencyMicroseconds, FloorLevelResult Floor)
+internal sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpan Delay, TimeSpan Wall, TimeSpan ClientCpu, TimeSpan ServerCpu, TimeSpan GcPause, long Allocated, Distribution LatencyMicroseconds)
 {
     public double RequestsPerSecond => Requests / Wall.TotalSeconds;
 
@@ -25,8 +25,8 @@ internal sealed record TeacherLevelResult(int Concurrency, int Requests, TimeSpa
 
     public double Share => RequestsPerSecond / IdealPerSecond;
 
-    /// <summary>The share of the ideal a bare HTTP client reached at this level: the machine's ceiling.</summary>
-    public double FloorShare => Floor.RequestsPerSecond / IdealPerSecond;
+    /// <summary>The share of the ideal <paramref name="floor"/> reached at this level: the machine's ceiling.</summary>
+    public double FloorShare(FloorLevelResult floor) => floor.RequestsPerSecond / IdealPerSecond;
 
     public double ClientCpuMsPerRequest => ClientCpu.TotalMilliseconds / Requests;
 
@@ -49,8 +49,8 @@ internal sealed record TeacherBenchJson(string Machine, double DelayMs, IReadOnl
 internal sealed record TeacherLevelJson(
     int Concurrency, int Requests, double WallS, double RequestsPerS, double ShareOfIdeal, double ClientCpuMsPerRequest, double FloorShareOfIdeal, double FloorClientCpuMsPerRequest)
 {
-    public static TeacherLevelJson Of(TeacherLevelResult level) => new(
-        level.Concurrency, level.Requests, level.Wall.TotalSeconds, level.RequestsPerSecond, level.Share, level.ClientCpuMsPerRequest, level.FloorShare, level.Floor.ClientCpuMsPerRequest);
+    public static TeacherLevelJson Of(TeacherLevelResult level, FloorLevelResult floor) => new(
+        level.Concurrency, level.Requests, level.Wall.TotalSeconds, level.RequestsPerSecond, level.Share, level.ClientCpuMsPerRequest, level.FloorShare(floor), floor.ClientCpuMsPerRequest);
 }
 
 /// <summary>What the ledger costs per request, measured alone: the lookup that misses, the send record and the commit.</summary>
@@ -66,8 +66,8 @@ internal sealed record LedgerCost(int Requests, TimeSpan Find, TimeSpan RecordSe
 /// The <c>teacher</c> benchmark: the annotate stage through the real stack (stage runner, teacher session with its
 /// ledger, retry and limit layers, the OpenAI SDK over HTTP) against a loopback teacher in a child process that
 /// answers after a fixed delay. Per concurrency level: achieved requests/s against the ideal, this process's CPU time
-/// per request, and how much longer than the delay an item takes; then the same requests from a bare HTTP client
-/// (<see cref="HttpFloor"/>), the most this machine allows.
+/// per request, and how much longer than the delay an item takes. Then, after all of that, the same levels from a bare
+/// HTTP client (<see cref="HttpFloor"/>): the most this machine allows.
 /// </summary>
 internal static class TeacherBenchmark
 {
@@ -98,13 +98,11 @@ internal static class TeacherBenchmark
 
         await using var server = await LoopbackServer.StartAsync(options.Delay, cancellationToken);
         log.WriteLine(Invariant($"Loopback teacher: {server.BaseUrl} (child process), every answer after {options.Delay.TotalMilliseconds:F0} ms"));
-        var annotate = new AnnotateStage(new AnnotateOptions(), Model);
-        using var floor = new HttpFloor(server.BaseUrl, HttpFloor.Bodies(Model, samples.Trajectories.Select(t => annotate.Messages(t))));
         var highest = options.Concurrency.Max();
         for (var round = 1; round <= WarmUpRounds; round++)
         {
             log.Write(Invariant($"  warm-up {round}: {options.RequestsAt(highest)} requests at concurrency {highest} ... "));
-            var warmUp = await RunLevelAsync(server, floor, samples, highest, options.RequestsAt(highest), options.Delay, cancellationToken);
+            var warmUp = await RunLevelAsync(server, samples, highest, options.RequestsAt(highest), options.Delay, cancellationToken);
             log.WriteLine(Invariant($"{warmUp.Wall.TotalSeconds:F1} s"));
         }
 
@@ -113,23 +111,38 @@ internal static class TeacherBenchmark
         {
             var requests = options.RequestsAt(concurrency);
             log.Write(Invariant($"  concurrency {concurrency}: {requests} requests ... "));
-            var result = await RunLevelAsync(server, floor, samples, concurrency, requests, options.Delay, cancellationToken);
+            var result = await RunLevelAsync(server, samples, concurrency, requests, options.Delay, cancellationToken);
             log.WriteLine(Invariant($"{result.Wall.TotalSeconds:F1} s"));
             results.Add(result);
         }
 
+        // The bare client comes last, on connections of its own, so that none of them is open during the stack's levels.
+        var floors = new List<FloorLevelResult>();
+        var annotate = new AnnotateStage(new AnnotateOptions(), Model);
+        using (var floor = new HttpFloor(server.BaseUrl, HttpFloor.Bodies(Model, samples.Trajectories.Select(t => annotate.Messages(t)))))
+        {
+            log.Write(Invariant($"  bare HTTP client, warm-up: {options.RequestsAt(highest)} requests at concurrency {highest} ... "));
+            log.WriteLine(Invariant($"{(await floor.RunAsync(highest, options.RequestsAt(highest), cancellationToken)).Wall.TotalSeconds:F1} s"));
+            foreach (var concurrency in options.Concurrency)
+            {
+                log.Write(Invariant($"  bare HTTP client, concurrency {concurrency}: {options.RequestsAt(concurrency)} requests ... "));
+                floors.Add(await floor.RunAsync(concurrency, options.RequestsAt(concurrency), cancellationToken));
+                log.WriteLine(Invariant($"{floors[^1].Wall.TotalSeconds:F1} s"));
+            }
+        }
+
         log.WriteLine();
-        log.WriteLine(Table(results));
+        log.WriteLine(Table(results, floors));
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new TeacherBenchJson(Machine.Describe(), options.Delay.TotalMilliseconds, [.. results.Select(TeacherLevelJson.Of)]), BenchReportJsonContext.Default.TeacherBenchJson));
+            Console.WriteLine(JsonSerializer.Serialize(new TeacherBenchJson(Machine.Describe(), options.Delay.TotalMilliseconds, [.. results.Zip(floors, TeacherLevelJson.Of)]), BenchReportJsonContext.Default.TeacherBenchJson));
         }
 
         return 0;
     }
 
     private static async Task<TeacherLevelResult> RunLevelAsync(
-        LoopbackServer server, HttpFloor floor, SampleTrajectories samples, int concurrency, int requests, TimeSpan delay, CancellationToken cancellationToken)
+        LoopbackServer server, SampleTrajectories samples, int concurrency, int requests, TimeSpan delay, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("planact-bench-teacher-");
         try
@@ -172,9 +185,7 @@ internal static class TeacherBenchmark
             }
 
             var latencies = stage.Durations.Select(d => (int)(d.Ticks / TimeSpan.TicksPerMicrosecond)).ToList();
-            GC.Collect();
-            var bare = await floor.RunAsync(concurrency, requests, cancellationToken);
-            return new TeacherLevelResult(concurrency, requests, delay, clock.Elapsed, clientCpu, serverCpu, gcPause, allocated, Distribution.Of(latencies), bare);
+            return new TeacherLevelResult(concurrency, requests, delay, clock.Elapsed, clientCpu, serverCpu, gcPause, allocated, Distribution.Of(latencies));
         }
         finally
         {
@@ -226,15 +237,15 @@ internal static class TeacherBenchmark
         }
     }
 
-    private static string Table(IEnumerable<TeacherLevelResult> results)
+    private static string Table(IEnumerable<TeacherLevelResult> results, IEnumerable<FloorLevelResult> floors)
     {
         var sb = new StringBuilder()
             .AppendLine("| Concurrency | Requests | Wall s | Requests/s | Ideal requests/s | Share of ideal | Client CPU ms/request | Server CPU ms/request | GC pause ms/request | Allocated KiB/request | Overhead p50 ms | Overhead p95 ms | Bare HTTP share of ideal | Bare HTTP client CPU ms/request |")
             .AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-        foreach (var r in results)
+        foreach (var (r, floor) in results.Zip(floors))
         {
             sb.AppendLine(Invariant(
-                $"| {r.Concurrency} | {r.Requests:N0} | {r.Wall.TotalSeconds:F1} | {r.RequestsPerSecond:N1} | {r.IdealPerSecond:N1} | {r.Share:P1} | {r.ClientCpuMsPerRequest:F2} | {r.ServerCpuMsPerRequest:F2} | {r.GcPauseMsPerRequest:F3} | {r.AllocatedKiBPerRequest:F0} | {r.OverheadP50Ms:F1} | {r.OverheadP95Ms:F1} | {r.FloorShare:P1} | {r.Floor.ClientCpuMsPerRequest:F2} |"));
+                $"| {r.Concurrency} | {r.Requests:N0} | {r.Wall.TotalSeconds:F1} | {r.RequestsPerSecond:N1} | {r.IdealPerSecond:N1} | {r.Share:P1} | {r.ClientCpuMsPerRequest:F2} | {r.ServerCpuMsPerRequest:F2} | {r.GcPauseMsPerRequest:F3} | {r.AllocatedKiBPerRequest:F0} | {r.OverheadP50Ms:F1} | {r.OverheadP95Ms:F1} | {r.FloorShare(floor):P1} | {floor.ClientCpuMsPerRequest:F2} |"));
         }
 
         return sb.ToString().TrimEnd();

@@ -40,7 +40,9 @@ internal sealed class LedgerChatClient(IChatClient inner, TeacherLedger ledger, 
         }
 
         // The send record goes to disk with the next group commit; it need not be there before the request goes out.
+        // The JSON is the ledger's from here: not held for the answer's whole wait, which would carry it into gen 2.
         var recorded = ledger.RecordSendAsync(key, request, model, json);
+        json = null;
         var clock = Stopwatch.StartNew();
         ChatResponse response;
         try
