@@ -1,5 +1,5 @@
-using Microsoft.Data.Sqlite;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
 using PlanAct.Loopback;
 using PlanAct.Teacher;
