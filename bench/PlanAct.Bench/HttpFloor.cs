@@ -21,7 +21,7 @@ internal sealed record FloorLevelResult(int Requests, TimeSpan Wall, TimeSpan Cl
 /// </summary>
 internal sealed class HttpFloor(Uri baseUrl, IReadOnlyList<byte[]> bodies) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) });
+    private readonly HttpClient _http = new();
 
     private readonly Uri _completions = new($"{baseUrl.AbsoluteUri.TrimEnd('/')}/chat/completions");
 
