@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using PlanAct.IO;
 using PlanAct.Plans;
@@ -13,6 +14,9 @@ internal sealed record AnnotationExample(string Task, string Page, EquatableList
 /// </summary>
 internal sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyList<AnnotationExample>> bySite)
 {
+    /// <summary>Each list as <see cref="Render"/> shows it, made once: every annotate prompt has its site's.</summary>
+    private readonly ConcurrentDictionary<IReadOnlyList<AnnotationExample>, string> _rendered = new(ReferenceEqualityComparer.Instance);
+
     public static AnnotationExamples BuiltIn { get; } = FromYaml(EmbeddedText.Read(typeof(AnnotationExamples), "annotate.examples.yaml"), "annotate.examples.yaml");
 
     /// <summary>Whether the file has its own list under <paramref name="key"/> (a site, or a grammar such as <c>browsergym</c>).</summary>
@@ -24,10 +28,10 @@ internal sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyLi
     public static AnnotationExamples Load(string path) => Build(Yaml.Read<ExampleFile>(path, "examples file"), path);
 
     /// <summary>The examples as the user prompt shows them.</summary>
-    public string Render(string site)
+    public string Render(string site) => _rendered.GetOrAdd(For(site), static examples =>
     {
         var text = new StringBuilder();
-        foreach (var example in For(site))
+        foreach (var example in examples)
         {
             text.Append(PromptTemplate.Load(typeof(AnnotationExamples), "annotate.example.md").Fill(
                 ("task", example.Task),
@@ -37,7 +41,7 @@ internal sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyLi
         }
 
         return text.ToString();
-    }
+    });
 
     private static AnnotationExamples FromYaml(string yaml, string source)
     {
