@@ -42,8 +42,9 @@ internal static class Program
                  prints MB/s of input (median, min, max) and pages/s.
         prompts  builds annotate's teacher request for --items copies of the samples (default 1700) step by step
                  (first page's planner view, its token count, the view fitted to the budget, the prompt, the prompt
-                 with its ledger key), --runs timed runs (default 5) after two untimed; prints CPU µs (median, min,
-                 max) and KiB allocated per item for each step.
+                 with its ledger key), then reads and checks a valid answer for each as annotate does, --runs timed
+                 runs (default 5) after two untimed; prints CPU µs (median, min, max) and KiB allocated per item for
+                 each step.
         """;
 
     public static async Task<int> Main(string[] args)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using PlanAct.Html;
+using PlanAct.Loopback;
+using PlanAct.Plans.Hindsight;
 using PlanAct.Stages.Annotate;
 using PlanAct.Teacher;
 using PlanAct.Teacher.Ledger;
@@ -37,7 +39,8 @@ internal sealed record PromptOptions(int Items, int Runs)
 /// <summary>
 /// What building one teacher request costs this process, step by step, on copies of the sample trajectories: the
 /// planner view of the first page, its token count, the page fitted to annotate's budget, annotate's whole prompt,
-/// and the prompt with its ledger key (what a send does before it goes out). Per step: CPU time and bytes allocated
+/// and the prompt with its ledger key (what a send does before it goes out); then what an answer costs as annotate
+/// reads and checks it (a valid plan as the loopback teacher writes it). Per step: CPU time and bytes allocated
 /// per item, the median of the timed runs after two untimed ones. Allocation is what the garbage collector pays for
 /// later, with every request in flight alive: the teacher benchmark's client CPU follows it.
 /// </summary>
@@ -52,6 +55,7 @@ internal static class PromptBenchmark
         var stage = new AnnotateStage(annotate, Model);
         var chatOptions = new ChatOptions { ModelId = Model, Temperature = 0 };
         var items = Enumerable.Range(0, options.Items).Select(samples.Copy).ToList();
+        var answers = items.ToDictionary(t => t.Id, t => ScriptedPlans.ValidPlan(t.Steps.Count));
         var steps = new (string Name, Action<Trajectory> Run)[]
         {
             ("planner view of the first page", t => Observation.Planner(t.InitialHtml, t.Steps[0].Observation)),
@@ -59,6 +63,7 @@ internal static class PromptBenchmark
             ("view fitted to the budget", t => Observation.FitView(t.InitialHtml, executor: false, annotate.MaxPageTokens, annotate.Counter, t.Steps[0].Observation)),
             ("annotate prompt", t => stage.Messages(t)),
             ("annotate prompt + ledger key", t => RequestKey.Compute(Model, chatOptions, stage.Messages(t), new TeacherRequest(AnnotateStage.StageName, t.Id, 1))),
+            ("answer read and checked (grounding, hindsight)", t => AnnotateStage.Check(answers[t.Id], t.Steps.Count, new TrajectoryHindsight(t).At(0))),
         };
 
         Console.WriteLine(Machine.Describe());
