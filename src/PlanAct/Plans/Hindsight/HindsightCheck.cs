@@ -147,8 +147,9 @@ internal sealed class TrajectoryHindsight
         _task = new HindsightText(task);
         // Pages are rendered only when a check first needs them: a value the task already shows needs none.
         _pages = [.. pages.Select(html => new HindsightText(() => html.Length == 0 ? "" : Observation.Planner(html)))];
-        _taken = [.. actions.Select(a => new HindsightText(ActionPrinter.Print(a)))];
-        _comments = [.. actions.Select((a, i) => new HindsightSource($"is first written in action {i}'s comment", string.Join("\n", a.Comments.Select(c => c.Text))))];
+        // Actions and comments too are written out only when a check asks about them: the planner's knows no action.
+        _taken = [.. actions.Select(a => new HindsightText(() => ActionPrinter.Print(a)))];
+        _comments = [.. actions.Select((a, i) => new HindsightSource($"is first written in action {i}'s comment", new HindsightText(() => string.Join("\n", a.Comments.Select(c => c.Text)))))];
         _pagesAfter = [.. _pages.Select((p, i) => i == 0 ? null : new HindsightSource($"is first seen on the page after action {i - 1}", p))];
         _answer = actions.Count > 0 && actions[^1].Message is { Length: > 0 } message ? new HindsightSource("only the final answer shows", message) : null;
     }
