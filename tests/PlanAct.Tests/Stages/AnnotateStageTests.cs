@@ -249,4 +249,41 @@ public class AnnotateStageTests
         Assert.Equal(17, summary.Ok);
         Assert.All(teacher.Received, r => Assert.Equal("/openai/deployments/my-deployment/chat/completions", r.Path));
     }
+
+    [Fact]
+    public async Task Examples_are_a_sites_own_or_the_default_list_rendered_once_and_none_without_either()
+    {
+        var dir = TestPaths.TempDir();
+        var one = Path.Combine(dir, "examples.yaml");
+        await File.WriteAllTextAsync(one, ExampleYaml("shopping", "Find the cheapest kettle.") + ExampleYaml("default", "Open the first post."));
+        var examples = AnnotationExamples.Load(one);
+
+        Assert.Contains("Find the cheapest kettle.", examples.Render("shopping"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Open the first post.", examples.Render("shopping"), StringComparison.Ordinal);
+        Assert.Contains("Open the first post.", examples.Render("reddit"), StringComparison.Ordinal);
+
+        // Sites that fall back share the default list's text, made once; a site never asked about leaves nothing behind.
+        Assert.Same(examples.Render("reddit"), examples.Render("gitlab"));
+        Assert.Same(examples.Render("shopping"), examples.Render("SHOPPING"));
+
+        var none = Path.Combine(dir, "shopping-only.yaml");
+        await File.WriteAllTextAsync(none, ExampleYaml("shopping", "Find the cheapest kettle."));
+        Assert.Equal("", AnnotationExamples.Load(none).Render("reddit"));
+    }
+
+    private static string ExampleYaml(string site, string task) =>
+        $"""
+        {site}:
+          - task: {task}
+            page: a page
+            actions:
+              - 'do(action="Click", element="3")'
+            plan: |
+              ## Step 1
+              Reasoning: Start here.
+              Description: Click the first link.
+              Step: Do it.
+              Actions: [0]
+
+        """;
 }

@@ -14,7 +14,7 @@ internal sealed record AnnotationExample(string Task, string Page, EquatableList
 /// </summary>
 internal sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyList<AnnotationExample>> bySite)
 {
-    /// <summary>Each list as <see cref="Render"/> shows it, made once: every annotate prompt has its site's.</summary>
+    /// <summary>Each list of the file as <see cref="Render"/> shows it, made once: every annotate prompt has its site's.</summary>
     private readonly ConcurrentDictionary<IReadOnlyList<AnnotationExample>, string> _rendered = new(ReferenceEqualityComparer.Instance);
 
     public static AnnotationExamples BuiltIn { get; } = FromYaml(EmbeddedText.Read(typeof(AnnotationExamples), "annotate.examples.yaml"), "annotate.examples.yaml");
@@ -28,7 +28,7 @@ internal sealed class AnnotationExamples(IReadOnlyDictionary<string, IReadOnlyLi
     public static AnnotationExamples Load(string path) => Build(Yaml.Read<ExampleFile>(path, "examples file"), path);
 
     /// <summary>The examples as the user prompt shows them.</summary>
-    public string Render(string site) => _rendered.GetOrAdd(For(site), static examples =>
+    public string Render(string site) => For(site) is not { Count: > 0 } examples ? "" : _rendered.GetOrAdd(examples, static examples =>
     {
         var text = new StringBuilder();
         foreach (var example in examples)
