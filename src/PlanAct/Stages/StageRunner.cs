@@ -146,6 +146,9 @@ internal sealed class StageRunner<TIn, TOut>(ITeacherStage<TIn, TOut> stage, Tea
             }
         });
 
+        // Items finishing together report from their own threads, so the last report to arrive may be an earlier
+        // snapshot; this one comes after all of them and is the pass's final count.
+        progress?.Report(state.Progress());
         return [.. collector.Pending.OrderBy(r => state.Position(r.Request.Item.Split('/')[0])).ThenBy(r => r.Key, StringComparer.Ordinal)];
     }
 
