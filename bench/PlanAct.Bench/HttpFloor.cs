@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using PlanAct.Teacher;
 
 namespace PlanAct.Bench;
 
@@ -35,16 +36,7 @@ internal sealed class HttpFloor(Uri baseUrl, IReadOnlyList<byte[]> bodies) : IDi
             {
                 json.WriteStartObject();
                 json.WriteString("model", model);
-                json.WriteStartArray("messages");
-                foreach (var message in messages)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("role", message.Role.Value);
-                    json.WriteString("content", message.Text);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
+                json.WriteMessages(messages);
                 json.WriteNumber("temperature", 0);
                 json.WriteEndObject();
             }
